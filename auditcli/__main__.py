@@ -1,0 +1,3 @@
+from auditcli.cli import main
+
+main()

@@ -1,0 +1,404 @@
+"""The `auditcli` command line (typer + rich). Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 nothing audited."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from auditcli import __version__
+from auditcli.config import ConfigError, load_targets
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="auditcli",
+    help=(
+        "Audit Chinese government web portals (county, township and department sites): column freshness, "
+        "empty columns, language versions, accessibility, TLS/login security, links and identity.\n\n"
+        "Exit codes: 0 ok / gate passed; 1 gate failed; 2 bad input or usage; 3 nothing could be audited."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def parse_as_of(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--as-of: {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def check_selectors(only: list[str], skip: list[str]) -> None:
+    from checks.registry import known_selectors
+
+    known = known_selectors()
+    for flag, values in (("--only", only), ("--skip", skip)):
+        for value in values:
+            if value not in known and not any(k.startswith(value.rstrip("*")) for k in known if value.endswith(("*", "."))):
+                raise fail(f"{flag}: unknown dimension or check id {value!r} (see `auditcli checks`)")
+
+
+def setup_logging(quiet: bool, verbose: bool) -> None:
+    """Our own log lines go to stderr; Scrapy's and Twisted's only with --verbose."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    ours = logging.getLogger("auditcli")
+    ours.handlers[:] = [handler]
+    ours.propagate = False
+    ours.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+    root = logging.getLogger()
+    if verbose:
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+    else:
+        root.handlers[:] = [logging.NullHandler()]
+
+
+# Option types shared by several commands -----------------------------------------------------------
+Targets = Annotated[list[str], typer.Argument(help="Sites file (YAML or CSV) and/or URLs; each URL is one site.")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Judge freshness as of this date (YYYY-MM-DD). Default: today.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="HTML pages to fetch per site.")]
+MaxDepth = Annotated[int, typer.Option("--max-depth", min=0, help="Link depth; 0 audits exactly the given URLs.")]
+Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per fetch (one inspector's probe).")]
+Delay = Annotated[float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host (AutoThrottle floor).")]
+PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Concurrent requests per host.")]
+PerIp = Annotated[int, typer.Option("--per-ip", min=1, help="Concurrent requests per resolved IP address.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Concurrent requests in total.")]
+Robots = Annotated[bool, typer.Option("--obey-robots/--ignore-robots", help="Obey robots.txt (default: obey).")]
+UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header.")]
+MaxSize = Annotated[int, typer.Option("--max-size", min=1024, help="Download size cap per response, bytes.")]
+Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these dimensions or check ids (repeat or comma-separate).")]
+Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these dimensions or check ids.")]
+Profile = Annotated[str | None, typer.Option("--profile", help="Scoring profile: built-in name or YAML path.")]
+Formats = Annotated[str, typer.Option("--format", help="Report formats: html,csv,junit,sarif (results.json is always written).")]
+Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
+
+
+def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size):
+    from spiders.options import DEFAULT_USER_AGENT, CrawlOptions
+
+    return CrawlOptions(
+        max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
+        per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
+        user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size,
+    )
+
+
+def load_config(targets: list[str], profile: str | None):
+    try:
+        return load_targets(targets, profile)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def check_profile(name: str):
+    from reports.scoring import ProfileError, load_profile
+
+    try:
+        return load_profile(name)
+    except ProfileError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def audit(
+    targets: Targets,
+    out_dir: OutDir = Path("auditcli-out"),
+    as_of: AsOf = None,
+    max_pages: MaxPages = 500,
+    max_depth: MaxDepth = 4,
+    timeout: Timeout = 15.0,
+    delay: Delay = 0.5,
+    per_host: PerHost = 2,
+    per_ip: PerIp = 4,
+    concurrency: Concurrency = 16,
+    obey_robots: Robots = True,
+    user_agent: UserAgent = None,
+    max_size: MaxSize = 20 * 1024 * 1024,
+    only: Only = None,
+    skip: Skip = None,
+    profile: Profile = None,
+    formats: Formats = "html",
+    lang: Lang = "zh",
+    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")] = None,
+    max_new: Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="Record this run in the SQLite history store at PATH.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Crawl, check, score and report: the whole audit."""
+    setup_logging(quiet, verbose)
+    config = load_config(targets, profile)
+    only_list, skip_list = split_list(only), split_list(skip)
+    check_selectors(only_list, skip_list)
+    day = parse_as_of(as_of)
+    profile_name = profile or config.profile
+    check_profile(profile_name)
+    format_list = parse_formats(formats, lang)
+    baseline_results = load_baseline(baseline)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    from auditcli.progress import run_crawl
+
+    from auditcli.orchestrate import new_run_id, now_iso
+
+    run_meta = {"id": new_run_id(), "started_at": now_iso()}
+    store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose)
+    results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
+                                    run_meta, history, quiet)
+    finish(results, fail_under, max_new, baseline_results, quiet)
+
+
+def parse_formats(formats: str, lang: str) -> list[str]:
+    allowed = {"html", "csv", "junit", "sarif", "json"}
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    for name in chosen:
+        if name not in allowed:
+            raise fail(f"--format: unknown format {name!r} (choose from {', '.join(sorted(allowed))})")
+    if lang not in ("zh", "en"):
+        raise fail(f"--lang: {lang!r} is not zh or en")
+    return chosen
+
+
+def load_baseline(baseline: Path | None):
+    if baseline is None:
+        return None
+    from auditcli.results import ResultsError, load_results
+
+    try:
+        return load_results(baseline)
+    except ResultsError as exc:
+        raise fail(f"--baseline: {exc}") from None
+
+
+def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, formats, lang, run_meta, history, quiet):
+    from auditcli.orchestrate import CheckOptions, check_store, save
+
+    def site_done(config, site, seconds):
+        if not quiet:
+            score = "not assessed" if site["score"] is None else f"{site['score']:.1f}"
+            err.print(f"checked {config.id}: {site['status']}, {site['pages']} pages, {len(site['findings'])} findings, "
+                      f"score {score} ({site['verdict']}) in {seconds:.1f}s", markup=False)
+
+    results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta, site_done)
+    path = save(results, out_dir)
+    written = [path]
+    extra = [f for f in formats if f != "json"]
+    if extra:
+        from reports.writers import write_formats
+
+        written += write_formats(results, out_dir, extra, lang=lang)
+    if history is not None:
+        from auditcli.history import HistoryStore
+
+        HistoryStore(history).record(results)
+    if not quiet:
+        for item in written:
+            out.print(f"wrote {item}", markup=False)
+    return results
+
+
+def finish(results, fail_under, max_new, baseline_results, quiet) -> None:
+    sites = results["sites"]
+    if sites and all(site["status"] == "unreachable" for site in sites):
+        raise fail("nothing could be audited: every site was unreachable", EXIT_NOTHING_AUDITED)
+    if fail_under is None and max_new is None and baseline_results is None:
+        return
+    from reports.gate import evaluate
+
+    verdict = evaluate(results, fail_under=fail_under, max_new=max_new, baseline=baseline_results)
+    for reason in verdict.reasons:
+        err.print(f"gate: {reason}", markup=False)
+    if not verdict.passed:
+        raise typer.Exit(EXIT_GATE_FAILED)
+    if not quiet:
+        err.print("gate: passed", markup=False)
+
+
+@app.command()
+def crawl(
+    targets: Targets,
+    out_dir: OutDir = Path("auditcli-out"),
+    as_of: AsOf = None,
+    max_pages: MaxPages = 500,
+    max_depth: MaxDepth = 4,
+    timeout: Timeout = 15.0,
+    delay: Delay = 0.5,
+    per_host: PerHost = 2,
+    per_ip: PerIp = 4,
+    concurrency: Concurrency = 16,
+    obey_robots: Robots = True,
+    user_agent: UserAgent = None,
+    max_size: MaxSize = 20 * 1024 * 1024,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Crawl only, into a page store (OUT/pages.sqlite) that `auditcli check` can audit offline."""
+    setup_logging(quiet, verbose)
+    config = load_config(targets, None)
+    day = parse_as_of(as_of)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    from auditcli.pagestore import PageStore
+    from auditcli.progress import run_crawl
+
+    path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose)
+    store = PageStore.open_existing(path)
+    sites = store.sites()
+    if not quiet:
+        out.print(f"wrote {path}", markup=False)
+    if sites and all(site["status"] == "unreachable" for site in sites):
+        raise fail("nothing could be crawled: every site was unreachable", EXIT_NOTHING_AUDITED)
+
+
+@app.command()
+def check(
+    store: Annotated[Path, typer.Argument(help="A crawl directory (or its pages.sqlite) from `auditcli crawl`/`audit`.")],
+    out_dir: OutDir = Path("auditcli-out"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge freshness as of this date. Default: the crawl's.")] = None,
+    only: Only = None,
+    skip: Skip = None,
+    profile: Profile = None,
+    formats: Formats = "html",
+    lang: Lang = "zh",
+    fail_under: Annotated[float | None, typer.Option("--fail-under")] = None,
+    max_new: Annotated[int | None, typer.Option("--max-new")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline")] = None,
+    history: Annotated[Path | None, typer.Option("--history")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Run checks and scoring on a stored crawl, without network."""
+    setup_logging(quiet, verbose)
+    from auditcli.pagestore import PageStore
+
+    try:
+        page_store = PageStore.open_existing(store)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    audit_meta = page_store.get_meta("audit", {}) or {}
+    stored_as_of = page_store.get_meta("as_of")
+    page_store.close()
+    day = parse_as_of(as_of or stored_as_of)
+    only_list, skip_list = split_list(only), split_list(skip)
+    check_selectors(only_list, skip_list)
+    profile_name = profile or audit_meta.get("profile") or "cn-gov-2019"
+    check_profile(profile_name)
+    format_list = parse_formats(formats, lang)
+    baseline_results = load_baseline(baseline)
+    results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
+                                    lang, None, history, quiet)
+    finish(results, fail_under, max_new, baseline_results, quiet)
+
+
+@app.command("checks")
+def list_checks(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+    lang: Lang = "zh",
+) -> None:
+    """List every check: id, dimension, severity and rule references."""
+    from rich.table import Table
+
+    from checks.registry import all_checks
+
+    specs = all_checks()
+    if as_json:
+        catalogue = [{"id": s.id, **s.catalogue_entry(), "scope": s.scope} for s in specs]
+        out.print_json(json.dumps(catalogue, ensure_ascii=False))
+        return
+    table = Table(title=f"auditcli {__version__}: {len(specs)} checks")
+    for column in ("id", "dimension", "severity", "title", "refs"):
+        table.add_column(column)
+    for s in specs:
+        table.add_row(s.id, s.dimension, s.severity, s.title.get(lang, s.id), "; ".join(s.refs))
+    out.print(table)
+
+
+@app.command()
+def demo(
+    out_dir: OutDir = Path("auditcli-demo"),
+    as_of: AsOf = None,
+    formats: Formats = "html,csv,junit,sarif",
+    lang: Lang = "zh",
+    base_port: Annotated[int | None, typer.Option("--base-port", help="Serve the demo sites from this port up (default: free ports).")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Serve the bundled demo portal farm on 127.0.0.1, audit it, print where the report is, and exit."""
+    setup_logging(quiet, False)
+    day = parse_as_of(as_of)
+    format_list = parse_formats(formats, lang)
+    from auditcli.demo import DemoFarm
+    from auditcli.orchestrate import new_run_id, now_iso
+    from auditcli.progress import run_crawl
+    from spiders.options import CrawlOptions
+
+    with DemoFarm(as_of=day, base_port=base_port) as farm:
+        config = load_config([str(farm.sites_file)], None)
+        if not quiet:
+            err.print(f"demo farm: {len(config.sites)} sites on 127.0.0.1 (sites file {farm.sites_file})", markup=False)
+        options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
+        run_meta = {"id": new_run_id(), "started_at": now_iso()}
+        store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
+    results = run_checks_and_report(store_path, out_dir, day, config.profile, [], [], format_list, lang, run_meta, None, quiet)
+    report = out_dir / "report.html"
+    out.print(f"results: {out_dir / 'results.json'}", markup=False)
+    if report.exists():
+        out.print(f"report:  {report}", markup=False)
+    failing = sum(1 for site in results["sites"] if site["verdict"] == "fail")
+    out.print(f"{len(results['sites'])} sites audited as of {day}, {failing} failing", markup=False)
+
+
+def register_optional_commands() -> None:
+    try:
+        from auditcli import cli_reports
+    except ImportError:  # pragma: no cover - reports package missing in a broken install
+        return
+    cli_reports.register(app)
+
+
+register_optional_commands()
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"auditcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """auditcli: audits of Chinese government web portals."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The data model shared by every stage: site configuration and findings."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+LEVELS = ("county", "township", "department")
+DIMENSIONS = (
+    "freshness",
+    "columns",
+    "languages",
+    "accessibility",
+    "security",
+    "links",
+    "identity",
+    "interaction",
+)
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class ColumnOverride:
+    """Per-column policy from the sites file, matched by column name or URL prefix."""
+
+    match: str
+    max_age_days: int | None = None
+    category: str | None = None
+
+    def applies_to(self, name: str, url: str) -> bool:
+        if self.match.startswith(("http://", "https://", "/")):
+            return url.startswith(self.match) or urlsplit(url).path.startswith(self.match)
+        return self.match == name or self.match in name
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    id: str
+    name: str
+    url: str
+    level: str = "county"
+    parent: str | None = None
+    languages: tuple[str, ...] = ()
+    columns: tuple[ColumnOverride, ...] = ()
+
+    @property
+    def host_root(self) -> str:
+        parts = urlsplit(self.url)
+        return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+    @property
+    def is_host_root(self) -> bool:
+        return urlsplit(self.url).path in ("", "/")
+
+    @property
+    def scope_prefix(self) -> str:
+        """Host root for portal sites; the directory of `url` for column-tree sites (国办发〔2017〕47号)."""
+        parts = urlsplit(self.url)
+        path = parts.path or "/"
+        if not path.endswith("/"):
+            path = path.rsplit("/", 1)[0] + "/"
+        return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+    def in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        scope = urlsplit(self.scope_prefix)
+        if parts.netloc.lower() != scope.netloc:
+            return False
+        return (parts.path or "/").startswith(scope.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "level": self.level,
+            "parent": self.parent,
+            "url": self.url,
+            "languages": list(self.languages),
+            "columns": [
+                {"match": c.match, "max_age_days": c.max_age_days, "category": c.category}
+                for c in self.columns
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SiteConfig:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            url=data["url"],
+            level=data.get("level", "county"),
+            parent=data.get("parent"),
+            languages=tuple(data.get("languages") or ()),
+            columns=tuple(ColumnOverride(**c) for c in data.get("columns") or ()),
+        )
+
+
+@dataclass
+class AuditConfig:
+    name: str
+    profile: str
+    sites: list[SiteConfig]
+    source: str | None = None
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme/host, drop fragment and default index names, so fingerprints survive cosmetic URL changes."""
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    for index in ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php"):
+        if path.endswith("/" + index):
+            path = path[: -len(index)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+@dataclass
+class Finding:
+    """One problem on one page. Checks fill the page-specific fields; the runner fills the check metadata."""
+
+    url: str
+    message: str
+    message_en: str | None = None
+    selector: str | None = None
+    evidence: str | None = None
+    locator: str | None = None
+    severity: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    check: str = ""
+    dimension: str = ""
+    title: str = ""
+    refs: list[str] = field(default_factory=list)
+    fix: str = ""
+    fingerprint: str = ""
+
+    def compute_fingerprint(self) -> str:
+        key = "\x1f".join((self.check, normalise_url(self.url), self.locator or self.selector or ""))
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+    def to_dict(self) -> dict[str, Any]:
+        evidence = self.evidence
+        if evidence is not None and len(evidence) > 300:
+            evidence = evidence[:297] + "..."
+        return {
+            "fingerprint": self.fingerprint,
+            "check": self.check,
+            "dimension": self.dimension,
+            "severity": self.severity,
+            "title": self.title,
+            "url": self.url,
+            "message": self.message,
+            "message_en": self.message_en,
+            "selector": self.selector,
+            "evidence": evidence,
+            "refs": list(self.refs),
+            "fix": self.fix,
+            "data": self.data,
+        }

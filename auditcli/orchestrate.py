@@ -1,0 +1,127 @@
+"""Run the pipeline: targets → crawl (page store) → checks → scoring → results.json → renderers."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from auditcli import __version__
+from auditcli.models import AuditConfig, SiteConfig
+from auditcli.pagestore import PageStore
+from auditcli.results import write_results
+from checks.registry import CheckSpec, all_checks, select
+from checks.runner import dimension_status, run_site
+from checks.siteview import SiteView
+
+log = logging.getLogger("auditcli")
+
+
+@dataclass
+class CheckOptions:
+    as_of: date
+    profile: str = "cn-gov-2019"
+    only: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date, progress=None, verbose=False) -> Path:
+    from spiders.run import crawl
+
+    store = PageStore(store_dir)
+    store.set_meta("audit", {"name": config.name, "profile": config.profile, "source": config.source})
+    store.set_meta("as_of", as_of.isoformat())
+    store.set_meta("started_at", now_iso())
+    store.close()
+    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose)
+
+
+def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,
+                site_done=None) -> dict[str, Any]:
+    """Checks and scoring over a stored crawl: no network. Returns the results dict."""
+    from reports.scoring import load_profile, score_site
+
+    profile = load_profile(options.profile)
+    store = PageStore.open_existing(store_path)
+    specs = select(all_checks(), options.only, options.skip)
+    audit = store.get_meta("audit", {}) or {}
+    started = (run_meta or {}).get("started_at") or store.get_meta("started_at") or now_iso()
+    sites = []
+    for row in store.sites():
+        config = SiteConfig.from_dict(row["config"])
+        begun = time.perf_counter()
+        sites.append(_site_result(store, config, row, specs, options, profile, score_site))
+        if site_done:
+            site_done(config, sites[-1], time.perf_counter() - begun)
+    store.close()
+    return {
+        "schema": "auditcli.results/v1",
+        "tool": {"name": "auditcli", "version": __version__},
+        "run": {
+            "id": (run_meta or {}).get("id") or new_run_id(),
+            "name": audit.get("name") or "auditcli",
+            "started_at": started,
+            "finished_at": now_iso(),
+            "as_of": options.as_of.isoformat(),
+            "profile": options.profile,
+            "options": {"only": options.only, "skip": options.skip,
+                        "crawl": PageStore.open_existing(store_path).get_meta("crawl_options", {})},
+        },
+        "checks": {spec.id: spec.catalogue_entry() for spec in specs},
+        "sites": sites,
+    }
+
+
+def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
+                 options: CheckOptions, profile, score_site) -> dict[str, Any]:
+    status = row["status"] if row["status"] in ("ok", "partial", "unreachable") else "unreachable"
+    site: dict[str, Any] = {
+        "id": config.id, "name": config.name, "level": config.level, "parent": config.parent,
+        "url": config.url, "status": status, "status_detail": row.get("detail"),
+        "pages": store.count_pages(config.id, kind="page"),
+        "not_scanned": [
+            {"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
+            for e in store.not_scanned(config.id)
+        ],
+        "score": None, "verdict": "not-assessed", "vetoes": [],
+        "dimensions": {},
+        "homepage": {"url": config.url, "latest_date": None, "age_days": None},
+        "columns": [], "languages": [], "findings": [], "errors": [],
+    }
+    if status == "unreachable":
+        site["dimensions"] = dimension_status(specs, _nothing_ran())
+    else:
+        view = SiteView(config, store, options.as_of)
+        outcome = run_site(view, specs)
+        site["dimensions"] = dimension_status(specs, outcome)
+        site["findings"] = [f.to_dict() for f in outcome.findings]
+        site["errors"] = outcome.errors
+        for name, value in outcome.blocks.items():
+            if name == "homepage":
+                site["homepage"] = {**site["homepage"], **value}
+            else:
+                site[name] = value
+    score_site(site, profile)
+    return site
+
+
+def _nothing_ran():
+    from checks.runner import SiteChecks
+
+    return SiteChecks()
+
+
+def save(results: dict[str, Any], out_dir: Path) -> Path:
+    return write_results(results, out_dir / "results.json")

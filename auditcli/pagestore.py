@@ -1,0 +1,243 @@
+"""The page store: one SQLite file per crawl, holding every fetched page, link and skipped URL.
+
+SQLite keeps a crawl inspectable with stock tools (`sqlite3 pages.sqlite`) and lets checks stream
+pages one at a time, so memory does not grow with the size of the crawl. Bodies are stored
+zlib-compressed exactly as received; decoding happens on read with the charset the crawler found.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from w3lib.encoding import html_to_unicode
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sites (
+    id TEXT PRIMARY KEY, config TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+    detail TEXT, started_at REAL, finished_at REAL);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY, site_id TEXT NOT NULL, url TEXT NOT NULL, final_url TEXT NOT NULL,
+    status INTEGER NOT NULL, headers TEXT NOT NULL, body BLOB, encoding TEXT, content_type TEXT,
+    kind TEXT NOT NULL DEFAULT 'page', depth INTEGER NOT NULL DEFAULT 0, referrer TEXT,
+    elapsed REAL, fetched_at REAL NOT NULL, size INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (site_id, url));
+CREATE INDEX IF NOT EXISTS pages_final ON pages (site_id, final_url);
+CREATE TABLE IF NOT EXISTS links (
+    site_id TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, text TEXT, tag TEXT,
+    in_scope INTEGER NOT NULL, kind TEXT NOT NULL, UNIQUE (site_id, src, dst, tag));
+CREATE INDEX IF NOT EXISTS links_dst ON links (site_id, dst);
+CREATE TABLE IF NOT EXISTS not_scanned (
+    site_id TEXT NOT NULL, url TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, referrer TEXT,
+    UNIQUE (site_id, url));
+"""
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class StoredPage:
+    site_id: str
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    encoding: str | None
+    content_type: str | None
+    kind: str
+    depth: int
+    referrer: str | None
+    elapsed: float | None
+    fetched_at: float
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def is_html(self) -> bool:
+        ctype = (self.content_type or "").split(";")[0].strip().lower()
+        if ctype:
+            return ctype in HTML_TYPES
+        return self.body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+
+    @property
+    def text(self) -> str:
+        """The body decoded: HTTP charset first, then <meta charset>, then BOM/detection (GBK family safe)."""
+        if self._text is None:
+            header = f"charset={self.encoding}" if self.encoding else self.headers.get("content-type")
+            _, self._text = html_to_unicode(header, self.body)
+        return self._text
+
+
+@dataclass(frozen=True)
+class Link:
+    src: str
+    dst: str
+    text: str
+    tag: str
+    in_scope: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class NotScanned:
+    url: str
+    reason: str
+    detail: str | None
+    referrer: str | None
+
+
+class PageStore:
+    """Writer and reader of one crawl. Safe to open read-only while nothing writes."""
+
+    FILENAME = "pages.sqlite"
+
+    def __init__(self, path: Path | str):
+        path = Path(path)
+        if path.is_dir() or path.suffix == "":
+            path.mkdir(parents=True, exist_ok=True)
+            path = path / self.FILENAME
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self._pending = 0
+
+    @classmethod
+    def open_existing(cls, path: Path | str) -> PageStore:
+        path = Path(path)
+        candidate = path / cls.FILENAME if path.is_dir() else path
+        if not candidate.is_file():
+            raise FileNotFoundError(f"{path}: no page store ({cls.FILENAME}) here")
+        return cls(candidate)
+
+    # -- writing -------------------------------------------------------------------------------
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
+        self.db.commit()
+
+    def register_site(self, site_id: str, config: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO sites (id, config, started_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET config = excluded.config",
+            (site_id, json.dumps(config, ensure_ascii=False), time.time()),
+        )
+        self.db.commit()
+
+    def set_site_status(self, site_id: str, status: str, detail: str | None = None) -> None:
+        self.db.execute(
+            "UPDATE sites SET status = ?, detail = ?, finished_at = ? WHERE id = ?",
+            (status, detail, time.time(), site_id),
+        )
+        self.db.commit()
+
+    def add_page(self, page: StoredPage) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages (site_id, url, final_url, status, headers, body, encoding, "
+            "content_type, kind, depth, referrer, elapsed, fetched_at, size) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                page.site_id, page.url, page.final_url, page.status,
+                json.dumps(page.headers, ensure_ascii=False), zlib.compress(page.body, 6),
+                page.encoding, page.content_type, page.kind, page.depth, page.referrer,
+                page.elapsed, page.fetched_at, len(page.body),
+            ),
+        )
+        # A page that was fetched after all is no longer "not scanned".
+        self.db.execute("DELETE FROM not_scanned WHERE site_id = ? AND url IN (?, ?)", (page.site_id, page.url, page.final_url))
+        self._tick()
+
+    def add_links(self, site_id: str, links: list[Link]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(site_id, lk.src, lk.dst, lk.text, lk.tag, int(lk.in_scope), lk.kind) for lk in links],
+        )
+        self._tick()
+
+    def add_not_scanned(self, site_id: str, url: str, reason: str, detail: str | None = None,
+                        referrer: str | None = None, fetched: bool = False) -> None:
+        """Record a URL the crawl could not scan. `fetched` marks answers that arrived but were blocked (403/429)."""
+        if not fetched and self.db.execute("SELECT 1 FROM pages WHERE site_id = ? AND (url = ? OR final_url = ?)", (site_id, url, url)).fetchone():
+            return
+        self.db.execute("INSERT OR REPLACE INTO not_scanned VALUES (?, ?, ?, ?, ?)", (site_id, url, reason, detail, referrer))
+        self._tick()
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= 50:
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    # -- reading -------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def sites(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, config, status, detail FROM sites ORDER BY rowid").fetchall()
+        return [{"id": r[0], "config": json.loads(r[1]), "status": r[2], "detail": r[3]} for r in rows]
+
+    def site_status(self, site_id: str) -> tuple[str, str | None]:
+        row = self.db.execute("SELECT status, detail FROM sites WHERE id = ?", (site_id,)).fetchone()
+        return (row[0], row[1]) if row else ("pending", None)
+
+    _PAGE_COLUMNS = "site_id, url, final_url, status, headers, body, encoding, content_type, kind, depth, referrer, elapsed, fetched_at"
+
+    def _row_to_page(self, row: tuple) -> StoredPage:
+        return StoredPage(
+            site_id=row[0], url=row[1], final_url=row[2], status=row[3], headers=json.loads(row[4]),
+            body=zlib.decompress(row[5]) if row[5] else b"", encoding=row[6], content_type=row[7],
+            kind=row[8], depth=row[9], referrer=row[10], elapsed=row[11], fetched_at=row[12],
+        )
+
+    def pages(self, site_id: str, kind: str | None = "page") -> Iterator[StoredPage]:
+        """Stream pages of a site in crawl order; one row in memory at a time."""
+        sql = f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE site_id = ?"
+        args: tuple = (site_id,)
+        if kind is not None:
+            sql += " AND kind = ?"
+            args += (kind,)
+        for row in self.db.execute(sql + " ORDER BY id", args):
+            yield self._row_to_page(row)
+
+    def page(self, site_id: str, url: str) -> StoredPage | None:
+        row = self.db.execute(
+            f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE site_id = ? AND (url = ? OR final_url = ?) ORDER BY id LIMIT 1",
+            (site_id, url, url),
+        ).fetchone()
+        return self._row_to_page(row) if row else None
+
+    def fetch_statuses(self, site_id: str) -> Iterator[tuple[str, str, int, str]]:
+        """(url, final_url, status, kind) of every fetched URL, without bodies."""
+        yield from self.db.execute("SELECT url, final_url, status, kind FROM pages WHERE site_id = ? ORDER BY id", (site_id,))
+
+    def count_pages(self, site_id: str, kind: str | None = "page") -> int:
+        if kind is None:
+            return self.db.execute("SELECT COUNT(*) FROM pages WHERE site_id = ?", (site_id,)).fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM pages WHERE site_id = ? AND kind = ?", (site_id, kind)).fetchone()[0]
+
+    def links(self, site_id: str) -> Iterator[Link]:
+        for row in self.db.execute("SELECT src, dst, text, tag, in_scope, kind FROM links WHERE site_id = ? ORDER BY rowid", (site_id,)):
+            yield Link(row[0], row[1], row[2] or "", row[3] or "", bool(row[4]), row[5])
+
+    def referrers(self, site_id: str, url: str) -> list[str]:
+        rows = self.db.execute("SELECT DISTINCT src FROM links WHERE site_id = ? AND dst = ? ORDER BY src", (site_id, url))
+        return [r[0] for r in rows]
+
+    def not_scanned(self, site_id: str) -> list[NotScanned]:
+        rows = self.db.execute("SELECT url, reason, detail, referrer FROM not_scanned WHERE site_id = ? ORDER BY rowid", (site_id,))
+        return [NotScanned(*r) for r in rows]

@@ -1,0 +1,65 @@
+"""results.json: assembled from the checks, validated against the shipped schema, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SCHEMA_ID = "auditcli.results/v1"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(resources.files("auditcli").joinpath("schema", "results.schema.json").read_text("utf-8"))
+
+
+def validate(results: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if `results` breaks the contract (SPEC §5)."""
+    jsonschema.Draft202012Validator(schema()).validate(results)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write beside the target and rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_results(results: dict[str, Any], path: Path) -> Path:
+    validate(results)
+    atomic_write_text(path, json.dumps(results, ensure_ascii=False, indent=2))
+    return path
+
+
+class ResultsError(Exception):
+    """A results file that cannot be read or does not follow the schema (exit code 2)."""
+
+
+def load_results(path: Path) -> dict[str, Any]:
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: not a JSON file ({exc})") from None
+    try:
+        validate(results)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise ResultsError(f"{path}: {where}: {exc.message}") from None
+    return results

@@ -1,0 +1,107 @@
+"""The check registry: every check is a small function with its metadata declared up front.
+
+As in Lighthouse, metadata (id, dimension, severity, rule references, title, fix) lives beside
+the function, and the catalogue (`auditcli checks`, the report's rule help) is generated from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditcli.models import DIMENSIONS, SEVERITIES, Finding
+
+CheckFunction = Callable[..., Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    dimension: str
+    severity: str
+    refs: tuple[str, ...]
+    title: dict[str, str]
+    fix: dict[str, str]
+    scope: str  # "site" or "page"
+    function: CheckFunction = field(compare=False, repr=False)
+
+    def catalogue_entry(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "severity": self.severity,
+            "refs": list(self.refs),
+            "title": dict(self.title),
+            "fix": dict(self.fix),
+        }
+
+
+_CHECKS: dict[str, CheckSpec] = {}
+_ANALYZERS: dict[str, Callable[..., Any]] = {}
+
+
+def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dict[str, str],
+          fix: dict[str, str], scope: str = "site") -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check. `scope="page"` checks get (page, site) once per HTML page; "site" checks get (site)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"{id}: unknown dimension {dimension}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{id}: unknown severity {severity}")
+    if scope not in ("site", "page"):
+        raise ValueError(f"{id}: scope must be site or page")
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if id in _CHECKS:
+            raise ValueError(f"check {id} registered twice")
+        _CHECKS[id] = CheckSpec(id, dimension, severity, tuple(refs), title, fix, scope, function)
+        return function
+
+    return register
+
+
+def analyzer(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a memoised per-site computation, read with `site.analysis(name)`."""
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        _ANALYZERS[name] = function
+        return function
+
+    return register
+
+
+def load_all() -> None:
+    """Import every dimension module so their decorators run."""
+    import importlib
+    import pkgutil
+
+    import checks
+
+    for module in pkgutil.iter_modules(checks.__path__):
+        if module.name not in ("registry", "siteview", "runner", "data") and not module.name.startswith("_"):
+            importlib.import_module(f"checks.{module.name}")
+
+
+def all_checks() -> list[CheckSpec]:
+    load_all()
+    return sorted(_CHECKS.values(), key=lambda spec: (DIMENSIONS.index(spec.dimension), spec.id))
+
+
+def get_analyzer(name: str) -> Callable[..., Any] | None:
+    load_all()
+    return _ANALYZERS.get(name)
+
+
+def select(specs: list[CheckSpec], only: list[str] | None, skip: list[str] | None) -> list[CheckSpec]:
+    """--only/--skip accept dimension names, check ids, or id prefixes such as `identity.`."""
+
+    def matches(spec: CheckSpec, patterns: list[str]) -> bool:
+        return any(p == spec.dimension or p == spec.id or (p.endswith(".") and spec.id.startswith(p))
+                   or (p.endswith("*") and spec.id.startswith(p[:-1])) for p in patterns)
+
+    chosen = [s for s in specs if not only or matches(s, only)]
+    return [s for s in chosen if not skip or not matches(s, skip)]
+
+
+def known_selectors() -> set[str]:
+    specs = all_checks()
+    return {s.id for s in specs} | {s.dimension for s in specs} | set(DIMENSIONS)

@@ -1,0 +1,111 @@
+"""What a check sees of one site: its configuration, the as-of date and read access to the page store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from auditcli.models import SiteConfig
+from auditcli.pagestore import Link, NotScanned, PageStore, StoredPage
+from checks.registry import get_analyzer
+
+
+class Page:
+    """A stored page with its HTML parsed lazily, once."""
+
+    def __init__(self, stored: StoredPage):
+        self.stored = stored
+
+    url = property(lambda self: self.stored.url)
+    final_url = property(lambda self: self.stored.final_url)
+    status = property(lambda self: self.stored.status)
+    headers = property(lambda self: self.stored.headers)
+    depth = property(lambda self: self.stored.depth)
+    kind = property(lambda self: self.stored.kind)
+    is_html = property(lambda self: self.stored.is_html)
+    text = property(lambda self: self.stored.text)
+
+    @cached_property
+    def soup(self) -> BeautifulSoup:
+        return BeautifulSoup(self.stored.text, "lxml")
+
+    @property
+    def title(self) -> str:
+        tag = self.soup.title
+        return " ".join(tag.get_text().split()) if tag else ""
+
+    def meta(self, name: str) -> str | None:
+        tag = self.soup.find("meta", attrs={"name": lambda v: v and v.lower() == name.lower()})
+        content = tag.get("content") if tag else None
+        return content.strip() if isinstance(content, str) else None
+
+    def __repr__(self) -> str:
+        return f"<Page {self.status} {self.final_url}>"
+
+
+class SiteView:
+    def __init__(self, config: SiteConfig, store: PageStore, as_of: date, options: dict[str, Any] | None = None):
+        self.config = config
+        self.store = store
+        self.as_of = as_of
+        self.options = options or {}
+        self._analyses: dict[str, Any] = {}
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    def pages(self, kind: str | None = "page", html_only: bool = True, ok_only: bool = True) -> Iterator[Page]:
+        """Stream fetched pages; by default only successful HTML pages of the site itself."""
+        for stored in self.store.pages(self.id, kind=kind):
+            if ok_only and not 200 <= stored.status < 300:
+                continue
+            if html_only and not stored.is_html:
+                continue
+            yield Page(stored)
+
+    def page(self, url: str) -> Page | None:
+        stored = self.store.page(self.id, url)
+        return Page(stored) if stored else None
+
+    @cached_property
+    def homepage(self) -> Page | None:
+        page = self.page(self.config.url)
+        return page if page and 200 <= page.status < 300 and page.is_html else None
+
+    @cached_property
+    def host_home(self) -> Page | None:
+        """The host portal's home page: identity items of a column-tree site live in its footer."""
+        if self.config.is_host_root:
+            return self.homepage
+        for stored in self.store.pages(self.id, kind="host-home"):
+            if 200 <= stored.status < 300 and stored.is_html:
+                return Page(stored)
+        return self.homepage
+
+    def fetch_statuses(self) -> Iterator[tuple[str, str, int, str]]:
+        return self.store.fetch_statuses(self.id)
+
+    def links(self) -> Iterator[Link]:
+        return self.store.links(self.id)
+
+    def referrers(self, url: str) -> list[str]:
+        return self.store.referrers(self.id, url)
+
+    def not_scanned(self) -> list[NotScanned]:
+        return self.store.not_scanned(self.id)
+
+    def in_scope(self, url: str) -> bool:
+        return self.config.in_scope(url)
+
+    def analysis(self, name: str) -> Any:
+        if name not in self._analyses:
+            function = get_analyzer(name)
+            if function is None:
+                raise KeyError(f"no analyzer named {name!r}")
+            self._analyses[name] = function(self)
+        return self._analyses[name]

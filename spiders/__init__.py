@@ -1,0 +1,1 @@
+"""Scrapy portal spider: crawls sites into the page store (auditcli.pagestore)."""

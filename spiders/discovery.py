@@ -1,0 +1,98 @@
+"""Where links hide on Chinese government CMS pages, beyond plain <a href>.
+
+- Hanweb (大汉) column lists arrive as CDATA records inside <script type="text/xml"><datastore>.
+- TRS (拓尔思) lists paginate with a script call createPageHTML(total, current, "index", "html")
+  that writes index_1.html … index_{total-1}.html at view time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+ATTACHMENT_EXTENSIONS = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx",
+    ".ofd", ".zip", ".rar", ".7z", ".txt", ".csv",
+)
+SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
+FOLLOWED_TAGS = ("a", "area", "frame", "iframe")
+HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
+TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    url: str
+    text: str
+    tag: str
+    hreflang: str | None = None
+
+
+def clean_url(url: str) -> str:
+    """Drop the fragment; keep everything else as the site wrote it."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def is_attachment(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+
+
+def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
+    base = html.css("base::attr(href)").get()
+    base_url = urljoin(base_url, base) if base else base_url
+
+    def absolute(raw: str | None) -> str | None:
+        if not raw:
+            return None
+        raw = raw.strip()
+        if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
+            return None
+        url = urljoin(base_url, raw)
+        return clean_url(url) if url.startswith(("http://", "https://")) else None
+
+    for node in html.xpath("//a[@href] | //area[@href]"):
+        url = absolute(node.attrib.get("href"))
+        if url:
+            text = " ".join(node.xpath("string()").get("").split()) or node.attrib.get("title", "")
+            if not text:
+                text = " ".join(node.css("img::attr(alt)").getall())
+            yield FoundLink(url, text[:200], node.root.tag if isinstance(node.root.tag, str) else "a",
+                            node.attrib.get("hreflang"))
+    for node in html.xpath("//frame[@src] | //iframe[@src]"):
+        url = absolute(node.attrib.get("src"))
+        if url:
+            yield FoundLink(url, node.attrib.get("title", ""), node.root.tag)
+    for node in html.xpath("//link[@rel='alternate'][@hreflang]"):
+        url = absolute(node.attrib.get("href"))
+        if url:
+            yield FoundLink(url, "", "link-alternate", node.attrib.get("hreflang"))
+    for tag, attr in (("img", "src"), ("script", "src"), ("link", "href"), ("form", "action")):
+        for value in html.xpath(f"//{tag}/@{attr}").getall():
+            url = absolute(value)
+            if url and not (tag == "link" and url == base_url):
+                yield FoundLink(url, "", tag)
+    yield from _hanweb_datastore_links(html, absolute)
+    yield from _trs_pager_links(html, base_url)
+
+
+def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:
+    for script in html.xpath("//script[@type='text/xml']/text()").getall():
+        for raw in HREF_IN_MARKUP.findall(script):
+            url = absolute(raw)
+            if url:
+                yield FoundLink(url, "", "a")
+
+
+def _trs_pager_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
+    for script in html.xpath("//script[not(@src)]/text()").getall():
+        match = TRS_PAGER.search(script)
+        if not match:
+            continue
+        total, name, ext = int(match.group(1)), match.group(3), match.group(4)
+        for number in range(1, min(total, 1000)):
+            yield FoundLink(clean_url(urljoin(base_url, f"{name}_{number}.{ext}")), f"第{number + 1}页", "a")

@@ -1,0 +1,41 @@
+"""Turn a failed download into a not_scanned reason: blocked, timeout, robots, tls-error, …"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from twisted.internet import error as twisted_error
+from twisted.python.failure import Failure
+
+UNREACHABLE_REASONS = {"timeout", "connection-refused", "dns-error", "tls-error", "connection-error"}
+
+
+def classify_failure(failure: Failure) -> tuple[str, str]:
+    exc = failure.value
+    text = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc)
+        if "robots" in message:
+            return "robots", "disallowed by robots.txt"
+        if "redirect" in message:
+            urls = failure.request.meta.get("redirect_urls", [])
+            looped = len(urls) != len(set(urls)) or failure.request.url in urls
+            return ("redirect-loop" if looped else "too-many-redirects"), " → ".join(urls[:6])
+        return "ignored", message
+    if isinstance(exc, DownloadCancelledError) or "larger than download max size" in str(exc):
+        return "too-large", str(exc)[:200]
+    if isinstance(exc, DownloadTimeoutError | twisted_error.TimeoutError | twisted_error.TCPTimedOutError):
+        return "timeout", text
+    if isinstance(exc, CannotResolveHostError | twisted_error.DNSLookupError):
+        return "dns-error", text
+    if isinstance(exc, DownloadConnectionRefusedError | twisted_error.ConnectionRefusedError):
+        return "connection-refused", text
+    lowered = text.lower()
+    if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:
+        return "tls-error", text
+    return "connection-error", text

@@ -1,0 +1,25 @@
+"""Crawl options shared by the CLI, the spider and the distributed worker."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+DEFAULT_USER_AGENT = "auditcli/0.1 (+government website audit; obeys robots.txt)"
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    max_pages: int = 500          # HTML pages per site
+    max_depth: int = 4            # 0 = only the given URLs
+    timeout: float = 15.0         # one fetch is one inspector's probe
+    delay: float = 0.5            # seconds between requests to one host (AutoThrottle's floor)
+    per_host: int = 2             # concurrent requests per host
+    per_ip: int = 4               # concurrent requests per resolved IP (township sites share servers)
+    concurrency: int = 16         # global
+    obey_robots: bool = True
+    user_agent: str = DEFAULT_USER_AGENT
+    max_size: int = 20 * 1024 * 1024   # bytes per response
+    retries: int = 1
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,40 @@
+"""Item pipeline writing the spider's items into the page store as they arrive (nothing kept in RAM)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditcli.pagestore import Link, PageStore, StoredPage
+
+
+class PageStorePipeline:
+    def __init__(self, store_path: str, progress):
+        self.store_path = store_path
+        self.progress = progress
+        self.store: PageStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("AUDITCLI_STORE"), crawler.settings.get("AUDITCLI_PROGRESS"))
+
+    def open_spider(self, spider=None) -> None:
+        self.store = PageStore(self.store_path)
+
+    def close_spider(self, spider=None) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
+        store = self.store
+        kind = item["type"]
+        if kind == "page":
+            fields = {k: v for k, v in item.items() if k != "type"}
+            store.add_page(StoredPage(**fields))
+            if self.progress:
+                self.progress(item["site_id"], item["final_url"], item["status"])
+        elif kind == "links":
+            store.add_links(item["site_id"], [Link(**link) for link in item["links"]])
+        elif kind == "not_scanned":
+            store.add_not_scanned(item["site_id"], item["url"], item["reason"], item["detail"],
+                                  item["referrer"], fetched=item["fetched"])
+        return {"type": kind}

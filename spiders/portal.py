@@ -1,0 +1,174 @@
+"""The portal spider: crawls each site inside its scope, politely, into the page store.
+
+Scope, depth and page limits are enforced here (not by Scrapy's DepthMiddleware or dupefilter)
+because every URL the spider decides not to fetch must be recorded in `not_scanned` with a reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from auditcli.models import SiteConfig
+from spiders.discovery import FOLLOWED_TAGS, FoundLink, clean_url, extract_links, is_attachment
+from spiders.errors import classify_failure
+from spiders.language_seeds import is_language_link
+from spiders.options import CrawlOptions
+
+BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
+LANGUAGE_DEPTH = 2
+
+
+class _SiteState:
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.seen: set[str] = set()
+        self.pages_scheduled = 0
+        self.attachments_scheduled = 0
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, sites: list[SiteConfig], options: CrawlOptions, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.options = options
+        self.states = {site.id: _SiteState(site) for site in sites}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for state in self.states.values():
+            site = state.config
+            start = clean_url(site.url)
+            state.seen.add(start)
+            state.pages_scheduled += 1
+            yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)
+            if not site.is_host_root:
+                host_home = clean_url(site.host_root)
+                state.seen.add(host_home)
+                yield self._request(site.id, host_home, depth=0, kind="host-home", referrer=None, priority=90)
+
+    def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
+                 priority: int = 0, method: str = "GET") -> scrapy.Request:
+        headers = {"Referer": referrer} if referrer else None
+        return scrapy.Request(
+            url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
+            priority=priority - depth, headers=headers,
+            meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer, "started": time.time()},
+        )
+
+    # -- responses ---------------------------------------------------------------------------------
+    def parse(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
+        state = self.states[site_id]
+        if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
+            # Some servers refuse HEAD; ask again with GET (the size cap still applies).
+            yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
+            return
+        is_text = isinstance(response, TextResponse)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        is_html = is_text and kind != "attachment" and "html" in (content_type or "text/html").lower()
+        requested = meta.get("redirect_urls", [response.url])[0]
+        yield {
+            "type": "page", "site_id": site_id, "url": requested, "final_url": response.url,
+            "status": response.status,
+            "headers": {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+            "body": response.body if is_html else b"",
+            "encoding": response.encoding if is_html else None,
+            "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
+            "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
+        }
+        if response.status in BLOCKED_STATUSES or response.status >= 500:
+            reason = BLOCKED_STATUSES.get(response.status, f"http-{response.status}")
+            yield self._not_scanned(site_id, requested, reason, f"HTTP {response.status}", meta["referrer"], fetched=True)
+            return
+        if not is_html or response.status >= 400 or kind == "host-home":
+            return
+        in_scope_final = state.config.in_scope(response.url) or kind == "language"
+        links = list(extract_links(response.selector, response.url))
+        yield {"type": "links", "site_id": site_id, "links": [
+            {"src": response.url, "dst": link.url, "text": link.text, "tag": link.tag,
+             "in_scope": state.config.in_scope(link.url), "kind": self._link_kind(state, link)}
+            for link in links
+        ]}
+        if in_scope_final:
+            yield from self._follow(state, response.url, links, depth, kind)
+
+    def _link_kind(self, state: _SiteState, link: FoundLink) -> str:
+        if is_attachment(link.url):
+            return "attachment"
+        if link.tag in FOLLOWED_TAGS or link.tag == "link-alternate":
+            return "page" if state.config.in_scope(link.url) else "external"
+        return "resource"
+
+    def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str) -> Iterator[Any]:
+        site = state.config
+        for link in links:
+            url = link.url
+            if url in state.seen:
+                continue
+            language_link = is_language_link(url, link.text, link.hreflang, site)
+            if link.tag not in FOLLOWED_TAGS and not (link.tag == "link-alternate" and language_link):
+                continue
+            if kind == "language" and not site.in_scope(url):
+                if depth + 1 > LANGUAGE_DEPTH or not _same_host(url, source):
+                    continue
+                next_kind = "language"
+            elif not site.in_scope(url):
+                if language_link:
+                    next_kind = "language"
+                else:
+                    if _same_host(url, site.url):
+                        state.seen.add(url)
+                        yield self._not_scanned(site.id, url, "out-of-scope", "outside the site's path prefix", source)
+                    continue
+            else:
+                next_kind = "attachment" if is_attachment(url) else "page"
+            if depth + 1 > self.options.max_depth and next_kind != "language":
+                yield self._not_scanned(site.id, url, "max-depth", f"deeper than --max-depth {self.options.max_depth}", source)
+                continue
+            if next_kind == "attachment":
+                if state.attachments_scheduled >= self.options.max_pages:
+                    yield self._not_scanned(site.id, url, "max-pages", "attachment limit reached", source)
+                    continue
+                state.attachments_scheduled += 1
+                state.seen.add(url)
+                yield self._request(site.id, url, depth=depth + 1, kind="attachment", referrer=source, method="HEAD")
+                continue
+            if next_kind == "page" and state.pages_scheduled >= self.options.max_pages:
+                state.seen.add(url)
+                yield self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)
+                continue
+            if next_kind == "language" and depth + 1 > self.options.max_depth + LANGUAGE_DEPTH:
+                continue
+            state.pages_scheduled += next_kind == "page"
+            state.seen.add(url)
+            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source)
+
+    # -- failures ----------------------------------------------------------------------------------
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        reason, detail = classify_failure(failure)
+        url = meta.get("redirect_urls", [request.url])[0]
+        if isinstance(failure.value, IgnoreRequest) and reason == "robots" and meta["kind"] == "host-home":
+            return
+        yield self._not_scanned(meta["site_id"], url, reason, detail, meta.get("referrer"))
+
+    @staticmethod
+    def _not_scanned(site_id: str, url: str, reason: str, detail: str | None, referrer: str | None,
+                     fetched: bool = False) -> dict[str, Any]:
+        return {"type": "not_scanned", "site_id": site_id, "url": url, "reason": reason,
+                "detail": detail, "referrer": referrer, "fetched": fetched}
+
+
+def _same_host(a: str, b: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()

@@ -1,0 +1,96 @@
+"""Run the portal spider in this process and record each site's reachability in the page store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from auditcli.models import SiteConfig
+from auditcli.pagestore import PageStore
+from spiders.errors import UNREACHABLE_REASONS
+from spiders.options import CrawlOptions
+from spiders.portal import PortalSpider
+
+
+def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False) -> dict[str, Any]:
+    return {
+        "BOT_NAME": "auditcli",
+        "USER_AGENT": options.user_agent,
+        "ROBOTSTXT_OBEY": options.obey_robots,
+        "ROBOTSTXT_USER_AGENT": "auditcli",
+        "CONCURRENT_REQUESTS": options.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": options.per_host,
+        "DOWNLOAD_DELAY": options.delay,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(options.delay, 0.01),
+        "AUTOTHROTTLE_MAX_DELAY": max(10.0, options.delay * 4),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.per_host),
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "DOWNLOAD_MAXSIZE": options.max_size,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_TIMES": options.retries,
+        "RETRY_HTTP_CODES": [502, 503, 504, 522, 524],
+        "REDIRECT_MAX_TIMES": 10,
+        "HTTPERROR_ALLOW_ALL": True,
+        "COOKIES_ENABLED": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "LOG_LEVEL": "INFO" if verbose else "ERROR",
+        "LOG_ENABLED": verbose,
+        "DEPTH_LIMIT": 0,
+        "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
+        # A permissive client: weak TLS is reported by the TLS checks, it never makes a site unreachable.
+        "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
+        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PerIPConcurrencyMiddleware": 990},
+        "ITEM_PIPELINES": {"spiders.pipelines.PageStorePipeline": 100},
+        "AUDITCLI_STORE": str(store_path),
+        "AUDITCLI_PER_IP": options.per_ip,
+        "AUDITCLI_PROGRESS": progress,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    }
+
+
+def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
+          progress: Callable[[str, str, int], None] | None = None, verbose: bool = False) -> Path:
+    """Crawl every site concurrently into `store_dir/pages.sqlite`; returns the store path."""
+    store = PageStore(store_dir)
+    store.set_meta("crawl_options", options.to_dict())
+    for site in sites:
+        store.register_site(site.id, site.to_dict())
+    store_path = store.path
+    store.close()
+
+    if not verbose:
+        logging.getLogger("scrapy").setLevel(logging.ERROR)
+    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose), )
+    process.crawl(PortalSpider, sites=sites, options=options)
+    process.start()
+
+    store = PageStore(store_path)
+    for site in sites:
+        status, detail = site_status(store, site)
+        store.set_site_status(site.id, status, detail)
+    store.close()
+    return store_path
+
+
+def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:
+    """ok | partial | unreachable, from what the crawl could and could not fetch."""
+    start = store.page(site.id, site.url) or store.page(site.id, site.url.rstrip("/") + "/")
+    skipped = store.not_scanned(site.id)
+    if start is None:
+        for entry in skipped:
+            if entry.url.rstrip("/") == site.url.rstrip("/"):
+                unreachable = entry.reason in UNREACHABLE_REASONS or entry.reason.startswith("http-5")
+                return ("unreachable" if unreachable else "partial"), f"{entry.reason}: {entry.detail or ''}".strip()
+        return "unreachable", "start page not fetched"
+    if start.status >= 500:
+        return "unreachable", f"HTTP {start.status}"
+    blocked = [e for e in skipped if e.reason not in ("out-of-scope", "max-depth", "max-pages", "robots")]
+    if start.status >= 400 or blocked:
+        return "partial", f"{len(blocked)} pages could not be scanned" if blocked else f"HTTP {start.status}"
+    return "ok", None
