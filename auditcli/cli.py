@@ -163,9 +163,8 @@ def audit(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
-    from auditcli.progress import run_crawl
-
     from auditcli.orchestrate import new_run_id, now_iso
+    from auditcli.progress import run_crawl
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose)
@@ -331,10 +330,14 @@ def list_checks(
         out.print_json(json.dumps(catalogue, ensure_ascii=False))
         return
     table = Table(title=f"auditcli {__version__}: {len(specs)} checks")
-    for column in ("id", "dimension", "severity", "title", "refs"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("dimension", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("title")
+    table.add_column("rule references (first; --json lists all)")
     for s in specs:
-        table.add_row(s.id, s.dimension, s.severity, s.title.get(lang, s.id), "; ".join(s.refs))
+        refs = s.refs[0] + (f" (+{len(s.refs) - 1})" if len(s.refs) > 1 else "") if s.refs else ""
+        table.add_row(s.id, s.dimension, s.severity, s.title.get(lang, s.id), refs)
     out.print(table)
 
 

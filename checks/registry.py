@@ -38,6 +38,7 @@ class CheckSpec:
 
 _CHECKS: dict[str, CheckSpec] = {}
 _ANALYZERS: dict[str, Callable[..., Any]] = {}
+_loaded = False
 
 
 def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dict[str, str],
@@ -70,15 +71,29 @@ def analyzer(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def load_all() -> None:
-    """Import every dimension module so their decorators run."""
+    """Import every dimension module so their decorators run, then any plugins.
+
+    Plugins are modules named in the environment variable AUDITCLI_PLUGINS (comma-separated) or
+    published under the entry-point group `auditcli.checks`; they register checks the same way.
+    """
     import importlib
+    import os
     import pkgutil
+    from importlib.metadata import entry_points
 
     import checks
 
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     for module in pkgutil.iter_modules(checks.__path__):
-        if module.name not in ("registry", "siteview", "runner", "data") and not module.name.startswith("_"):
+        if not module.name.startswith("_"):
             importlib.import_module(f"checks.{module.name}")
+    for name in filter(None, (part.strip() for part in os.environ.get("AUDITCLI_PLUGINS", "").split(","))):
+        importlib.import_module(name)
+    for entry in entry_points(group="auditcli.checks"):
+        entry.load()
 
 
 def all_checks() -> list[CheckSpec]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
@@ -83,7 +84,7 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
 def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:
     for script in html.xpath("//script[@type='text/xml']/text()").getall():
         for raw in HREF_IN_MARKUP.findall(script):
-            url = absolute(raw)
+            url = absolute(unescape(raw))  # records are HTML fragments: &amp; in an href is &
             if url:
                 yield FoundLink(url, "", "a")
 

@@ -22,7 +22,7 @@ from spiders.language_seeds import is_language_link
 from spiders.options import CrawlOptions
 
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
-LANGUAGE_DEPTH = 2
+LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
 
 
 class _SiteState:
@@ -48,18 +48,19 @@ class PortalSpider(scrapy.Spider):
             state.seen.add(start)
             state.pages_scheduled += 1
             yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)
-            if not site.is_host_root:
+            if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs
                 host_home = clean_url(site.host_root)
                 state.seen.add(host_home)
                 yield self._request(site.id, host_home, depth=0, kind="host-home", referrer=None, priority=90)
 
     def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
-                 priority: int = 0, method: str = "GET") -> scrapy.Request:
+                 priority: int = 0, method: str = "GET", language_base: int | None = None) -> scrapy.Request:
         headers = {"Referer": referrer} if referrer else None
         return scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
-            meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer, "started": time.time()},
+            meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer, "started": time.time(),
+                  "language_base": language_base},
         )
 
     # -- responses ---------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class PortalSpider(scrapy.Spider):
             for link in links
         ]}
         if in_scope_final:
-            yield from self._follow(state, response.url, links, depth, kind)
+            yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"))
 
     def _link_kind(self, state: _SiteState, link: FoundLink) -> str:
         if is_attachment(link.url):
@@ -107,7 +108,8 @@ class PortalSpider(scrapy.Spider):
             return "page" if state.config.in_scope(link.url) else "external"
         return "resource"
 
-    def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str) -> Iterator[Any]:
+    def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str,
+                language_base: int | None = None) -> Iterator[Any]:
         site = state.config
         for link in links:
             url = link.url
@@ -117,7 +119,7 @@ class PortalSpider(scrapy.Spider):
             if link.tag not in FOLLOWED_TAGS and not (link.tag == "link-alternate" and language_link):
                 continue
             if kind == "language" and not site.in_scope(url):
-                if depth + 1 > LANGUAGE_DEPTH or not _same_host(url, source):
+                if depth + 1 - (language_base or 0) > LANGUAGE_DEPTH or not _same_host(url, source):
                     continue
                 next_kind = "language"
             elif not site.in_scope(url):
@@ -145,11 +147,15 @@ class PortalSpider(scrapy.Spider):
                 state.seen.add(url)
                 yield self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)
                 continue
-            if next_kind == "language" and depth + 1 > self.options.max_depth + LANGUAGE_DEPTH:
-                continue
+            if next_kind == "language" and (self.options.max_depth == 0
+                                            or depth + 1 > self.options.max_depth + LANGUAGE_DEPTH):
+                continue  # --max-depth 0 audits exactly the given URLs
             state.pages_scheduled += next_kind == "page"
             state.seen.add(url)
-            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source)
+            base = None
+            if next_kind == "language":  # depth is counted from the version's entry page
+                base = language_base if kind == "language" and language_base is not None else depth + 1
+            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base)
 
     # -- failures ----------------------------------------------------------------------------------
     def failed(self, failure: Failure) -> Iterator[Any]:

@@ -1,0 +1,22 @@
+"""A check plugin used by the crash-isolation test: one check always raises, one always reports."""
+
+from auditcli.models import Finding
+from checks.registry import check
+
+TEXTS = {"zh": "测试", "en": "test"}
+
+
+@check(id="plugin.always-raises", dimension="links", severity="low", refs=["test"], title=TEXTS, fix=TEXTS, scope="page")
+def always_raises(page, site):
+    raise RuntimeError(f"planted failure on {page.url}")
+
+
+@check(id="plugin.site-raises", dimension="identity", severity="low", refs=["test"], title=TEXTS, fix=TEXTS)
+def site_raises(site):
+    yield Finding(url=site.config.url, message="emitted before the crash")
+    raise ValueError("planted site-level failure")
+
+
+@check(id="plugin.reports-home", dimension="links", severity="info", refs=["test"], title=TEXTS, fix=TEXTS)
+def reports_home(site):
+    yield Finding(url=site.config.url, message="首页已检查", locator="home")

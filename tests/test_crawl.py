@@ -1,0 +1,236 @@
+"""Real crawls of the demo farm: pages, not_scanned reasons, GBK, robots, scope, depth and page limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from auditcli.demo import DemoFarm
+from auditcli.pagestore import PageStore
+from auditcli.results import validate
+
+AS_OF = "2026-11-20"
+FAST = ["--as-of", AS_OF, "--delay", "0", "--per-ip", "16", "--per-host", "4", "--timeout", "2",
+        "--max-size", "1000000", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def farm():
+    with DemoFarm(as_of=date.fromisoformat(AS_OF)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def audited(farm, tmp_path_factory):
+    """One full audit of the farm through the CLI; returns (results, store, answer key)."""
+    from tests.conftest import run_cli
+
+    out = tmp_path_factory.mktemp("audit")
+    result = run_cli("audit", str(farm.sites_file), "--out", str(out), "--format", "html,csv,junit,sarif", *FAST)
+    assert result.returncode == 0, result.stderr
+    results = json.loads((out / "results.json").read_text("utf-8"))
+    key = yaml.safe_load(farm.answer_key.read_text("utf-8"))
+    return results, PageStore.open_existing(out / "crawl"), key, out
+
+
+def sites_by_id(results):
+    return {site["id"]: site for site in results["sites"]}
+
+
+def test_results_validate_against_the_shipped_schema(audited):
+    results, _, _, out = audited
+    validate(results)
+    assert results["schema"] == "auditcli.results/v1" and results["run"]["as_of"] == AS_OF
+    assert {s["id"] for s in results["sites"]} == {"county", "dept-edu", "town-a", "town-b", "dept-fgw"}
+    assert not list(out.glob(".results.json.*")), "no temp files left behind by the atomic write"
+
+
+def test_every_planted_unscannable_page_has_its_reason(audited):
+    results, _, key, _ = audited
+    for site_id, site in sites_by_id(results).items():
+        recorded = {entry["url"]: entry["reason"] for entry in site["not_scanned"]}
+        for url, reason in (key["sites"][site_id].get("not_scanned") or {}).items():
+            assert recorded.get(url) == reason, f"{site_id}: {url} expected {reason}, got {recorded.get(url)}"
+
+
+def test_blocked_is_not_unreachable(audited):
+    results, _, _, _ = audited
+    sites = sites_by_id(results)
+    assert sites["county"]["status"] == "partial"  # 403/429/timeouts inside an otherwise working site
+    assert all(sites[s]["status"] == "ok" for s in ("town-a", "town-b", "dept-fgw", "dept-edu"))
+
+
+def test_robots_txt_is_obeyed(audited):
+    _, store, _, _ = audited
+    fetched = {url for url, *_ in store.fetch_statuses("county")}
+    assert not any("/private/" in url for url in fetched)
+
+
+def test_gbk_site_is_decoded(audited):
+    _, store, key, _ = audited
+    home = store.page("town-b", key["sites"]["town-b"]["url"])
+    assert home is not None and home.status == 200
+    with pytest.raises(UnicodeDecodeError):
+        home.body.decode("utf-8")
+    assert "乙镇人民政府" in home.text
+    assert "\ufffd" not in home.text
+
+
+def test_column_tree_site_stays_in_its_path_prefix(audited):
+    results, store, _, _ = audited
+    site = sites_by_id(results)["dept-edu"]
+    prefix = site["url"]
+    pages = [url for url, final, status, kind in store.fetch_statuses("dept-edu") if kind == "page"]
+    assert pages and all(url.startswith(prefix) for url in pages)
+    out_of_scope = [e for e in site["not_scanned"] if e["reason"] == "out-of-scope"]
+    assert out_of_scope and not any(e["url"].startswith(prefix) for e in out_of_scope)
+
+
+def test_attachments_are_checked_with_head(audited):
+    _, store, key, _ = audited
+    attachments = {url: status for url, final, status, kind in store.fetch_statuses("county") if kind == "attachment"}
+    for url in key["sites"]["county"]["broken_links"]["ok_attachments"]:
+        assert attachments.get(url) == 200
+    pdf = next(u for u in attachments if u.endswith("report.pdf"))
+    assert attachments[pdf] == 404
+
+
+def test_hanweb_datastore_items_are_crawled(audited):
+    _, store, _, _ = audited
+    articles = [url for url, *_ in store.fetch_statuses("town-a") if "/art/" in url]
+    assert len(articles) >= 5, "links inside <script type=text/xml> CDATA records must be followed"
+
+
+def test_pages_carry_timing_headers_and_referrer(audited):
+    _, store, _, _ = audited
+    page = next(p for p in store.pages("county") if p.depth == 1 and p.status == 200)
+    assert page.elapsed is not None and page.elapsed >= 0
+    assert page.referrer and page.headers.get("server")
+
+
+def test_check_store_reproduces_audit_offline(audited, tmp_path):
+    from tests.conftest import run_cli
+
+    results, _, _, out = audited
+    # No farm needed: the stored crawl is all `check` reads (the farm is still up, but check never fetches).
+    rerun = run_cli("check", str(out / "crawl"), "--out", str(tmp_path), "--format", "json", "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    again = json.loads((tmp_path / "results.json").read_text("utf-8"))
+
+    def essence(res):
+        return {s["id"]: (s["status"], s["pages"], s["score"], sorted(f["fingerprint"] for f in s["findings"]),
+                          s["columns"], s["not_scanned"]) for s in res["sites"]}
+
+    assert essence(again) == essence(results)
+
+
+def crawl(cli, tmp_path: Path, *args: str) -> PageStore:
+    result = cli("crawl", *args, "--out", str(tmp_path), *FAST)
+    assert result.returncode == 0, result.stderr
+    return PageStore.open_existing(tmp_path)
+
+
+def test_max_depth_zero_audits_exactly_the_given_urls(farm, cli, tmp_path):
+    county = farm.urls["county"]
+    second = county + "xwzx/zwyw/index.html"
+    store = crawl(cli, tmp_path, county, second, "--max-depth", "0")
+    fetched = [(site["id"], [u for u, *_ in store.fetch_statuses(site["id"])]) for site in store.sites()]
+    assert [urls for _, urls in fetched] == [[county], [second]]
+    reasons = {e.reason for e in store.not_scanned(fetched[0][0])}
+    assert reasons == {"max-depth"}
+
+
+def test_max_pages_limits_each_site(farm, cli, tmp_path):
+    store = crawl(cli, tmp_path, str(farm.sites_file), "--max-pages", "5")
+    for site in store.sites():
+        assert store.count_pages(site["id"], kind="page") <= 5
+    assert any(e.reason == "max-pages" for e in store.not_scanned("county"))
+
+
+def test_ignore_robots_fetches_disallowed_pages(farm, cli, tmp_path):
+    store = crawl(cli, tmp_path, farm.urls["county"], "--ignore-robots", "--max-depth", "1")
+    assert any("/private/" in url for url, *_ in store.fetch_statuses(store.sites()[0]["id"]))
+
+
+def test_unreachable_site_exits_3(cli, tmp_path):
+    result = cli("audit", "http://127.0.0.1:9/", "--out", str(tmp_path), *FAST)
+    assert result.returncode == 3
+    results = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    site = results["sites"][0]
+    assert site["status"] == "unreachable" and site["score"] is None
+    assert site["not_scanned"][0]["reason"] == "connection-refused"
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    """Answers slowly and records the most requests it ever had in flight."""
+
+    lock = threading.Lock()
+    in_flight = 0
+    peak = 0
+
+    def do_GET(self):
+        cls = type(self)
+        with cls.lock:
+            cls.in_flight += 1
+            cls.peak = max(cls.peak, cls.in_flight)
+        try:
+            time.sleep(0.15)
+            links = "".join(f'<a href="/p{i}.html">p{i}</a>' for i in range(12)) if self.path in ("/", "/index.html") else ""
+            body = f"<html><body>{links}</body></html>".encode()
+            self.send_response(404 if self.path == "/robots.txt" else 200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        finally:
+            with cls.lock:
+                cls.in_flight -= 1
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("per_ip,bound", [(2, 2), (8, None)])
+def test_per_ip_limit_spans_hosts_on_one_server(cli, tmp_path, per_ip, bound):
+    """127.0.0.1 and localhost are two hosts on one IP: --per-ip caps them together."""
+    _CountingHandler.peak = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        args = [f"http://127.0.0.1:{port}/", f"http://localhost:{port}/", "--per-host", "4", "--per-ip", str(per_ip),
+                "--delay", "0", "--quiet", "--out", str(tmp_path)]
+        result = cli("crawl", *args)
+        assert result.returncode == 0, result.stderr
+    finally:
+        server.shutdown()
+    if bound is not None:
+        assert _CountingHandler.peak <= bound
+    else:
+        assert _CountingHandler.peak > 2, "without a tight per-IP limit both hosts' slots run in parallel"
+
+
+def test_a_check_that_raises_loses_no_other_findings(audited, tmp_path):
+    from tests.conftest import run_cli
+
+    results, _, _, out = audited
+    rerun = run_cli("check", str(out / "crawl"), "--out", str(tmp_path), "--format", "json", "--quiet",
+                    env={"AUDITCLI_PLUGINS": "tests.plugins.crashing_checks"})
+    assert rerun.returncode == 0, rerun.stderr
+    again = sites_by_id(json.loads((tmp_path / "results.json").read_text("utf-8")))
+    for site_id, before in sites_by_id(results).items():
+        after = again[site_id]
+        old = {f["fingerprint"] for f in before["findings"]}
+        new = {f["fingerprint"] for f in after["findings"] if not f["check"].startswith("plugin.")}
+        assert new == old, f"{site_id}: findings changed when a plugin check crashed"
+        assert any(f["check"] == "plugin.reports-home" for f in after["findings"])
+        failed = {e["check"] for e in after["errors"]}
+        assert {"plugin.always-raises", "plugin.site-raises"} <= failed
+        assert all("planted" in e["error"] for e in after["errors"] if e["check"].startswith("plugin."))

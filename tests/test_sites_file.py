@@ -1,0 +1,118 @@
+"""Bad sites files are rejected before any network access: one message naming file, line and field; exit 2."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditcli.config import ConfigError, load_targets
+
+GOOD = """\
+audit:
+  name: 示例县政府网站季度检查
+  profile: cn-gov-2019
+sites:
+  - id: county
+    name: 示例县人民政府
+    level: county
+    url: http://127.0.0.1:9/
+    languages: [en, mn]
+  - id: town-a
+    name: 甲镇人民政府
+    level: township
+    parent: county
+    url: http://127.0.0.1:9/xxgk/jiazhen/
+    columns:
+      - match: 乡镇动态
+        max_age_days: 30
+"""
+
+# (name, file text, expected line, expected field fragment, expected message fragment)
+BAD_FILES = [
+    ("unknown-level", GOOD.replace("level: township", "level: city"), 12, "sites[1].level", "unknown level 'city'"),
+    ("duplicate-id", GOOD.replace("id: town-a", "id: county"), 10, "id", "duplicate site id 'county'"),
+    ("missing-url", GOOD.replace("    url: http://127.0.0.1:9/xxgk/jiazhen/\n", ""), 10, "sites[1].url", "missing url"),
+    ("unknown-parent", GOOD.replace("parent: county", "parent: city-hall"), 10, "town-a.parent", "unknown parent 'city-hall'"),
+    ("bad-yaml", GOOD.replace("    name: 甲镇人民政府\n", "    name: [甲镇\n"), None, None, "invalid YAML"),
+    ("bad-url", GOOD.replace("http://127.0.0.1:9/xxgk/jiazhen/", "ftp://example.gov.cn/"), 14, "sites[1].url", "not an http(s) URL"),
+    ("bad-language", GOOD.replace("[en, mn]", "[en, Mongolian]"), 9, "sites[0].languages", "'Mongolian' is not a BCP 47"),
+    ("unknown-field", GOOD.replace("    level: county\n", "    levle: county\n"), 7, "sites[0].levle", "unknown field"),
+    ("bad-max-age", GOOD.replace("max_age_days: 30", "max_age_days: -3"), 17, "max_age_days", "positive whole number"),
+    ("sites-not-list", "sites:\n  county: http://127.0.0.1:9/\n", 1, "sites", "non-empty list"),
+    ("self-parent", GOOD.replace("parent: county", "parent: town-a"), 10, "town-a.parent", "own parent"),
+    ("empty-file", "", 1, None, "expected a mapping"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,field,message", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_sites_file_is_rejected_with_file_line_and_field(tmp_path: Path, name, text, line, field, message):
+    path = tmp_path / "sites.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_targets([str(path)])
+    error = caught.value
+    assert error.file == str(path)
+    assert message in error.message
+    if line is not None:
+        assert error.line == line, str(error)
+    if field is not None:
+        assert field in (error.field or ""), str(error)
+
+
+@pytest.mark.parametrize("name,text,line,field,message", BAD_FILES[:8], ids=[b[0] for b in BAD_FILES[:8]])
+def test_cli_exits_2_with_one_clear_message_and_no_traceback(tmp_path: Path, cli, name, text, line, field, message):
+    path = tmp_path / "sites.yaml"
+    path.write_text(text, encoding="utf-8")
+    # An unroutable port: if validation let the file through, the crawl would fail differently (exit 3).
+    result = cli("audit", str(path), "--out", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr and message in result.stderr
+    assert not (tmp_path / "out").exists(), "nothing may be crawled or written for a bad file"
+
+
+def test_good_yaml_loads_with_overrides_and_scope():
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as handle:
+        handle.write(GOOD)
+    config = load_targets([handle.name])
+    county, town = config.sites
+    assert config.name == "示例县政府网站季度检查" and config.profile == "cn-gov-2019"
+    assert county.languages == ("en", "mn") and county.is_host_root
+    assert town.parent == "county" and town.columns[0].max_age_days == 30
+    assert town.scope_prefix == "http://127.0.0.1:9/xxgk/jiazhen/"
+    assert town.in_scope("http://127.0.0.1:9/xxgk/jiazhen/tzgg/index.html")
+    assert not town.in_scope("http://127.0.0.1:9/xxgk/yizhen/index.html")
+    assert county.in_scope("http://127.0.0.1:9/anything.html")
+
+
+def test_csv_sites_file_with_line_numbers(tmp_path: Path):
+    path = tmp_path / "sites.csv"
+    path.write_text(textwrap.dedent("""\
+        id,name,level,url,parent,languages
+        county,示例县,county,http://127.0.0.1:9/,,en;mn
+        town-a,甲镇,township,http://127.0.0.1:10/,county,
+        """), encoding="utf-8")
+    config = load_targets([str(path)])
+    assert [s.id for s in config.sites] == ["county", "town-a"]
+    assert config.sites[0].languages == ("en", "mn")
+    path.write_text(path.read_text(encoding="utf-8").replace("township", "village"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_targets([str(path)])
+    assert caught.value.line == 3 and "level" in caught.value.field
+
+
+def test_plain_urls_are_one_site_each():
+    config = load_targets(["http://127.0.0.1:9/", "http://127.0.0.1:9/bm/jyj/"])
+    assert [s.id for s in config.sites] == ["127-0-0-1-9", "127-0-0-1-9-bm-jyj"]
+    assert config.sites[1].scope_prefix.endswith("/bm/jyj/")
+
+
+def test_missing_file_and_bad_as_of(tmp_path: Path, cli):
+    result = cli("audit", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"), timeout=60)
+    assert result.returncode == 2 and "no such file" in result.stderr
+    result = cli("audit", "http://127.0.0.1:9/", "--as-of", "2026-13-40", "--out", str(tmp_path / "o"), timeout=60)
+    assert result.returncode == 2 and "--as-of" in result.stderr and "Traceback" not in result.stderr
