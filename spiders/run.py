@@ -14,6 +14,7 @@ from auditcli.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlOptions
 from spiders.portal import PortalSpider
+from spiders.probes import probe_sites
 
 
 def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False) -> dict[str, Any]:
@@ -71,6 +72,7 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     process.start()
 
     store = PageStore(store_path)
+    probe_sites(store, [site.url for site in sites])
     for site in sites:
         status, detail = site_status(store, site)
         store.set_site_status(site.id, status, detail)

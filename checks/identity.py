@@ -1,0 +1,498 @@
+"""Dimension `identity`: the identity items a government portal must show, and its page tags.
+
+Judged on the home page (for a column-tree site, its host portal's home page, `site.host_home`,
+SPEC §3). Each item is looked for in the footer region first — elements whose class or id says
+footer/foot/bottom/copyright, else the last part of <body> — and then anywhere on the page, since
+the codes carry their own label (网站标识码…, …ICP备…号, …公网安备…号). All patterns live in
+data/identity.yaml; the detectors below are pure functions of a parsed page, tested on snippets.
+
+Severity: the five footer/home items are medium. 国办秘函〔2019〕19号 scores them as deductions of
+the "网站标识" part, not as vetoes, and a missing one is a compliance gap with no user harm; the
+page tags, the domain and IPv6 are info (guidance, not graded by the checklist).
+
+Page types for `identity.page-tags-missing`: home = the site's home page; article = a detail URL
+(TRS t20261120_N.html, Hanweb /art/2026/…, content_N.html) or a page carrying ArticleTitle/PubDate;
+list = a page carrying ColumnName, or an index.html/index_N.html under a column directory that links
+to a few articles (hubs and static 概况 pages are not lists). Other pages (letters, forms, static
+pages), language versions (<html lang> not zh) and sub-site home pages (carrying SiteName) inside the
+scope are not judged.
+
+`identity.domain-not-gov-cn` treats IP-literal and localhost hosts as test deployments: not
+applicable, no finding. `network.no-ipv6` resolves AAAA and opens a TCP connection (no data sent,
+2 s timeouts); an IPv4 literal host has no IPv6 by definition. It needs the network, so it is
+skipped when the run is offline (`site.options["offline"]`, as `auditcli check` on a stored crawl).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from auditcli.models import Finding, normalise_url
+from checks import knowledge
+from checks.registry import check
+from checks.siteview import SiteView
+from spiders.probes import ip_literal, ipv6_probe_key
+
+REFS_47 = "《政府网站发展指引》（国办发〔2017〕47号）"
+REFS_19 = "国办秘函〔2019〕19号 《政府网站与政务新媒体检查指标》"
+INVISIBLE = ("script", "style", "noscript", "template", "head", "title")
+
+
+def _data() -> dict:
+    return knowledge.load("identity")
+
+
+# ------------------------------------------------------------------------------------- regions
+@dataclass
+class Region:
+    """A part of a page: its visible text (plus image alt/title texts) and its elements."""
+
+    name: str            # "footer" | "page"
+    text: str
+    elements: list[Tag]
+    selector: str | None
+
+
+def _visible_text(root: Tag) -> str:
+    parts = []
+    for string in root.find_all(string=True):
+        if any(parent.name in INVISIBLE for parent in string.parents if isinstance(parent, Tag)):
+            continue
+        parts.append(str(string))
+    for img in root.find_all(["img", "input"]):
+        for attr in ("alt", "title"):
+            value = img.get(attr)
+            if isinstance(value, str) and value.strip():
+                parts.append(value)
+    return " ".join(" ".join(parts).split())
+
+
+def _marked(tag: Tag, markers: list[str]) -> bool:
+    if tag.name in ("html", "body", "head"):
+        return False
+    names = [tag.get("id") or ""]
+    classes = tag.get("class") or []
+    names += classes if isinstance(classes, list) else [classes]
+    joined = " ".join(str(n) for n in names).lower()
+    return any(marker in joined for marker in markers)
+
+
+def _selector(tag: Tag) -> str:
+    if tag.get("id"):
+        return f"{tag.name}#{tag['id']}"
+    classes = tag.get("class") or []
+    return f"{tag.name}.{classes[0]}" if classes else tag.name
+
+
+def footer_region(soup: BeautifulSoup) -> Region:
+    """The footer: outermost elements marked footer/foot/bottom/copyright, else the tail of <body>."""
+    config = _data()["footer"]
+    markers = [m.lower() for m in config["markers"]]
+    body = soup.body or soup
+    marked = [tag for tag in body.find_all(True) if _marked(tag, markers)]
+    outermost = [tag for tag in marked
+                 if not any(isinstance(p, Tag) and _marked(p, markers) for p in tag.parents)]
+    if outermost:
+        elements: list[Tag] = []
+        for tag in outermost:
+            elements.append(tag)
+            elements.extend(tag.find_all(True))
+        text = " ".join(_visible_text(tag) for tag in outermost)
+        return Region("footer", text, elements, ", ".join(dict.fromkeys(_selector(t) for t in outermost)))
+    every = body.find_all(True)
+    tail = every[int(len(every) * (1 - config["tail_share"])):]
+    text = _visible_text(body)[-int(config["tail_chars"]):]
+    return Region("footer", text, tail, None)
+
+
+def page_region(soup: BeautifulSoup) -> Region:
+    body = soup.body or soup
+    return Region("page", _visible_text(body), body.find_all(True), None)
+
+
+def regions(soup: BeautifulSoup) -> list[Region]:
+    return [footer_region(soup), page_region(soup)]
+
+
+# ------------------------------------------------------------------------------------- detectors
+@dataclass
+class Found:
+    where: str           # footer | page | meta
+    evidence: str
+
+
+@cache
+def _site_code_pattern() -> re.Pattern[str]:
+    config = _data()["site_code"]
+    labels = "|".join(config["labels"])
+    return re.compile(rf"(?:{labels})[^0-9A-Za-z]{{0,{int(config['max_gap'])}}}({config['code']})", re.I)
+
+
+@cache
+def _pattern(item: str) -> re.Pattern[str]:
+    return re.compile(_data()[item]["pattern"], re.I)
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find("meta", attrs={"name": lambda v: isinstance(v, str) and v.lower() == name.lower()})
+    content = tag.get("content") if tag else None
+    return content.strip() if isinstance(content, str) and content.strip() else None
+
+
+def _host_matches(url: str | None, domains: list[str]) -> bool:
+    if not url:
+        return False
+    try:
+        host = (urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or "").lower()
+    except ValueError:  # a malformed href (http://[broken) is simply no match
+        return False
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _text_search(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Found | None:
+    for region in regions(soup):
+        match = pattern.search(region.text)
+        if match:
+            return Found(region.name, match.group(0))
+    return None
+
+
+def find_site_code(soup: BeautifulSoup) -> Found | None:
+    """网站标识码: a 10/12-digit or bm+8 code next to its label, or <meta name="SiteIDCode">."""
+    found = _text_search(soup, _site_code_pattern())
+    if found:
+        return found
+    meta = _meta(soup, _data()["site_code"]["meta"])
+    if meta and re.fullmatch(_data()["site_code"]["code"], meta, re.I):
+        return Found("meta", f'<meta name="SiteIDCode" content="{meta}">')
+    return None
+
+
+def find_icp(soup: BeautifulSoup) -> Found | None:
+    """ICP备案编号, e.g. 蒙ICP备05001234号 or 京ICP备12345678号-1."""
+    return _text_search(soup, _pattern("icp"))
+
+
+def find_police(soup: BeautifulSoup) -> Found | None:
+    """公安机关备案号, e.g. 蒙公网安备 15040202000123号."""
+    return _text_search(soup, _pattern("police"))
+
+
+def find_conac(soup: BeautifulSoup) -> Found | None:
+    """党政机关网站标识: a link/image on conac.cn, or the dcs.conac.cn script that draws it."""
+    config = _data()["conac"]
+    for region in regions(soup):
+        for element in region.elements:
+            if element.name == "a" and _host_matches(element.get("href"), config["domains"]):
+                return Found(region.name, str(element)[:200])
+            if element.name == "img" and _host_matches(element.get("src"), config["domains"]):
+                return Found(region.name, str(element)[:200])
+            if element.name == "script" and _host_matches(element.get("src"), config["script_domains"]):
+                return Found(region.name, str(element)[:200])
+    return None
+
+
+def find_jiucuo(soup: BeautifulSoup) -> Found | None:
+    """我为政府网站找错: a link or image labelled so, a link to the platform, or its jiucuo.js.
+
+    The label must be the link's own (short) text or an image alt: a news headline that mentions
+    the campaign (关于开展“我为政府网站找错”活动的通知) is no entry.
+    """
+    config = _data()["jiucuo"]
+    slack = int(config["max_extra_chars"])
+    for region in regions(soup):
+        for element in region.elements:
+            if element.name in ("a", "area", "img"):
+                label = (str(element.get("alt") or "") if element.name == "img"
+                         else " ".join(element.get_text(" ").split()))
+                if any(t in label and len(label) <= len(t) + slack for t in config["texts"]):
+                    return Found(region.name, label)
+            if element.name in ("a", "area") and _host_matches(element.get("href"), config["domains"]):
+                return Found(region.name, str(element)[:200])
+            src = element.get("src") if element.name == "script" else None
+            if isinstance(src, str) and (any(s in src.lower() for s in config["scripts"])
+                                         or _host_matches(src, config["domains"])):
+                return Found(region.name, str(element)[:200])
+    return None
+
+
+# ------------------------------------------------------------------------------------- findings
+def _missing(site: SiteView, detector, item_zh: str, item_en: str, example: str) -> Iterator[Finding]:
+    page = site.host_home
+    if page is None:  # home page not fetched: the site is unreachable, nothing to judge
+        return
+    if detector(page.soup) is not None:
+        return
+    footer = footer_region(page.soup)
+    on_host = not site.config.is_host_root
+    where_zh = "所在门户网站首页" if on_host else "首页"
+    where_en = "the host portal's home page" if on_host else "the home page"
+    yield Finding(
+        url=page.final_url,
+        message=f"{where_zh}底部及页面中未找到{item_zh}（如“{example}”）",
+        message_en=f"No {item_en} found in the footer or elsewhere on {where_en} (e.g. “{example}”)",
+        selector=footer.selector or "body",
+        evidence=footer.text[:200] or None,
+        locator="footer",
+        data={"judged_on": page.final_url, "host_portal": on_host,
+              "footer_marked": footer.selector is not None},
+    )
+
+
+@check(
+    id="identity.site-code-missing", dimension="identity", severity="medium",
+    refs=[f"{REFS_47} 网站标识码", f"{REFS_19} 网站标识"],
+    title={"zh": "未标注网站标识码", "en": "Site identification code (网站标识码) missing"},
+    fix={"zh": "在首页底部功能区标注“网站标识码：”及本网站的标识码（10位、12位数字或bm加8位数字），"
+               "并在首页<head>中加入<meta name=\"SiteIDCode\">。",
+         "en": "Show “网站标识码：” and the site's code (10 or 12 digits, or bm + 8 digits) in the "
+               "home page footer, and add <meta name=\"SiteIDCode\"> to the home page."},
+)
+def site_code_missing(site: SiteView) -> Iterator[Finding]:
+    yield from _missing(site, find_site_code, "网站标识码", "site identification code (网站标识码)",
+                        "网站标识码：1504000001")
+
+
+@check(
+    id="identity.icp-missing", dimension="identity", severity="medium",
+    refs=[f"{REFS_47} 网站底部功能区", "《非经营性互联网信息服务备案管理办法》（信息产业部令第33号）第十三条",
+          f"{REFS_19} 网站标识"],
+    title={"zh": "未标注ICP备案编号", "en": "ICP filing number missing"},
+    fix={"zh": "在首页底部中间位置标明ICP备案编号（如“蒙ICP备05001234号”），并链接至工业和信息化部备案管理系统。",
+         "en": "Show the ICP filing number (e.g. 蒙ICP备05001234号) at the bottom centre of the home page, "
+               "linked to the MIIT filing system (beian.miit.gov.cn)."},
+)
+def icp_missing(site: SiteView) -> Iterator[Finding]:
+    yield from _missing(site, find_icp, "ICP备案编号", "ICP filing number (ICP备案)", "蒙ICP备05001234号")
+
+
+@check(
+    id="identity.police-record-missing", dimension="identity", severity="medium",
+    refs=[f"{REFS_47} 网站底部功能区", "《计算机信息网络国际联网安全保护管理办法》（公安部令第33号）",
+          f"{REFS_19} 网站标识"],
+    title={"zh": "未标注公安机关备案号", "en": "Public security filing number missing"},
+    fix={"zh": "在首页底部标注公安机关备案标识及备案号（如“蒙公网安备 15040202000123号”），链接至全国互联网安全管理平台。",
+         "en": "Show the public security filing mark and number (e.g. 蒙公网安备 15040202000123号) in the "
+               "home page footer, linked to www.beian.gov.cn."},
+)
+def police_record_missing(site: SiteView) -> Iterator[Finding]:
+    yield from _missing(site, find_police, "公安机关备案号", "public security filing number (公网安备)",
+                        "蒙公网安备 15040202000123号")
+
+
+@check(
+    id="identity.conac-missing", dimension="identity", severity="medium",
+    refs=[f"{REFS_47} 网站底部功能区", "党政机关网站标识管理（中央机构编制委员会办公室，党政机关网站开办主体标识）",
+          f"{REFS_19} 网站标识"],
+    title={"zh": "未标注党政机关网站标识", "en": "Party and government website mark (党政机关标识) missing"},
+    fix={"zh": "在首页底部中间位置放置党政机关网站标识（红色“党政机关”图标，链接至 bszs.conac.cn 的开办主体信息，"
+               "或使用 dcs.conac.cn 提供的标识脚本）。",
+         "en": "Place the red 党政机关 website mark at the bottom centre of the home page, linked to the "
+               "registration record on bszs.conac.cn (or embed the dcs.conac.cn script)."},
+)
+def conac_missing(site: SiteView) -> Iterator[Finding]:
+    yield from _missing(site, find_conac, "党政机关网站标识", "党政机关 website mark (conac.cn)",
+                        "链接至 bszs.conac.cn 的“党政机关”图标")
+
+
+@check(
+    id="identity.jiucuo-entry-missing", dimension="identity", severity="medium",
+    refs=[f"{REFS_19} “我为政府网站找错”", f"{REFS_47} 互动交流"],
+    title={"zh": "首页无“我为政府网站找错”入口", "en": "No “我为政府网站找错” (report a site error) entry"},
+    fix={"zh": "在首页底部功能区放置“我为政府网站找错”入口（国务院办公厅政府网站找错平台提供的图标和链接）。",
+         "en": "Add the “我为政府网站找错” entry (icon and link from the State Council's site-error "
+               "platform) to the home page footer."},
+)
+def jiucuo_missing(site: SiteView) -> Iterator[Finding]:
+    yield from _missing(site, find_jiucuo, "“我为政府网站找错”入口", "“我为政府网站找错” entry",
+                        "我为政府网站找错")
+
+
+# ------------------------------------------------------------------------------------- page tags
+META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def head_metas(html: str) -> dict[str, str]:
+    """<meta name=… content=…> of the head, lower-cased names; cheap (no full parse)."""
+    end = html.lower().find("</head>")
+    head = html[: end if end >= 0 else 20000]
+    metas: dict[str, str] = {}
+    for tag in META_TAG.findall(head):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTRIBUTE.finditer(tag)}
+        if attrs.get("name") and attrs["name"].lower() not in metas:
+            metas[attrs["name"].lower()] = attrs.get("content", "").strip()
+    return metas
+
+
+HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([\w-]+)", re.I)
+
+
+def is_chinese_page(html: str) -> bool:
+    """No declared language, or a zh one: the page tags of 国办发〔2017〕47号 apply."""
+    match = HTML_LANG.search(html[:4000])
+    return match is None or match.group(1).lower().startswith("zh")
+
+
+def page_type(url: str, metas: dict[str, str], html: str = "") -> str | None:
+    """article | list | None (the home page is told apart by the caller).
+
+    A page known only by its index.html URL is a list when it links to a few articles; hubs that
+    only link to columns and static 概况 pages are not lists.
+    """
+    config = _data()["page_tags"]
+    path = urlsplit(url).path
+    if _is_article_path(path) or metas.get("articletitle") or metas.get("pubdate"):
+        return "article"
+    if "columnname" in metas:
+        return "list"
+    if any(re.search(p, path, re.I) for p in config["list_url"]):
+        items = {href for href in HREF.findall(html) if _is_article_path(urlsplit(href).path)}
+        if len(items) >= int(config["list_min_items"]):
+            return "list"
+    return None
+
+
+def _is_article_path(path: str) -> bool:
+    return any(re.search(p, path, re.I) for p in _data()["page_tags"]["article_url"])
+
+
+def missing_tags(kind: str, metas: dict[str, str]) -> list[str]:
+    return [tag for tag in _data()["page_tags"][kind] if not metas.get(tag.lower())]
+
+
+@dataclass
+class _TagTally:
+    checked: int = 0
+    missing_pages: int = 0
+    examples: list[str] | None = None
+    counts: dict[str, int] | None = None
+
+
+@check(
+    id="identity.page-tags-missing", dimension="identity", severity="info",
+    refs=[f"{REFS_47} 附件 政府网站网页设计规范：网页标签（元数据）"],
+    title={"zh": "网页标签（元数据）不全", "en": "Page metadata tags missing"},
+    fix={"zh": "按《政府网站发展指引》在页面<head>中加入网页标签：首页 SiteName/SiteDomain/SiteIDCode，"
+               "栏目页 ColumnName/ColumnType，文章页 ArticleTitle/PubDate/ContentSource（通常在CMS模板中统一配置）。",
+         "en": "Add the page tags of the 47号 guideline to <head>: SiteName/SiteDomain/SiteIDCode on the "
+               "home page, ColumnName/ColumnType on list pages, ArticleTitle/PubDate/ContentSource on "
+               "articles (usually once, in the CMS templates)."},
+)
+def page_tags_missing(site: SiteView) -> Iterator[Finding]:
+    config = _data()["page_tags"]
+    names = {"home": ("首页", "home page"), "list": ("栏目页", "list page"), "article": ("文章页", "article page")}
+    tallies = {kind: _TagTally(examples=[], counts={}) for kind in names}
+    home = site.homepage
+    home_keys = {normalise_url(home.url), normalise_url(home.final_url)} if home else set()
+    if home is not None:
+        _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.text)), config)
+    for page in site.pages():
+        if normalise_url(page.url) in home_keys or normalise_url(page.final_url) in home_keys:
+            continue
+        metas = head_metas(page.text)
+        if "sitename" in metas or not is_chinese_page(page.text):
+            continue  # the home page of a sub-site, or a language version (the languages dimension's)
+        kind = page_type(page.final_url, metas, page.text)
+        if kind:
+            _tally(tallies[kind], page.final_url, missing_tags(kind, metas), config)
+    for kind, tally in tallies.items():
+        if not tally.missing_pages:
+            continue
+        zh, en = names[kind]
+        counts = ", ".join(f"{tag}（{n}）" for tag, n in tally.counts.items())
+        counts_en = ", ".join(f"{tag} ({n})" for tag, n in tally.counts.items())
+        yield Finding(
+            url=site.config.url,
+            message=f"{tally.missing_pages}/{tally.checked} 个{zh}缺少网页标签：{counts}",
+            message_en=f"{tally.missing_pages} of {tally.checked} {en}s lack page tags: {counts_en}",
+            selector="head",
+            evidence="; ".join(tally.examples[:3]),
+            locator=f"page-tags:{kind}",
+            data={"page_type": kind, "pages_checked": tally.checked, "pages_missing": tally.missing_pages,
+                  "missing": dict(tally.counts), "required": list(config[kind]), "examples": tally.examples},
+        )
+
+
+def _tally(tally: _TagTally, url: str, missing: list[str], config: dict) -> None:
+    tally.checked += 1
+    if not missing:
+        return
+    tally.missing_pages += 1
+    for tag in missing:
+        tally.counts[tag] = tally.counts.get(tag, 0) + 1
+    if len(tally.examples) < int(config["examples"]):
+        tally.examples.append(url)
+
+
+# ------------------------------------------------------------------------------------- domain, IPv6
+def is_test_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    locals_ = [h.lower() for h in _data()["local_hosts"]]
+    return ip_literal(host) is not None or host in locals_ or any(host.endswith("." + h) for h in locals_)
+
+
+def is_gov_domain(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    try:
+        unicode_host = host.encode("ascii").decode("idna") if host.isascii() else host
+    except UnicodeError:
+        unicode_host = host
+    suffixes = [s.lower() for s in _data()["gov_domains"]]
+    return any(h == s or h.endswith("." + s) for h in (host, unicode_host) for s in suffixes)
+
+
+@check(
+    id="identity.domain-not-gov-cn", dimension="identity", severity="info",
+    refs=[f"{REFS_47} 域名：政府网站应使用以“.gov.cn”为后缀的英文域名和符合要求的中文域名（.政务）"],
+    title={"zh": "网站域名不是 .gov.cn / .政务", "en": "Portal domain is not .gov.cn / .政务"},
+    fix={"zh": "使用以 .gov.cn 结尾的英文域名（或 .政务 中文域名）开办政府网站，原域名做跳转。",
+         "en": "Serve the portal on a .gov.cn (or .政务) domain and redirect the old one."},
+)
+def domain_not_gov_cn(site: SiteView) -> Iterator[Finding]:
+    host = urlsplit(site.config.url).hostname or ""
+    if not host or is_test_host(host) or is_gov_domain(host):
+        return
+    yield Finding(
+        url=site.config.host_root,
+        message=f"网站域名 {host} 不是以 .gov.cn 或 .政务 结尾的政府网站域名",
+        message_en=f"The portal host {host} is outside .gov.cn / .政务",
+        evidence=host,
+        locator=f"domain:{host}",
+        data={"host": host},
+    )
+
+
+@check(
+    id="network.no-ipv6", dimension="identity", severity="info",
+    refs=["《推进互联网协议第六版（IPv6）规模部署行动计划》（中共中央办公厅、国务院办公厅，2017年）：政府网站支持IPv6访问"],
+    title={"zh": "网站不支持IPv6访问", "en": "Portal not reachable over IPv6"},
+    fix={"zh": "为门户域名配置AAAA记录，并在服务器或CDN上开启IPv6监听。",
+         "en": "Publish an AAAA record for the portal host and serve it over IPv6 (server or CDN)."},
+)
+def no_ipv6(site: SiteView) -> Iterator[Finding]:
+    """Judges the IPv6 probe the crawl made (spiders.probes), so `auditcli check` stays offline."""
+    parts = urlsplit(site.config.url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    probe = site.store.get_meta(ipv6_probe_key(host, port))
+    if not host or probe is None or probe["reachable"]:
+        return  # not probed (an old crawl): not assessed rather than guessed
+    detail = probe["detail"]
+    yield Finding(
+        url=site.config.host_root,
+        message=f"门户主机 {host} 无可访问的IPv6地址（{detail}）",
+        message_en=f"The portal host {host} has no reachable IPv6 address ({detail})",
+        evidence=detail,
+        locator=f"ipv6:{host}:{port}",
+        data={"host": host, "port": port, "detail": detail},
+    )
