@@ -1,0 +1,64 @@
+"""python -m auditcli.demo serve [--as-of D] [--base-port 8101] [--root DIR]
+python -m auditcli.demo build DIR [--as-of D] [--base-port 8101]
+python -m auditcli.demo compare RESULTS.json ANSWER_KEY.yaml"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import date
+
+from .farm import DEFAULT_BASE_PORT, DemoFarm, build_farm, default_base_urls
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m auditcli.demo", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="serve the demo farm until Ctrl-C")
+    s.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+    s.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT,
+                   help="first port (default 8101); 0 = ephemeral ports")
+    s.add_argument("--root", help="generate into this directory (default: a temp dir)")
+    b = sub.add_parser("build", help="only generate the files, sites.yaml and answer_key.yaml")
+    b.add_argument("root")
+    b.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+    b.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+    c = sub.add_parser("compare", help="diff a results.json against an answer key")
+    c.add_argument("results")
+    c.add_argument("answer_key")
+    a = p.parse_args(argv)
+    if a.cmd == "compare":
+        from .compare import compare_files
+
+        diffs = compare_files(a.results, a.answer_key)
+        for line in diffs:
+            print(line)
+        print(f"{len(diffs)} mismatches", file=sys.stderr)
+        return 1 if diffs else 0
+    if a.cmd == "build":
+        fb = build_farm(a.root, a.as_of, default_base_urls(a.base_port))
+        print(fb.sites_file)
+        return 0
+    farm = DemoFarm(as_of=a.as_of, base_port=a.base_port or None, root=a.root)
+    try:
+        print(farm.sites_file, flush=True)
+        for sid, url in farm.urls.items():
+            print(f"  {sid:10} {url}", file=sys.stderr)
+        print(f"  answer key {farm.answer_key}", file=sys.stderr)
+        print("Serving the demo farm; Ctrl-C to stop.", file=sys.stderr, flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        farm.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

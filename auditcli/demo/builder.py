@@ -1,0 +1,268 @@
+"""SiteBuilder: the helper every demo site module uses to add pages, columns and answer-key facts.
+
+A site module creates one ``SiteBuilder``, sets its ``layout`` (header/nav/footer of that portal),
+adds pages and columns, then returns ``sb.finish(...)``. Column statuses in the answer key are
+*computed* from the generated items and the as_of date, so the key cannot drift from the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import templates as T
+from .model import Ctx, PageSpec, SiteBuild
+
+# SPEC §6: category -> max age in days
+MAX_AGE = {
+    "news": 14,
+    "notice": 183,
+    "policy": 183,
+    "planning": 365,
+    "personnel": 365,
+    "finance": 365,
+    "statistics": 365,
+    "other": 365,
+}
+
+Layout = Callable[..., str]
+
+
+@dataclass
+class Item:
+    """One list entry and its detail page."""
+
+    title: str
+    date: date | None = None
+    pinned: bool = False
+    paragraphs: list[str] = field(default_factory=list)
+    extra_html: str = ""  # planted links/images inside the article body
+    source: str = ""
+    path: str = ""  # filled by the builder: the detail page path
+
+
+@dataclass
+class Column:
+    name: str
+    dir: str
+    category: str
+    items: list[Item]
+    pages: list[str]
+
+
+def default_layout(title: str, content: str, *, metas: dict[str, str] | None = None,
+                   lang: str | None = "zh-CN", charset: str = "utf-8") -> str:
+    return T.document(title, content, metas=metas, lang=lang, charset=charset)
+
+
+class SiteBuilder:
+    def __init__(self, ctx: Ctx, site_id: str, server: str, *, encoding: str = "utf-8",
+                 base_headers: dict[str, str] | None = None, source: str = "") -> None:
+        self.ctx = ctx
+        self.site_id = site_id
+        self.server = server
+        self.encoding = encoding
+        self.base_headers = dict(base_headers or {})
+        self.source = source
+        self.layout: Layout = default_layout
+        self.pages: dict[str, PageSpec] = {}
+        self.columns: list[dict[str, Any]] = []
+        self.not_columns: list[dict[str, Any]] = []
+        self.homepage_dates: list[date] = []
+        self.column_items: dict[str, list[Item]] = {}  # column url -> its items (with paths)
+        self._next_id = 1000
+
+    # ------------------------------------------------------------ urls and raw pages
+    def url(self, path: str) -> str:
+        return self.ctx.base(self.server) + path
+
+    def next_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def add(self, path: str, spec: PageSpec) -> str:
+        if path in self.pages:
+            raise ValueError(f"{self.site_id}: duplicate path {path}")
+        self.pages[path] = spec
+        return path
+
+    def html(self, path: str, title: str, content: str, *, metas: dict[str, str] | None = None,
+             encoding: str | None = None, lang: str | None = "zh-CN", status: int = 200,
+             headers: dict[str, str] | None = None, delay: float = 0.0, layout: Layout | None = None,
+             **layout_kw: Any) -> str:
+        enc = encoding or self.encoding
+        body = (layout or self.layout)(title, content, metas=metas, lang=lang, **layout_kw)
+        return self.add(path, PageSpec(body=body, status=status, encoding=enc, delay=delay,
+                                       headers={**self.base_headers, **(headers or {})}))
+
+    def raw(self, path: str, body: bytes | str, content_type: str, **kw: Any) -> str:
+        kw.setdefault("encoding", self.encoding)
+        headers = {**self.base_headers, **kw.pop("headers", {})}
+        return self.add(path, PageSpec(body=body, content_type=content_type, headers=headers, **kw))
+
+    def not_column(self, path: str, name: str, kind: str) -> None:
+        """Record a page that is NOT a list column: home, hub, static, language-home, form, letter."""
+        self.not_columns.append({"name": name, "url": self.url(path), "kind": kind})
+
+    def static_page(self, path: str, name: str, paragraphs: list[str], *,
+                    crumbs: list[tuple[str | None, str]] | None = None, kind: str = "static") -> str:
+        content = (T.breadcrumb(crumbs or [("/", "首页"), (None, name)])
+                   + T.article_body(name, paragraphs, info=""))
+        self.html(path, name, content)
+        self.not_column(path, name, kind)
+        return path
+
+    # ------------------------------------------------------------ columns
+    def column(
+        self,
+        name: str,
+        dir: str,
+        category: str,
+        items: list[Item],
+        *,
+        column_type: str | None = None,
+        style: str = "trs",  # trs | hanweb | plain
+        list_date: Callable[[date], str] | None = T.fmt_iso,
+        url_style: str = "trs",  # trs (./YYYYMM/tYYYYMMDD_N.html) | hanweb (/art/Y/m/d/art_C_N.html) | plain
+        detail_dates: bool = True,
+        page_size: int = 20,
+        order: str = "desc",
+        placeholder: str | None = None,
+        empty_pager: bool = False,
+        crumbs: list[tuple[str | None, str]] | None = None,
+        max_age_days: int | None = None,
+        key_extra: dict[str, Any] | None = None,
+        item_source: str | None = None,
+        list_extra: str = "",
+        broken_items: bool = False,
+    ) -> dict[str, Any]:
+        """Generate a list column (all list pages + detail pages) and record it in the answer key."""
+        assert dir.endswith("/")
+        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
+                 "ColumnType": column_type or name}
+        crumbs = crumbs or [("/", "首页")]
+        crumbs = [*crumbs, (None, name)]
+        pinned = [i for i in items if i.pinned]
+        normal = sorted((i for i in items if not i.pinned), key=lambda i: (i.date or date.min),
+                        reverse=(order == "desc"))
+        ordered = pinned + normal
+        # detail pages
+        for it in ordered:
+            self._article(it, dir, name, url_style, detail_dates, item_source, crumbs)
+            if broken_items:  # the list links to pages that do not exist (404): an empty column
+                del self.pages[it.path]
+        # list pages
+        pages: list[str] = []
+        if not ordered:
+            if placeholder:
+                body = f'<ul class="list"></ul><div class="no-data"><p>{placeholder}</p></div>'
+            else:
+                body = '<ul class="list"></ul>'
+            if empty_pager:
+                body += T.static_empty_pager()
+            pages.append(self._list_page(dir + "index.html", name, body, metas, crumbs))
+        elif style == "hanweb":
+            colid = dir.strip("/").split("col")[-1]
+            recs = [self._li(it, dir, list_date) for it in ordered]
+            nxt = (f"/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid={colid}"
+                   f"&unitid=3927&permissiontype=0")
+            self.raw(nxt, _dataproxy_xml(recs), "text/xml")
+            body = T.hanweb_datastore(recs, nxt, len(recs))
+            pages.append(self._list_page(dir + "index.html", name, body, metas, crumbs))
+        else:
+            chunks = [ordered[i:i + page_size] for i in range(0, len(ordered), page_size)]
+            for n, chunk in enumerate(chunks):
+                lis = "\n".join(self._li(it, None if broken_items else dir, list_date) for it in chunk)
+                body = f'<ul class="list">\n{lis}\n</ul>'
+                if style == "trs":
+                    body += T.trs_pager(len(chunks), n)
+                body += list_extra
+                page = dir + ("index.html" if n == 0 else f"index_{n}.html")
+                pages.append(self._list_page(page, name, body, metas, crumbs))
+        dates = [i.date for i in items if i.date]
+        latest = max(dates) if dates and (list_date or detail_dates) and not broken_items else None
+        limit = max_age_days or MAX_AGE[category]
+        if not items or broken_items:
+            status = "empty"
+        elif latest is None:
+            status = "undated"
+        else:
+            status = "stale" if (self.ctx.as_of - latest).days > limit else "fresh"
+        entry: dict[str, Any] = {
+            "name": name,
+            "url": self.url(pages[0]),
+            "category": category,
+            "status": status,
+            "latest_date": latest.isoformat() if latest else None,
+            "age_days": (self.ctx.as_of - latest).days if latest else None,
+            "max_age_days": limit,
+            "item_count": len(items),
+            "pages": [self.url(p) for p in pages],
+        }
+        if max_age_days:
+            entry["default_max_age_days"] = MAX_AGE[category]
+        if placeholder:
+            entry["placeholder"] = placeholder
+        entry.update(key_extra or {})
+        self.columns.append(entry)
+        self.column_items[entry["url"]] = ordered
+        return entry
+
+    def _list_page(self, path: str, name: str, body: str, metas: dict[str, str],
+                   crumbs: list[tuple[str | None, str]]) -> str:
+        content = (T.breadcrumb(crumbs) + f'<div class="list-box"><h2 class="column-title">'
+                   f"{name}</h2>{body}</div>")
+        self.html(path, name, content, metas=metas)
+        return path
+
+    def _li(self, it: Item, dir: str | None, list_date: Callable[[date], str] | None) -> str:
+        href = it.path
+        if dir and href.startswith(dir):
+            href = "./" + href[len(dir):]
+        return T.list_item(href, it.title, list_date(it.date) if (list_date and it.date) else None,
+                           pinned=it.pinned)
+
+    def _article(self, it: Item, dir: str, column: str, url_style: str, detail_dates: bool,
+                 source: str | None, crumbs: list[tuple[str | None, str]]) -> None:
+        n = self.next_id()
+        d = it.date
+        if url_style == "trs" and d:
+            it.path = f"{dir}{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
+        elif url_style == "hanweb" and d:
+            colid = dir.strip("/").split("col")[-1]
+            it.path = f"/art/{d.year}/{d.month}/{d.day}/art_{colid}_{n}.html"
+        else:
+            it.path = f"{dir}content_{n}.html"
+        src = it.source or source or self.source
+        metas = {"ArticleTitle": it.title, "ContentSource": src}
+        info = f"来源：{src}"
+        if d and detail_dates:
+            metas = {"ArticleTitle": it.title, "PubDate": f"{d:%Y-%m-%d} 09:30", "ContentSource": src}
+            info = f"发布日期：{d:%Y-%m-%d} 09:30　来源：{src}"
+        paragraphs = it.paragraphs or [f"{it.title}。", "（全文略）"]
+        content = (T.breadcrumb([*crumbs[:-1], (dir + "index.html", column), (None, "正文")])
+                   + T.article_body(it.title, paragraphs, info=info, extra_html=it.extra_html))
+        self.html(it.path, it.title, content, metas=metas)
+
+    # ------------------------------------------------------------ result
+    def finish(self, config: dict[str, Any], key: dict[str, Any]) -> SiteBuild:
+        key.setdefault("columns", self.columns)
+        key.setdefault("not_columns", self.not_columns)
+        return SiteBuild(server=self.server, pages=self.pages, config=config, key=key)
+
+    def homepage_key(self, path: str) -> dict[str, Any]:
+        latest = max(self.homepage_dates) if self.homepage_dates else None
+        return {
+            "url": self.url(path),
+            "latest_date": latest.isoformat() if latest else None,
+            "age_days": (self.ctx.as_of - latest).days if latest else None,
+            "stale": (self.ctx.as_of - latest).days > 14 if latest else None,
+        }
+
+
+def _dataproxy_xml(records: list[str]) -> str:
+    recs = "\n".join(f"<record><![CDATA[{r}]]></record>" for r in records)
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<datastore>\n<totalrecord>{len(records)}'
+            f"</totalrecord>\n<recordset>\n{recs}\n</recordset>\n</datastore>\n")

@@ -1,0 +1,93 @@
+"""Compare an auditcli results.json with the demo farm's answer key.
+
+    python -m auditcli.demo compare results.json answer_key.yaml
+
+URLs are compared by path (ports differ between farm runs). Returns/prints one line per
+mismatch; an empty list means the audit found exactly what was planted (for what is compared:
+homepage date, columns, languages, identity, not_scanned, broken links, overdue letters).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+IDENTITY_CHECKS = {
+    "site_code": "identity.site-code-missing",
+    "icp": "identity.icp-missing",
+    "police": "identity.police-record-missing",
+    "conac": "identity.conac-missing",
+    "jiucuo": "identity.jiucuo-entry-missing",
+    "page_tags": "identity.page-tags-missing",
+}
+
+
+def _p(url: str | None) -> str:
+    if not url:
+        return ""
+    u = urlsplit(url)
+    return u.path + (f"?{u.query}" if u.query else "")
+
+
+def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    got_sites = {s["id"]: s for s in results.get("sites", [])}
+    for sid, exp in key["sites"].items():
+        got = got_sites.get(sid)
+        if got is None:
+            out.append(f"{sid}: site missing from results")
+            continue
+        home = got.get("homepage") or {}
+        if home.get("latest_date") != exp["homepage"]["latest_date"]:
+            out.append(f"{sid}: homepage latest_date {home.get('latest_date')} != "
+                       f"{exp['homepage']['latest_date']}")
+        got_cols = {_p(c["url"]): c for c in got.get("columns", [])}
+        exp_cols = {_p(c["url"]): c for c in exp["columns"]}
+        for path, c in exp_cols.items():
+            g = got_cols.get(path)
+            if g is None:
+                out.append(f"{sid}: column {c['name']} {path} not reported")
+                continue
+            for field in ("status", "latest_date", "category"):
+                if g.get(field) != c[field]:
+                    out.append(f"{sid}: column {c['name']} {field} {g.get(field)} != {c[field]}")
+            if c["status"] != "empty" and g.get("item_count") != c["item_count"]:
+                out.append(f"{sid}: column {c['name']} item_count {g.get('item_count')} != "
+                           f"{c['item_count']}")
+        for path, g in got_cols.items():
+            if path not in exp_cols:
+                out.append(f"{sid}: unexpected column {g.get('name')} {path}")
+        checks = {f["check"] for f in got.get("findings", [])}
+        for item, check in IDENTITY_CHECKS.items():
+            if item in exp["identity"] and (check in checks) == bool(exp["identity"][item]):
+                out.append(f"{sid}: identity {item} expected {exp['identity'][item]}, "
+                           f"{check} {'reported' if check in checks else 'not reported'}")
+        langs: dict[str, set[str]] = {}
+        for entry in got.get("languages", []):
+            langs.setdefault(entry["lang"], set()).add(entry["status"])
+        for lang, e in exp["languages"].items():
+            if e["required"] and e["status"] not in langs.get(lang, set()):
+                out.append(f"{sid}: language {lang} expected {e['status']}, got "
+                           f"{sorted(langs.get(lang, set())) or 'nothing'}")
+        got_ns = {_p(n["url"]): n["reason"] for n in got.get("not_scanned", [])}
+        for url, reason in exp["not_scanned"].items():
+            if got_ns.get(_p(url)) != reason:
+                out.append(f"{sid}: not_scanned {_p(url)} expected {reason}, got {got_ns.get(_p(url))}")
+        broken = {_p(f["url"]) for f in got.get("findings", []) if f["check"] == "links.broken"}
+        for b in exp["broken_links"]["confirmed"] + exp["broken_links"]["suspected"]:
+            if _p(b["url"]) not in broken:
+                out.append(f"{sid}: broken link {_p(b['url'])} not reported")
+        overdue = any(x["overdue"] for x in exp.get("letters", []))
+        if overdue != ("interaction.reply-overdue" in checks):
+            out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
+    return out
+
+
+def compare_files(results_json: Path | str, answer_key: Path | str) -> list[str]:
+    results = json.loads(Path(results_json).read_text("utf-8"))
+    key = yaml.safe_load(Path(answer_key).read_text("utf-8"))
+    return compare(results, key)

@@ -1,0 +1,428 @@
+"""示例县人民政府 — the county portal (TRS WCM style), host root of the "county" server.
+
+Planted problems (see the answer key for exact URLs/dates): stale news and notice columns, two
+empty columns (placeholder / empty <ul> with pager), an oldest-first list, a pinned old item, a
+yearless [MM-DD] list, a list whose dates are only on the detail pages, an undated column, a
+header clock and copyright year (not content dates), a stale English version, no Mongolian
+version, no 无障碍 entry, an HTTP password login, images without alt, broken links (404 page,
+404 attachment, 502 page), a 403 page, a 429 page, a 5 s slow page, a redirect loop, a 3 MB
+page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .. import assets
+from .. import templates as T
+from ..builder import Item, SiteBuilder
+from ..model import Ctx, PageSpec, SiteBuild
+from .common import NEWS_TOPICS, NOTICE_TOPICS, POLICY_TOPICS, footer, items, undated
+
+SITE_ID = "county"
+SERVER = "county"
+NAME = "示例县人民政府"
+SITE_CODE = "1504000001"
+SLOW_DELAY = 5.0  # seconds; tests use --timeout 2
+BIG_SIZE = 3 * 1024 * 1024  # bytes of /big.html; tests use a smaller download cap
+
+NAV = [
+    ("/index.html", "首页"),
+    ("/xwzx/index.html", "新闻中心"),
+    ("/zfxxgk/index.html", "政府信息公开"),
+    ("/hdjl/index.html", "互动交流"),
+    ("/bmfw/index.html", "便民服务"),
+    ("/zwfw/index.html", "政务服务"),
+    ("/zjsl/index.html", "走进示例县"),
+]
+
+
+def county_footer(ctx: Ctx) -> str:
+    return footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号",
+                  police="蒙公网安备 15040202000123号", conac_id="1504000001000000001",
+                  jiucuo_code=SITE_CODE, year=ctx.as_of.year, address="内蒙古自治区示例县政府路1号")
+
+
+def county_header(ctx: Ctx, site_name: str = NAME, nav: list[tuple[str, str]] = NAV,
+                  language_links: bool = True) -> str:
+    langs = ('<a href="/en/index.html">English</a> | ' if language_links else "")
+    return (
+        f'<div class="topbar"><span class="clock">{T.clock(ctx.as_of)}</span>'
+        f'<span class="tools">{langs}<a href="/hdjl/login.html">用户登录</a></span></div>'
+        f'<div class="header"><img src="/images/logo.png" class="logo">'  # planted: no alt
+        f"<h1>{site_name}</h1>"
+        '<form action="/search/index.html" method="get" class="search">'
+        '<input type="text" name="q" title="站内搜索"><button type="submit">搜索</button></form></div>'
+        + T.nav(nav)
+    )
+
+
+def make_layout(ctx: Ctx, header: str, foot: str, site_metas: dict[str, str] | None = None):
+    def layout(title: str, content: str, *, metas: dict[str, str] | None = None,
+               lang: str | None = "zh-CN", charset: str = "utf-8") -> str:
+        body = f'{header}\n<div class="main">\n{content}\n</div>\n{foot}'
+        return T.document(f"{title}_{NAME}" if title != NAME else title, body,
+                          metas={**(site_metas or {}), **(metas or {})}, lang=lang, charset=charset)
+
+    return layout
+
+
+def build(ctx: Ctx) -> SiteBuild:
+    A = ctx.ago
+    sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME + "办公室")
+    sb.layout = make_layout(ctx, county_header(ctx), county_footer(ctx))
+    home = ("/", "首页")
+    xw = [home, ("/xwzx/index.html", "新闻中心")]
+    gk = [home, ("/zfxxgk/index.html", "政府信息公开")]
+
+    # ---------------------------------------------------------------- 新闻中心
+    zwyw_items = items(NEWS_TOPICS, A(2), 3, 28)
+    zwyw_items[0].extra_html = ('<p><img src="/images/news1.jpg"></p>'  # planted: no alt
+                                '<p>相关阅读：<a href="/xwzx/old.html">往期回顾</a></p>')
+    zwyw = sb.column("政务要闻", "/xwzx/zwyw/", "news", zwyw_items, column_type="新闻动态",
+                     crumbs=xw)
+    bmdt = sb.column("部门动态", "/xwzx/bmdt/", "news", items(NEWS_TOPICS[5:], A(60), 7, 12),
+                     column_type="新闻动态", crumbs=xw)
+    tzgg = sb.column("通知公告", "/xwzx/tzgg/", "notice", items(NOTICE_TOPICS, A(300), 20, 9),
+                     column_type="通知公告", crumbs=xw)
+    tpxw = sb.column("图片新闻", "/xwzx/tpxw/", "news", items(NEWS_TOPICS[3:], A(4), 6, 10),
+                     column_type="新闻动态", order="asc", crumbs=xw,
+                     key_extra={"note": "listed oldest-first: the newest item is at the bottom"})
+    gzdt_items = [Item(title="示例县人民政府关于政府网站集约化建设的说明", date=A(700), pinned=True),
+                  *items(NEWS_TOPICS[1:], A(1), 4, 15)]
+    gzdt = sb.column("工作动态", "/xwzx/gzdt/", "news", gzdt_items, column_type="新闻动态",
+                     crumbs=xw, key_extra={"note": "an old pinned (置顶) item sits on top"})
+    mtjj = sb.column("媒体聚焦", "/xwzx/mtjj/", "news", items(NEWS_TOPICS[7:], A(3), 3, 15),
+                     column_type="新闻动态", list_date=T.fmt_yearless, url_style="plain",
+                     detail_dates=False, crumbs=xw,
+                     key_extra={"note": "yearless [MM-DD] dates; year from context"})
+    gsgg_items = items(["关于2026年度政府集中采购目录的公示", "关于拟命名县级文明村镇的公示"], A(5), 4, 2,
+                       suffix=False)
+    gsgg = sb.column("公示公告", "/xwzx/gsgg/", "notice", gsgg_items, column_type="通知公告", crumbs=xw,
+                     broken_items=True,
+                     key_extra={"note": "every item link is 404: an empty column (columns.empty)"})
+    sb.html("/xwzx/index.html", "新闻中心",
+            T.breadcrumb([home, (None, "新闻中心")])
+            + T.nav([(c["url"].replace(ctx.base(SERVER), ""), c["name"])
+                     for c in (zwyw, bmdt, tzgg, tpxw, gzdt, mtjj, gsgg)], cls="sub-nav"))
+    sb.not_column("/xwzx/index.html", "新闻中心", "hub")
+
+    # ---------------------------------------------------------------- 政府信息公开
+    fd = "/zfxxgk/fdzdgknr/"
+    fdk = [*gk, (fd + "index.html", "法定主动公开内容")]
+    sb.static_page(fd + "jgzn/index.html", "机构职能",
+                   ["示例县人民政府是县级国家行政机关，负责执行县人民代表大会及其常务委员会的决议。",
+                    "主要职责：执行国民经济和社会发展计划、预算，管理本县行政区域内的经济、教育、科学、文化、卫生等行政工作。"],
+                   crumbs=[*fdk, (None, "机构职能")])
+    zcwj_items = items(POLICY_TOPICS, A(25), 30, 12)
+    zcwj_items[0].extra_html = '<p>附件：<a href="/uploads/2025/report.pdf">2025年度工作报告.pdf</a></p>'
+    zcwj = sb.column("政策文件", fd + "zcwj/", "policy", zcwj_items, column_type="政策文件",
+                     crumbs=fdk, list_extra='<div class="side"><h3>相关解读</h3><p>暂无</p></div>',
+                     key_extra={"note": "a 暂无 box beside a real list is not emptiness"})
+    zcjd = sb.column("政策解读", fd + "zcjd/", "policy",
+                     items([f"图解：{t[5:]}" for t in POLICY_TOPICS], A(20), 15, 8),
+                     column_type="政策解读", list_date=None, url_style="plain", crumbs=fdk,
+                     key_extra={"note": "no dates on the list; PubDate meta on detail pages"})
+    ghjh_items = items(["示例县国民经济和社会发展第十五个五年规划纲要",
+                        "示例县2026年政府工作要点", "示例县国土空间总体规划（2021—2035年）"],
+                       A(100), 90, 5)
+    ghjh_items[0].extra_html = '<p>附件：<a href="/uploads/2026/plan.doc">规划纲要全文.doc</a></p>'
+    ghjh = sb.column("规划计划", fd + "ghjh/", "planning", ghjh_items, column_type="规划计划",
+                     crumbs=fdk)
+    czxx = sb.column("财政信息", fd + "czxx/", "finance",
+                     items(["示例县2026年部门预算公开", "示例县2025年财政决算公开",
+                            "示例县2026年政府债务情况说明"], A(200), 30, 6),
+                     column_type="财政信息", crumbs=fdk,
+                     key_extra={"note": "200 days old is fresh for finance (365); stale if misread as notice"})
+    rsxx = sb.column("人事信息", fd + "rsxx/", "personnel", [], column_type="人事信息",
+                     placeholder="暂无信息", crumbs=fdk)
+    tjxx = sb.column("统计信息", fd + "tjxx/", "statistics", [], column_type="统计信息",
+                     empty_pager=True, crumbs=fdk,
+                     key_extra={"note": "empty <ul> that still carries a pager"})
+    sb.column("政府信息公开年报", "/zfxxgk/ndbg/", "other",
+                     items([f"示例县人民政府{y}年政府信息公开工作年度报告" for y in (2025, 2024, 2023)],
+                           A(290), 365, 3, suffix=False),
+                     column_type="政府信息公开年报", crumbs=gk)
+    sb.static_page("/zfxxgk/zn/index.html", "政府信息公开指南",
+                   ["公民、法人或者其他组织可以通过本网站获取政府信息。",
+                    "依申请公开：申请人可以通过信函、当面或网上提交申请。"],
+                   crumbs=[*gk, (None, "政府信息公开指南")])
+    sb.html(fd + "index.html", "法定主动公开内容",
+            T.breadcrumb([*gk, (None, "法定主动公开内容")])
+            + T.nav([(fd + "jgzn/index.html", "机构职能")]
+                    + [(c["url"].replace(ctx.base(SERVER), ""), c["name"])
+                       for c in (zcwj, zcjd, ghjh, czxx, rsxx, tjxx)], cls="sub-nav"))
+    sb.not_column(fd + "index.html", "法定主动公开内容", "hub")
+    sb.html("/zfxxgk/index.html", "政府信息公开",
+            T.breadcrumb([home, (None, "政府信息公开")])
+            + T.nav([("/zfxxgk/zn/index.html", "政府信息公开指南"),
+                     (fd + "index.html", "法定主动公开内容"),
+                     (fd + "jgzn/index.html", "机构职能"),
+                     (fd + "zcwj/index.html", "政策文件"), (fd + "zcjd/index.html", "政策解读"),
+                     (fd + "ghjh/index.html", "规划计划"), (fd + "czxx/index.html", "财政信息"),
+                     (fd + "rsxx/index.html", "人事信息"), (fd + "tjxx/index.html", "统计信息"),
+                     ("/zfxxgk/ndbg/index.html", "政府信息公开年报"),
+                     ("/xxgk/restricted.html", "依申请公开办理系统")], cls="sub-nav"))
+    sb.not_column("/zfxxgk/index.html", "政府信息公开", "hub")
+
+    # ---------------------------------------------------------------- 便民服务 (undated column)
+    sb.column("办事指南", "/bmfw/bszn/", "other",
+                     undated(["居民身份证办理指南", "城乡居民养老保险参保登记", "不动产登记办理流程",
+                              "个体工商户设立登记", "残疾人证办理", "老年人优待证办理",
+                              "机动车驾驶证换证", "最低生活保障申请"]),
+                     column_type="办事指南", list_date=None, url_style="plain", detail_dates=False,
+                     crumbs=[home, ("/bmfw/index.html", "便民服务")],
+                     key_extra={"note": "no dates anywhere (list, URL, detail)"})
+    sb.html("/bmfw/index.html", "便民服务",
+            T.breadcrumb([home, (None, "便民服务")])
+            + T.nav([("/bmfw/bszn/index.html", "办事指南"), ("http://www.gov.cn/fuwu/", "国务院客户端服务")],
+                    cls="sub-nav"))
+    sb.not_column("/bmfw/index.html", "便民服务", "hub")
+    sb.static_page("/zjsl/index.html", "走进示例县",
+                   ["示例县位于内蒙古自治区中部，总面积3200平方公里，辖4镇2苏木，总人口12万人。",
+                    "示例县是国家重要的农畜产品生产基地。"], kind="static")
+
+    # ---------------------------------------------------------------- 互动交流 + 县长信箱
+    letters = _letters(ctx, sb)
+    sb.html("/hdjl/index.html", "互动交流",
+            T.breadcrumb([home, (None, "互动交流")])
+            + T.nav([("/hdjl/xzxx/index.html", "县长信箱"), ("/hdjl/login.html", "用户登录")],
+                    cls="sub-nav"))
+    sb.not_column("/hdjl/index.html", "互动交流", "hub")
+    sb.html("/hdjl/login.html", "用户登录",
+            T.breadcrumb([home, ("/hdjl/index.html", "互动交流"), (None, "用户登录")])
+            + f'<form action="{ctx.base(SERVER)}/hdjl/login" method="post" class="login">'
+            '<input type="text" name="username" placeholder="用户名">'
+            '<input type="password" name="pwd" placeholder="密码">'
+            '<input type="text" name="captcha" placeholder="图形验证码"><img src="/images/captcha.png">'
+            '<button type="submit">登录</button></form>')
+    sb.not_column("/hdjl/login.html", "用户登录", "form")
+    sb.add("/hdjl/login", PageSpec(redirect="/hdjl/login.html"))
+
+    # ---------------------------------------------------------------- English version (stale)
+    en_items = [(d, t) for d, t in zip(
+        [A(400 + 30 * i) for i in range(6)],
+        ["Shili County holds Naadam Fair", "County signs agricultural cooperation agreement",
+         "New bus routes open in the county seat", "Shili County promotes grassland protection",
+         "Investment promotion conference held", "Winter heating season begins"], strict=True)]
+    en_lis = []
+    for n, (d, t) in enumerate(en_items):
+        p = f"/en/news/{d:%Y%m}/t{d:%Y%m%d}_{9000 + n}.html"
+        sb.html(p, t, f'<div class="article"><h1>{t}</h1><p class="info">Date: {d:%Y-%m-%d}</p>'
+                f"<p>{t}. Shili County, Inner Mongolia.</p></div>", lang="en",
+                metas={"ArticleTitle": t, "PubDate": f"{d:%Y-%m-%d} 10:00",
+                       "ContentSource": "Shili County Information Office"},
+                layout=_en_layout)
+        en_lis.append(T.list_item(p, t, f"{d:%Y-%m-%d}"))
+    sb.html("/en/index.html", "Shili County People's Government",
+            '<h2>Latest News</h2><ul class="list">' + "".join(en_lis) + "</ul>"
+            '<p><a href="/en/about.html">About Shili</a> | <a href="/index.html">中文</a></p>',
+            lang="en", layout=_en_layout,
+            metas={"SiteName": "Shili County People's Government",
+                   "SiteDomain": ctx.base(SERVER).split("://")[1], "SiteIDCode": SITE_CODE})
+    sb.not_column("/en/index.html", "English home", "language-home")
+    sb.html("/en/about.html", "About Shili County",
+            "<h2>About Shili County</h2><p>Shili County lies in central Inner Mongolia.</p>",
+            lang="en", layout=_en_layout)
+    sb.not_column("/en/about.html", "About Shili County", "static")
+
+    # ---------------------------------------------------------------- special routes
+    base = ctx.base(SERVER)
+    sb.raw("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    sb.html("/private/internal.html", "内部办公", "<p>内部办公系统入口（仅限内网访问）。</p>")
+    sb.html("/xxgk/restricted.html", "403 Forbidden", "<h1>403 Forbidden</h1><p>您无权访问该页面。</p>",
+            status=403, layout=_bare)
+    sb.html("/search/index.html", "请求过于频繁", "<h1>429 Too Many Requests</h1><p>访问过于频繁，请稍后再试。</p>",
+            status=429, headers={"Retry-After": "3600"}, layout=_bare)
+    sb.html("/zwfw/index.html", "502 Bad Gateway", "<h1>502 Bad Gateway</h1>", status=502, layout=_bare)
+    sb.html("/slow.html", "视频专题", "<p>视频点播专题（服务器响应缓慢）。</p>", delay=SLOW_DELAY)
+    sb.add("/loop/a", PageSpec(redirect="/loop/b"))
+    sb.add("/loop/b", PageSpec(redirect="/loop/a"))
+    sb.raw("/big.html", assets.filler_html(BIG_SIZE), "text/html")
+    sb.raw("/uploads/2026/plan.doc", assets.doc("规划纲要"), "application/msword")
+    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("gongan", (20, 60, 160)),
+                      ("jiucuo", (200, 120, 0)), ("captcha", (90, 90, 90)), ("banner", (30, 90, 160))]:
+        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+    sb.raw("/images/news1.jpg", assets.png(2, 2), "image/png")
+
+    # ---------------------------------------------------------------- home page
+    def block(title: str, col: dict[str, Any], its: list[Item], n: int) -> str:
+        newest = sorted((i for i in its if not i.pinned), key=lambda i: i.date, reverse=True)[:n]
+        sb.homepage_dates.extend(i.date for i in newest)
+        lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+        more = col["url"].replace(base, "")
+        return (f'<div class="block"><h2>{title}<a href="{more}" class="more">更多&gt;&gt;</a></h2>'
+                f'<ul class="list">{lis}</ul></div>')
+
+    home_html = (
+        '<div class="banner"><img src="/images/banner.png"></div>'  # planted: no alt
+        + block("政务要闻", zwyw, zwyw_items, 6)
+        + block("通知公告", tzgg, sb_items(sb, tzgg), 4)
+        + block("部门动态", bmdt, sb_items(sb, bmdt), 4)
+        + '<div class="block"><h2>专题专栏</h2><ul>'
+        '<li><a href="/slow.html">视频专题</a></li>'
+        '<li><a href="/big.html">示例县年鉴（全文）</a></li>'
+        '<li><a href="/loop/a">历史专题</a></li>'
+        '<li><a href="/private/internal.html">内部办公</a></li>'
+        '<li><a href="/xwzx/old.html">旧版网站</a></li>'
+        '<li><a href="/xxgk/restricted.html">依申请公开办理系统</a></li>'
+        '<li><a href="/search/index.html">站内搜索</a></li>'
+        '</ul></div>'
+        '<div class="block"><h2>部门乡镇</h2><ul>'
+        '<li><a href="/bm/jyj/">示例县教育局</a></li>'
+        f'<li><a href="{ctx.base("dept-fgw")}/">示例县发展和改革委员会</a></li>'
+        f'<li><a href="{ctx.base("town-a")}/">甲镇人民政府</a></li>'
+        f'<li><a href="{ctx.base("town-b")}/">乙镇人民政府</a></li>'
+        "</ul></div>"
+        '<div class="block"><h2>互动交流</h2><ul><li><a href="/hdjl/xzxx/index.html">县长信箱</a></li>'
+        "</ul></div>"
+        '<div class="links"><h2>相关链接</h2><a href="http://www.gov.cn/">中国政府网</a> '
+        '<a href="http://www.nmg.gov.cn/">内蒙古自治区人民政府</a></div>'
+    )
+    home_metas = {"SiteName": NAME, "SiteDomain": base.split("://")[1], "SiteIDCode": SITE_CODE}
+    spec_kw = {"metas": home_metas, "headers": {"Set-Cookie": "JSESSIONID=5F3A1C0D9B2E4F60; Path=/"}}
+    sb.html("/index.html", NAME, home_html, **spec_kw)
+    sb.not_column("/index.html", "首页", "home")
+
+    main_latest = max(sb.homepage_dates)
+    en_latest = max(d for d, _ in en_items)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "county", "url": base + "/",
+                "languages": ["en", "mn"]},
+        key={
+            "homepage": sb.homepage_key("/index.html"),
+            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                         "jiucuo": True, "page_tags": False,
+                         "page_tags_note": "home and lists complete; the undated detail pages of "
+                                           "媒体聚焦 and 办事指南 have no PubDate (by design)",
+                         "page_tags_missing": {"article": ["PubDate"]}},
+            "languages": {
+                "en": {"required": True, "status": "stale", "url": base + "/en/index.html",
+                       "latest_date": en_latest.isoformat(),
+                       "lag_days": (main_latest - en_latest).days},
+                "mn": {"required": True, "status": "missing", "url": None},
+            },
+            "broken_links": {
+                "confirmed": [
+                    {"url": base + "/xwzx/old.html", "status": 404,
+                     "referrers": [base + "/index.html", sb.url(zwyw_items[0].path)]},
+                    {"url": base + "/uploads/2025/report.pdf", "status": 404,
+                     "referrers": [sb.url(zcwj_items[0].path)]},
+                    {"url": base + "/xxgk/restricted.html", "status": 403,
+                     "referrers": [base + "/index.html", base + "/zfxxgk/index.html"],
+                     "note": "also not_scanned http-403 (SPEC §6 counts 403 as confirmed)"},
+                    *({"url": sb.url(i.path), "status": 404, "referrers": [gsgg["url"]],
+                       "note": "items of the all-broken 公示公告 column"} for i in gsgg_items),
+                ],
+                "suspected": [
+                    {"url": base + "/zwfw/index.html", "status": 502,
+                     "referrers": [base + "/index.html"]},
+                    {"url": base + "/slow.html", "status": None, "reason": "timeout",
+                     "referrers": [base + "/index.html"],
+                     "note": f"only when --timeout < {SLOW_DELAY:g} s"},
+                    {"url": base + "/loop/a", "status": None, "reason": "redirect-loop",
+                     "referrers": [base + "/index.html"]},
+                ],
+                "ok_attachments": [base + "/uploads/2026/plan.doc"],
+            },
+            "not_scanned": {
+                base + "/xxgk/restricted.html": "http-403",
+                base + "/search/index.html": "http-429",
+                base + "/slow.html": "timeout",
+                base + "/loop/a": "redirect-loop",
+                base + "/big.html": "too-large",
+                base + "/private/internal.html": "robots",
+                base + "/zwfw/index.html": "http-502",
+            },
+            "not_scanned_conditions": {
+                base + "/slow.html": f"only when --timeout < {SLOW_DELAY:g} s (the page sleeps {SLOW_DELAY:g} s)",
+                base + "/big.html": f"only when the download cap < {BIG_SIZE} bytes",
+                base + "/private/internal.html": "only with --obey-robots (the default)",
+            },
+            "letters": letters,
+            "interaction": {"channel": True, "reply_overdue": True},
+            "login": [{"url": base + "/hdjl/login.html", "password_over_http": True,
+                       "form_action_insecure": True, "single_factor": True, "captcha": True}],
+            "accessibility": {
+                "assistive_tool": False,
+                "image_alt_missing": {  # image -> pages showing it without alt
+                    base + "/images/logo.png": "every page with the county header (also dept-edu)",
+                    base + "/images/banner.png": [base + "/index.html"],
+                    base + "/images/news1.jpg": [sb.url(zwyw_items[0].path)],
+                    base + "/images/captcha.png": [base + "/hdjl/login.html"],
+                },
+                "form_label_missing": [base + "/hdjl/login.html"],
+            },
+            "security": {"server_version_disclosure": "nginx/1.12.2",
+                         "insecure_cookie": "JSESSIONID (no HttpOnly)",
+                         "missing_security_headers": ["Content-Security-Policy",
+                                                      "X-Content-Type-Options", "X-Frame-Options"]},
+        },
+    )
+
+
+def sb_items(sb: SiteBuilder, col: dict[str, Any]) -> list[Item]:
+    """Re-read a column's items from the builder (dates from its detail page paths)."""
+    return sb.column_items[col["url"]]
+
+
+def _bare(title: str, content: str, *, metas=None, lang="zh-CN", charset="utf-8") -> str:
+    return T.document(title, content, metas=metas, lang=lang, charset=charset)
+
+
+def _en_layout(title: str, content: str, *, metas=None, lang="en", charset="utf-8") -> str:
+    body = ('<div class="header"><h1>Shili County People\'s Government</h1>'
+            '<a href="/en/index.html">Home</a> | <a href="/en/about.html">About</a></div>'
+            f'<div class="main">{content}</div><div class="footer">Copyright Shili County</div>')
+    return T.document(title, body, metas=metas, lang=lang, charset=charset)
+
+
+def _letters(ctx: Ctx, sb: SiteBuilder) -> list[dict[str, Any]]:
+    """县长信箱: a public letter list with 来信时间 / 回复时间 / 状态."""
+    A = ctx.ago
+    one_year_ago = ctx.as_of.toordinal() - 365
+    spec: list[tuple[str, date, date | None]] = [
+        ("关于小区冬季供暖温度不达标的反映", A(4), A(4)),
+        ("咨询城乡居民医保缴费时间", A(30), A(25)),
+        ("建议增设县城区公交站点", A(45), None),  # unanswered, but < 90 days: not overdue
+        ("反映村道路面破损问题", A(60), A(50)),
+        ("反映农民工工资拖欠问题", A(120), None),  # planted: unanswered > 90 days
+        ("关于牧区饮水工程的建议", A(250), A(130)),  # planted: answered 120 days late
+        ("咨询草原补奖政策", A(500), A(380)),  # late, but outside the one-year window
+    ]
+    rows, out = [], []
+    for n, (title, asked, replied) in enumerate(spec):
+        path = f"/hdjl/xzxx/letter_{4001 + n}.html"
+        state = "已回复" if replied else "未回复"
+        rtext = f"{replied:%Y-%m-%d}" if replied else ""
+        rows.append(f'<tr><td><a href="{path}">{title}</a></td><td>{asked:%Y-%m-%d}</td>'
+                    f"<td>{rtext}</td><td>{state}</td></tr>")
+        reply = (f"<p>回复单位：示例县人民政府办公室</p><p>回复时间：{replied:%Y-%m-%d}</p>"
+                 "<p>回复内容：您反映的问题已转交相关部门办理，感谢您的关注。</p>") if replied else \
+            "<p>状态：未回复（办理中）</p>"
+        sb.html(path, title,
+                f'<div class="letter"><h1>{title}</h1><p>来信时间：{asked:%Y-%m-%d}</p>'
+                f"<p>来信内容：{title}，请予答复。</p>{reply}</div>")
+        sb.not_column(path, title, "letter")
+        in_window = asked.toordinal() >= one_year_ago
+        late = ((replied or ctx.as_of) - asked).days > 90
+        out.append({"title": title, "url": sb.url(path), "asked": asked.isoformat(),
+                    "replied": replied.isoformat() if replied else None,
+                    "overdue": bool(in_window and late),
+                    **({"note": "late reply outside the one-year window"} if late and not in_window
+                       else {})})
+    table = ('<table class="letters"><tr><th>标题</th><th>来信时间</th><th>回复时间</th><th>状态</th></tr>'
+             + "".join(rows) + "</table>")
+    sb.html("/hdjl/xzxx/index.html", "县长信箱",
+            T.breadcrumb([("/", "首页"), ("/hdjl/index.html", "互动交流"), (None, "县长信箱")])
+            + f'<div class="list-box"><h2 class="column-title">县长信箱</h2>{table}</div>',
+            metas={"ColumnName": "县长信箱", "ColumnType": "互动交流"})
+    dates = [d for _, a, r in spec for d in (a, r) if d]
+    latest = max(dates)
+    sb.columns.append({"name": "县长信箱", "url": sb.url("/hdjl/xzxx/index.html"), "category": "other",
+                       "status": "fresh", "latest_date": latest.isoformat(),
+                       "age_days": (ctx.as_of - latest).days, "max_age_days": 365,
+                       "item_count": len(spec), "pages": [sb.url("/hdjl/xzxx/index.html")],
+                       "note": "public letter list (互动交流)"})
+    return out

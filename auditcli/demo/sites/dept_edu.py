@@ -1,0 +1,80 @@
+"""示例县教育局 — a department column tree on the county portal (path-prefix scope /bm/jyj/).
+
+Identity is judged on the host portal's footer (the county footer is reused). One empty column.
+"""
+
+from __future__ import annotations
+
+from .. import templates as T
+from ..builder import SiteBuilder
+from ..model import Ctx, SiteBuild
+from . import county
+from .common import NOTICE_TOPICS, items
+
+SITE_ID = "dept-edu"
+SERVER = "county"
+NAME = "示例县教育局"
+ROOT = "/bm/jyj/"
+
+EDU_NEWS = [
+    "县教育局召开秋季学期开学工作部署会",
+    "我县开展中小学校园安全专项检查",
+    "全县教师信息技术能力提升培训启动",
+    "县第一中学举办科技创新节",
+    "我县推进义务教育优质均衡发展",
+]
+
+
+def build(ctx: Ctx) -> SiteBuild:
+    A = ctx.ago
+    sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME)
+    nav = [(ROOT + "index.html", "首页"), (ROOT + "jydt/index.html", "教育动态"),
+           (ROOT + "tzgg/index.html", "通知公告"), (ROOT + "zsks/index.html", "招生考试"),
+           (ROOT + "jggk/index.html", "机构概况"), ("/index.html", "示例县人民政府")]
+    sb.layout = county.make_layout(ctx, county.county_header(ctx, NAME, nav, language_links=False),
+                                   county.county_footer(ctx))
+    home = (ROOT + "index.html", "首页")
+    jydt_items = items(EDU_NEWS, A(6), 5, 10)
+    sb.column("教育动态", ROOT + "jydt/", "news", jydt_items, column_type="新闻动态",
+                     crumbs=[home])
+    sb.column("通知公告", ROOT + "tzgg/", "notice",
+                     items(["关于做好2026年秋季学期学生资助工作的通知", *NOTICE_TOPICS[:3]], A(40), 25, 6),
+                     column_type="通知公告", crumbs=[home])
+    sb.column("招生考试", ROOT + "zsks/", "notice", [], column_type="通知公告",
+                     placeholder="暂无信息", crumbs=[home])
+    sb.static_page(ROOT + "jggk/index.html", "机构概况",
+                   ["示例县教育局是县人民政府工作部门，主管全县教育工作。",
+                    "内设机构：办公室、基础教育股、人事股、计划财务股。"], crumbs=[home, (None, "机构概况")])
+    newest = jydt_items[:5]
+    sb.homepage_dates.extend(i.date for i in newest)
+    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    sb.html(ROOT + "index.html", NAME,
+            f'<div class="block"><h2>教育动态<a href="{ROOT}jydt/index.html">更多</a></h2>'
+            f'<ul class="list">{lis}</ul></div>'
+            f'<div class="block"><h2>栏目导航</h2>{T.nav(nav[1:5], cls="sub-nav")}</div>'
+            '<div class="block"><h2>互动交流</h2><a href="/hdjl/xzxx/index.html">县长信箱</a></div>',
+            metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1] + ROOT,
+                   "SiteIDCode": county.SITE_CODE})
+    sb.not_column(ROOT + "index.html", "首页", "home")
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
+                "url": sb.url(ROOT)},
+        key={
+            "homepage": sb.homepage_key(ROOT + "index.html"),
+            "scope": "path-prefix " + ROOT,
+            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                         "jiucuo": True, "page_tags": True,
+                         "note": "judged on the host portal footer (shared county footer)"},
+            "languages": {"en": {"required": False, "status": "missing", "url": None},
+                          "mn": {"required": False, "status": "missing", "url": None}},
+            "broken_links": {"confirmed": [], "suspected": []},
+            "not_scanned": {},
+            "letters": [],
+            "interaction": {"channel": True, "reply_overdue": False,
+                            "note": "links to the parent portal's 县长信箱 (out of scope)"},
+            "login": [],
+            "accessibility": {"assistive_tool": False,
+                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"}},
+            "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
+        },
+    )

@@ -1,0 +1,173 @@
+"""示例县发展和改革委员会 — a well-kept department site on its own server.
+
+Fresh columns, every identity item (site code in the ``bm`` + 8 digits form), security headers,
+a login with an SMS code (second factor). Languages: English only as an hreflang alternate (no
+visible link), a Cyrillic Mongolian version at /mn/, and a broken 蒙古文 link (404).
+"""
+
+from __future__ import annotations
+
+from .. import assets
+from .. import templates as T
+from ..builder import SiteBuilder
+from ..model import Ctx, SiteBuild
+from .common import NOTICE_TOPICS, footer, items
+
+SITE_ID = "dept-fgw"
+SERVER = "dept-fgw"
+NAME = "示例县发展和改革委员会"
+SITE_CODE = "bm15040002"
+
+FGW_NEWS = ["县发改委召开重点项目调度会", "县发改委开展价格监督检查", "县发改委组织学习新修订的招标投标法",
+            "县发改委调研新能源项目建设", "县发改委召开节能降碳工作推进会"]
+
+NAV = [("/index.html", "首页"), ("/gzdt/index.html", "工作动态"), ("/tzgg/index.html", "通知公告"),
+       ("/zcwj/index.html", "政策文件"), ("/fzgh/index.html", "发展规划"),
+       ("/jgjc/index.html", "价格监测"), ("/jgzn/index.html", "机构职能")]
+
+CYRILLIC = {"title": "Шили хошууны Хөгжил, шинэчлэлийн хороо", "news": "Мэдээ",
+            "items": ["Хөрөнгө оруулалтын төслийн хурал боллоо", "Үнийн хяналт шалгалт хийлээ",
+                      "Сэргээгдэх эрчим хүчний төсөл хэрэгжиж байна"]}
+ENGLISH = ["Key projects scheduling meeting held", "Price inspection carried out",
+           "Energy saving campaign launched"]
+
+
+def build(ctx: Ctx) -> SiteBuild:
+    A = ctx.ago
+    county = ctx.base("county")
+    sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME)
+    header = (f'<div class="topbar">{T.clock(ctx.as_of)}　<a href="/mn/">Монгол хэл</a>'
+              '　<a href="/mgl/index.html">蒙古文</a>　<a href="/wza/index.html">无障碍</a>'
+              '　<a href="/login.html">登录</a></div>'
+              f'<div class="header"><img src="/images/logo.png" alt="{NAME}"><h1>{NAME}</h1></div>'
+              + T.nav(NAV))
+    foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号-5",
+                  police="蒙公网安备 15040202000789号", conac_id="1504000002000000001",
+                  jiucuo_code=SITE_CODE, year=ctx.as_of.year, address="示例县政府路1号综合楼")
+    alt = ('<link rel="alternate" hreflang="zh-CN" href="/">\n'
+           '<link rel="alternate" hreflang="en" href="/english/">\n'
+           '<link rel="alternate" hreflang="mn" href="/mn/">\n')
+
+    def layout(title, content, *, metas=None, lang="zh-CN", charset="utf-8"):
+        return T.document(title if title == NAME else f"{title}-{NAME}",
+                          f'{header}<div class="main">{content}</div>{foot}', metas=metas,
+                          lang=lang, charset=charset, head_extra=alt)
+
+    sb.layout = layout
+    home = [("/index.html", "首页")]
+    gzdt_items = items(FGW_NEWS, A(1), 3, 15)
+    sb.column("工作动态", "/gzdt/", "news", gzdt_items, column_type="新闻动态", crumbs=home)
+    sb.column("通知公告", "/tzgg/", "notice", items(NOTICE_TOPICS[2:], A(10), 20, 8),
+              column_type="通知公告", crumbs=home)
+    sb.column("政策文件", "/zcwj/", "policy",
+              items(["示例县发展和改革委员会关于做好2026年冬季能源保供工作的通知",
+                     "示例县发展和改革委员会关于规范政府定价行为的通知"], A(30), 30, 6),
+              column_type="政策文件", crumbs=home)
+    sb.column("发展规划", "/fzgh/", "planning",
+              items(["示例县“十五五”能源发展规划", "示例县现代物流业发展规划"], A(90), 200, 4),
+              column_type="规划计划", crumbs=home)
+    sb.column("价格监测", "/jgjc/", "statistics",
+              items(["示例县主要农产品价格监测周报", "示例县居民消费价格监测"], A(7), 7, 10),
+              column_type="统计信息", crumbs=home,
+              key_extra={"note": "category from <meta name=ColumnType content=统计信息>, not the name"})
+    sb.static_page("/jgzn/index.html", "机构职能",
+                   ["拟订并组织实施全县国民经济和社会发展战略、中长期规划和年度计划。"],
+                   crumbs=[*home, (None, "机构职能")])
+    sb.static_page("/wza/index.html", "无障碍服务", ["本网站支持读屏软件、大字幕和高对比度模式。"],
+                   crumbs=[*home, (None, "无障碍服务")])
+    sb.html("/login.html", "用户登录",
+            T.breadcrumb([*home, (None, "用户登录")])
+            + '<form action="/login" method="post" class="login">'
+            '<label for="u">用户名</label><input id="u" type="text" name="username" autocomplete="username">'
+            '<label for="p">密码</label><input id="p" type="password" name="password" autocomplete="current-password">'
+            '<label for="sms">短信验证码</label><input id="sms" type="text" name="smscode" autocomplete="one-time-code">'
+            '<button type="button">获取验证码</button><button type="submit">登录</button></form>')
+    sb.not_column("/login.html", "用户登录", "form")
+    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("gongan", (20, 60, 160)),
+                      ("jiucuo", (200, 120, 0))]:
+        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+
+    # English (hreflang only) and Cyrillic Mongolian versions
+    site_metas = {"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
+                  "SiteIDCode": SITE_CODE}
+    en_dates = [A(5), A(20), A(35)]
+    en_lis = "".join(T.list_item(f"/english/news_{n}.html", t, f"{d:%Y-%m-%d}")
+                     for n, (d, t) in enumerate(zip(en_dates, ENGLISH, strict=True)))
+    for n, (d, t) in enumerate(zip(en_dates, ENGLISH, strict=True)):
+        sb.html(f"/english/news_{n}.html", t, f"<h1>{t}</h1><p>Date: {d:%Y-%m-%d}</p><p>{t}.</p>",
+                lang="en", layout=_plain, metas=_article_metas(t, d, "Shili County DRC"))
+    sb.html("/english/index.html", "Shili County Development and Reform Commission",
+            f'<h1>Development and Reform Commission</h1><h2>News</h2><ul class="list">{en_lis}</ul>',
+            lang="en", layout=_plain, metas=site_metas)
+    sb.not_column("/english/index.html", "English home", "language-home")
+    mn_dates = [A(12), A(30), A(60)]
+    mn_lis = "".join(T.list_item(f"/mn/news_{n}.html", t, f"{d:%Y-%m-%d}")
+                     for n, (d, t) in enumerate(zip(mn_dates, CYRILLIC["items"], strict=True)))
+    for n, (d, t) in enumerate(zip(mn_dates, CYRILLIC["items"], strict=True)):
+        sb.html(f"/mn/news_{n}.html", t, f"<h1>{t}</h1><p>Огноо: {d:%Y-%m-%d}</p><p>{t}.</p>",
+                lang="mn", layout=_plain, metas=_article_metas(t, d, CYRILLIC["title"]))
+    sb.html("/mn/index.html", CYRILLIC["title"],
+            f'<h1>{CYRILLIC["title"]}</h1><p>Монгол хэл</p><h2>{CYRILLIC["news"]}</h2>'
+            f'<ul class="list">{mn_lis}</ul>', lang="mn", layout=_plain, metas=site_metas)
+    sb.not_column("/mn/index.html", "Mongolian (Cyrillic) home", "language-home")
+
+    newest = gzdt_items[:6]
+    sb.homepage_dates.extend(i.date for i in newest)
+    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    sb.html("/index.html", NAME,
+            f'<div class="block"><h2>工作动态<a href="/gzdt/index.html">更多</a></h2>'
+            f'<ul class="list">{lis}</ul></div>'
+            f'<div class="block"><h2>互动交流</h2><a href="{county}/hdjl/xzxx/index.html">县长信箱</a>'
+            f'</div><div class="links"><a href="{county}/">示例县人民政府</a></div>',
+            metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
+                   "SiteIDCode": SITE_CODE},
+            headers={"Set-Cookie": "JSESSIONID=8C21D07A; Path=/; HttpOnly; SameSite=Lax"})
+    sb.not_column("/index.html", "首页", "home")
+
+    base = ctx.base(SERVER)
+    main_latest = max(sb.homepage_dates)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
+                "url": base + "/", "languages": ["en", "mn"]},
+        key={
+            "homepage": sb.homepage_key("/index.html"),
+            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                         "jiucuo": True, "page_tags": True},
+            "languages": {
+                "en": {"required": True, "status": "ok", "url": base + "/english/",
+                       "via": "hreflang only (no visible link)",
+                       "latest_date": max(en_dates).isoformat(),
+                       "lag_days": max(0, (main_latest - max(en_dates)).days)},
+                "mn": {"required": True, "status": "ok", "url": base + "/mn/", "script": "Cyrl",
+                       "latest_date": max(mn_dates).isoformat(),
+                       "lag_days": max(0, (main_latest - max(mn_dates)).days),
+                       "links": [{"url": base + "/mn/", "text": "Монгол хэл", "status": "ok"},
+                                 {"url": base + "/mgl/index.html", "text": "蒙古文",
+                                  "status": "broken", "http_status": 404}],
+                       "note": "a working Cyrillic version exists; the 蒙古文 link is broken "
+                               "(expect a language.broken / links.broken finding for it)"},
+            },
+            "broken_links": {"confirmed": [{"url": base + "/mgl/index.html", "status": 404,
+                                            "referrers": [base + "/index.html"]}],
+                             "suspected": []},
+            "not_scanned": {},
+            "letters": [],
+            "interaction": {"channel": True, "reply_overdue": False,
+                            "note": "links to the parent portal's 县长信箱"},
+            "login": [{"url": base + "/login.html", "password_over_http": True,
+                       "form_action_insecure": False, "single_factor": False,
+                       "second_factor": "短信验证码"}],
+            "accessibility": {"assistive_tool": True},
+            "security": {"server_version_disclosure": None, "missing_security_headers": [],
+                         "insecure_cookie": None},
+        },
+    )
+
+
+def _article_metas(title: str, d, source: str) -> dict[str, str]:
+    return {"ArticleTitle": title, "PubDate": f"{d:%Y-%m-%d} 10:00", "ContentSource": source}
+
+
+def _plain(title, content, *, metas=None, lang="en", charset="utf-8"):
+    return T.document(title, f'<div class="main">{content}</div>', metas=metas, lang=lang,
+                      charset=charset)

@@ -1,0 +1,115 @@
+"""甲镇人民政府 — a township site on the Hanweb (大汉) CMS, its own server.
+
+Column lists live in ``<script type="text/xml"><datastore>`` CDATA records: they are FULL
+columns (the classic false "empty column" alarm). One stale 乡镇动态 column (with a sites-file
+override of 30 days). Footer identity complete except 公安备案.
+"""
+
+from __future__ import annotations
+
+from .. import assets
+from .. import templates as T
+from ..builder import SiteBuilder
+from ..model import Ctx, SiteBuild
+from .common import footer, items
+
+SITE_ID = "town-a"
+SERVER = "town-a"
+NAME = "甲镇人民政府"
+SITE_CODE = "1504000101"
+
+TOWN_NEWS = [
+    "甲镇召开冬季防火工作部署会",
+    "甲镇开展“送政策下乡”活动",
+    "甲镇党委理论学习中心组专题学习",
+    "甲镇推进肉牛养殖产业园建设",
+    "甲镇组织开展应急演练",
+    "甲镇举办农牧民技能培训班",
+]
+
+NAV = [("/index.html", "首页"), ("/col/col1001/index.html", "镇内要闻"),
+       ("/col/col1002/index.html", "通知公告"), ("/col/col1003/index.html", "乡镇动态"),
+       ("/col/col1004/index.html", "政策文件"), ("/col/col1005/index.html", "财政预决算"),
+       ("/col/col1006/index.html", "镇情概况"), ("/col/col1007/index.html", "领导信息")]
+
+
+def build(ctx: Ctx) -> SiteBuild:
+    A = ctx.ago
+    county = ctx.base("county")
+    sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME + "党政办")
+    header = (f'<div class="topbar">{T.clock(ctx.as_of)}　<a href="/wza/index.html">无障碍浏览</a>'
+              f'　<a href="{county}/">示例县人民政府</a></div>'
+              f'<div class="header"><img src="/images/logo.png" alt="{NAME}"><h1>{NAME}</h1></div>'
+              + T.nav(NAV))
+    foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号-3", police=None,
+                  conac_id="1504000101000000001", jiucuo_code=SITE_CODE, year=ctx.as_of.year,
+                  address="示例县甲镇人民路8号")
+
+    def layout(title, content, *, metas=None, lang="zh-CN", charset="utf-8"):
+        return T.document(title if title == NAME else f"{title} {NAME}",
+                          f"{header}<div class=\"main\">{content}</div>{foot}",
+                          metas=metas, lang=lang, charset=charset)
+
+    sb.layout = layout
+    home = [("/index.html", "首页")]
+    hw = {"style": "hanweb", "url_style": "hanweb", "crumbs": home}
+    znyw_items = items(TOWN_NEWS, A(1), 2, 30)
+    sb.column("镇内要闻", "/col/col1001/", "news", znyw_items, column_type="新闻动态",
+              key_extra={"note": "Hanweb datastore records: a full column"}, **hw)
+    sb.column("通知公告", "/col/col1002/", "notice",
+              items(["关于开展冬季取暖安全检查的通知", "关于2026年度耕地地力保护补贴发放的公告",
+                     "关于开展农村集体经济组织成员确认的公告"], A(20), 15, 10),
+              column_type="通知公告", **hw)
+    sb.column("乡镇动态", "/col/col1003/", "news", items(TOWN_NEWS[2:], A(45), 10, 8),
+              column_type="新闻动态", max_age_days=30,
+              key_extra={"note": "sites-file override max_age_days 30 (default 14): stale either way"},
+              **hw)
+    sb.column("政策文件", "/col/col1004/", "policy",
+              items(["甲镇人民政府关于印发《甲镇人居环境整治实施方案》的通知",
+                     "甲镇人民政府关于加强草原保护的通告"], A(60), 40, 6),
+              column_type="政策文件", **hw)
+    sb.column("财政预决算", "/col/col1005/", "finance",
+              items(["甲镇2026年部门预算公开", "甲镇2025年部门决算公开"], A(150), 120, 4,
+                    suffix=False),
+              column_type="财政信息", **hw)
+    sb.static_page("/col/col1006/index.html", "镇情概况",
+                   ["甲镇位于示例县东部，辖12个嘎查村，总人口1.8万人。"], crumbs=[*home, (None, "镇情概况")])
+    sb.static_page("/col/col1007/index.html", "领导信息",
+                   ["党委书记：张明　负责党委全面工作。", "镇长：刘强　负责政府全面工作。"],
+                   crumbs=[*home, (None, "领导信息")])
+    sb.static_page("/wza/index.html", "无障碍浏览", ["本网站提供无障碍浏览服务：大字幕、高对比度、语音朗读。"],
+                   crumbs=[*home, (None, "无障碍浏览")])
+    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("jiucuo", (200, 120, 0))]:
+        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+    sb.raw("/module/jslib/jquery/jpage/dataproxy.js",
+           "/* Hanweb jpage: renders <datastore> records client-side */\n", "application/javascript")
+
+    newest = znyw_items[:6]
+    sb.homepage_dates.extend(i.date for i in newest)
+    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    sb.html("/index.html", NAME,
+            f'<div class="block"><h2>镇内要闻<a href="/col/col1001/index.html">更多</a></h2>'
+            f'<ul class="list">{lis}</ul></div>'
+            f'<div class="block"><h2>互动交流</h2><a href="{county}/hdjl/xzxx/index.html">县长信箱</a>'
+            "</div>",
+            metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
+                   "SiteIDCode": SITE_CODE})
+    sb.not_column("/index.html", "首页", "home")
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "township", "parent": "county",
+                "url": sb.url("/"), "columns": [{"match": "乡镇动态", "max_age_days": 30}]},
+        key={
+            "homepage": sb.homepage_key("/index.html"),
+            "identity": {"site_code": True, "icp": True, "police": False, "conac": True,
+                         "jiucuo": True, "page_tags": True},
+            "languages": {"en": {"required": False, "status": "missing", "url": None},
+                          "mn": {"required": False, "status": "missing", "url": None}},
+            "broken_links": {"confirmed": [], "suspected": []},
+            "not_scanned": {},
+            "letters": [],
+            "interaction": {"channel": True, "reply_overdue": False,
+                            "note": "links to the parent portal's 县长信箱"},
+            "login": [],
+            "accessibility": {"assistive_tool": True},
+        },
+    )
