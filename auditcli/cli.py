@@ -95,6 +95,9 @@ Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these dimen
 Profile = Annotated[str | None, typer.Option("--profile", help="Scoring profile: built-in name or YAML path.")]
 Formats = Annotated[str, typer.Option("--format", help="Report formats: html,csv,junit,sarif (results.json is always written).")]
 Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en.")]
+History = Annotated[Path | None, typer.Option(
+    "--history", help="SQLite history store that records every run (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
@@ -148,7 +151,8 @@ def audit(
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")] = None,
     max_new: Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")] = None,
-    history: Annotated[Path | None, typer.Option("--history", help="Record this run in the SQLite history store at PATH.")] = None,
+    history: History = None,
+    no_history: NoHistory = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -169,16 +173,18 @@ def audit(
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
-                                    run_meta, history, quiet)
+                                    run_meta, history_path(history, no_history), quiet)
     finish(results, fail_under, max_new, baseline_results, quiet)
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
-    allowed = {"html", "csv", "junit", "sarif", "json"}
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    for name in chosen:
-        if name not in allowed:
-            raise fail(f"--format: unknown format {name!r} (choose from {', '.join(sorted(allowed))})")
+    from reports.writers import FormatError
+    from reports.writers import parse_formats as parse
+
+    try:
+        chosen = parse(formats)
+    except FormatError as exc:
+        raise fail(f"--format: {exc}") from None
     if lang not in ("zh", "en"):
         raise fail(f"--lang: {lang!r} is not zh or en")
     return chosen
@@ -207,19 +213,33 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
     results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta, site_done)
     path = save(results, out_dir)
     written = [path]
+    store = None
+    if history is not None:
+        from auditcli.history import HistoryError, HistoryStore
+
+        try:
+            store = HistoryStore(history)
+            store.record(results)  # first, so the report's trends include this run
+        except (HistoryError, OSError) as exc:  # the audit's results are safe; only history is missing
+            store = None
+            err.print(f"warning: run not recorded in history: {exc}", markup=False)
     extra = [f for f in formats if f != "json"]
     if extra:
         from reports.writers import write_formats
 
-        written += write_formats(results, out_dir, extra, lang=lang)
-    if history is not None:
-        from auditcli.history import HistoryStore
-
-        HistoryStore(history).record(results)
+        written += write_formats(results, out_dir, extra, lang=lang, history=store)
     if not quiet:
         for item in written:
             out.print(f"wrote {item}", markup=False)
     return results
+
+
+def history_path(history: Path | None, no_history: bool) -> Path | None:
+    if no_history:
+        return None
+    from auditcli.history import default_history_path
+
+    return history or default_history_path()
 
 
 def finish(results, fail_under, max_new, baseline_results, quiet) -> None:
@@ -287,7 +307,8 @@ def check(
     fail_under: Annotated[float | None, typer.Option("--fail-under")] = None,
     max_new: Annotated[int | None, typer.Option("--max-new")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline")] = None,
-    history: Annotated[Path | None, typer.Option("--history")] = None,
+    history: History = None,
+    no_history: NoHistory = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -310,13 +331,14 @@ def check(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
-                                    lang, None, history, quiet)
+                                    lang, None, history_path(history, no_history), quiet)
     finish(results, fail_under, max_new, baseline_results, quiet)
 
 
 @app.command("checks")
 def list_checks(
     as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the catalogue as a Markdown table (for docs).")] = False,
     lang: Lang = "zh",
 ) -> None:
     """List every check: id, dimension, severity and rule references."""
@@ -328,6 +350,12 @@ def list_checks(
     if as_json:
         catalogue = [{"id": s.id, **s.catalogue_entry(), "scope": s.scope} for s in specs]
         out.print_json(json.dumps(catalogue, ensure_ascii=False))
+        return
+    if markdown:
+        print("| id | dimension | severity | 标题 / title | rule references |\n|---|---|---|---|---|")
+        for s in specs:
+            refs = "; ".join(s.refs).replace("|", "\\|")
+            print(f"| `{s.id}` | {s.dimension} | {s.severity} | {s.title['zh']} / {s.title['en']} | {refs} |")
         return
     table = Table(title=f"auditcli {__version__}: {len(specs)} checks")
     table.add_column("id", no_wrap=True)

@@ -25,24 +25,36 @@ def validate(results: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema()).validate(results)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write beside the target and rename, so readers never see half a file."""
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_current_umask()
+
+
+def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write beside the target and rename, so readers never see half a file (mode as a plain open() would give)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode(encoding) if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
 
 
 def write_results(results: dict[str, Any], path: Path) -> Path:
     validate(results)
-    atomic_write_text(path, json.dumps(results, ensure_ascii=False, indent=2))
+    atomic_write(path, json.dumps(results, ensure_ascii=False, indent=2))
     return path
 
 

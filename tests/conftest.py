@@ -22,3 +22,16 @@ def run_cli(*args: str, timeout: float = 300, cwd: Path | None = None,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_history_store(tmp_path_factory):
+    """Audits record history by default: keep the tests' runs out of the user's own store."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite"
+    previous = os.environ.get("AUDITCLI_HISTORY")
+    os.environ["AUDITCLI_HISTORY"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("AUDITCLI_HISTORY", None)
+    else:
+        os.environ["AUDITCLI_HISTORY"] = previous

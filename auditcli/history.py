@@ -1,0 +1,177 @@
+"""The audit history: a SQLite file that records every run's sites, scores and fingerprints.
+
+Path: the explicit argument, else $AUDITCLI_HISTORY, else ~/.local/share/auditcli/history.sqlite.
+Recording the same run id twice replaces the earlier record (re-rendering is idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+DEFAULT_PATH = Path("~/.local/share/auditcli/history.sqlite")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    started_at TEXT, finished_at TEXT, as_of TEXT, profile TEXT, audit_name TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS site_runs (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL,
+    name TEXT, level TEXT, parent TEXT, url TEXT, status TEXT,
+    score REAL, verdict TEXT, vetoes TEXT, dimensions TEXT, findings INTEGER,
+    PRIMARY KEY (run_id, site_id)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    check_id TEXT, severity TEXT, url TEXT,
+    PRIMARY KEY (run_id, site_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS findings_site ON findings (site_id, fingerprint);
+CREATE INDEX IF NOT EXISTS site_runs_site ON site_runs (site_id);
+"""
+
+
+class HistoryError(RuntimeError):
+    """The history store cannot be opened or is not an auditcli history file."""
+
+
+def default_history_path() -> Path:
+    env = os.environ.get("AUDITCLI_HISTORY")
+    return Path(env).expanduser() if env else DEFAULT_PATH.expanduser()
+
+
+@dataclass(frozen=True)
+class RunFingerprints:
+    run_id: str
+    started_at: str | None
+    as_of: str | None
+    fingerprints: frozenset[str]
+
+
+def run_key(results: dict) -> str:
+    run = results.get("run") or {}
+    return str(run.get("id") or run.get("started_at") or run.get("as_of") or "unknown-run")
+
+
+class HistoryStore:
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path).expanduser() if path else default_history_path()
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @contextmanager
+    def _connect(self, create: bool = True) -> Iterator[sqlite3.Connection]:
+        if not create and not self.path.is_file():
+            raise HistoryError(f"{self.path}: no history store (record a run first)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(f"{self.path}: cannot open history store: {exc}") from None
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.executescript(_DDL)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+            with conn:
+                yield conn
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{self.path}: not a usable history store: {exc}") from None
+        finally:
+            conn.close()
+
+    def record(self, results: dict) -> str:
+        """Record one run (all its sites and finding fingerprints); returns the run id."""
+        run = results.get("run") or {}
+        run_id = run_key(results)
+        audit = results.get("audit") or {}
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as conn:
+            existing = conn.execute("SELECT seq FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if existing is not None:
+                seq = existing["seq"]
+                conn.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
+            else:
+                seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM runs").fetchone()[0]
+            conn.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, seq, run.get("started_at"), run.get("finished_at"), run.get("as_of"),
+                 run.get("profile"),
+                 (audit.get("name") if isinstance(audit, dict) else None) or run.get("name"), now))
+            for site in results.get("sites") or []:
+                findings = site.get("findings") or []
+                conn.execute(
+                    "INSERT INTO site_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, site["id"], site.get("name"), site.get("level"), site.get("parent"),
+                     site.get("url"), site.get("status"), site.get("score"), site.get("verdict"),
+                     json.dumps(site.get("vetoes") or [], ensure_ascii=False),
+                     json.dumps({d: (b or {}).get("score") for d, b in
+                                 (site.get("dimensions") or {}).items()}),
+                     len(findings)))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO findings VALUES (?, ?, ?, ?, ?, ?)",
+                    [(run_id, site["id"], f["fingerprint"], f.get("check"), f.get("severity"),
+                      f.get("url")) for f in findings if f.get("fingerprint")])
+        return run_id
+
+    def _order(self) -> str:
+        return "COALESCE(r.started_at, r.as_of, ''), r.seq"
+
+    def trend(self, site_id: str) -> list[dict]:
+        """The site's runs, oldest first: score, verdict, counts, new and fixed findings."""
+        with self._connect(create=False) as conn:
+            rows = conn.execute(
+                f"SELECT r.run_id, r.started_at, r.as_of, r.profile, s.score, s.verdict, "
+                f"s.vetoes, s.findings, s.status FROM site_runs s JOIN runs r USING (run_id) "
+                f"WHERE s.site_id = ? ORDER BY {self._order()}", (site_id,)).fetchall()
+        history = {h.run_id: h.fingerprints for h in self.fingerprint_history(site_id)}
+        out: list[dict] = []
+        previous: frozenset[str] | None = None
+        for row in rows:
+            current = history.get(row["run_id"], frozenset())
+            out.append({
+                "run_id": row["run_id"], "started_at": row["started_at"], "as_of": row["as_of"],
+                "profile": row["profile"], "status": row["status"], "score": row["score"],
+                "verdict": row["verdict"],
+                "vetoes": [v.get("rule") for v in json.loads(row["vetoes"] or "[]")],
+                "findings": row["findings"],
+                "new": None if previous is None else len(current - previous),
+                "fixed": None if previous is None else len(previous - current),
+            })
+            previous = current
+        return out
+
+    def fingerprint_history(self, site_id: str) -> list[RunFingerprints]:
+        """Finding fingerprints of each recorded run of the site, oldest first."""
+        with self._connect(create=False) as conn:
+            runs = conn.execute(
+                f"SELECT r.run_id, r.started_at, r.as_of FROM site_runs s JOIN runs r "
+                f"USING (run_id) WHERE s.site_id = ? ORDER BY {self._order()}",
+                (site_id,)).fetchall()
+            prints: dict[str, set[str]] = {row["run_id"]: set() for row in runs}
+            for row in conn.execute("SELECT run_id, fingerprint FROM findings WHERE site_id = ?",
+                                    (site_id,)):
+                prints.setdefault(row["run_id"], set()).add(row["fingerprint"])
+        return [RunFingerprints(r["run_id"], r["started_at"], r["as_of"],
+                                frozenset(prints.get(r["run_id"], ()))) for r in runs]
+
+    def sites(self) -> list[str]:
+        with self._connect(create=False) as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT DISTINCT site_id FROM site_runs ORDER BY site_id")]

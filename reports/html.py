@@ -1,0 +1,237 @@
+"""The HTML report: one self-contained file (inline CSS, SVG and a little JS).
+
+Everything taken from audited pages is escaped by Jinja2's autoescaping, URLs become links only
+when they are http(s), and a Content-Security-Policy allows only the report's own script (by
+hash), so a page whose title is ``<script>…`` cannot run script in the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import yaml
+
+from reports import finding_fix, finding_message, finding_refs, finding_title, localized
+from reports.scoring import DIMENSIONS
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANGS = ("zh", "en")
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+WORST_COLUMNS = 15
+SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80),
+               (80, 90), (90, 101)]
+
+
+@lru_cache(maxsize=1)
+def _strings() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "i18n.yaml").read_text(encoding="utf-8"))
+
+
+def _safe_url(value: Any) -> str | None:
+    """A URL fit for href: only absolute http(s); anything else is shown as text only."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value.strip()
+    return None
+
+
+def _anchor(site_id: str) -> str:
+    """A stable, HTML-safe id for a site section."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", site_id).strip("-") or "site"
+    digest = hashlib.sha1(site_id.encode("utf-8")).hexdigest()[:6]
+    return f"site-{slug}-{digest}"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = _safe_url
+    env.filters["num"] = lambda v: "—" if v is None else f"{v:g}"
+    return env
+
+
+def _score_sort_key(site: dict) -> tuple:
+    score = site.get("score")
+    return (score is None, -(score or 0.0), site.get("name") or site.get("id"))
+
+
+def _band(score: float) -> int:
+    for index, (low, high) in enumerate(SCORE_BANDS):
+        if low <= score < high:
+            return index
+    return len(SCORE_BANDS) - 1
+
+
+def _column_view(site: dict, column: dict) -> dict:
+    age, limit = column.get("age_days"), column.get("max_age_days")
+    overdue = age - limit if isinstance(age, (int, float)) and isinstance(limit, (int, float)) \
+        else None
+    return {**column, "site": site, "overdue": overdue}
+
+
+def _group_findings(results: dict, findings: list[dict], lang: str) -> list[dict]:
+    """Findings grouped by check (worst severity first), then by page."""
+    by_check: dict[str, list[dict]] = defaultdict(list)
+    for finding in findings:
+        by_check[str(finding.get("check"))].append(finding)
+    groups = []
+    for check_id, items in by_check.items():
+        first = items[0]
+        pages: dict[str, list[dict]] = defaultdict(list)
+        for item in items:
+            pages[str(item.get("url") or "")].append({
+                **item,
+                "text": finding_message(results, item, lang),
+            })
+        severity = min((i.get("severity") or "info" for i in items),
+                       key=lambda s: SEVERITY_ORDER.get(s, 9))
+        groups.append({
+            "check": check_id,
+            "title": finding_title(results, first, lang),
+            "dimension": first.get("dimension"),
+            "severity": severity,
+            "refs": finding_refs(results, first),
+            "fix": finding_fix(results, first, lang),
+            "count": len(items),
+            "pages": sorted(pages.items()),
+        })
+    groups.sort(key=lambda g: (SEVERITY_ORDER.get(g["severity"], 9), -g["count"], g["check"]))
+    return groups
+
+
+def _trend_points(trend: list[dict]) -> dict | None:
+    """Polyline geometry for a score sparkline (0–100 on the y axis)."""
+    scored = [t for t in trend if t.get("score") is not None]
+    if not scored:
+        return None
+    width, height, pad = 160, 40, 3
+    step = (width - 2 * pad) / max(1, len(scored) - 1)
+    points = []
+    for index, point in enumerate(scored):
+        x = pad + index * step
+        y = pad + (height - 2 * pad) * (1 - float(point["score"]) / 100)
+        points.append((round(x, 1), round(y, 1)))
+    return {"width": width, "height": height,
+            "polyline": " ".join(f"{x},{y}" for x, y in points), "last": points[-1]}
+
+
+def build_view(results: dict, lang: str = "zh",
+               history_trends: dict[str, list[dict]] | None = None) -> dict:
+    """Everything the templates show, computed once (templates only lay it out)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    strings = _strings()
+    t = strings[lang]
+    sites = sorted(results.get("sites") or [], key=_score_sort_key)
+    by_id = {s["id"]: s for s in sites}
+    children: dict[str, list[dict]] = defaultdict(list)
+    for site in sites:
+        parent = site.get("parent")
+        if parent and parent in by_id and parent != site["id"]:
+            children[parent].append(site)
+
+    def roll(site: dict, seen: frozenset) -> dict:
+        kids = [roll(k, seen | {site["id"]}) for k in children.get(site["id"], [])
+                if k["id"] not in seen]
+        scores = [k["site"]["score"] for k in kids if k["site"].get("score") is not None]
+        return {"site": site, "children": kids,
+                "failed": sum(1 for k in kids if k["site"].get("verdict") == "fail"),
+                "avg": round(sum(scores) / len(scores), 1) if scores else None}
+
+    roots = [s for s in sites if not (s.get("parent") in by_id and s.get("parent") != s["id"])]
+    rollup = [roll(s, frozenset()) for s in roots if children.get(s["id"])]
+
+    counts = {"total": len(sites), "pass": 0, "fail": 0, "not-assessed": 0, "vetoed": 0,
+              "findings": 0}
+    bands = [0] * len(SCORE_BANDS)
+    dim_scores: dict[str, list[float]] = {d: [] for d in DIMENSIONS}
+    columns_all = []
+    site_views = []
+    trends = history_trends or {}
+    for rank, site in enumerate(sites, start=1):
+        verdict = site.get("verdict") or "not-assessed"
+        counts[verdict] = counts.get(verdict, 0) + 1
+        counts["vetoed"] += bool(site.get("vetoes"))
+        findings = site.get("findings") or []
+        counts["findings"] += len(findings)
+        if site.get("score") is not None:
+            bands[_band(float(site["score"]))] += 1
+        dims = []
+        for dim in DIMENSIONS:
+            block = (site.get("dimensions") or {}).get(dim) or {}
+            score = block.get("score")
+            assessed = block.get("status", "assessed") == "assessed" and score is not None
+            if assessed:
+                dim_scores[dim].append(float(score))
+            dims.append({"id": dim, "name": strings["dimension_names"][lang][dim],
+                         "score": score if assessed else None,
+                         "value": score if assessed else None,
+                         "findings": block.get("findings", 0)})
+        columns = [_column_view(site, c) for c in site.get("columns") or []]
+        columns_all.extend(columns)
+        trend = trends.get(site["id"]) or []
+        site_views.append({
+            "site": site, "rank": rank, "anchor": _anchor(site["id"]), "verdict": verdict,
+            "dims": dims, "columns": columns,
+            "groups": _group_findings(results, findings, lang),
+            "parent": by_id.get(site.get("parent") or ""),
+            "trend": trend, "trend_chart": _trend_points(trend),
+            "vetoes": [{**v, "text": v.get("message_en") if lang == "en" and v.get("message_en")
+                        else v.get("message", "")} for v in site.get("vetoes") or []],
+            "deductions": [{**d, "text": d.get("message_en") if lang == "en"
+                            and d.get("message_en") else d.get("message", "")}
+                           for d in site.get("deductions") or []],
+        })
+    anchors = {v["site"]["id"]: v["anchor"] for v in site_views}
+
+    band_max = max(bands) or 1
+    dim_avg = [{"id": d, "name": strings["dimension_names"][lang][d],
+                "value": round(sum(v) / len(v), 1) if v else None, "n": len(v)}
+               for d, v in dim_scores.items()]
+    overdue = sorted((c for c in columns_all if c.get("status") == "stale"
+                      and c["overdue"] is not None), key=lambda c: -c["overdue"])[:WORST_COLUMNS]
+    empty = [c for c in columns_all if c.get("status") in ("empty", "undated")][:WORST_COLUMNS]
+    run = results.get("run") or {}
+    audit = results.get("audit") or {}
+    name = localized(audit.get("name"), lang) or run.get("name")
+    title = name if name and name != "auditcli" else t["report_title"]
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    return {
+        "t": t, "lang": lang, "strings": strings, "results": results, "run": run,
+        "title": title, "counts": counts, "sites": site_views, "anchors": anchors,
+        "rollup": rollup,
+        "bands": [{"label": f"{lo}–{hi - 1}" if hi <= 100 else f"{lo}–100", "n": n,
+                   "h": round(60 * n / band_max, 1),
+                   "fail": lo < float(run.get("pass_mark", 60))}
+                  for (lo, hi), n in zip(SCORE_BANDS, bands, strict=True)],
+        "dim_avg": dim_avg, "overdue": overdue, "empty": empty,
+        "levels": sorted({s.get("level") for s in sites if s.get("level")}),
+        "script": script,
+        "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+    }
+
+
+def render_html(results: dict, lang: str = "zh",
+                history_trends: dict[str, list[dict]] | None = None) -> str:
+    """Render the whole report to one HTML string."""
+    view = build_view(results, lang, history_trends)
+    return _env().get_template("report.html.j2").render(**view)

@@ -1,0 +1,497 @@
+"""Scoring profiles: turn a site's findings into a score, vetoes and a verdict.
+
+A profile is a YAML file (see ``profiles/cn-gov-2019.yaml``, the default). Scoring is a pure
+function of one results.json site dict and the profile; every deduction and veto it records names
+the profile rule that caused it (``<profile>.<rule>``), so a report can always say why.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+DEFAULT_PROFILE = "cn-gov-2019"
+PROFILE_SCHEMA = "auditcli.profile/v1"
+
+DIMENSIONS = (
+    "freshness", "columns", "languages", "accessibility",
+    "security", "links", "identity", "interaction",
+)
+SEVERITIES = ("high", "medium", "low", "info")
+VETO_KINDS = (
+    "unreachable", "homepage-stale", "stale-key-columns",
+    "stale-columns", "empty-columns", "interaction",
+)
+# Veto settings beyond `enabled` and `ref`, with their types.
+VETO_SETTINGS: dict[str, dict[str, type]] = {
+    "unreachable": {},
+    "homepage-stale": {"max_age_days": int},
+    "stale-key-columns": {"threshold": int},
+    "stale-columns": {"threshold": int},
+    "empty-columns": {"threshold": int},
+    "interaction": {"checks": list},
+}
+
+CHECK_COLUMN_STALE = "freshness.column-stale"
+CHECK_COLUMN_UNDATED = "freshness.undated-column"
+CHECK_COLUMN_EMPTY = "columns.empty"
+CHECK_HOMEPAGE_STALE = "freshness.homepage-stale"
+
+
+class ProfileError(ValueError):
+    """A scoring profile that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class DeductionRule:
+    rule: str
+    checks: tuple[str, ...]
+    points: float
+    severity: tuple[str, ...] = ()
+    max: float | None = None
+
+    def matches(self, finding: dict) -> bool:
+        check_id = str(finding.get("check", ""))
+        if self.severity and finding.get("severity") not in self.severity:
+            return False
+        return any(fnmatch.fnmatchcase(check_id, pattern) for pattern in self.checks)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str
+    pass_mark: float
+    caps: dict[str, float]
+    vetoes: dict[str, dict[str, Any]]
+    deductions: tuple[DeductionRule, ...]
+    undated_counts_as_stale: bool = True
+    key_any_level: tuple[str, ...] = ("news",)
+    key_top_level: tuple[str, ...] = ("notice", "policy")
+    title: dict[str, str] = field(default_factory=dict)
+
+    def rule_id(self, name: str) -> str:
+        return f"{self.name}.{name}"
+
+    def rule_for(self, finding: dict) -> DeductionRule | None:
+        for rule in self.deductions:
+            if rule.matches(finding):
+                return rule
+        return None
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_profile(name_or_path: str | Path | None = None) -> Profile:
+    """Load a built-in profile by name, or a YAML file by path. Raises ProfileError."""
+    name_or_path = str(name_or_path or DEFAULT_PROFILE)
+    data, source = _read_profile(name_or_path, seen=())
+    return _build_profile(data, source)
+
+
+def builtin_profiles() -> list[str]:
+    return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+
+
+def _resolve(name_or_path: str) -> Path:
+    builtin = PROFILES_DIR / f"{name_or_path}.yaml"
+    if "/" not in name_or_path and "\\" not in name_or_path and builtin.is_file():
+        return builtin
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return path
+    raise ProfileError(
+        f"profile {name_or_path!r}: no such file and not a built-in profile "
+        f"(built-in: {', '.join(builtin_profiles())})"
+    )
+
+
+def _read_profile(name_or_path: str, seen: tuple[str, ...]) -> tuple[dict, str]:
+    path = _resolve(name_or_path)
+    source = str(path)
+    if source in seen:
+        raise ProfileError(f"{source}: extends: circular reference")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProfileError(f"{source}:{where}: invalid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{source}: cannot read profile: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: a profile must be a YAML mapping")
+    parent = data.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ProfileError(f"{source}: extends: must be a profile name or path")
+        if "/" not in parent and not (PROFILES_DIR / f"{parent}.yaml").is_file():
+            parent = str(path.parent / parent)
+        base, _ = _read_profile(parent, seen + (source,))
+        data = _merge(base, data)
+    return data, source
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _number(source: str, where: str, value: Any, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        raise ProfileError(f"{source}: {where}: must be a number >= {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _str_list(source: str, where: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ProfileError(f"{source}: {where}: must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _build_profile(data: dict, source: str) -> Profile:
+    known = {"schema", "name", "title", "description", "pass_mark", "undated_counts_as_stale",
+             "key_columns", "vetoes", "dimensions", "deductions"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ProfileError(f"{source}: {unknown[0]}: unknown field (expected one of "
+                           f"{', '.join(sorted(known))})")
+    schema = data.get("schema", PROFILE_SCHEMA)
+    if schema != PROFILE_SCHEMA:
+        raise ProfileError(f"{source}: schema: expected {PROFILE_SCHEMA!r}, got {schema!r}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
+        raise ProfileError(f"{source}: name: required, a word without spaces, got {name!r}")
+    pass_mark = _number(source, "pass_mark", data.get("pass_mark", 60))
+    if pass_mark > 100:
+        raise ProfileError(f"{source}: pass_mark: must be at most 100, got {pass_mark:g}")
+    undated = data.get("undated_counts_as_stale", True)
+    if not isinstance(undated, bool):
+        raise ProfileError(f"{source}: undated_counts_as_stale: must be true or false")
+
+    key_columns = data.get("key_columns") or {}
+    if not isinstance(key_columns, dict):
+        raise ProfileError(f"{source}: key_columns: must be a mapping")
+    key_any = _str_list(source, "key_columns.any_level", key_columns.get("any_level", ["news"]))
+    key_top = _str_list(source, "key_columns.top_level",
+                        key_columns.get("top_level", ["notice", "policy"]))
+
+    dims = data.get("dimensions")
+    if not isinstance(dims, dict):
+        raise ProfileError(f"{source}: dimensions: required mapping of dimension -> {{cap: N}}")
+    caps: dict[str, float] = {}
+    for dim, spec in dims.items():
+        if dim not in DIMENSIONS:
+            raise ProfileError(f"{source}: dimensions.{dim}: unknown dimension "
+                               f"(expected one of {', '.join(DIMENSIONS)})")
+        if not isinstance(spec, dict) or "cap" not in spec:
+            raise ProfileError(f"{source}: dimensions.{dim}: must be a mapping with 'cap'")
+        caps[dim] = _number(source, f"dimensions.{dim}.cap", spec["cap"])
+    missing = [d for d in DIMENSIONS if d not in caps]
+    if missing:
+        raise ProfileError(f"{source}: dimensions.{missing[0]}: missing (every dimension needs a cap)")
+
+    vetoes_in = data.get("vetoes") or {}
+    if not isinstance(vetoes_in, dict):
+        raise ProfileError(f"{source}: vetoes: must be a mapping")
+    vetoes: dict[str, dict[str, Any]] = {}
+    for kind, spec in vetoes_in.items():
+        if kind not in VETO_KINDS:
+            raise ProfileError(f"{source}: vetoes.{kind}: unknown veto "
+                               f"(expected one of {', '.join(VETO_KINDS)})")
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            raise ProfileError(f"{source}: vetoes.{kind}: must be a mapping")
+        allowed = {"enabled", "ref", *VETO_SETTINGS[kind]}
+        for key, value in spec.items():
+            where = f"vetoes.{kind}.{key}"
+            if key not in allowed:
+                raise ProfileError(f"{source}: {where}: unknown setting "
+                                   f"(expected one of {', '.join(sorted(allowed))})")
+            if key == "enabled" and not isinstance(value, bool):
+                raise ProfileError(f"{source}: {where}: must be true or false")
+            if key == "ref" and not isinstance(value, str):
+                raise ProfileError(f"{source}: {where}: must be a string")
+            expected = VETO_SETTINGS[kind].get(key)
+            if expected is int and (isinstance(value, bool) or not isinstance(value, int)
+                                    or value < 0):
+                raise ProfileError(f"{source}: {where}: must be a whole number >= 0, got {value!r}")
+            if expected is list:
+                _str_list(source, where, value)
+        if spec.get("enabled", True):
+            vetoes[kind] = dict(spec)
+
+    rules_in = data.get("deductions") or []
+    if not isinstance(rules_in, list):
+        raise ProfileError(f"{source}: deductions: must be a list of rules")
+    rules: list[DeductionRule] = []
+    seen_rules: set[str] = set()
+    for index, spec in enumerate(rules_in):
+        where = f"deductions[{index}]"
+        if not isinstance(spec, dict):
+            raise ProfileError(f"{source}: {where}: must be a mapping")
+        extra = sorted(set(spec) - {"rule", "checks", "severity", "points", "max"})
+        if extra:
+            raise ProfileError(f"{source}: {where}.{extra[0]}: unknown setting")
+        rule = spec.get("rule")
+        if not isinstance(rule, str) or not rule:
+            raise ProfileError(f"{source}: {where}.rule: required rule name")
+        if rule in seen_rules:
+            raise ProfileError(f"{source}: {where}.rule: duplicate rule {rule!r}")
+        seen_rules.add(rule)
+        severity = _str_list(source, f"{where}.severity", spec.get("severity", []))
+        bad = [s for s in severity if s not in SEVERITIES]
+        if bad:
+            raise ProfileError(f"{source}: {where}.severity: unknown severity {bad[0]!r}")
+        if "checks" not in spec:
+            raise ProfileError(f"{source}: {where}.checks: required list of check ids or globs")
+        rules.append(DeductionRule(
+            rule=rule,
+            checks=_str_list(source, f"{where}.checks", spec["checks"]),
+            points=_number(source, f"{where}.points", spec.get("points")),
+            severity=severity,
+            max=_number(source, f"{where}.max", spec["max"]) if spec.get("max") is not None
+            else None,
+        ))
+    title = data.get("title") or {}
+    if isinstance(title, str):
+        title = {"zh": title, "en": title}
+    return Profile(
+        name=name, source=source, pass_mark=pass_mark, caps=caps, vetoes=vetoes,
+        deductions=tuple(rules), undated_counts_as_stale=undated,
+        key_any_level=key_any, key_top_level=key_top,
+        title={k: str(v) for k, v in title.items()} if isinstance(title, dict) else {},
+    )
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def _fmt(points: float) -> str:
+    return f"{points:g}"
+
+
+def column_counts(site: dict, profile: Profile) -> dict[str, int]:
+    """Counts the column vetoes read: taken from site["counts"], else from columns/findings."""
+    given = site.get("counts") or {}
+    columns = site.get("columns") or []
+    findings = site.get("findings") or []
+
+    def by_check(check_id: str) -> list[dict]:
+        return [f for f in findings if f.get("check") == check_id]
+
+    def count(key: str, status: str, check_id: str) -> int:
+        if isinstance(given.get(key), int):
+            return given[key]
+        if columns:
+            return sum(1 for c in columns if c.get("status") == status)
+        return len(by_check(check_id))
+
+    stale = count("stale_columns", "stale", CHECK_COLUMN_STALE)
+    empty = count("empty_columns", "empty", CHECK_COLUMN_EMPTY)
+    undated = count("undated_columns", "undated", CHECK_COLUMN_UNDATED)
+
+    if isinstance(given.get("stale_key_columns"), int):
+        stale_key = given["stale_key_columns"]
+    else:
+        statuses = {"stale", "undated"} if profile.undated_counts_as_stale else {"stale"}
+        if columns:
+            candidates = [c for c in columns if c.get("status") in statuses]
+        else:
+            checks = {CHECK_COLUMN_STALE, CHECK_COLUMN_UNDATED} if profile.undated_counts_as_stale \
+                else {CHECK_COLUMN_STALE}
+            candidates = [dict(f.get("data") or {}) for f in findings if f.get("check") in checks]
+        stale_key = sum(1 for c in candidates if _is_key_column(c, profile))
+    return {"stale_key_columns": stale_key, "stale_columns": stale,
+            "empty_columns": empty, "undated_columns": undated}
+
+
+def _is_key_column(column: dict, profile: Profile) -> bool:
+    if "key" in column and column["key"] is not None:
+        return bool(column["key"])
+    category = column.get("category")
+    if category in profile.key_any_level:
+        return True
+    return category in profile.key_top_level and bool(column.get("top_level"))
+
+
+def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
+    out: list[dict] = []
+
+    def veto(kind: str, zh: str, en: str) -> None:
+        spec = profile.vetoes[kind]
+        entry = {"rule": profile.rule_id(kind), "message": zh, "message_en": en}
+        if spec.get("ref"):
+            entry["ref"] = spec["ref"]
+        out.append(entry)
+
+    v = profile.vetoes
+    if site.get("status") == "unreachable":
+        if "unreachable" in v:
+            veto("unreachable", "审计期间网站无法访问", "site unreachable during the audit")
+        return out
+
+    findings = site.get("findings") or []
+    checks_present = {f.get("check") for f in findings}
+    if "homepage-stale" in v:
+        limit = v["homepage-stale"].get("max_age_days", 14)
+        age = (site.get("homepage") or {}).get("age_days")
+        if isinstance(age, (int, float)) and age > limit:
+            veto("homepage-stale", f"首页最新信息已 {age:g} 天未更新（上限 {limit} 天）",
+                 f"home page not updated for {age:g} days (limit {limit})")
+        elif CHECK_HOMEPAGE_STALE in checks_present:
+            veto("homepage-stale", f"首页超过 {limit} 天未更新",
+                 f"home page not updated for over {limit} days")
+
+    undated = counts["undated_columns"] if profile.undated_counts_as_stale else 0
+    if "stale-key-columns" in v:
+        limit = v["stale-key-columns"].get("threshold", 5)
+        n = counts["stale_key_columns"]
+        if n >= limit:
+            veto("stale-key-columns",
+                 f"动态要闻类及通知公告、政策文件类重点栏目不更新 {n} 个（{limit} 个及以上否决）",
+                 f"{n} key columns (news, top-level notices/policies) not updated (veto at {limit})")
+    if "stale-columns" in v:
+        limit = v["stale-columns"].get("threshold", 10)
+        n = counts["stale_columns"] + undated
+        note_zh = f"，含未注明日期 {undated} 个" if undated else ""
+        note_en = f", {undated} of them undated" if undated else ""
+        if n >= limit:
+            veto("stale-columns", f"栏目不更新 {n} 个{note_zh}（{limit} 个及以上否决）",
+                 f"{n} columns not updated{note_en} (veto at {limit})")
+    if "empty-columns" in v:
+        limit = v["empty-columns"].get("threshold", 5)
+        n = counts["empty_columns"]
+        if n >= limit:
+            veto("empty-columns", f"空白栏目 {n} 个（{limit} 个及以上否决）",
+                 f"{n} empty columns (veto at {limit})")
+    if "interaction" in v:
+        checks = v["interaction"].get("checks", ["interaction.no-channel",
+                                                 "interaction.reply-overdue"])
+        hit = [c for c in checks if c in checks_present]
+        if hit:
+            veto("interaction", f"互动回应差：{'、'.join(hit)}",
+                 f"poor interaction response: {', '.join(hit)}")
+    return out
+
+
+def _dimension_status(site: dict, dim: str) -> str:
+    block = (site.get("dimensions") or {}).get(dim)
+    if site.get("status") == "unreachable":
+        return "not-assessed"
+    if not isinstance(block, dict):
+        return "not-assessed"
+    return block.get("status") or "assessed"
+
+
+def score_site(site: dict, profile: Profile) -> None:
+    """Score one results.json site dict in place (see the module docstring)."""
+    dims = site.setdefault("dimensions", {})
+    findings = site.get("findings") or []
+    assessed = {d for d in DIMENSIONS if _dimension_status(site, d) == "assessed"}
+
+    # Group deductible findings by (dimension, rule), keeping the profile's rule order.
+    raw: dict[tuple[str, str], dict] = {}
+    order = {r.rule: i for i, r in enumerate(profile.deductions)}
+    for finding in findings:
+        dim = finding.get("dimension")
+        if dim not in assessed:
+            continue
+        rule = profile.rule_for(finding)
+        if rule is None or rule.points <= 0:
+            continue
+        entry = raw.setdefault((dim, rule.rule), {"rule": rule, "count": 0, "checks": {}})
+        entry["count"] += 1
+        check_id = str(finding.get("check"))
+        entry["checks"][check_id] = entry["checks"].get(check_id, 0) + 1
+
+    deductions: list[dict] = []
+    taken: dict[str, float] = {d: 0.0 for d in DIMENSIONS}
+    for (dim, _name), entry in sorted(raw.items(), key=lambda kv: (DIMENSIONS.index(kv[0][0]),
+                                                                    order[kv[0][1]])):
+        rule: DeductionRule = entry["rule"]
+        wanted = rule.points * entry["count"]
+        notes_zh, notes_en = [], []
+        if rule.max is not None and wanted > rule.max:
+            wanted = rule.max
+            notes_zh.append(f"本规则上限 {_fmt(rule.max)} 分")
+            notes_en.append(f"rule capped at {_fmt(rule.max)}")
+        room = max(0.0, profile.caps[dim] - taken[dim])
+        points = min(wanted, room)
+        if points < wanted:
+            notes_zh.append(f"维度上限 {_fmt(profile.caps[dim])} 分")
+            notes_en.append(f"dimension capped at {_fmt(profile.caps[dim])}")
+        taken[dim] += points
+        checks = ", ".join(f"{c} ×{n}" for c, n in sorted(entry["checks"].items()))
+        zh_note = f"（{'；'.join(notes_zh)}）" if notes_zh else ""
+        en_note = f" ({'; '.join(notes_en)})" if notes_en else ""
+        deductions.append({
+            "rule": profile.rule_id(rule.rule),
+            "dimension": dim,
+            "points": round(points, 2),
+            "count": entry["count"],
+            "message": f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}",
+            "message_en": f"{checks}, {_fmt(rule.points)} points each{en_note}",
+        })
+
+    for dim in DIMENSIONS:
+        block = dims.setdefault(dim, {})
+        if not isinstance(block, dict):
+            block = dims[dim] = {}
+        block.setdefault("findings", sum(1 for f in findings if f.get("dimension") == dim))
+        if dim in assessed:
+            block["status"] = "assessed"
+            cap = profile.caps[dim]
+            block["score"] = round(100.0 * (1 - taken[dim] / cap), 1) if cap > 0 else 100.0
+            block["deducted"] = round(taken[dim], 2)
+            block["cap"] = cap
+        else:
+            block["status"] = "not-assessed"
+            block["score"] = None
+            block.pop("deducted", None)
+
+    total_cap = sum(profile.caps[d] for d in assessed)
+    if not assessed or total_cap <= 0:
+        score = None
+    else:
+        lost = sum(taken[d] for d in assessed)
+        score = round(100.0 * (1 - lost / total_cap), 1)
+
+    counts = column_counts(site, profile)
+    vetoes = _vetoes(site, profile, counts)
+    if vetoes:
+        verdict = "fail"
+    elif score is None:
+        verdict = "not-assessed"
+    else:
+        verdict = "pass" if score >= profile.pass_mark else "fail"
+    site["score"] = score
+    site["verdict"] = verdict
+    site["vetoes"] = vetoes
+    site["deductions"] = deductions
+
+
+def score_results(results: dict, profile: Profile) -> dict:
+    """Score every site of a results dict in place and record the profile in `run`."""
+    for site in results.get("sites") or []:
+        score_site(site, profile)
+    run = results.setdefault("run", {})
+    run["profile"] = profile.name
+    run["pass_mark"] = profile.pass_mark
+    return results

@@ -1,0 +1,337 @@
+"""Machine formats (CSV, JUnit XML, SARIF 2.1.0, JSON) and `write_formats`, all from results.json.
+
+Every file is written atomically (temp file in the same directory, then os.replace).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from reports import (
+    atomic_write,
+    finding_fix,
+    finding_message,
+    finding_refs,
+    finding_title,
+    localized,
+)
+from reports.scoring import DIMENSIONS
+
+FORMATS = ("html", "csv", "junit", "sarif", "json")
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
+# GitHub code scanning ranks security alerts by this property (CVSS-like, as a string).
+SECURITY_SEVERITY = {"high": "7.5", "medium": "5.0", "low": "3.0", "info": "0.0"}
+FINGERPRINT_KEY = "auditcliFingerprint/v1"
+FAILING_SEVERITIES = ("high", "medium", "low")
+
+FINDING_COLUMNS = ["site_id", "site_name", "check", "dimension", "severity", "url", "title",
+                   "message", "selector", "evidence", "refs", "fix", "fingerprint"]
+
+
+class FormatError(ValueError):
+    """An unknown output format."""
+
+
+def parse_formats(value: str | list[str]) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    formats = [f.strip().lower() for f in items if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise FormatError(f"unknown format {unknown[0]!r} (expected: {', '.join(FORMATS)})")
+    if not formats:
+        raise FormatError(f"no format given (expected: {', '.join(FORMATS)})")
+    return list(dict.fromkeys(formats))
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that spreadsheet programs will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, (list, tuple)):
+        text = "; ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        text = "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def findings_csv(results: dict, lang: str = "zh") -> str:
+    rows: list[list[Any]] = [FINDING_COLUMNS]
+    for site in results.get("sites") or []:
+        for f in site.get("findings") or []:
+            rows.append([site.get("id"), site.get("name"), f.get("check"), f.get("dimension"),
+                         f.get("severity"), f.get("url"), finding_title(results, f, lang),
+                         finding_message(results, f, lang), f.get("selector"),
+                         f.get("evidence"), finding_refs(results, f),
+                         finding_fix(results, f, lang), f.get("fingerprint")])
+    return _csv(rows)
+
+
+def sites_csv(results: dict, lang: str = "zh") -> str:
+    header = ["id", "name", "level", "parent", "url", "status", "pages", "score", "verdict",
+              "vetoes", *[f"score_{d}" for d in DIMENSIONS], "findings", "high", "medium",
+              "low", "info", "not_scanned", "homepage_latest_date", "homepage_age_days",
+              "stale_columns", "empty_columns"]
+    rows: list[list[Any]] = [header]
+    for site in results.get("sites") or []:
+        findings = site.get("findings") or []
+        by_sev = defaultdict(int)
+        for f in findings:
+            by_sev[f.get("severity")] += 1
+        dims = site.get("dimensions") or {}
+        vetoes = [f"{v.get('rule')}: {v.get('message_en') if lang == 'en' else v.get('message')}"
+                  for v in site.get("vetoes") or []]
+        columns = site.get("columns") or []
+        homepage = site.get("homepage") or {}
+        rows.append([
+            site.get("id"), site.get("name"), site.get("level"), site.get("parent"),
+            site.get("url"), site.get("status"), site.get("pages"), site.get("score"),
+            site.get("verdict"), vetoes,
+            *[(dims.get(d) or {}).get("score") if (dims.get(d) or {}).get("status", "assessed")
+              == "assessed" else "not-assessed" for d in DIMENSIONS],
+            len(findings), by_sev["high"], by_sev["medium"], by_sev["low"], by_sev["info"],
+            len(site.get("not_scanned") or []), homepage.get("latest_date"),
+            homepage.get("age_days"),
+            sum(1 for c in columns if c.get("status") == "stale"),
+            sum(1 for c in columns if c.get("status") == "empty"),
+        ])
+    return _csv(rows)
+
+
+# ---------------------------------------------------------------- JUnit
+
+
+def _catalogue(results: dict) -> dict[str, dict]:
+    """Check catalogue, completed with any check that only appears in findings."""
+    catalogue = dict(results.get("checks") or {})
+    for site in results.get("sites") or []:
+        for f in site.get("findings") or []:
+            catalogue.setdefault(str(f.get("check")), {"dimension": f.get("dimension"),
+                                                        "severity": f.get("severity")})
+    return catalogue
+
+
+def junit_xml(results: dict, lang: str = "zh") -> str:
+    """A testsuite per site, a testcase per check; not-assessed dimensions are skipped."""
+    catalogue = _catalogue(results)
+    root = ET.Element("testsuites", name="auditcli")
+    total = failures_total = 0
+    for site in results.get("sites") or []:
+        suite = ET.SubElement(root, "testsuite", name=str(site.get("id")))
+        props = ET.SubElement(suite, "properties")
+        for key in ("name", "url", "level", "parent", "status", "score", "verdict"):
+            if site.get(key) is not None:
+                ET.SubElement(props, "property", name=key, value=str(site.get(key)))
+        tests = failures = skipped = 0
+        by_check: dict[str, list[dict]] = defaultdict(list)
+        for f in site.get("findings") or []:
+            by_check[str(f.get("check"))].append(f)
+        dims = site.get("dimensions") or {}
+
+        case = ET.SubElement(suite, "testcase", name="verdict", classname=f"{site.get('id')}.profile")
+        tests += 1
+        if site.get("verdict") == "fail":
+            failures += 1
+            reasons = [f"{v.get('rule')}: {v.get('message_en') if lang == 'en' else v.get('message')}"
+                       for v in site.get("vetoes") or []]
+            reasons.append(f"score {site.get('score')}")
+            ET.SubElement(case, "failure", message="; ".join(reasons), type="verdict").text = \
+                "\n".join(reasons)
+        elif site.get("verdict") == "not-assessed":
+            skipped += 1
+            ET.SubElement(case, "skipped", message="not assessed")
+
+        for check_id in sorted(catalogue):
+            info = catalogue[check_id]
+            dim = info.get("dimension") or "other"
+            case = ET.SubElement(suite, "testcase", name=check_id, classname=f"{site.get('id')}.{dim}")
+            tests += 1
+            block = dims.get(dim) or {}
+            found = by_check.get(check_id, [])
+            if site.get("status") == "unreachable" or (block.get("status") == "not-assessed"
+                                                       and not found):
+                skipped += 1
+                ET.SubElement(case, "skipped", message="not assessed")
+                continue
+            failing = [f for f in found if f.get("severity") in FAILING_SEVERITIES]
+            if failing:
+                failures += 1
+                title = finding_title(results, failing[0], lang)
+                lines = [f"{f.get('url')}: {finding_message(results, f, lang)}"
+                         + (f" [{f.get('selector')}]" if f.get("selector") else "")
+                         for f in failing]
+                fix = finding_fix(results, failing[0], lang)
+                if fix:
+                    lines.append(("How to fix: " if lang == "en" else "整改建议：") + fix)
+                ET.SubElement(case, "failure", message=f"{title} ({len(failing)})",
+                              type=str(failing[0].get("severity"))).text = "\n".join(lines)
+            elif found:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    f"{f.get('url')}: {finding_message(results, f, lang)}" for f in found)
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
+        total += tests
+        failures_total += failures
+    root.set("tests", str(total))
+    root.set("failures", str(failures_total))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------- SARIF
+
+
+def sarif_log(results: dict, lang: str = "zh") -> dict:
+    catalogue = _catalogue(results)
+    rule_ids = sorted(catalogue)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    rules = []
+    for rule_id in rule_ids:
+        info = catalogue[rule_id]
+        title = localized(info.get("title"), lang, rule_id)
+        fix = localized(info.get("fix"), lang)
+        refs = [str(r) for r in info.get("refs") or []]
+        help_lines = [title]
+        if fix:
+            help_lines.append(("How to fix: " if lang == "en" else "整改建议：") + fix)
+        if refs:
+            help_lines.append(("References: " if lang == "en" else "依据：") + "; ".join(refs))
+        severity = info.get("severity") or "medium"
+        properties: dict[str, Any] = {"tags": [str(info.get("dimension") or "other")],
+                                      "auditcli-dimension": info.get("dimension"),
+                                      "auditcli-severity": severity}
+        if info.get("dimension") == "security":
+            properties["tags"] = ["security"]
+            properties["security-severity"] = SECURITY_SEVERITY.get(severity, "5.0")
+        rules.append({
+            "id": rule_id,
+            "name": "".join(p.capitalize() for p in rule_id.replace(".", "-").split("-")),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": title + (f" ({'; '.join(refs)})" if refs else "")},
+            "help": {"text": "\n".join(help_lines),
+                     "markdown": "\n\n".join(help_lines)},
+            "defaultConfiguration": {"level": SARIF_LEVELS.get(severity, "warning")},
+            "properties": properties,
+        })
+    out = []
+    for site in results.get("sites") or []:
+        for f in site.get("findings") or []:
+            rule_id = str(f.get("check"))
+            text = finding_message(results, f, lang) or rule_id
+            if f.get("selector"):
+                text += f" [{f['selector']}]"
+            result: dict[str, Any] = {
+                "ruleId": rule_id,
+                "ruleIndex": index[rule_id],
+                "level": SARIF_LEVELS.get(f.get("severity"), "warning"),
+                "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
+                "locations": [{
+                    "physicalLocation": {"artifactLocation": {"uri": str(f.get("url") or
+                                                                         site.get("url") or "")}},
+                    "logicalLocations": [{"name": str(site.get("id")), "kind": "module"}],
+                }],
+                "properties": {"site": site.get("id"), "dimension": f.get("dimension"),
+                               "severity": f.get("severity")},
+            }
+            if f.get("selector"):
+                result["properties"]["selector"] = f["selector"]
+            # GitHub code scanning requires region.startLine; a page URL has no source line.
+            region: dict[str, Any] = {"startLine": 1}
+            if f.get("evidence"):
+                region["snippet"] = {"text": str(f["evidence"])[:1000]}
+            result["locations"][0]["physicalLocation"]["region"] = region
+            if f.get("fingerprint"):
+                result["partialFingerprints"] = {FINGERPRINT_KEY: str(f["fingerprint"])}
+            out.append(result)
+    run = results.get("run") or {}
+    tool = results.get("tool") or {}
+    sarif_run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "auditcli",
+            "version": str(tool.get("version") or "0.1.0"),
+            "informationUri": "https://github.com/auditcli/auditcli",
+            "rules": rules,
+        }},
+        "results": out,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"profile": run.get("profile"), "as_of": run.get("as_of")},
+    }
+    if run.get("id"):
+        sarif_run["automationDetails"] = {"id": f"auditcli/{run['id']}"}
+    return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+
+
+# ---------------------------------------------------------------- all formats
+
+
+def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = "zh",
+                  history: Any = None) -> list[Path]:
+    """Write the requested formats into out_dir; returns the files written.
+
+    `history` is a HistoryStore, a path to one, or a {site_id: trend} dict (for the HTML trends).
+    """
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    for fmt in parse_formats(formats):
+        if fmt == "html":
+            from reports.html import render_html
+            trends = _trends(results, history)
+            written.append(atomic_write(out_dir / "report.html",
+                                        render_html(results, lang, trends)))
+        elif fmt == "csv":
+            written.append(atomic_write(out_dir / "findings.csv",
+                                        findings_csv(results, lang), encoding="utf-8-sig"))
+            written.append(atomic_write(out_dir / "sites.csv",
+                                        sites_csv(results, lang), encoding="utf-8-sig"))
+        elif fmt == "junit":
+            written.append(atomic_write(out_dir / "junit.xml", junit_xml(results, lang)))
+        elif fmt == "sarif":
+            written.append(atomic_write(out_dir / "results.sarif",
+                                        json.dumps(sarif_log(results, lang), ensure_ascii=False,
+                                                   indent=1)))
+        elif fmt == "json":
+            written.append(atomic_write(out_dir / "results.json",
+                                        json.dumps(results, ensure_ascii=False, indent=1)))
+    return written
+
+
+def _trends(results: dict, history: Any) -> dict[str, list[dict]] | None:
+    if history is None:
+        return None
+    if isinstance(history, dict):
+        return history
+    from auditcli.history import HistoryStore
+    store = history if isinstance(history, HistoryStore) else HistoryStore(history)
+    return {site["id"]: store.trend(site["id"]) for site in results.get("sites") or []}

@@ -1,0 +1,247 @@
+"""Scoring profiles: loading, vetoes, capped deductions, not-assessed handling (SPEC §7)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from reports.scoring import DIMENSIONS, ProfileError, load_profile, score_results, score_site
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("cn-gov-2019")
+
+
+@pytest.fixture()
+def results():
+    return json.loads((DATA / "results_county.json").read_text(encoding="utf-8"))
+
+
+def site(**overrides) -> dict:
+    """A clean, reachable site with every dimension assessed."""
+    base = {
+        "id": "s", "name": "某县人民政府", "status": "ok", "findings": [], "columns": [],
+        "homepage": {"latest_date": "2026-11-18", "age_days": 2},
+        "dimensions": {d: {"status": "assessed", "findings": 0} for d in DIMENSIONS},
+    }
+    base.update(overrides)
+    return base
+
+
+def finding(check: str, dimension: str, severity: str = "medium", **extra) -> dict:
+    return {"check": check, "dimension": dimension, "severity": severity,
+            "url": "http://127.0.0.1:8101/", "fingerprint": f"{check}-{len(extra)}", **extra}
+
+
+def column(name: str, category: str, status: str, top_level: bool = True) -> dict:
+    return {"name": name, "url": f"http://127.0.0.1:8101/{name}/", "category": category,
+            "status": status, "top_level": top_level}
+
+
+def rules(s: dict) -> list[str]:
+    return [v["rule"] for v in s["vetoes"]]
+
+
+def test_builtin_profile_follows_spec(profile):
+    assert profile.name == "cn-gov-2019"
+    assert profile.pass_mark == 60
+    assert sum(profile.caps.values()) == 100
+    assert profile.undated_counts_as_stale is True
+    assert set(profile.vetoes) == {"unreachable", "homepage-stale", "stale-key-columns",
+                                   "stale-columns", "empty-columns", "interaction"}
+
+
+def test_clean_site_scores_100_and_passes(profile):
+    s = site()
+    score_site(s, profile)
+    assert s["score"] == 100.0
+    assert s["verdict"] == "pass"
+    assert s["vetoes"] == [] and s["deductions"] == []
+    assert all(s["dimensions"][d]["score"] == 100.0 for d in DIMENSIONS)
+
+
+def test_unreachable_site_is_vetoed_and_not_scored(profile):
+    s = site(status="unreachable", homepage=None)
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.unreachable"]
+    assert s["verdict"] == "fail"
+    assert s["score"] is None
+    assert all(s["dimensions"][d]["score"] is None for d in DIMENSIONS)
+
+
+def test_homepage_older_than_14_days_is_vetoed(profile):
+    s = site(homepage={"latest_date": "2026-11-01", "age_days": 19})
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.homepage-stale"]
+    assert s["verdict"] == "fail" and s["score"] == 100.0
+
+
+def test_homepage_stale_finding_alone_is_vetoed(profile):
+    s = site(homepage={}, findings=[finding("freshness.homepage-stale", "freshness", "high")])
+    score_site(s, profile)
+    assert "cn-gov-2019.homepage-stale" in rules(s)
+    assert any(d["rule"] == "cn-gov-2019.homepage-stale" for d in s["deductions"])
+
+
+def test_five_empty_columns_veto_four_do_not(profile):
+    four = site(columns=[column(f"c{i}", "other", "empty") for i in range(4)])
+    five = site(columns=[column(f"c{i}", "other", "empty") for i in range(5)])
+    score_site(four, profile)
+    score_site(five, profile)
+    assert rules(four) == []
+    assert rules(five) == ["cn-gov-2019.empty-columns"]
+
+
+def test_ten_stale_columns_veto_with_undated_counting_as_stale(profile):
+    columns = [column(f"c{i}", "planning", "stale") for i in range(7)]
+    columns += [column(f"u{i}", "planning", "undated") for i in range(3)]
+    s = site(columns=columns)
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.stale-columns"]
+    assert "未注明日期 3" in s["vetoes"][0]["message"]
+
+
+def test_undated_does_not_count_when_the_profile_says_so(tmp_path):
+    path = tmp_path / "lenient.yaml"
+    path.write_text("extends: cn-gov-2019\nname: lenient\nundated_counts_as_stale: false\n",
+                    encoding="utf-8")
+    lenient = load_profile(str(path))
+    columns = [column(f"c{i}", "planning", "stale") for i in range(7)]
+    columns += [column(f"u{i}", "planning", "undated") for i in range(3)]
+    s = site(columns=columns)
+    score_site(s, lenient)
+    assert rules(s) == []
+
+
+def test_stale_key_columns_count_news_and_top_level_notices(profile):
+    columns = [column("要闻", "news", "stale"), column("动态", "news", "stale", top_level=False),
+               column("通知公告", "notice", "stale"), column("政策文件", "policy", "stale"),
+               column("下级通知", "notice", "stale", top_level=False)]
+    s = site(columns=columns)
+    score_site(s, profile)
+    assert rules(s) == []  # only 4 key columns: the nested notice column does not count
+    columns.append(column("规划", "planning", "stale") | {"key": True})
+    s = site(columns=columns)
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.stale-key-columns"]
+
+
+def test_counts_from_the_column_analysis_win(profile):
+    s = site(counts={"stale_key_columns": 5, "stale_columns": 0, "empty_columns": 0,
+                     "undated_columns": 0})
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.stale-key-columns"]
+
+
+def test_counts_fall_back_to_findings_without_columns(profile):
+    s = site(findings=[finding("columns.empty", "columns", "high", data={"column": f"c{i}"})
+                       for i in range(5)])
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.empty-columns"]
+
+
+@pytest.mark.parametrize("check", ["interaction.no-channel", "interaction.reply-overdue"])
+def test_interaction_problems_veto(profile, check):
+    s = site(findings=[finding(check, "interaction", "high")])
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.interaction"]
+    assert s["dimensions"]["interaction"]["score"] == 0.0
+
+
+def test_deductions_are_capped_per_dimension_and_name_their_rule(profile):
+    many = [finding("a11y.image-alt", "accessibility", "high", selector=f"img:nth-child({i})")
+            for i in range(40)]
+    many += [finding("a11y.document-title", "accessibility", "medium")] * 40
+    s = site(findings=many)
+    score_site(s, profile)
+    taken = sum(d["points"] for d in s["deductions"] if d["dimension"] == "accessibility")
+    assert taken == profile.caps["accessibility"] == 15
+    assert s["dimensions"]["accessibility"]["score"] == 0.0
+    assert s["score"] == 85.0
+    assert all(d["rule"].startswith("cn-gov-2019.") for d in s["deductions"])
+    assert any("capped" in d["message_en"] for d in s["deductions"])
+
+
+def test_info_findings_cost_nothing(profile):
+    s = site(findings=[finding("a11y.assistive-tool-missing", "accessibility", "info")])
+    score_site(s, profile)
+    assert s["score"] == 100.0 and s["deductions"] == []
+
+
+def test_not_assessed_dimension_is_none_and_excluded_from_the_score(profile):
+    dims = {d: {"status": "assessed"} for d in DIMENSIONS}
+    dims["security"] = {"status": "not-assessed"}
+    s = site(dimensions=dims, findings=[finding("links.broken", "links")] * 10)
+    score_site(s, profile)
+    assert s["dimensions"]["security"]["score"] is None
+    assert s["dimensions"]["links"]["score"] == 0.0
+    # 10 of the 85 points of the assessed dimensions are lost: never counted as 0 or 100.
+    assert s["score"] == round(100 * (1 - 10 / 85), 1)
+
+
+def test_nothing_assessed_is_not_assessed(profile):
+    s = site(dimensions={d: {"status": "not-assessed"} for d in DIMENSIONS})
+    score_site(s, profile)
+    assert s["score"] is None and s["verdict"] == "not-assessed"
+
+
+def test_fixture_results(profile, results):
+    score_results(results, profile)
+    by_id = {s["id"]: s for s in results["sites"]}
+    assert results["run"]["profile"] == "cn-gov-2019"
+    assert rules(by_id["town-b"]) == ["cn-gov-2019.unreachable"]
+    assert rules(by_id["town-a"]) == ["cn-gov-2019.empty-columns"]
+    assert set(rules(by_id["dept-health"])) == {"cn-gov-2019.homepage-stale",
+                                                "cn-gov-2019.stale-key-columns",
+                                                "cn-gov-2019.interaction"}
+    assert by_id["dept-edu"]["verdict"] == "pass"
+    assert by_id["town-a"]["dimensions"]["security"]["score"] is None
+    assert by_id["county"]["score"] == pytest.approx(100 - sum(
+        d["points"] for d in by_id["county"]["deductions"]))
+
+
+def test_copied_profile_with_changed_weights(tmp_path, results):
+    text = (Path(__file__).parents[1] / "reports/profiles/cn-gov-2019.yaml").read_text("utf-8")
+    text = text.replace("name: cn-gov-2019", "name: strict").replace("pass_mark: 60",
+                                                                     "pass_mark: 90")
+    path = tmp_path / "strict.yaml"
+    path.write_text(text, encoding="utf-8")
+    strict = load_profile(str(path))
+    assert strict.name == "strict" and strict.pass_mark == 90
+    county = copy.deepcopy(results["sites"][0])
+    score_site(county, strict)
+    assert county["verdict"] == "fail"
+    assert all(d["rule"].startswith("strict.") for d in county["deductions"])
+
+
+@pytest.mark.parametrize("body, field", [
+    ("name: x\npass_mark: high\n", "pass_mark"),
+    ("extends: cn-gov-2019\nname: x\ndimensions:\n  freshness: {cap: -1}\n",
+     "dimensions.freshness.cap"),
+    ("extends: cn-gov-2019\nname: x\nvetoes:\n  empty-columns: {threshold: five}\n",
+     "vetoes.empty-columns.threshold"),
+    ("extends: cn-gov-2019\nname: x\nvetoes:\n  typo-veto: {}\n", "vetoes.typo-veto"),
+    ("extends: cn-gov-2019\nname: x\ndeductions:\n  - {rule: r, checks: [a], points: 1, "
+     "severity: [urgent]}\n", "deductions[0].severity"),
+    ("extends: cn-gov-2019\nname: x\nweights: {}\n", "weights"),
+    ("extends: cn-gov-2019\nname: x\ndimensions:\n  speed: {cap: 1}\n", "dimensions.speed"),
+    ("name: [unclosed\n", "line 2: invalid YAML"),
+])
+def test_bad_profile_names_file_and_field(tmp_path, body, field):
+    path = tmp_path / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    assert str(path) in str(info.value)
+    assert field in str(info.value)
+
+
+def test_unknown_profile_name():
+    with pytest.raises(ProfileError, match="not a built-in profile"):
+        load_profile("cn-gov-2099")

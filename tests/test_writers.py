@@ -1,0 +1,148 @@
+"""Machine formats: CSV, JUnit XML, SARIF 2.1.0 (validated against the official schema), JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+from reports import FILE_MODE
+from reports.scoring import load_profile, score_results
+from reports.writers import (
+    FINGERPRINT_KEY,
+    FormatError,
+    findings_csv,
+    junit_xml,
+    parse_formats,
+    sarif_log,
+    sites_csv,
+    write_formats,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    data = json.loads((DATA / "results_county.json").read_text(encoding="utf-8"))
+    return score_results(data, load_profile("cn-gov-2019"))
+
+
+def all_findings(results: dict) -> list[dict]:
+    return [f for s in results["sites"] for f in s["findings"]]
+
+
+def test_findings_csv_has_one_row_per_finding(results):
+    rows = list(csv.DictReader(io.StringIO(findings_csv(results))))
+    assert len(rows) == len(all_findings(results))
+    row = next(r for r in rows if r["check"] == "a11y.image-alt")
+    assert row["site_id"] == "county" and row["severity"] == "high"
+    assert row["selector"] == "#banner > a:nth-child(2) > img"
+    assert "WCAG 2.1 1.1.1" in row["refs"]
+    assert row["fingerprint"]
+
+
+def test_sites_csv_has_one_row_per_site_with_not_assessed_kept(results):
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(sites_csv(results)))}
+    assert set(rows) == {"county", "town-a", "dept-edu", "town-b", "dept-health"}
+    assert rows["town-a"]["score_security"] == "not-assessed"
+    assert rows["town-b"]["score"] == "" and rows["town-b"]["verdict"] == "fail"
+    assert "cn-gov-2019.unreachable" in rows["town-b"]["vetoes"]
+    assert rows["dept-edu"]["verdict"] == "pass"
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas():
+    data = {"sites": [{"id": "x", "name": "=HYPERLINK(\"http://evil\")", "findings": [
+        {"check": "a11y.document-title", "dimension": "accessibility", "severity": "low",
+         "url": "http://127.0.0.1/", "message": "+cmd|' /C calc'!A0", "evidence": "-1"}]}]}
+    rows = list(csv.reader(io.StringIO(findings_csv(data))))
+    assert rows[1][1].startswith("'=")
+    assert rows[1][7].startswith("'+")
+    assert rows[1][9] == "-1"  # numbers stay numbers
+
+
+def test_junit_parses_with_a_suite_per_site_and_a_case_per_check(results):
+    root = ET.fromstring(junit_xml(results).encode("utf-8"))
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) == {"county", "town-a", "dept-edu", "town-b", "dept-health"}
+    n_checks = len(results["checks"])
+    county = suites["county"]
+    assert int(county.get("tests")) == n_checks + 1  # + the profile verdict
+    cases = {c.get("name"): c for c in county.findall("testcase")}
+    failure = cases["a11y.image-alt"].find("failure")
+    assert failure is not None and "(2)" in failure.get("message")
+    assert cases["a11y.assistive-tool-missing"].find("failure") is None  # info never fails
+    assert cases["identity.icp-missing"].find("failure") is None  # passing check
+    assert cases["verdict"].find("failure") is None  # county passes
+    unreachable = suites["town-b"]
+    assert unreachable.find("testcase[@name='verdict']/failure") is not None
+    assert int(unreachable.get("skipped")) == n_checks
+    town = {c.get("name"): c for c in suites["town-a"].findall("testcase")}
+    assert town["tls.legacy-protocol"].find("skipped") is not None  # security not assessed
+    assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites.values())
+
+
+def test_sarif_validates_against_the_official_schema(results):
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = sarif_log(results)
+    jsonschema.Draft4Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=str)
+    assert errors == []
+
+
+def test_sarif_results_point_at_pages_with_fingerprints_and_rules_with_help(results):
+    log = sarif_log(results, "en")
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert all(r["help"]["text"] and r["shortDescription"]["text"] for r in rules)
+    image_alt = next(r for r in rules if r["id"] == "a11y.image-alt")
+    assert "Add an alt attribute" in image_alt["help"]["text"]
+    tls = next(r for r in rules if r["id"] == "tls.legacy-protocol")
+    assert tls["properties"]["security-severity"] and "security" in tls["properties"]["tags"]
+    assert len(run["results"]) == len(all_findings(results))
+    first = run["results"][0]
+    assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
+    uri = first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("http://127.0.0.1:81")
+    fingerprints = {r["partialFingerprints"][FINGERPRINT_KEY] for r in run["results"]}
+    assert fingerprints == {f["fingerprint"] for f in all_findings(results)}
+
+
+def test_parse_formats():
+    assert parse_formats("html, CSV,html") == ["html", "csv"]
+    with pytest.raises(FormatError, match="pdf"):
+        parse_formats("html,pdf")
+
+
+def test_write_formats_writes_every_file_atomically(tmp_path, results):
+    written = write_formats(results, tmp_path / "out", ["html", "csv", "junit", "sarif", "json"])
+    names = sorted(p.name for p in written)
+    assert names == ["findings.csv", "junit.xml", "report.html", "results.json",
+                     "results.sarif", "sites.csv"]
+    leftovers = [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    mode = (tmp_path / "out" / "report.html").stat().st_mode & 0o777
+    assert mode == FILE_MODE  # as any file the user creates (umask), not mkstemp's 0600
+    again = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert again["sites"][0]["verdict"] == results["sites"][0]["verdict"]
+    csv_bytes = (tmp_path / "out" / "findings.csv").read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads the Chinese text
+
+
+def test_write_formats_keeps_the_old_file_when_rendering_fails(tmp_path, results,
+                                                                 monkeypatch):
+    target = tmp_path / "junit.xml"
+    target.write_text("old", encoding="utf-8")
+    import reports.writers as writers
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(writers, "junit_xml", boom)
+    with pytest.raises(RuntimeError):
+        write_formats(results, tmp_path, ["junit"])
+    assert target.read_text(encoding="utf-8") == "old"
