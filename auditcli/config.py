@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from auditcli.models import LEVELS, AuditConfig, ColumnOverride, SiteConfig
+from auditcli.models import LEVELS, AuditConfig, ColumnOverride, SiteConfig, exclude_nested_sites
 
 DEFAULT_PROFILE = "cn-gov-2019"
 SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns"}
@@ -77,7 +77,8 @@ def load_targets(targets: list[str], profile: str | None = None) -> AuditConfig:
         name, source = config.name, config.source
         chosen_profile = chosen_profile or config.profile
     _check_ids_and_parents(source or "<command line>", sites, lines={})
-    return AuditConfig(name=name, profile=chosen_profile or DEFAULT_PROFILE, sites=sites, source=source)
+    return AuditConfig(name=name, profile=chosen_profile or DEFAULT_PROFILE, sites=exclude_nested_sites(sites),
+                       source=source)
 
 
 def load_sites_file(path: Path) -> AuditConfig:

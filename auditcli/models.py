@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,6 +44,7 @@ class SiteConfig:
     parent: str | None = None
     languages: tuple[str, ...] = ()
     columns: tuple[ColumnOverride, ...] = ()
+    exclude: tuple[str, ...] = ()  # scope prefixes of other audited sites nested inside this one
 
     @property
     def host_root(self) -> str:
@@ -68,7 +69,10 @@ class SiteConfig:
         scope = urlsplit(self.scope_prefix)
         if parts.netloc.lower() != scope.netloc:
             return False
-        return (parts.path or "/").startswith(scope.path)
+        path = parts.path or "/"
+        if any(path.startswith(urlsplit(prefix).path) for prefix in self.exclude):
+            return False  # a department/township column tree audited as a site of its own
+        return path.startswith(scope.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +86,7 @@ class SiteConfig:
                 {"match": c.match, "max_age_days": c.max_age_days, "category": c.category}
                 for c in self.columns
             ],
+            "exclude": list(self.exclude),
         }
 
     @classmethod
@@ -94,7 +99,22 @@ class SiteConfig:
             parent=data.get("parent"),
             languages=tuple(data.get("languages") or ()),
             columns=tuple(ColumnOverride(**c) for c in data.get("columns") or ()),
+            exclude=tuple(data.get("exclude") or ()),
         )
+
+
+def exclude_nested_sites(sites: list[SiteConfig]) -> list[SiteConfig]:
+    """A county portal hosting a department's column tree (/bm/jyj/) that is audited as its own site
+    leaves that tree to it, so one empty column is not counted against both sites."""
+    result = []
+    for site in sites:
+        nested = tuple(
+            other.scope_prefix for other in sites
+            if other.id != site.id and other.scope_prefix != site.scope_prefix
+            and other.scope_prefix.startswith(site.scope_prefix)
+        )
+        result.append(replace(site, exclude=nested))
+    return result
 
 
 @dataclass

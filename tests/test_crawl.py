@@ -139,7 +139,7 @@ def crawl(cli, tmp_path: Path, *args: str) -> PageStore:
 
 def test_max_depth_zero_audits_exactly_the_given_urls(farm, cli, tmp_path):
     county = farm.urls["county"]
-    second = county + "xwzx/zwyw/index.html"
+    second = farm.urls["town-a"]
     store = crawl(cli, tmp_path, county, second, "--max-depth", "0")
     fetched = [(site["id"], [u for u, *_ in store.fetch_statuses(site["id"])]) for site in store.sites()]
     assert [urls for _, urls in fetched] == [[county], [second]]

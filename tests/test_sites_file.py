@@ -116,3 +116,11 @@ def test_missing_file_and_bad_as_of(tmp_path: Path, cli):
     assert result.returncode == 2 and "no such file" in result.stderr
     result = cli("audit", "http://127.0.0.1:9/", "--as-of", "2026-13-40", "--out", str(tmp_path / "o"), timeout=60)
     assert result.returncode == 2 and "--as-of" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nested_column_tree_sites_are_left_to_their_own_site():
+    config = load_targets(["http://127.0.0.1:9/", "http://127.0.0.1:9/bm/jyj/"])
+    county, dept = config.sites
+    assert not county.in_scope("http://127.0.0.1:9/bm/jyj/zsks/index.html")
+    assert county.in_scope("http://127.0.0.1:9/bm/other/index.html")
+    assert dept.in_scope("http://127.0.0.1:9/bm/jyj/zsks/index.html")

@@ -106,14 +106,6 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
         c = b.config
         sites[c["id"]] = {"id": c["id"], "name": c["name"], "level": c["level"],
                           "parent": c.get("parent"), "url": c["url"], **b.key}
-    # a column tree on a host-root site's server is also crawled as part of that host's scope
-    by_server = {b.server: b.config["id"] for b in builds if b.config["url"] == ctx.base_urls[b.server]
-                 or b.config["url"] == ctx.base(b.server) + "/"}
-    for b in builds:
-        host_site = by_server.get(b.server)
-        if host_site and host_site != b.config["id"]:
-            sites[host_site]["columns"].extend(
-                {**col, "subsite": b.config["id"]} for col in b.key["columns"])
     return {
         "schema": ANSWER_KEY_SCHEMA,
         "as_of": ctx.as_of.isoformat(),
@@ -124,7 +116,8 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
         "notes": [
             "Column statuses are computed from the generated items and as_of (age > limit = stale).",
             "item_count counts every item over all list pages of the column; pages lists them.",
-            "Columns with subsite: X belong to column-tree site X but lie inside the host site's scope.",
+            "A column tree audited as its own site (dept-edu under /bm/jyj/) is left out of its host "
+            "portal's scope, so its columns are judged once, under its own site.",
             "not_scanned lists what a crawl with --timeout 2, a download cap < 3 MB and robots "
             "obeyed reports; see not_scanned_conditions.",
             "broken_links.confirmed = 404/403 (SPEC §6), suspected = other failures.",
