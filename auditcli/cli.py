@@ -98,6 +98,7 @@ Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en.")]
 History = Annotated[Path | None, typer.Option(
     "--history", help="SQLite history store that records every run (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).")]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
+Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
@@ -153,6 +154,7 @@ def audit(
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")] = None,
     history: History = None,
     no_history: NoHistory = False,
+    resume: Resume = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -171,7 +173,7 @@ def audit(
     from auditcli.progress import run_crawl
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
-    store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose)
+    store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
                                     run_meta, history_path(history, no_history), quiet)
     finish(results, fail_under, max_new, baseline_results, quiet)
@@ -274,6 +276,7 @@ def crawl(
     obey_robots: Robots = True,
     user_agent: UserAgent = None,
     max_size: MaxSize = 20 * 1024 * 1024,
+    resume: Resume = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -285,7 +288,7 @@ def crawl(
     from auditcli.pagestore import PageStore
     from auditcli.progress import run_crawl
 
-    path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose)
+    path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     store = PageStore.open_existing(path)
     sites = store.sites()
     if not quiet:

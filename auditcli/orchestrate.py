@@ -37,15 +37,21 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date, progress=None, verbose=False) -> Path:
+def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date, progress=None, verbose=False,
+                resume: bool = False) -> Path:
+    """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead."""
     from spiders.run import crawl
 
+    if not resume:
+        for suffix in ("", "-wal", "-shm"):
+            (Path(store_dir) / (PageStore.FILENAME + suffix)).unlink(missing_ok=True)
     store = PageStore(store_dir)
     store.set_meta("audit", {"name": config.name, "profile": config.profile, "source": config.source})
     store.set_meta("as_of", as_of.isoformat())
-    store.set_meta("started_at", now_iso())
+    if not (resume and store.get_meta("started_at")):
+        store.set_meta("started_at", now_iso())
     store.close()
-    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose)
+    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume)
 
 
 def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,

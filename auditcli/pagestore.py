@@ -225,6 +225,10 @@ class PageStore:
         """(url, final_url, status, kind) of every fetched URL, without bodies."""
         yield from self.db.execute("SELECT url, final_url, status, kind FROM pages WHERE site_id = ? ORDER BY id", (site_id,))
 
+    def crawled(self, site_id: str) -> Iterator[tuple[str, str, str, int]]:
+        """(url, final_url, kind, depth) of every fetched URL: what a resumed crawl must not fetch again."""
+        yield from self.db.execute("SELECT url, final_url, kind, depth FROM pages WHERE site_id = ? ORDER BY id", (site_id,))
+
     def count_pages(self, site_id: str, kind: str | None = "page") -> int:
         if kind is None:
             return self.db.execute("SELECT COUNT(*) FROM pages WHERE site_id = ?", (site_id,)).fetchone()[0]

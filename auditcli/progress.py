@@ -17,11 +17,12 @@ from auditcli.orchestrate import crawl_sites
 log = logging.getLogger("auditcli.crawl")
 
 
-def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet: bool = False, verbose: bool = False) -> Path:
+def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet: bool = False, verbose: bool = False,
+              resume: bool = False) -> Path:
     started = time.perf_counter()
     counts = {site.id: 0 for site in config.sites}
     if quiet:
-        path = crawl_sites(config, store_dir, options, as_of, verbose=verbose)
+        path = crawl_sites(config, store_dir, options, as_of, verbose=verbose, resume=resume)
     elif sys.stderr.isatty():
         console = Console(stderr=True)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -32,7 +33,7 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
                 counts[site_id] += 1
                 progress.update(tasks[site_id], completed=min(counts[site_id], options.max_pages))
 
-            path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose)
+            path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume)
     else:
         last = [time.perf_counter()]
 
@@ -42,7 +43,7 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
                 last[0] = time.perf_counter()
                 log.info("crawling: %d responses so far", sum(counts.values()))
 
-        path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose)
+        path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume)
     if not quiet:
         total = sum(counts.values())
         seconds = time.perf_counter() - started

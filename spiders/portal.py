@@ -36,14 +36,21 @@ class _SiteState:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, sites: list[SiteConfig], options: CrawlOptions, **kwargs: Any):
+    def __init__(self, sites: list[SiteConfig], options: CrawlOptions, resume_from: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.options = options
         self.states = {site.id: _SiteState(site) for site in sites}
+        self.resume_from = resume_from
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[Any]:
         for state in self.states.values():
             site = state.config
+            if self.resume_from:
+                resumed = list(self._resume(state))
+                if state.seen:  # this site had been crawled before: go on from there
+                    for item in resumed:
+                        yield item
+                    continue
             start = clean_url(site.url)
             state.seen.add(start)
             state.pages_scheduled += 1
@@ -52,6 +59,31 @@ class PortalSpider(scrapy.Spider):
                 host_home = clean_url(site.host_root)
                 state.seen.add(host_home)
                 yield self._request(site.id, host_home, depth=0, kind="host-home", referrer=None, priority=90)
+
+    def _resume(self, state: _SiteState) -> Iterator[Any]:
+        """Go on with an interrupted crawl: follow the stored links that were not followed yet."""
+        from auditcli.pagestore import PageStore
+
+        store = PageStore(self.resume_from)
+        try:
+            site_id = state.config.id
+            sources: dict[str, tuple[int, str]] = {}
+            for url, final_url, kind, depth in store.crawled(site_id):
+                state.seen.update((url, final_url))
+                state.pages_scheduled += kind == "page"
+                state.attachments_scheduled += kind == "attachment"
+                if kind in ("page", "language"):
+                    sources[final_url] = (depth, kind)
+            state.seen.update(entry.url for entry in store.not_scanned(site_id))
+            pending: dict[str, list[FoundLink]] = {}
+            for link in store.links(site_id):
+                if link.dst not in state.seen and link.src in sources:
+                    pending.setdefault(link.src, []).append(FoundLink(link.dst, link.text, link.tag))
+        finally:
+            store.close()
+        for source, links in pending.items():
+            depth, kind = sources[source]
+            yield from self._follow(state, source, links, depth, kind)
 
     def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
                  priority: int = 0, method: str = "GET", language_base: int | None = None) -> scrapy.Request:

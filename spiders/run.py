@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,8 +55,13 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
 
 
 def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
-          progress: Callable[[str, str, int], None] | None = None, verbose: bool = False) -> Path:
-    """Crawl every site concurrently into `store_dir/pages.sqlite`; returns the store path."""
+          progress: Callable[[str, str, int], None] | None = None, verbose: bool = False,
+          resume: bool = False) -> Path:
+    """Crawl every site concurrently into `store_dir/pages.sqlite`; returns the store path.
+
+    With `resume`, an interrupted crawl in the same store goes on where it stopped: fetched and
+    skipped URLs are not fetched again, and links found but not yet followed are.
+    """
     store = PageStore(store_dir)
     store.set_meta("crawl_options", options.to_dict())
     for site in sites:
@@ -65,10 +69,8 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     store_path = store.path
     store.close()
 
-    if not verbose:
-        logging.getLogger("scrapy").setLevel(logging.ERROR)
-    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose), )
-    process.crawl(PortalSpider, sites=sites, options=options)
+    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
+    process.crawl(PortalSpider, sites=sites, options=options, resume_from=store_path if resume else None)
     process.start()
 
     store = PageStore(store_path)

@@ -234,3 +234,49 @@ def test_a_check_that_raises_loses_no_other_findings(audited, tmp_path):
         failed = {e["check"] for e in after["errors"]}
         assert {"plugin.always-raises", "plugin.site-raises"} <= failed
         assert all("planted" in e["error"] for e in after["errors"] if e["check"].startswith("plugin."))
+
+
+def test_interrupted_crawl_resumes_where_it_stopped(farm, cli, tmp_path):
+    """Kill a crawl mid-way (as a power cut would), resume it, and get the same pages as an unbroken crawl."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    full = crawl(cli, tmp_path / "full", farm.urls["county"])
+    expected = {url for url, *_ in full.fetch_statuses(full.sites()[0]["id"])}
+
+    out = tmp_path / "interrupted"
+    slow = [a if a != "16" else "1" for a in FAST]  # --per-ip 1: slow enough to interrupt
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "auditcli", "crawl", farm.urls["county"], "--out", str(out),
+                                *slow, "--per-host", "1", "--delay", "0.02"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = out / "pages.sqlite"
+    deadline = time.time() + 60
+    fetched_before = 0
+    while time.time() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if database.exists():
+            try:
+                with sqlite3.connect(database) as db:
+                    fetched_before = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            if fetched_before >= 50:
+                process.send_signal(signal.SIGKILL)
+                killed_at = time.time()
+                break
+    process.wait(timeout=30)
+    assert 50 <= fetched_before < len(expected), "the crawl must be interrupted part-way"
+
+    resumed = crawl(cli, out, farm.urls["county"], "--resume")
+    site_id = resumed.sites()[0]["id"]
+    got = [url for url, *_ in resumed.fetch_statuses(site_id)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+    kept = resumed.db.execute("SELECT COUNT(*) FROM pages WHERE fetched_at < ?", (killed_at,)).fetchone()[0]
+    assert kept >= fetched_before, "pages fetched before the interruption are kept, not fetched again"
