@@ -224,7 +224,8 @@ class LanguageVersion:
         return {
             "lang": self.lang,
             "url": self.url,
-            "status": self.status,
+            # a version found but not fetched (robots, limits) is not judged: never a fake "ok"
+            "status": self.status if self.assessed else "not-assessed",
             "latest_date": self.latest_date.isoformat() if self.latest_date else None,
             "lag_days": self.lag_days,
             "found_by": self.found_by,

@@ -413,3 +413,19 @@ def test_unreachable_site_is_not_reported_missing(tmp_path):
     site = SiteView(SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en",)),
                     store, date(2026, 11, 20))
     assert L.find_versions(site) == [] and not list(L.language_missing(site))
+
+
+def test_version_excluded_by_robots_is_not_assessed_rather_than_ok(tmp_path):
+    from checks.siteview import SiteView
+
+    store = _store_with(
+        tmp_path,
+        pages=[("http://www.shili.gov.cn/", HOME, "page", 200)],
+        links=[("http://www.shili.gov.cn/", "http://en.shili.gov.cn/", "English")],
+        not_scanned=[("http://en.shili.gov.cn/", "robots")],
+    )
+    site = SiteView(SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en",)),
+                    store, date(2026, 11, 20))
+    (en,) = [entry for entry in L.languages_block(site) if entry["lang"] == "en"]
+    assert en["status"] == "not-assessed" and en["assessed"] is False
+    assert not list(L.language_broken(site)) and not list(L.language_missing(site))
