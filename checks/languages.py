@@ -30,6 +30,7 @@ from bs4 import BeautifulSoup, Tag
 
 from auditcli.models import Finding
 from checks import dates
+from checks.links import REASON_LABELS
 from checks.registry import analyzer, check, get_analyzer
 from checks.siteview import SiteView
 from spiders.discovery import clean_url
@@ -47,15 +48,6 @@ REFS = [
     "auditcli policy: language versions",
     "国办发〔2017〕47号《政府网站发展指引》 外文版、少数民族文字版本",
 ]
-REASON_TEXT = {
-    "timeout": ("请求超时", "timed out"),
-    "connection-refused": ("连接被拒绝", "connection refused"),
-    "connection-error": ("连接错误", "connection error"),
-    "dns-error": ("域名解析失败", "DNS lookup failed"),
-    "tls-error": ("TLS握手失败", "TLS handshake failed"),
-    "redirect-loop": ("重定向循环", "redirect loop"),
-    "too-many-redirects": ("重定向次数过多", "too many redirects"),
-}
 SCRIPT_NAMES = {
     "latin": ("拉丁字母", "Latin"), "mongolian": ("传统蒙古文", "traditional Mongolian"),
     "cyrillic": ("西里尔字母", "Cyrillic"), "tibetan": ("藏文", "Tibetan"), "arabic": ("阿拉伯字母", "Arabic"),
@@ -408,7 +400,7 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
     if stored is None:
         if reason and reason not in NOT_ASSESSED_REASONS:
             version.status, version.failure = "broken", reason
-            version.evidence = f"{version.url}: {REASON_TEXT.get(reason, (reason, reason))[1]}"
+            version.evidence = f"{version.url}: {REASON_LABELS.get(reason, (reason, reason))[1]}"
         else:
             version.assessed = False
             version.evidence = f"{version.url}: not fetched ({reason or 'not crawled'})"
@@ -595,7 +587,7 @@ def language_broken(site: SiteView) -> Iterator[Finding]:
         if version.http_status is not None:
             why_zh = why_en = f"HTTP {version.http_status}"
         else:
-            why_zh, why_en = REASON_TEXT.get(version.failure or "", (version.failure, version.failure))
+            why_zh, why_en = REASON_LABELS.get(version.failure or "", (version.failure, version.failure))
         label = f"“{version.link_text}”" if version.link_text else ""
         yield Finding(
             url=version.url, severity=_severity(version),
