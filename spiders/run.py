@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
         "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PerIPConcurrencyMiddleware": 990},
         "ITEM_PIPELINES": {"spiders.pipelines.PageStorePipeline": 100},
+        # The frontier lives on disk beside the page store, so memory stays flat however wide a site is.
+        "JOBDIR": str(Path(store_path).parent / "frontier"),
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "AUDITCLI_STORE": str(store_path),
         "AUDITCLI_PER_IP": options.per_ip,
         "AUDITCLI_PROGRESS": progress,
@@ -68,6 +72,8 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
         store.register_site(site.id, site.to_dict())
     store_path = store.path
     store.close()
+    # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
+    shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
 
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
     process.crawl(PortalSpider, sites=sites, options=options, resume_from=store_path if resume else None)
