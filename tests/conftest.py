@@ -13,10 +13,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_cli(*args: str, timeout: float = 300, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+            env: dict[str, str] | None = None, offline: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m auditcli ARGS`; `offline` runs it in a network namespace with no network at all."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "auditcli", *args], capture_output=True, text=True,
+    prefix = ["unshare", "--net"] if offline else []
+    return subprocess.run([*prefix, sys.executable, "-m", "auditcli", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=cwd or ROOT)
+
+
+def can_run_offline() -> bool:
+    """True where `unshare --net` works (root, or user namespaces allowed)."""
+    try:
+        return subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 @pytest.fixture
