@@ -91,7 +91,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
-            meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer, "started": time.time(),
+            meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer,
                   "language_base": language_base},
         )
 
