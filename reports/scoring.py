@@ -309,6 +309,8 @@ def column_counts(site: dict, profile: Profile) -> dict[str, int]:
 
     if isinstance(given.get("stale_key_columns"), int):
         stale_key = given["stale_key_columns"]
+        if profile.undated_counts_as_stale:  # an undated news column is a key column not updated
+            stale_key += int(given.get("undated_key_columns") or 0)
     else:
         statuses = {"stale", "undated"} if profile.undated_counts_as_stale else {"stale"}
         if columns:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,18 @@ def test_counts_from_the_column_analysis_win(profile):
                      "undated_columns": 0})
     score_site(s, profile)
     assert rules(s) == ["cn-gov-2019.stale-key-columns"]
+
+
+def test_undated_key_columns_count_as_stale_key_columns_under_cn_gov_2019(profile):
+    counts = {"stale_key_columns": 3, "stale_columns": 3, "empty_columns": 0, "undated_columns": 2,
+              "undated_key_columns": 2}
+    s = site(counts=dict(counts))
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.stale-key-columns"]  # 3 stale + 2 undated news columns = 5
+    lenient = replace(profile, undated_counts_as_stale=False)
+    s = site(counts=dict(counts))
+    score_site(s, lenient)
+    assert rules(s) == []
 
 
 def test_counts_fall_back_to_findings_without_columns(profile):

@@ -45,12 +45,13 @@ def build(ctx: Ctx) -> SiteBuild:
     sb.static_page(ROOT + "jggk/index.html", "机构概况",
                    ["示例县教育局是县人民政府工作部门，主管全县教育工作。",
                     "内设机构：办公室、基础教育股、人事股、计划财务股。"], crumbs=[home, (None, "机构概况")])
+    # navigation-only home page (no dated items): judged by its second-level pages (SPEC §6)
     newest = jydt_items[:5]
     sb.homepage_dates.extend(i.date for i in newest)
-    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    entries = "".join(f'<a href="{h}" class="entry"><img src="/images/banner.png" alt="{t}"><span>{t}</span></a>'
+                      for h, t in nav[1:5])
     sb.html(ROOT + "index.html", NAME,
-            f'<div class="block"><h2>教育动态<a href="{ROOT}jydt/index.html">更多</a></h2>'
-            f'<ul class="list">{lis}</ul></div>'
+            f'<div class="entries">{entries}</div>'
             f'<div class="block"><h2>栏目导航</h2>{T.nav(nav[1:5], cls="sub-nav")}</div>'
             '<div class="block"><h2>互动交流</h2><a href="/hdjl/xzxx/index.html">县长信箱</a></div>',
             metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1] + ROOT,
@@ -60,7 +61,8 @@ def build(ctx: Ctx) -> SiteBuild:
         config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
                 "url": sb.url(ROOT)},
         key={
-            "homepage": sb.homepage_key(ROOT + "index.html"),
+            "homepage": {**sb.homepage_key(ROOT + "index.html"), "judged_by": "second-level",
+                         "note": "navigation-only home page: newest item of its second-level pages"},
             "scope": "path-prefix " + ROOT,
             "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
                          "jiucuo": True, "page_tags": True,

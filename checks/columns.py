@@ -1,0 +1,369 @@
+"""Columns (栏目): discovery, items and dates, status; the `columns`, `homepage` and `counts` blocks.
+
+One streaming pass summarises every page (checks.listparse); everything after works on those small
+summaries. A column is a group of list pages (its pagination pages are one column); hub pages that
+only link to other columns, static pages (概况, 机构职能) and articles are not columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from auditcli.models import Finding, normalise_url
+from checks import dates as D
+from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise
+from checks.registry import analyzer, check
+from checks.siteview import SiteView
+
+log = logging.getLogger("auditcli.checks.columns")
+REFS_EMPTY = ["国办秘函〔2019〕19号 单项否决 空白栏目", "国办发〔2017〕47号 政府网站发展指引"]
+
+
+@dataclass
+class Column:
+    """One list column as judged; `to_dict` is its entry in the results.json `columns` block."""
+
+    key: str
+    name: str
+    url: str
+    category: str
+    max_age_days: int
+    pages: list[PageSummary] = field(default_factory=list)
+    items: list[Row] = field(default_factory=list)
+    latest: date | None = None
+    latest_row: Row | None = None
+    age_days: int | None = None
+    status: str = "undated"
+    key_column: bool = False
+    top_level: bool = False
+    evidence: str = ""
+    selector: str | None = None
+    item_count: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "url": self.url, "category": self.category,
+            "item_count": self.item_count,
+            "latest_date": self.latest.isoformat() if self.latest else None,
+            "age_days": self.age_days, "max_age_days": self.max_age_days, "status": self.status,
+            "key": self.key_column, "top_level": self.top_level, "evidence": self.evidence,
+        }
+
+    def finding(self, message: str, message_en: str, evidence: str | None = None) -> Finding:
+        return Finding(
+            url=self.url, message=message, message_en=message_en, selector=self.selector,
+            evidence=evidence if evidence is not None else self.evidence, locator=normalise_url(self.url),
+            data={"column": self.name, "category": self.category,
+                  "latest_date": self.latest.isoformat() if self.latest else None,
+                  "max_age_days": self.max_age_days, "age_days": self.age_days, "status": self.status},
+        )
+
+
+@dataclass
+class SiteColumns:
+    """The result of the `columns_model` analyzer: columns plus what the home page analysis needs."""
+
+    columns: list[Column]
+    home: PageSummary | None
+    second_level: list[PageSummary]
+    pages: int
+    home_item_dates: list[date] = field(default_factory=list)  # URL/PubDate dates of the home page's items
+
+
+# ------------------------------------------------------------------------------------------ keys
+def column_key(url: str) -> str:
+    """One key for every pagination page of a column: …/index_3.html, ?pageNum=2 -> …/."""
+    k = column_knowledge()
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    head, _, leaf = path.rpartition("/")
+    names = "|".join(re.escape(n) for n in k["page_names"])
+    if re.fullmatch(rf"(?:{names})(?:_\d+)?\.\w+", leaf, re.I) or leaf == "":
+        path = head + "/"
+    else:
+        path = re.sub(r"_\d+(\.\w+)$", r"\1", path) if re.search(r"(list|more|lm|column)\w*_\d+\.\w+$", leaf, re.I) else path
+    params = {p.lower() for p in k["page_params"]}
+    query = urlencode([(a, b) for a, b in parse_qsl(parts.query, keep_blank_values=True) if a.lower() not in params])
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def page_number(url: str) -> int:
+    m = re.search(r"_(\d+)\.\w+$", urlsplit(url).path)
+    if m:
+        return int(m.group(1))
+    for a, b in parse_qsl(urlsplit(url).query):
+        if a.lower() in {p.lower() for p in column_knowledge()["page_params"]} and b.isdigit():
+            return int(b)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ policy
+def categorise(texts: list[str | None]) -> str:
+    k = column_knowledge()
+    for text in texts:
+        if not text:
+            continue
+        low = text.lower()
+        for cat in k["categories"]:
+            if any(word.lower() in low for word in cat["keywords"]):
+                return cat["id"]
+    return k["default_category"]
+
+
+def max_age_for(category: str) -> int:
+    k = column_knowledge()
+    for cat in k["categories"]:
+        if cat["id"] == category:
+            return int(cat["max_age_days"])
+    return int(k["default_max_age_days"])
+
+
+def category_label(category: str, lang: str = "zh") -> str:
+    k = column_knowledge()
+    for cat in k["categories"]:
+        if cat["id"] == category:
+            return cat.get(f"label_{lang}", category)
+    return k.get(f"default_label_{lang}", category)
+
+
+def is_static_name(name: str) -> bool:
+    return any(w in name for w in column_knowledge()["static_words"])
+
+
+# ------------------------------------------------------------------------------------------ analysis
+def _is_home(summary: PageSummary, site: SiteView) -> bool:
+    homes = {normalise_url(site.config.url)}
+    return normalise_url(summary.url) in homes or normalise_url(summary.final_url) in homes
+
+
+def _candidate(s: PageSummary) -> bool:
+    """Does this page look like (a page of) a list column?"""
+    if s.is_article or s.portal_home:
+        return False
+    if s.lang and not s.lang.startswith("zh") and s.cjk_ratio < 0.3:
+        return False  # a foreign-language version: the language checks judge it
+    if any(word in urlsplit(s.final_url).path.lower() for word in column_knowledge()["not_column_url_words"]):
+        return False
+    if s.column_name or s.datastore:
+        return True
+    if s.rows:
+        dated = sum(1 for r in s.rows if r.date or r.url_date)
+        return len(s.rows) >= 3 and (dated >= 2 or (s.has_pager and s.rows[0].title != ""))
+    # no list meta and no rows: a list only when an empty list box or a pager says so
+    return bool((s.placeholder or s.total == 0) and (s.empty_container or s.has_pager)
+                or (s.empty_container and s.has_pager))
+
+
+def _broken(site: SiteView) -> set[str]:
+    bad = {url for url, final, status, _ in site.fetch_statuses() if status >= 400}
+    bad |= {n.url for n in site.not_scanned() if n.reason.startswith("http-4")}
+    return {normalise_url(u) for u in bad}
+
+
+@analyzer("columns_model")
+def columns_model(site: SiteView) -> SiteColumns:
+    as_of = site.as_of
+    summaries: dict[str, PageSummary] = {}
+    pubdates: dict[str, date] = {}
+    articles: set[str] = set()
+    home: PageSummary | None = None
+    candidate_keys: set[str] = set()
+    count = 0
+    for page in site.pages():
+        count += 1
+        try:
+            s = summarise(page, as_of)
+        except Exception as exc:  # one unparseable page never costs the site its column analysis
+            log.warning("column analysis skipped %s: %s", page.final_url, exc)
+            continue
+        key = normalise_url(s.final_url)
+        if s.pub_date:
+            pubdates[key] = pubdates[normalise_url(s.url)] = s.pub_date
+        if s.is_article:
+            articles.update((key, normalise_url(s.url)))
+        if _is_home(s, site):
+            home = home or s
+            continue
+        s.item_links, s.link_dates = [], []  # only the home page needs its links
+        if _candidate(s):
+            summaries[key] = s
+            candidate_keys.add(key)
+        elif s.depth <= 1:
+            s.rows = []  # kept only for the home page's second-level judgement
+            summaries[key] = s
+    home_links = _home_links(site, home)
+    candidates = {k: s for k, s in summaries.items() if k in candidate_keys}
+    groups: dict[str, list[PageSummary]] = {}
+    for s in candidates.values():
+        groups.setdefault(column_key(s.final_url), []).append(s)
+    list_keys = set(groups)
+    broken = _broken(site)
+    columns = []
+    for key, pages in groups.items():
+        pages.sort(key=lambda p: (page_number(p.final_url), len(p.final_url)))
+        column = _judge(site, key, pages, list_keys, pubdates, articles, broken, home_links)
+        if column is not None:
+            columns.append(column)
+    columns.sort(key=lambda c: c.url)
+    second = [s for k, s in summaries.items() if k in home_links and s.depth <= 1]
+    home_items = []
+    if home is not None:
+        home_items = home.link_dates + [d for u in home.item_links if (d := pubdates.get(normalise_url(u)))]
+    return SiteColumns(columns=columns, home=home, second_level=second, pages=count,
+                       home_item_dates=home_items)
+
+
+def _home_links(site: SiteView, home: PageSummary | None) -> set[str]:
+    if home is None:
+        return set()
+    sources = {home.url, home.final_url}
+    return {normalise_url(link.dst) for link in site.links() if link.src in sources}
+
+
+def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[str],
+           pubdates: dict[str, date], articles: set[str], broken: set[str],
+           home_links: set[str]) -> Column | None:
+    first = pages[0]
+    name = first.name.strip() or first.title
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for p in pages:
+        for r in p.rows:
+            n = normalise_url(r.href)
+            if n not in seen and column_key(r.href) != key:
+                seen.add(n)
+                rows.append(r)
+    # Hub pages link to other columns, not to items.
+    if rows:
+        to_lists = sum(1 for r in rows if column_key(r.href) in list_keys)
+        dated = sum(1 for r in rows if r.date or r.url_date or pubdates.get(normalise_url(r.href)))
+        to_articles = sum(1 for r in rows if normalise_url(r.href) in articles)
+        if to_lists * 2 >= len(rows) and dated * 2 < len(rows):
+            return None
+        column_like = sum(1 for r in rows if looks_like_column_url(r.href))
+        if not dated and not to_articles and column_like * 2 >= len(rows):
+            return None
+        if not dated and not to_articles and not first.column_name and not first.datastore:
+            return None
+    if not rows:
+        declared_zero = any(p.total == 0 for p in pages)
+        said_empty = any(p.placeholder for p in pages) or declared_zero
+        bare = all(p.main_text_len - len(p.heading) < 40 for p in pages)
+        if is_static_name(name) and not (said_empty and bare):
+            return None  # a static page is never empty merely for having no list
+        if not (said_empty or bare or any(p.empty_container for p in pages)):
+            return None  # a single-page column with its own text (单页栏目)
+    elif is_static_name(name) and not any(r.date or r.url_date for r in rows):
+        return None
+
+    texts = [first.column_type, first.column_name, name]
+    category = categorise(texts)
+    limit = max_age_for(category)
+    for override in site.config.columns:
+        if override.applies_to(name, first.final_url):
+            category = override.category or category
+            limit = override.max_age_days or max_age_for(category)
+    top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links for p in pages)
+    k = column_knowledge()
+    is_key = category in k["key_categories"] or (top_level and category in k["top_level_key_categories"])
+    column = Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
+                    pages=pages, items=rows, key_column=is_key, top_level=top_level,
+                    selector=first.container)
+    declared = max((p.total for p in pages if p.total is not None), default=None)
+    column.item_count = len(rows)
+    if first.datastore and declared and declared > len(rows):
+        column.item_count = declared
+
+    live = [r for r in rows if normalise_url(r.href) not in broken]
+    if not rows:
+        column.status = "empty"
+        holder = next((p for p in pages if p.placeholder), None)
+        if holder:
+            column.evidence, column.selector = holder.placeholder or "", holder.placeholder_selector
+        elif declared == 0:
+            column.evidence = "共 0 条记录"
+            column.selector = first.empty_container or first.container
+        else:
+            column.evidence = "列表无条目"
+            column.selector = first.empty_container or first.container
+        return column
+    if not live:
+        column.status = "empty"
+        column.evidence = f"全部 {len(rows)} 条链接失效：{rows[0].title}"
+        column.selector = rows[0].selector
+        return column
+
+    def item_date(r: Row) -> date | None:
+        return r.date or r.url_date or pubdates.get(normalise_url(r.href))
+
+    # one day of grace: a portal in UTC+8 may already show tomorrow's date for a UTC as_of
+    horizon = site.as_of + timedelta(days=1)
+    dated = [(d, r) for r in rows if (d := item_date(r)) and d <= horizon]
+    if not dated:
+        column.status = "undated"
+        column.evidence = rows[0].title
+        column.selector = rows[0].selector
+        return column
+    column.latest, column.latest_row = max(dated, key=lambda x: x[0])
+    column.age_days = max(0, (site.as_of - column.latest).days)
+    column.status = "stale" if column.age_days > limit else "fresh"
+    column.evidence = f"{column.latest_row.title} {column.latest.isoformat()}"
+    column.selector = column.latest_row.selector
+    return column
+
+
+@analyzer("columns")
+def columns_block(site: SiteView) -> list[dict]:
+    return [c.to_dict() for c in site.analysis("columns_model").columns]
+
+
+@analyzer("homepage")
+def homepage_block(site: SiteView) -> dict:
+    model: SiteColumns = site.analysis("columns_model")
+    url = model.home.final_url if model.home else site.config.url
+    latest = D.newest(model.home.content_dates, site.as_of) if model.home else None
+    judged_by = "homepage"
+    if latest is None:  # no visible dates: the items' own dates (detail URL, PubDate), as an inspector clicks through
+        latest = D.newest(model.home_item_dates, site.as_of)
+    if latest is None:  # a navigation-only home page: judged by its second-level pages
+        judged_by = "second-level"
+        latest = D.newest((d for s in model.second_level for d in s.content_dates), site.as_of)
+        if latest is None:
+            latest = D.newest((c.latest for c in model.columns if c.top_level or c.pages[0].depth <= 2),
+                              site.as_of)
+    return {
+        "url": url, "latest_date": latest.isoformat() if latest else None,
+        "age_days": (site.as_of - latest).days if latest else None, "judged_by": judged_by,
+    }
+
+
+@analyzer("counts")
+def counts_block(site: SiteView) -> dict:
+    columns = site.analysis("columns_model").columns
+    return {
+        "stale_key_columns": sum(1 for c in columns if c.status == "stale" and c.key_column),
+        "stale_columns": sum(1 for c in columns if c.status == "stale"),
+        "empty_columns": sum(1 for c in columns if c.status == "empty"),
+        "undated_columns": sum(1 for c in columns if c.status == "undated"),
+        "undated_key_columns": sum(1 for c in columns if c.status == "undated" and c.key_column),
+    }
+
+
+@check(
+    id="columns.empty",
+    dimension="columns",
+    severity="high",
+    refs=REFS_EMPTY,
+    title={"zh": "空白栏目", "en": "Empty column"},
+    fix={"zh": "补充栏目内容，或撤并长期无内容的栏目", "en": "Publish content in the column, or merge it away"},
+)
+def empty_columns(site: SiteView) -> Iterator[Finding]:
+    for c in site.analysis("columns_model").columns:
+        if c.status == "empty":
+            yield c.finding(f"栏目“{c.name}”无内容（{c.evidence}）",
+                            f"Column “{c.name}” has no content ({c.evidence})")

@@ -1,0 +1,202 @@
+"""Publication dates as Chinese government portals write them (SPEC §6).
+
+Recognised: 2026-11-20, 2026/11/20, 2026.11.20, 2026_11_20, 2026年11月20日 (spaces allowed),
+二〇二六年十一月二十日, yearless [11-20] / 11月20日 (year inferred so the date never lands after
+`as_of`), dates in detail URLs (t20261120_, /2026/11/20/, /art/2026/11/5/, /202611/), PubDate-style
+metas, 发布日期/发布时间 labels and <time datetime>. Clocks (今天是…) and copyright lines are not
+content dates; the marker words live in checks/data/dates.yaml.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from functools import cache
+
+from checks.knowledge import load
+
+CN_NUM = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+          "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN = "〇○零Ｏ一二三四五六七八九十"
+
+FULL_DATE = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})\s*(?:([-/._])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?![\d])"
+    r"|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)"
+)
+CN_DATE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}]{{1,2}})\s*月\s*([{_CN}]{{1,3}})\s*[日号]")
+COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+YEARLESS = re.compile(r"(?<![\d\-/.])(\d{1,2})\s*(?:[-/]|月)\s*(\d{1,2})(?:\s*日)?(?![\d\-/.:万元%])")
+DAY_THEN_YM = re.compile(r"(?<![\d\-/.])(\d{1,2})\s+((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})月?(?![\d\-/.])")
+YM_THEN_DAY = re.compile(r"(?<![\d\-/.])((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})月?\s+(\d{1,2})日?(?![\d\-/.:])")
+DAYS_AGO = re.compile(r"(\d{1,3})\s*天前")
+RELATIVE_TODAY = re.compile(r"^\s*[\[(（【]?(刚刚|今天|今日|昨天|昨日|\d{1,2}\s*(?:小时|分钟)前)[\])）】]?\s*$")
+URL_DATES = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+    re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/(\d{2})/"),
+)
+URL_MONTH = re.compile(r"/((?:19|20)\d{2})[-_]?(0[1-9]|1[0-2])/")
+
+
+@cache
+def knowledge() -> dict:
+    return load("dates")
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    if not (knowledge()["min_year"] <= year <= 2100 and 1 <= month <= 12):
+        return None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return date(year, month, day)
+
+
+def _cn_number(text: str) -> int | None:
+    """二〇二六 -> 2026 (digit by digit); 十一 -> 11; 二十 -> 20; 三十一 -> 31."""
+    if not text or any(c not in CN_NUM for c in text):
+        return None
+    if "十" not in text:
+        value = 0
+        for c in text:
+            value = value * 10 + CN_NUM[c]
+        return value
+    head, _, tail = text.partition("十")
+    return (CN_NUM[head] if head else 1) * 10 + (CN_NUM[tail] if tail else 0)
+
+
+@cache
+def _noise_pattern() -> re.Pattern[str]:
+    """A clock marker with the date after it, or a whole copyright sentence."""
+    k = knowledge()
+    clock = "|".join(re.escape(m) for m in k["clock_markers"])
+    copy = "|".join(re.escape(m) for m in k["copyright_markers"])
+    return re.compile(rf"(?:{clock})[^。;；|]{{0,40}}|[^。;；|\n]{{0,40}}(?:{copy})[^。;；|\n]{{0,60}}")
+
+
+def strip_noise(text: str) -> str:
+    """Blank out clocks (今天是2026年11月20日) and copyright lines (© 2005-2026 …)."""
+    return _noise_pattern().sub(" ", text)
+
+
+def iter_full_dates(text: str) -> Iterator[tuple[date, int, int]]:
+    """Every full (year-month-day) date in `text` with its span; numerals and Chinese numerals."""
+    for m in FULL_DATE.finditer(text):
+        year = int(m.group(1))
+        month, day = (m.group(3), m.group(4)) if m.group(2) else (m.group(5), m.group(6))
+        d = _valid(year, int(month), int(day))
+        if d:
+            yield d, m.start(), m.end()
+    for m in CN_DATE.finditer(text):
+        parts = [_cn_number(g) for g in m.groups()]
+        if None not in parts:
+            d = _valid(*parts)  # type: ignore[arg-type]
+            if d:
+                yield d, m.start(), m.end()
+
+
+def infer_year(month: int, day: int, as_of: date, hint_year: int | None = None) -> date | None:
+    """A yearless date: the hinted year if it does not land after as_of, else the latest year that doesn't."""
+    for year in ([hint_year] if hint_year else []) + [as_of.year, as_of.year - 1]:
+        d = _valid(year, month, day) if year else None
+        if d and d <= as_of:
+            return d
+    return None
+
+
+def dates_in_text(text: str, as_of: date | None = None, *, yearless: bool = False,
+                  hint_year: int | None = None, noise: bool = True) -> list[date]:
+    """Dates written in a piece of text. Yearless forms only when `yearless` (short date cells)."""
+    if noise:
+        text = strip_noise(text)
+    found = list(iter_full_dates(text))
+    out = [d for d, _, _ in found]
+    if yearless and as_of is not None:
+        rest = text
+        for _, start, end in sorted(found, key=lambda f: -f[1]):
+            rest = rest[:start] + " " + rest[end:]
+        if len(rest.strip()) <= 24 and not found:
+            out += _short_cell_dates(rest, as_of, hint_year)
+    return out
+
+
+def _short_cell_dates(text: str, as_of: date, hint_year: int | None) -> list[date]:
+    """Date cells without a plain full date: 05 / 2026-11 (calendar blocks), 3天前, 昨天, [11-05]."""
+    out: list[date] = []
+    for pattern, order in ((DAY_THEN_YM, (2, 3, 1)), (YM_THEN_DAY, (1, 2, 3))):
+        for m in pattern.finditer(text):
+            d = _valid(*(int(m.group(i)) for i in order))
+            if d:
+                out.append(d)
+    if out:
+        return out
+    m = DAYS_AGO.search(text)
+    if m:
+        return [as_of - timedelta(days=int(m.group(1)))]
+    if RELATIVE_TODAY.search(text):
+        return [as_of - timedelta(days=1 if "昨" in text else 0)]
+    for m in YEARLESS.finditer(text):
+        d = infer_year(int(m.group(1)), int(m.group(2)), as_of, hint_year)
+        if d:
+            out.append(d)
+    return out
+
+
+def parse_date(text: str, as_of: date | None = None) -> date | None:
+    """The first date in a short string (list cell, meta content), yearless allowed when as_of is given."""
+    dates = dates_in_text(text, as_of, yearless=as_of is not None)
+    return dates[0] if dates else None
+
+
+def date_in_url(url: str, as_of: date | None = None) -> date | None:
+    """t20261120_123.html, /2026/11/20/, /art/2026/11/5/art_1_2.html, /2026-11/20/; /202611/ gives month end."""
+    path = url.split("://", 1)[-1]
+    path = path[path.find("/"):] if "/" in path else ""
+    for pattern in URL_DATES:
+        m = pattern.search(path)
+        if m:
+            d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                return d
+    m = URL_MONTH.search(path)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        d = _valid(year, month, calendar.monthrange(year, month)[1])
+        if d and as_of and d > as_of and (year, month) == (as_of.year, as_of.month):
+            d = as_of
+        return d
+    return None
+
+
+def newest(dates: Iterable[date | None], as_of: date | None = None) -> date | None:
+    """The newest date not after as_of (a future date is a typo or an event date, not a publication)."""
+    valid = [d for d in dates if d and (as_of is None or d <= as_of)]
+    return max(valid) if valid else None
+
+
+def meta_pubdate(metas: dict[str, str]) -> date | None:
+    """Publication date from the page's metas (names compared case-insensitively)."""
+    lowered = {k.lower(): v for k, v in metas.items()}
+    for name in knowledge()["pubdate_metas"]:
+        value = lowered.get(name.lower())
+        if value:
+            d = parse_date(value)
+            if d:
+                return d
+    return None
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    labels = "|".join(re.escape(label) for label in knowledge()["pubdate_labels"])
+    return re.compile(rf"(?:{labels})\s*[:：]?\s*(?:&nbsp;|\s)*([^\s<]{{0,4}}[\d〇○零一二三四五六七八九十][^<\n]{{4,30}})")
+
+
+def labelled_date(text: str) -> date | None:
+    """发布日期：2026-11-05 09:30 / 发布时间:2026年11月5日 — the first labelled date in text."""
+    for m in _label_pattern().finditer(text):
+        d = next(iter(iter_full_dates(m.group(1))), None)
+        if d:
+            return d[0]
+    return None

@@ -1,0 +1,206 @@
+"""互动回应 (interaction): is there a consultation channel, and are public letters answered in time?
+
+Passive only: channels are found from links, letters from the public letter lists and letter pages
+the crawl already fetched. Nothing is ever posted. Words and limits: checks/data/interaction.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from bs4 import BeautifulSoup, Tag
+
+from auditcli.models import Finding, normalise_url
+from checks import dates as D
+from checks.knowledge import load
+from checks.listparse import clean_href, css_path
+from checks.registry import analyzer, check
+from checks.siteview import SiteView
+
+REFS = ["国办秘函〔2019〕19号 单项否决 互动回应差", "国办秘函〔2019〕19号 政府网站检查指标 互动回应"]
+
+
+@cache
+def knowledge() -> dict:
+    return load("interaction")
+
+
+@dataclass
+class Letter:
+    url: str
+    title: str
+    asked: date | None
+    replied: date | None
+    status: str
+    source: str  # the list or letter page it was read from
+    selector: str | None
+    evidence: str
+
+    def overdue(self, as_of: date) -> tuple[bool, str]:
+        k = knowledge()
+        limit, window = k["reply_limit_days"], k["window_days"]
+        if self.asked is None or self.asked < as_of - timedelta(days=window) or self.asked > as_of:
+            return False, ""
+        if self.replied:
+            late = (self.replied - self.asked).days
+            return late > limit, f"late-reply:{late}"
+        if any(w in self.status for w in k["replied_words"]):
+            return False, ""
+        waiting = (as_of - self.asked).days
+        return waiting > limit, f"unanswered:{waiting}"
+
+
+def _text(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def _label_index(cells: list[str], labels: list[str]) -> int | None:
+    for i, cell in enumerate(cells):
+        if any(label in cell for label in labels):
+            return i
+    return None
+
+
+def _excluded(text: str) -> bool:
+    return any(w in text for w in knowledge()["excluded_words"])
+
+
+def _labelled(text: str, labels: list[str]) -> date | None:
+    for label in labels:
+        for m in re.finditer(re.escape(label) + r"\s*[:：]?\s*([^<\n]{6,24})", text):
+            found = list(D.iter_full_dates(m.group(1)))
+            if found:
+                return found[0][0]
+    return None
+
+
+def letters_on_page(html: str, url: str) -> list[Letter]:
+    """Letters in a public letter list (a table with 来信时间/回复时间 columns) or on one letter page."""
+    k = knowledge()
+    if not any(label in html for label in k["asked_labels"]):
+        return []
+    soup = BeautifulSoup(html, "lxml")
+    head = " ".join(filter(None, [soup.title.get_text() if soup.title else ""] + [
+        m.get("content") for m in soup.find_all("meta", attrs={"name": re.compile("^Column", re.I)})
+        if isinstance(m.get("content"), str)]))
+    if _excluded(head):
+        return []
+    out: list[Letter] = []
+    for table in soup.find_all("table"):
+        rows = table.find_all("tr")
+        if len(rows) < 2:
+            continue
+        header = [_text(c) for c in rows[0].find_all(["th", "td"])]
+        asked_i = _label_index(header, k["asked_labels"])
+        if asked_i is None:
+            continue
+        replied_i = _label_index(header, k["replied_labels"])
+        status_i = _label_index(header, k["status_labels"])
+        for row in rows[1:]:
+            cells = row.find_all(["td", "th"])
+            if len(cells) <= asked_i:
+                continue
+            anchor = row.find("a", href=True)
+            href = clean_href(url, anchor.get("href")) if anchor else None
+            texts = [_text(c) for c in cells]
+            asked = D.parse_date(texts[asked_i])
+            replied = D.parse_date(texts[replied_i]) if replied_i is not None and replied_i < len(texts) else None
+            status = texts[status_i] if status_i is not None and status_i < len(texts) else ""
+            out.append(Letter(url=href or url, title=_text(anchor) if anchor else texts[0], asked=asked,
+                              replied=replied, status=status, source=url, selector=css_path(row),
+                              evidence=" | ".join(texts)[:200]))
+    if out:
+        return out
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    text = _text(soup.body or soup)
+    asked = _labelled(text, k["asked_labels"])
+    if asked is None:
+        return []
+    replied = _labelled(text, k["replied_labels"])
+    status = next((w for w in k["pending_words"] + k["replied_words"] if w in text), "")
+    h1 = soup.find("h1")
+    return [Letter(url=url, title=_text(h1) if h1 else "", asked=asked, replied=replied, status=status,
+                   source=url, selector="body", evidence=text[:200])]
+
+
+@analyzer("letters")
+def letters(site: SiteView) -> list[Letter]:
+    """Every public letter found, merged by letter URL (list row and letter page agree or complete each other)."""
+    merged: dict[str, Letter] = {}
+    for page in site.pages():
+        try:
+            found = letters_on_page(page.text, page.final_url)
+        except Exception:  # an unparseable page is skipped, the others still count
+            continue
+        for letter in found:
+            key = normalise_url(letter.url)
+            old = merged.get(key)
+            if old is None:
+                merged[key] = letter
+                continue
+            old.asked = old.asked or letter.asked
+            old.replied = old.replied or letter.replied
+            old.status = old.status or letter.status
+    return list(merged.values())
+
+
+def channels(site: SiteView) -> list[tuple[str, str]]:
+    words = knowledge()["channel_words"]
+    found = []
+    for link in site.links():
+        if link.text and any(w in link.text for w in words) and not _excluded(link.text):
+            found.append((link.dst, link.text))
+    return found
+
+
+@check(
+    id="interaction.no-channel",
+    dimension="interaction",
+    severity="high",
+    refs=REFS,
+    title={"zh": "未提供政务咨询渠道", "en": "No consultation channel"},
+    fix={"zh": "开设政务咨询/领导信箱等互动栏目，或链接到上级门户网站的统一互动平台",
+         "en": "Offer a consultation channel (mailbox, Q&A) or link to the parent portal's shared one"},
+)
+def no_channel(site: SiteView) -> Iterator[Finding]:
+    if site.homepage is None or channels(site):
+        return  # an unreachable site is judged by its own veto, not as "no channel"
+    url = site.homepage.final_url if site.homepage else site.config.url
+    yield Finding(url=url, message="未找到政务咨询、留言或领导信箱等互动渠道（本站及上级门户链接均无）",
+                  message_en="No consultation channel (Q&A, message board, leader's mailbox) found, "
+                             "neither the site's own nor a link to its parent portal's",
+                  locator="interaction-channel")
+
+
+@check(
+    id="interaction.reply-overdue",
+    dimension="interaction",
+    severity="high",
+    refs=REFS,
+    title={"zh": "留言超过3个月未答复", "en": "Public letter not answered within 3 months"},
+    fix={"zh": "及时答复群众留言（不超过3个月），并公开答复时间与内容",
+         "en": "Answer every public letter within three months and publish the reply date"},
+)
+def reply_overdue(site: SiteView) -> Iterator[Finding]:
+    for letter in site.analysis("letters"):
+        late, why = letter.overdue(site.as_of)
+        if not late:
+            continue
+        kind, days = why.split(":")
+        asked = letter.asked.isoformat() if letter.asked else None
+        replied = letter.replied.isoformat() if letter.replied else None
+        if kind == "unanswered":
+            zh = f"留言“{letter.title}”于 {asked} 提交，{days} 天未答复"
+            en = f"Letter “{letter.title}” asked on {asked} has waited {days} days without a reply"
+        else:
+            zh = f"留言“{letter.title}”于 {asked} 提交，{replied} 才答复（间隔 {days} 天）"
+            en = f"Letter “{letter.title}” asked on {asked} was answered on {replied}, {days} days later"
+        yield Finding(url=letter.source, message=zh, message_en=en, selector=letter.selector,
+                      evidence=letter.evidence, locator=normalise_url(letter.url),
+                      data={"letter": letter.url, "asked": asked, "replied": replied,
+                            "status": letter.status, "days": int(days)})
