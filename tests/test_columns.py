@@ -274,7 +274,8 @@ def test_counts_for_the_veto_rules(tmp_path) -> None:
     site = make_site(tmp_path, pages)
     counts = site.analysis("counts")
     # news (any level) + top-level notice; the policy column is not linked from the home page
-    assert counts == {"stale_key_columns": 2, "stale_columns": 3, "empty_columns": 1, "undated_columns": 0}
+    assert counts == {"stale_key_columns": 2, "stale_columns": 3, "empty_columns": 1, "undated_columns": 0,
+                      "undated_key_columns": 0}
 
 
 def test_letter_list_overdue_and_timely_replies(tmp_path) -> None:
@@ -400,3 +401,11 @@ def test_a_column_menu_beside_an_undated_list_is_not_the_list(tmp_path) -> None:
     site = make_site(tmp_path, {"/index.html": HOME, "/bmfw/bszn/index.html": page})
     col = columns_of(site)["办事指南"]
     assert (col["status"], col["item_count"]) == ("undated", 2)
+
+
+def test_undated_news_column_is_counted_as_an_undated_key_column(tmp_path) -> None:
+    items = "".join(li(f"./content_{i}.html", f"乡镇工作动态{i}") for i in range(4))
+    site = make_site(tmp_path, {"/index.html": doc('<a href="/gzdt/index.html">工作动态</a>'),
+                                "/gzdt/index.html": column_page("工作动态", items)})
+    counts = site.analysis("counts")
+    assert (counts["undated_columns"], counts["undated_key_columns"], counts["stale_key_columns"]) == (1, 1, 0)
