@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+DEMO_AS_OF = date(2026, 11, 20)
+# Polite defaults are for real servers; the demo farm is ours, on loopback.
+FAST = ["--as-of", DEMO_AS_OF.isoformat(), "--delay", "0", "--per-ip", "16", "--per-host", "4", "--timeout", "2",
+        "--max-size", "1000000", "--quiet"]
 
 
 def run_cli(*args: str, timeout: float = 300, cwd: Path | None = None,
@@ -45,3 +53,37 @@ def private_history_store(tmp_path_factory):
         os.environ.pop("AUDITCLI_HISTORY", None)
     else:
         os.environ["AUDITCLI_HISTORY"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo_farm():
+    """The bundled demo portal farm, served on 127.0.0.1 for the whole test session."""
+    from auditcli.demo import DemoFarm
+
+    with DemoFarm(as_of=DEMO_AS_OF) as farm:
+        yield farm
+
+
+@dataclass
+class DemoAudit:
+    results: dict[str, Any]
+    sites: dict[str, dict[str, Any]]   # results' sites by id
+    key: dict[str, Any]                # the farm's answer key, sites by id
+    out: Path
+
+    @property
+    def store(self):
+        from auditcli.pagestore import PageStore
+
+        return PageStore.open_existing(self.out / "crawl")
+
+
+@pytest.fixture(scope="session")
+def demo_audit(demo_farm, tmp_path_factory) -> DemoAudit:
+    """One full `auditcli audit` of the demo farm through the CLI, shared by the end-to-end tests."""
+    out = tmp_path_factory.mktemp("demo-audit")
+    result = run_cli("audit", str(demo_farm.sites_file), "--out", str(out), "--format", "html,csv,junit,sarif", *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text("utf-8"))
+    return DemoAudit(results, {site["id"]: site for site in results["sites"]},
+                     demo_farm.load_answer_key()["sites"], out)

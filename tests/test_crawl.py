@@ -5,39 +5,27 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import yaml
 
-from auditcli.demo import DemoFarm
 from auditcli.pagestore import PageStore
 from auditcli.results import validate
+from tests.conftest import DEMO_AS_OF, FAST
 
-AS_OF = "2026-11-20"
-FAST = ["--as-of", AS_OF, "--delay", "0", "--per-ip", "16", "--per-host", "4", "--timeout", "2",
-        "--max-size", "1000000", "--quiet"]
-
-
-@pytest.fixture(scope="module")
-def farm():
-    with DemoFarm(as_of=date.fromisoformat(AS_OF)) as running:
-        yield running
+AS_OF = DEMO_AS_OF.isoformat()
 
 
 @pytest.fixture(scope="module")
-def audited(farm, tmp_path_factory):
-    """One full audit of the farm through the CLI; returns (results, store, answer key)."""
-    from tests.conftest import run_cli
+def farm(demo_farm):
+    return demo_farm
 
-    out = tmp_path_factory.mktemp("audit")
-    result = run_cli("audit", str(farm.sites_file), "--out", str(out), "--format", "html,csv,junit,sarif", *FAST)
-    assert result.returncode == 0, result.stderr
-    results = json.loads((out / "results.json").read_text("utf-8"))
-    key = yaml.safe_load(farm.answer_key.read_text("utf-8"))
-    return results, PageStore.open_existing(out / "crawl"), key, out
+
+@pytest.fixture(scope="module")
+def audited(demo_audit):
+    """(results, store, answer key, out dir) of the session's demo audit."""
+    return demo_audit.results, demo_audit.store, {"sites": demo_audit.key}, demo_audit.out
 
 
 def sites_by_id(results):

@@ -15,16 +15,16 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from auditcli.demo import DemoFarm, build_farm, default_base_urls
+from auditcli.demo import build_farm, default_base_urls
 from auditcli.demo.__main__ import main as demo_main
+from tests.conftest import DEMO_AS_OF
 
-AS_OF = date(2026, 11, 20)
+AS_OF = DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def farm():
-    with DemoFarm(as_of=AS_OF) as f:
-        yield f
+def farm(demo_farm):
+    return demo_farm
 
 
 @pytest.fixture(scope="module")

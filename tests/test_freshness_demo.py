@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from auditcli.demo import DemoFarm, build_farm
+from auditcli.demo import build_farm
 from auditcli.models import normalise_url
-from tests.conftest import run_cli
+from tests.conftest import DEMO_AS_OF
 
-AS_OF = date(2026, 11, 20)
+AS_OF = DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory):
-    out = tmp_path_factory.mktemp("freshness-demo")
-    with DemoFarm(as_of=AS_OF, root=tmp_path_factory.mktemp("farm")) as farm:
-        key = farm.load_answer_key()
-        proc = run_cli("audit", str(farm.sites_file), "--out", str(out), "--as-of", AS_OF.isoformat(),
-                       "--delay", "0", "--per-ip", "16", "--timeout", "2",
-                       "--only", "freshness,columns,interaction", "--quiet", timeout=240)
-    assert (out / "results.json").is_file(), proc.stderr[-2000:]
-    results = json.loads((out / "results.json").read_text("utf-8"))
-    return {s["id"]: s for s in results["sites"]}, key["sites"]
+def audited(demo_audit):
+    return demo_audit.sites, demo_audit.key
 
 
 def _path(url: str) -> str:

@@ -13,17 +13,14 @@ import yaml
 from bs4 import BeautifulSoup
 from parsel import Selector
 
-from auditcli.demo import DemoFarm
 from auditcli.models import SiteConfig
 from auditcli.pagestore import PageStore
 from auditcli.results import validate
 from checks import languages as L
 from spiders.discovery import extract_links
 from spiders.language_seeds import classify_link, is_language_link, language_of_text, version_root
+from tests.conftest import FAST  # noqa: E402
 
-AS_OF = "2026-11-20"
-FAST = ["--as-of", AS_OF, "--delay", "0", "--per-ip", "16", "--per-host", "4", "--timeout", "2",
-        "--max-size", "1000000", "--quiet", "--format", "html"]
 PORTAL = SiteConfig(id="county", name="示例县人民政府", url="http://www.shili.gov.cn/")
 COLUMN_TREE = SiteConfig(id="dept", name="示例县发改委", url="http://www.shili.gov.cn/bm/fgw/", level="department")
 
@@ -166,26 +163,8 @@ def test_dates_in_mongolian_digits_and_english_month_names():
 
 # ------------------------------------------------------------------------------------ the demo farm
 @pytest.fixture(scope="module")
-def farm():
-    with DemoFarm(as_of=date.fromisoformat(AS_OF)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def audited(farm, tmp_path_factory):
-    """One audit (languages only) of the farm sites with language versions, through the CLI."""
-    from tests.conftest import run_cli
-
-    out = tmp_path_factory.mktemp("languages")
-    config = yaml.safe_load(farm.sites_file.read_text("utf-8"))
-    config["sites"] = [s for s in config["sites"] if s["id"] != "town-a"]
-    sites_file = out / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    result = run_cli("audit", str(sites_file), "--out", str(out), "--only", "languages,freshness", *FAST)
-    assert result.returncode in (0, 1), result.stderr
-    results = json.loads((out / "results.json").read_text("utf-8"))
-    sites = {s["id"]: s for s in results["sites"]}
-    return results, sites, farm.load_answer_key()
+def audited(demo_audit):
+    return demo_audit.results, demo_audit.sites, {"sites": demo_audit.key}
 
 
 def block(sites, site_id):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 import pytest
 
-from auditcli.demo import DemoFarm
-from tests.conftest import run_cli
+from tests.conftest import DEMO_AS_OF
 
-AS_OF = date(2026, 11, 20)
+AS_OF = DEMO_AS_OF
 IDENTITY_ITEMS = {
     "site_code": "identity.site-code-missing",
     "icp": "identity.icp-missing",
@@ -21,16 +17,8 @@ IDENTITY_ITEMS = {
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory):
-    out = tmp_path_factory.mktemp("links-identity")
-    with DemoFarm(as_of=AS_OF) as farm:
-        key = farm.load_answer_key()
-        done = run_cli("audit", str(farm.sites_file), "--out", str(out), "--as-of", AS_OF.isoformat(),
-                       "--delay", "0", "--per-ip", "16", "--timeout", "2", "--only", "links,identity",
-                       "--quiet", timeout=120)
-    assert (out / "results.json").is_file(), done.stderr[-2000:]
-    results = json.loads((out / "results.json").read_text("utf-8"))
-    return {site["id"]: site for site in results["sites"]}, key["sites"]
+def audited(demo_audit):
+    return demo_audit.sites, demo_audit.key
 
 
 def findings(site: dict, check_id: str) -> list[dict]:
