@@ -98,6 +98,7 @@ Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en.")]
 History = Annotated[Path | None, typer.Option(
     "--history", help="SQLite history store that records every run (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).")]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
+FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
@@ -152,6 +153,7 @@ def audit(
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")] = None,
     max_new: Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")] = None,
+    fail_on_veto: FailOnVeto = False,
     history: History = None,
     no_history: NoHistory = False,
     resume: Resume = False,
@@ -176,7 +178,7 @@ def audit(
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
                                     run_meta, history_path(history, no_history), quiet)
-    finish(results, fail_under, max_new, baseline_results, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
@@ -244,15 +246,16 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     return history or default_history_path()
 
 
-def finish(results, fail_under, max_new, baseline_results, quiet) -> None:
+def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) -> None:
     sites = results["sites"]
     if sites and all(site["status"] == "unreachable" for site in sites):
         raise fail("nothing could be audited: every site was unreachable", EXIT_NOTHING_AUDITED)
-    if fail_under is None and max_new is None and baseline_results is None:
+    if fail_under is None and max_new is None and baseline_results is None and not fail_on_veto:
         return
     from reports.gate import evaluate
 
-    verdict = evaluate(results, fail_under=fail_under, max_new=max_new, baseline=baseline_results)
+    verdict = evaluate(results, fail_under=fail_under, max_new=max_new, baseline=baseline_results,
+                       fail_on_veto=fail_on_veto)
     for reason in verdict.reasons:
         err.print(f"gate: {reason}", markup=False)
     if not verdict.passed:
@@ -310,6 +313,7 @@ def check(
     fail_under: Annotated[float | None, typer.Option("--fail-under")] = None,
     max_new: Annotated[int | None, typer.Option("--max-new")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline")] = None,
+    fail_on_veto: FailOnVeto = False,
     history: History = None,
     no_history: NoHistory = False,
     quiet: Quiet = False,
@@ -335,7 +339,7 @@ def check(
     baseline_results = load_baseline(baseline)
     results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                     lang, None, history_path(history, no_history), quiet)
-    finish(results, fail_under, max_new, baseline_results, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
 
 
 @app.command("checks")
