@@ -68,7 +68,11 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
     for row in store.sites():
         config = SiteConfig.from_dict(row["config"])
         begun = time.perf_counter()
-        sites.append(_site_result(store, config, row, specs, options, profile, score_site))
+        try:
+            sites.append(_site_result(store, config, row, specs, options, profile, score_site))
+        except Exception as exc:  # one site's failure never loses the others' results
+            log.exception("site %s could not be checked", config.id)
+            sites.append(_failed_site(config, row, specs, exc))
         if site_done:
             site_done(config, sites[-1], time.perf_counter() - begun)
     store.close()
@@ -121,6 +125,20 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
                 site[name] = value
     score_site(site, profile)
     return site
+
+
+def _failed_site(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec], exc: Exception) -> dict[str, Any]:
+    """What is known of a site whose checking failed as a whole: its crawl status and the error."""
+    status = row["status"] if row["status"] in ("ok", "partial", "unreachable") else "unreachable"
+    return {
+        "id": config.id, "name": config.name, "level": config.level, "parent": config.parent,
+        "url": config.url, "status": status, "status_detail": row.get("detail"), "pages": 0,
+        "not_scanned": [], "score": None, "verdict": "not-assessed", "vetoes": [],
+        "dimensions": dimension_status(specs, _nothing_ran()),
+        "homepage": {"url": config.url, "latest_date": None, "age_days": None},
+        "columns": [], "languages": [], "findings": [],
+        "errors": [{"check": "auditcli.site", "url": config.url, "error": f"{type(exc).__name__}: {exc}"}],
+    }
 
 
 def _nothing_ran():

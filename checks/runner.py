@@ -26,6 +26,8 @@ class SiteChecks:
 
 def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen: set[str]) -> None:
     for finding in produced:
+        if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
+            raise ValueError(f"{spec.id} produced a finding without an absolute URL or message: {finding!r}"[:300])
         finding.check = spec.id
         finding.dimension = spec.dimension
         finding.severity = finding.severity or spec.severity

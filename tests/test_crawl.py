@@ -222,8 +222,9 @@ def test_a_check_that_raises_loses_no_other_findings(audited, tmp_path):
         assert new == old, f"{site_id}: findings changed when a plugin check crashed"
         assert any(f["check"] == "plugin.reports-home" for f in after["findings"])
         failed = {e["check"] for e in after["errors"]}
-        assert {"plugin.always-raises", "plugin.site-raises"} <= failed
-        assert all("planted" in e["error"] for e in after["errors"] if e["check"].startswith("plugin."))
+        assert {"plugin.always-raises", "plugin.site-raises", "plugin.bad-finding"} <= failed
+        assert all("planted" in e["error"] or "without an absolute URL" in e["error"]
+                   for e in after["errors"] if e["check"].startswith("plugin."))
 
 
 def test_interrupted_crawl_resumes_where_it_stopped(farm, cli, tmp_path):
@@ -270,3 +271,25 @@ def test_interrupted_crawl_resumes_where_it_stopped(farm, cli, tmp_path):
     assert set(got) == expected
     kept = resumed.db.execute("SELECT COUNT(*) FROM pages WHERE fetched_at < ?", (killed_at,)).fetchone()[0]
     assert kept >= fetched_before, "pages fetched before the interruption are kept, not fetched again"
+
+
+def test_a_site_whose_checking_fails_as_a_whole_loses_no_other_site(audited, tmp_path, monkeypatch):
+    from auditcli.orchestrate import CheckOptions, check_store
+    from reports import scoring
+
+    results, _, _, out = audited
+    real = scoring.score_site
+
+    def score_or_fail(site, profile):
+        if site["id"] == "town-b":
+            raise RuntimeError("planted scoring failure")
+        real(site, profile)
+
+    monkeypatch.setattr(scoring, "score_site", score_or_fail)
+    again = check_store(out / "crawl", CheckOptions(as_of=DEMO_AS_OF))
+    validate(again)
+    sites = sites_by_id(again)
+    assert sites["town-b"]["errors"][0]["check"] == "auditcli.site" and sites["town-b"]["score"] is None
+    before = sites_by_id(results)
+    for site_id in ("county", "town-a", "dept-fgw", "dept-edu"):
+        assert sites[site_id]["score"] == before[site_id]["score"]

@@ -20,3 +20,8 @@ def site_raises(site):
 @check(id="plugin.reports-home", dimension="links", severity="info", refs=["test"], title=TEXTS, fix=TEXTS)
 def reports_home(site):
     yield Finding(url=site.config.url, message="首页已检查", locator="home")
+
+
+@check(id="plugin.bad-finding", dimension="links", severity="low", refs=["test"], title=TEXTS, fix=TEXTS)
+def bad_finding(site):
+    yield Finding(url="/relative/only.html", message="")
