@@ -46,6 +46,18 @@ def parse_as_of(value: str | None) -> date:
         raise fail(f"--as-of: {value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def prepare_out(out_dir: Path) -> Path:
+    """Check the output directory before any crawling: a run must not fail after the work is done."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".auditcli-write-test"
+        probe.write_text("", "utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise fail(f"--out: {out_dir}: cannot write there ({exc.strerror or exc})") from None
+    return out_dir
+
+
 def split_list(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
@@ -171,6 +183,7 @@ def audit(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    prepare_out(out_dir)
     from auditcli.orchestrate import new_run_id, now_iso
     from auditcli.progress import run_crawl
 
@@ -288,6 +301,7 @@ def crawl(
     config = load_config(targets, None)
     day = parse_as_of(as_of)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    prepare_out(out_dir)
     from auditcli.pagestore import PageStore
     from auditcli.progress import run_crawl
 
@@ -337,6 +351,7 @@ def check(
     check_profile(profile_name)
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
+    prepare_out(out_dir)
     results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                     lang, None, history_path(history, no_history), quiet)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
@@ -389,6 +404,7 @@ def demo(
     setup_logging(quiet, False)
     day = parse_as_of(as_of)
     format_list = parse_formats(formats, lang)
+    prepare_out(out_dir)
     from auditcli.demo import DemoFarm
     from auditcli.orchestrate import new_run_id, now_iso
     from auditcli.progress import run_crawl

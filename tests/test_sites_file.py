@@ -124,3 +124,10 @@ def test_nested_column_tree_sites_are_left_to_their_own_site():
     assert not county.in_scope("http://127.0.0.1:9/bm/jyj/zsks/index.html")
     assert county.in_scope("http://127.0.0.1:9/bm/other/index.html")
     assert dept.in_scope("http://127.0.0.1:9/bm/jyj/zsks/index.html")
+
+
+def test_unwritable_out_directory_is_bad_input_before_any_crawl(tmp_path: Path, cli):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = cli("audit", "http://127.0.0.1:9/", "--out", str(blocker), timeout=60)
+    assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
