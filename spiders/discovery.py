@@ -3,6 +3,9 @@
 - Hanweb (大汉) column lists arrive as CDATA records inside <script type="text/xml"><datastore>.
 - TRS (拓尔思) lists paginate with a script call createPageHTML(total, current, "index", "html")
   that writes index_1.html … index_{total-1}.html at view time.
+- Many portal home pages are a stub that sends the browser on with a script
+  (window.location.href = "/col/col1/index.html", location.replace(…)), and menus open pages with
+  onclick="window.open('…')". A crawler that ignores them sees a one-page site.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ ATTACHMENT_EXTENSIONS = (
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 FOLLOWED_TAGS = ("a", "area", "frame", "iframe")
 HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
+SCRIPT_NAVIGATION = re.compile(
+    r"""(?:(?:window|document|top|self|parent)\.)?location(?:\.href)?\s*=\s*["']([^"'\s]+)["']"""
+    r"""|location\.(?:replace|assign)\(\s*["']([^"'\s]+)["']\s*\)"""
+    r"""|window\.open\(\s*["']([^"'\s]+)["']""",
+    re.I,
+)
 TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 
 
@@ -79,6 +88,17 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
                 yield FoundLink(url, "", tag)
     yield from _hanweb_datastore_links(html, absolute)
     yield from _trs_pager_links(html, base_url)
+    yield from _script_navigation_links(html, absolute)
+
+
+def _script_navigation_links(html: Selector, absolute) -> Iterator[FoundLink]:
+    sources = html.xpath("//script[not(@src)][not(@type='text/xml')]/text()").getall()
+    sources += html.xpath("//@onclick").getall()
+    for source in sources:
+        for match in SCRIPT_NAVIGATION.finditer(source):
+            url = absolute(next(group for group in match.groups() if group))
+            if url:
+                yield FoundLink(url, "", "a")
 
 
 def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:

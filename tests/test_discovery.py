@@ -1,0 +1,52 @@
+"""Where links hide on government CMS pages: Hanweb datastores, TRS pagers, script redirects."""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from spiders.discovery import extract_links, is_attachment
+
+BASE = "http://www.shili.gov.cn/xxgk/tzgg/index.html"
+
+
+def urls(html: str, tag: str = "a") -> list[str]:
+    return [link.url for link in extract_links(Selector(text=html), BASE) if link.tag == tag]
+
+
+def test_plain_links_are_absolute_and_fragment_free():
+    assert urls('<a href="./202610/t20261020_123.html#top">通知</a><a href="javascript:void(0)">x</a>'
+                '<a href="mailto:a@b.cn">m</a>') == ["http://www.shili.gov.cn/xxgk/tzgg/202610/t20261020_123.html"]
+
+
+def test_hanweb_datastore_records_are_links():
+    html = ('<script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/2026/11/10/'
+            'art_1234_5678.html" title="t">标题</a><span>2026-11-10</span></li>]]></record></recordset>'
+            "</datastore></script>")
+    assert urls(html) == ["http://www.shili.gov.cn/art/2026/11/10/art_1234_5678.html"]
+
+
+def test_trs_pager_expands_to_every_list_page():
+    html = '<script>createPageHTML(3, 0, "index", "html");</script>'
+    assert urls(html) == ["http://www.shili.gov.cn/xxgk/tzgg/index_1.html",
+                          "http://www.shili.gov.cn/xxgk/tzgg/index_2.html"]
+
+
+def test_script_redirect_stub_home_pages_and_window_open_menus_are_followed():
+    stub = '<html><head><script>window.location.href = "/col/col1001/index.html";</script></head></html>'
+    assert urls(stub) == ["http://www.shili.gov.cn/col/col1001/index.html"]
+    assert urls("<script>top.location.replace('../../index.shtml')</script>") == ["http://www.shili.gov.cn/index.shtml"]
+    menu = '<span onclick="window.open(\'/zwgk/index.html\',\'_blank\')">政务公开</span>'
+    assert urls(menu) == ["http://www.shili.gov.cn/zwgk/index.html"]
+    assert urls('<script>var a = 1; if (location.href.indexOf("x") > 0) {}</script>') == []
+
+
+def test_frames_images_forms_and_alternates_are_recorded_with_their_tag():
+    html = ('<frameset><frame src="/top.html"></frameset><img src="/logo.png"><form action="/search"></form>'
+            '<link rel="alternate" hreflang="en" href="/en/">')
+    found = {(link.tag, link.url.rsplit("/", 1)[-1]) for link in extract_links(Selector(text=html), BASE)}
+    assert {("frame", "top.html"), ("img", "logo.png"), ("form", "search"), ("link-alternate", "")} <= found
+
+
+def test_attachments_by_extension():
+    assert is_attachment("http://x.gov.cn/uploads/2026/plan.DOCX") and is_attachment("http://x.gov.cn/a.wps")
+    assert not is_attachment("http://x.gov.cn/a.html") and not is_attachment("http://x.gov.cn/pdf/index.html")
