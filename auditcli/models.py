@@ -45,6 +45,7 @@ class SiteConfig:
     languages: tuple[str, ...] = ()
     columns: tuple[ColumnOverride, ...] = ()
     exclude: tuple[str, ...] = ()  # scope prefixes of other audited sites nested inside this one
+    aliases: tuple[str, ...] = ()  # other host[:port]s the start page redirected to (x.gov.cn -> www.x.gov.cn)
 
     @property
     def host_root(self) -> str:
@@ -64,10 +65,15 @@ class SiteConfig:
             path = path.rsplit("/", 1)[0] + "/"
         return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
+    def on_host(self, url: str) -> bool:
+        """On the site's host (or a host its start page redirected to), in scope or not."""
+        netloc = urlsplit(url).netloc.lower()
+        return netloc == urlsplit(self.scope_prefix).netloc or netloc in self.aliases
+
     def in_scope(self, url: str) -> bool:
         parts = urlsplit(url)
         scope = urlsplit(self.scope_prefix)
-        if parts.netloc.lower() != scope.netloc:
+        if parts.netloc.lower() != scope.netloc and parts.netloc.lower() not in self.aliases:
             return False
         path = parts.path or "/"
         if any(path.startswith(urlsplit(prefix).path) for prefix in self.exclude):
@@ -87,6 +93,7 @@ class SiteConfig:
                 for c in self.columns
             ],
             "exclude": list(self.exclude),
+            "aliases": list(self.aliases),
         }
 
     @classmethod
@@ -100,6 +107,7 @@ class SiteConfig:
             languages=tuple(data.get("languages") or ()),
             columns=tuple(ColumnOverride(**c) for c in data.get("columns") or ()),
             exclude=tuple(data.get("exclude") or ()),
+            aliases=tuple(data.get("aliases") or ()),
         )
 
 

@@ -34,6 +34,8 @@ class PageStorePipeline:
                 self.progress(item["site_id"], item["final_url"], item["status"])
         elif kind == "links":
             store.add_links(item["site_id"], [Link(**link) for link in item["links"]])
+        elif kind == "site":  # the site's scope grew (its start page redirected to another host)
+            store.register_site(item["site_id"], item["config"])
         elif kind == "not_scanned":
             store.add_not_scanned(item["site_id"], item["url"], item["reason"], item["detail"],
                                   item["referrer"], fetched=item["fetched"])

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -104,6 +106,8 @@ class PortalSpider(scrapy.Spider):
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
             return
+        if depth == 0 and kind == "page":
+            yield from self._adopt_redirect_host(state, response.url)
         is_text = isinstance(response, TextResponse)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         is_html = is_text and kind != "attachment" and "html" in (content_type or "text/html").lower()
@@ -133,6 +137,15 @@ class PortalSpider(scrapy.Spider):
         if in_scope_final:
             yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"))
 
+    def _adopt_redirect_host(self, state: _SiteState, final_url: str) -> Iterator[Any]:
+        """A start page that redirects to another host (x.gov.cn -> www.x.gov.cn, http -> https:8443)
+        makes that host part of the site: otherwise the whole site would look out of scope."""
+        config = state.config
+        if config.on_host(final_url):
+            return
+        state.config = replace(config, aliases=(*config.aliases, urlsplit(final_url).netloc.lower()))
+        yield {"type": "site", "site_id": config.id, "config": state.config.to_dict()}
+
     def _link_kind(self, state: _SiteState, link: FoundLink) -> str:
         if is_attachment(link.url):
             return "attachment"
@@ -158,7 +171,7 @@ class PortalSpider(scrapy.Spider):
                 if language_link:
                     next_kind = "language"
                 else:
-                    if _same_host(url, site.url):
+                    if site.on_host(url):
                         state.seen.add(url)
                         yield self._not_scanned(site.id, url, "out-of-scope", "outside the site's path prefix", source)
                     continue
@@ -207,6 +220,4 @@ class PortalSpider(scrapy.Spider):
 
 
 def _same_host(a: str, b: str) -> bool:
-    from urllib.parse import urlsplit
-
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()

@@ -293,3 +293,42 @@ def test_a_site_whose_checking_fails_as_a_whole_loses_no_other_site(audited, tmp
     before = sites_by_id(results)
     for site_id in ("county", "town-a", "dept-fgw", "dept-edu"):
         assert sites[site_id]["score"] == before[site_id]["score"]
+
+
+class _RedirectingPortal(BaseHTTPRequestHandler):
+    """http://localhost:P/ answers 301 to http://127.0.0.1:P/ (as x.gov.cn -> www.x.gov.cn does)."""
+
+    def do_GET(self):
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "").startswith("localhost"):
+            self.send_response(301)
+            self.send_header("Location", f"http://127.0.0.1:{port}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        links = "".join(f'<a href="/tzgg/t2026111{i}_{i}.html">通知{i}</a>' for i in range(3))
+        body = (f"<html><body>{links}</body></html>" if self.path in ("/", "/robots.txt") else
+                "<html><body>正文</body></html>").encode()
+        self.send_response(404 if self.path == "/robots.txt" else 200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_start_page_redirecting_to_another_host_brings_that_host_into_scope(cli, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingPortal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        result = cli("audit", f"http://localhost:{port}/", "--out", str(tmp_path), "--only", "links",
+                     "--format", "json", "--no-history", *FAST)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
+    assert site["status"] == "ok" and site["pages"] == 4
+    assert not [e for e in site["not_scanned"] if e["reason"] == "out-of-scope"]
