@@ -171,6 +171,38 @@ class HistoryStore:
         return [RunFingerprints(r["run_id"], r["started_at"], r["as_of"],
                                 frozenset(prints.get(r["run_id"], ()))) for r in runs]
 
+    def lifecycle(self, results: dict) -> dict[str, dict]:
+        """Per site, each current finding's state against the previous recorded run, and what was fixed.
+
+        {site_id: {"previous_run": id, "states": {fingerprint: "new" | "regressed" | "persisting"},
+                   "fixed": [{fingerprint, check, severity, url}]}}; sites with no earlier run are left out.
+        """
+        this_run = run_key(results)
+        out: dict[str, dict] = {}
+        for site in results.get("sites") or []:
+            try:
+                runs = [r for r in self.fingerprint_history(site["id"]) if r.run_id != this_run]
+            except HistoryError:
+                return {}
+            if not runs:
+                continue
+            previous, earlier = runs[-1], frozenset().union(*(r.fingerprints for r in runs[:-1]))
+            current = {f["fingerprint"] for f in site.get("findings") or [] if f.get("fingerprint")}
+            states = {fp: "persisting" if fp in previous.fingerprints else "regressed" if fp in earlier else "new"
+                      for fp in current}
+            out[site["id"]] = {"previous_run": previous.run_id, "states": states,
+                               "fixed": self._findings(previous.run_id, site["id"], previous.fingerprints - current)}
+        return out
+
+    def _findings(self, run_id: str, site_id: str, fingerprints: frozenset[str]) -> list[dict]:
+        if not fingerprints:
+            return []
+        with self._connect(create=False) as conn:
+            rows = conn.execute("SELECT fingerprint, check_id, severity, url FROM findings "
+                                "WHERE run_id = ? AND site_id = ?", (run_id, site_id)).fetchall()
+        return [{"fingerprint": r[0], "check": r[1], "severity": r[2], "url": r[3]}
+                for r in rows if r[0] in fingerprints]
+
     def sites(self) -> list[str]:
         with self._connect(create=False) as conn:
             return [r[0] for r in conn.execute(

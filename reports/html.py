@@ -88,8 +88,9 @@ def _column_view(site: dict, column: dict) -> dict:
     return {**column, "site": site, "overdue": overdue}
 
 
-def _group_findings(results: dict, findings: list[dict], lang: str) -> list[dict]:
-    """Findings grouped by check (worst severity first), then by page."""
+def _group_findings(results: dict, findings: list[dict], lang: str,
+                    states: dict[str, str] | None = None) -> list[dict]:
+    """Findings grouped by check (worst severity first), then by page; `states` marks new/regressed ones."""
     by_check: dict[str, list[dict]] = defaultdict(list)
     for finding in findings:
         by_check[str(finding.get("check"))].append(finding)
@@ -101,6 +102,7 @@ def _group_findings(results: dict, findings: list[dict], lang: str) -> list[dict
             pages[str(item.get("url") or "")].append({
                 **item,
                 "text": finding_message(results, item, lang),
+                "state": (states or {}).get(str(item.get("fingerprint"))),
             })
         severity = min((i.get("severity") or "info" for i in items),
                        key=lambda s: SEVERITY_ORDER.get(s, 9))
@@ -134,8 +136,19 @@ def _trend_points(trend: list[dict]) -> dict | None:
             "polyline": " ".join(f"{x},{y}" for x, y in points), "last": points[-1]}
 
 
+def _changes(results: dict, life: dict | None, lang: str) -> dict | None:
+    """What changed since the site's previous recorded audit: counts, and the findings that were fixed."""
+    if not life:
+        return None
+    states = list(life["states"].values())
+    fixed = [{**f, "title": finding_title(results, f, lang)} for f in life["fixed"]]
+    return {"counts": {state: states.count(state) for state in ("new", "regressed", "persisting")}
+            | {"fixed": len(fixed)}, "fixed": fixed}
+
+
 def build_view(results: dict, lang: str = "zh",
-               history_trends: dict[str, list[dict]] | None = None) -> dict:
+               history_trends: dict[str, list[dict]] | None = None,
+               lifecycle: dict[str, dict] | None = None) -> dict:
     """Everything the templates show, computed once (templates only lay it out)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
@@ -192,7 +205,9 @@ def build_view(results: dict, lang: str = "zh",
         site_views.append({
             "site": site, "rank": rank, "anchor": _anchor(site["id"]), "verdict": verdict,
             "dims": dims, "columns": columns,
-            "groups": _group_findings(results, findings, lang),
+            "groups": _group_findings(results, findings, lang,
+                                      ((lifecycle or {}).get(site["id"]) or {}).get("states")),
+            "changes": _changes(results, (lifecycle or {}).get(site["id"]), lang),
             "parent": by_id.get(site.get("parent") or ""),
             "trend": trend, "trend_chart": _trend_points(trend),
             "vetoes": [{**v, "text": v.get("message_en") if lang == "en" and v.get("message_en")
@@ -231,7 +246,8 @@ def build_view(results: dict, lang: str = "zh",
 
 
 def render_html(results: dict, lang: str = "zh",
-                history_trends: dict[str, list[dict]] | None = None) -> str:
+                history_trends: dict[str, list[dict]] | None = None,
+                lifecycle: dict[str, dict] | None = None) -> str:
     """Render the whole report to one HTML string."""
-    view = build_view(results, lang, history_trends)
+    view = build_view(results, lang, history_trends, lifecycle)
     return _env().get_template("report.html.j2").render(**view)

@@ -307,9 +307,9 @@ def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = 
     for fmt in parse_formats(formats):
         if fmt == "html":
             from reports.html import render_html
-            trends = _trends(results, history)
+            trends, lifecycle = _history_views(results, history)
             written.append(atomic_write(out_dir / "report.html",
-                                        render_html(results, lang, trends)))
+                                        render_html(results, lang, trends, lifecycle)))
         elif fmt == "csv":
             written.append(atomic_write(out_dir / "findings.csv",
                                         findings_csv(results, lang), encoding="utf-8-sig"))
@@ -327,11 +327,12 @@ def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = 
     return written
 
 
-def _trends(results: dict, history: Any) -> dict[str, list[dict]] | None:
+def _history_views(results: dict, history: Any) -> tuple[dict[str, list[dict]] | None, dict[str, dict] | None]:
+    """Score trends and finding lifecycles (new / regressed / persisting / fixed) from the history store."""
     if history is None:
-        return None
+        return None, None
     if isinstance(history, dict):
-        return history
+        return history, None
     from auditcli.history import HistoryStore
     store = history if isinstance(history, HistoryStore) else HistoryStore(history)
-    return {site["id"]: store.trend(site["id"]) for site in results.get("sites") or []}
+    return {site["id"]: store.trend(site["id"]) for site in results.get("sites") or []}, store.lifecycle(results)

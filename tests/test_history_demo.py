@@ -32,7 +32,7 @@ def test_new_fixed_persisting_and_regressed_over_three_changing_runs(tmp_path):
         def audit(run: int):
             out = tmp_path / f"run{run}"
             result = run_cli("audit", str(sites_file), "--out", str(out), "--only", "links,columns",
-                             "--format", "json", "--history", str(history), *FAST)
+                             "--format", "html", "--history", str(history), *FAST)
             assert result.returncode == 0, result.stderr
             return out / "results.json"
 
@@ -68,3 +68,14 @@ def test_new_fixed_persisting_and_regressed_over_three_changing_runs(tmp_path):
     trend = run_cli("history", "county", "--db", str(history), "--json")
     assert trend.returncode == 0, trend.stderr
     assert [run["findings"] is not None for run in json.loads(trend.stdout)] == [True, True, True]
+
+    # The report of run 3 shows the same lifecycle to the webmaster.
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup((third.parent / "report.html").read_text("utf-8"), "lxml")
+    changes = html.select_one("p.changes").get_text(" ", strip=True)
+    assert "复现 1" in changes and "已整改 0" in changes
+    regressed = [li for li in html.select("li") if li.select_one(".st-regressed")]
+    assert len(regressed) == 1 and "人事信息" in regressed[0].get_text()
+    second_html = BeautifulSoup((second.parent / "report.html").read_text("utf-8"), "lxml")
+    assert "rsxx" in second_html.select_one("details.fixed").get_text()
