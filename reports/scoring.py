@@ -288,46 +288,45 @@ def _fmt(points: float) -> str:
 
 
 def column_counts(site: dict, profile: Profile) -> dict[str, int]:
-    """Counts the column vetoes read: taken from site["counts"], else from columns/findings."""
-    given = site.get("counts") or {}
+    """Counts the column vetoes read, judged by the profile.
+
+    From the `columns` block when there is one (the profile decides which columns are key and
+    whether undated ones count), else from the analysis' `counts`, else from the findings.
+    """
     columns = site.get("columns") or []
-    findings = site.get("findings") or []
+    if columns:
+        def with_status(*statuses: str) -> list[dict]:
+            return [c for c in columns if c.get("status") in statuses]
 
-    def by_check(check_id: str) -> list[dict]:
-        return [f for f in findings if f.get("check") == check_id]
-
-    def count(key: str, status: str, check_id: str) -> int:
-        if isinstance(given.get(key), int):
-            return given[key]
-        if columns:
-            return sum(1 for c in columns if c.get("status") == status)
-        return len(by_check(check_id))
-
-    stale = count("stale_columns", "stale", CHECK_COLUMN_STALE)
-    empty = count("empty_columns", "empty", CHECK_COLUMN_EMPTY)
-    undated = count("undated_columns", "undated", CHECK_COLUMN_UNDATED)
-
-    if isinstance(given.get("stale_key_columns"), int):
+        not_updated = ("stale", "undated") if profile.undated_counts_as_stale else ("stale",)
+        return {"stale_key_columns": sum(1 for c in with_status(*not_updated) if _is_key_column(c, profile)),
+                "stale_columns": len(with_status("stale")), "empty_columns": len(with_status("empty")),
+                "undated_columns": len(with_status("undated"))}
+    given = site.get("counts") or {}
+    if all(isinstance(given.get(k), int) for k in ("stale_key_columns", "stale_columns", "empty_columns")):
         stale_key = given["stale_key_columns"]
         if profile.undated_counts_as_stale:  # an undated news column is a key column not updated
             stale_key += int(given.get("undated_key_columns") or 0)
-    else:
-        statuses = {"stale", "undated"} if profile.undated_counts_as_stale else {"stale"}
-        if columns:
-            candidates = [c for c in columns if c.get("status") in statuses]
-        else:
-            checks = {CHECK_COLUMN_STALE, CHECK_COLUMN_UNDATED} if profile.undated_counts_as_stale \
-                else {CHECK_COLUMN_STALE}
-            candidates = [dict(f.get("data") or {}) for f in findings if f.get("check") in checks]
-        stale_key = sum(1 for c in candidates if _is_key_column(c, profile))
-    return {"stale_key_columns": stale_key, "stale_columns": stale,
-            "empty_columns": empty, "undated_columns": undated}
+        return {"stale_key_columns": stale_key, "stale_columns": given["stale_columns"],
+                "empty_columns": given["empty_columns"], "undated_columns": int(given.get("undated_columns") or 0)}
+    findings = site.get("findings") or []
+
+    def by_check(*check_ids: str) -> list[dict]:
+        return [f for f in findings if f.get("check") in check_ids]
+
+    not_updated_checks = (CHECK_COLUMN_STALE, CHECK_COLUMN_UNDATED) if profile.undated_counts_as_stale \
+        else (CHECK_COLUMN_STALE,)
+    return {"stale_key_columns": sum(1 for f in by_check(*not_updated_checks)
+                                     if _is_key_column(dict(f.get("data") or {}), profile)),
+            "stale_columns": len(by_check(CHECK_COLUMN_STALE)), "empty_columns": len(by_check(CHECK_COLUMN_EMPTY)),
+            "undated_columns": len(by_check(CHECK_COLUMN_UNDATED))}
 
 
 def _is_key_column(column: dict, profile: Profile) -> bool:
-    if "key" in column and column["key"] is not None:
-        return bool(column["key"])
+    """Key columns are the profile's to define: news at any level, notice/policy when top-level."""
     category = column.get("category")
+    if category is None:
+        return bool(column.get("key"))
     if category in profile.key_any_level:
         return True
     return category in profile.key_top_level and bool(column.get("top_level"))

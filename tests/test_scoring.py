@@ -127,10 +127,22 @@ def test_stale_key_columns_count_news_and_top_level_notices(profile):
     s = site(columns=columns)
     score_site(s, profile)
     assert rules(s) == []  # only 4 key columns: the nested notice column does not count
-    columns.append(column("规划", "planning", "stale") | {"key": True})
+    columns.append(column("规划", "planning", "stale") | {"key": True})  # the analysis' flag does not decide
+    s = site(columns=columns)
+    score_site(s, profile)
+    assert rules(s) == []
+    columns.append(column("图片新闻", "news", "undated"))  # undated news counts as not updated
     s = site(columns=columns)
     score_site(s, profile)
     assert rules(s) == ["cn-gov-2019.stale-key-columns"]
+
+
+def test_the_profile_defines_key_columns(profile):
+    columns = [column(f"要闻{i}", "news", "stale") for i in range(6)]
+    no_key = replace(profile, key_any_level=(), key_top_level=())
+    s = site(columns=columns)
+    score_site(s, no_key)
+    assert "cn-gov-2019.stale-key-columns" not in rules(s)
 
 
 def test_counts_from_the_column_analysis_win(profile):
