@@ -186,7 +186,8 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
             message=f"{what_zh}{sure_zh}（{label_zh}），{n} 个页面引用：{text}{target.url}",
             message_en=f"{what_en.capitalize()} {sure_en} ({label_en}), linked from {n} page(s): {target.url}",
             selector=selector,
-            evidence=f"{text}→ {label_zh}".strip(),
+            # the page's own link text, then the outcome in both languages when they differ
+            evidence=f"{text}→ {label_zh if label_zh == label_en else f'{label_en} ({label_zh})'}".strip(),
             locator=target.url,
             severity="medium" if target.confidence == "confirmed" else "low",
             data={

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from reports import finding_fix, finding_message, finding_refs, finding_title, localized
 from reports.scoring import DIMENSIONS
@@ -65,8 +66,22 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = _safe_url
+    env.filters["zh"] = _mark_chinese
     env.filters["num"] = lambda v: "—" if v is None else f"{v:g}"
     return env
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _mark_chinese(text: object) -> Markup | str:
+    """Chinese text taken from the audited pages gets lang="zh-CN" (WCAG 3.1.2), escaped like everything else."""
+    if text is None or isinstance(text, jinja2.Undefined):
+        return ""
+    value = str(text)
+    if not CJK.search(value):
+        return value
+    return Markup('<span lang="zh-CN">{}</span>').format(value)
 
 
 def _score_sort_key(site: dict) -> tuple:

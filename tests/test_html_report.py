@@ -221,6 +221,11 @@ def test_english_report_uses_the_catalogue(results):
     assert "Add an alt attribute describing the image" in text
     assert "Not assessed" in text
     assert "Score trend" not in text  # no history given
+    # Chinese names and evidence inside the English report are marked as Chinese (WCAG 3.1.2).
+    marked = [span.get_text() for span in soup.select('span[lang="zh-CN"]')]
+    names = [s["name"] for s in results["sites"] if any("\u4e00" <= ch <= "\u9fff" for ch in s["name"])]
+    assert names and all(name in marked for name in names)
+    assert "，" not in soup.select_one("ul.tree").get_text()
 
 
 def test_trend_shown_only_with_history(soup):
