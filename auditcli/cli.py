@@ -261,8 +261,9 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
 
 def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) -> None:
     sites = results["sites"]
-    if sites and all(site["status"] == "unreachable" for site in sites):
-        raise fail("nothing could be audited: every site was unreachable", EXIT_NOTHING_AUDITED)
+    if sites and all(site["status"] == "unreachable" or site["verdict"] == "not-assessed" for site in sites):
+        raise fail("nothing could be audited: every site was unreachable or its start page blocked",
+                   EXIT_NOTHING_AUDITED)
     if fail_under is None and max_new is None and baseline_results is None and not fail_on_veto:
         return
     from reports.gate import evaluate
@@ -335,11 +336,11 @@ def check(
 ) -> None:
     """Run checks and scoring on a stored crawl, without network."""
     setup_logging(quiet, verbose)
-    from auditcli.pagestore import PageStore
+    from auditcli.pagestore import PageStore, StoreError
 
     try:
         page_store = PageStore.open_existing(store)
-    except FileNotFoundError as exc:
+    except StoreError as exc:
         raise fail(str(exc)) from None
     audit_meta = page_store.get_meta("audit", {}) or {}
     stored_as_of = page_store.get_meta("as_of")
@@ -451,7 +452,13 @@ def main_options(
 
 
 def main() -> None:
-    app()
+    from checks.registry import PluginError
+
+    try:
+        app()
+    except PluginError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

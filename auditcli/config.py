@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,7 +53,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def is_url(target: str) -> bool:
-    return target.startswith(("http://", "https://"))
+    return target.lower().startswith(("http://", "https://"))
 
 
 def site_from_url(url: str) -> SiteConfig:
@@ -85,6 +86,8 @@ def load_sites_file(path: Path) -> AuditConfig:
     file = str(path)
     if not path.exists():
         raise ConfigError(file, None, None, "no such file")
+    if not path.is_file():
+        raise ConfigError(file, None, None, "not a file (give a sites file in YAML or CSV, or URLs)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,7 +124,8 @@ def _load_yaml(file: str, text: str) -> AuditConfig:
         if not isinstance(raw, dict):
             raise ConfigError(file, data.key_lines.get("sites"), f"sites[{index}]", "each site must be a mapping")
         site = _site_from_mapping(file, index, raw)
-        lines[site.id] = raw.line
+        lines.setdefault(site.id, []).append(_SiteLines(index, raw.key_lines.get("id", raw.line),
+                                                        raw.key_lines.get("parent", raw.line)))
         sites.append(site)
     _check_ids_and_parents(file, sites, lines)
     return AuditConfig(
@@ -190,23 +194,40 @@ def _columns(file: str, index: int, raw_columns: Any, line: int) -> tuple[Column
 
 def _check_url(file: str, line: int | None, field: str, url: str) -> None:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ConfigError(file, line, field, f"not an http(s) URL: {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        raise ConfigError(file, line, field, f"bad port in {url!r}") from None
 
 
-def _check_ids_and_parents(file: str, sites: list[SiteConfig], lines: dict[str, int]) -> None:
+@dataclass(frozen=True)
+class _SiteLines:
+    index: int
+    id_line: int | None
+    parent_line: int | None
+
+
+def _check_ids_and_parents(file: str, sites: list[SiteConfig], lines: dict[str, list[_SiteLines]]) -> None:
+    """Ids unique, parents known. `lines` maps an id to where each site with it was written."""
     seen: set[str] = set()
-    for site in sites:
+    for position, site in enumerate(sites):
+        where = lines.get(site.id, [])
         if site.id in seen:
-            raise ConfigError(file, lines.get(site.id), "id", f"duplicate site id {site.id!r}")
+            again = where[1] if len(where) > 1 else None
+            raise ConfigError(file, again.id_line if again else None,
+                              f"sites[{again.index if again else position}].id", f"duplicate site id {site.id!r}")
         seen.add(site.id)
     for site in sites:
         if site.parent is None:
             continue
+        where = lines.get(site.id, [None])[0]
+        line, field = (where.parent_line, f"sites[{where.index}].parent") if where else (None, f"{site.id}.parent")
         if site.parent == site.id:
-            raise ConfigError(file, lines.get(site.id), f"{site.id}.parent", "a site cannot be its own parent")
+            raise ConfigError(file, line, field, "a site cannot be its own parent")
         if site.parent not in seen:
-            raise ConfigError(file, lines.get(site.id), f"{site.id}.parent", f"unknown parent {site.parent!r}")
+            raise ConfigError(file, line, field, f"unknown parent {site.parent!r}")
 
 
 def _load_csv(file: str, text: str) -> AuditConfig:
@@ -219,12 +240,14 @@ def _load_csv(file: str, text: str) -> AuditConfig:
             raise ConfigError(file, 1, column, "unknown CSV column (expected id,name,level,url,parent,languages)")
     sites, lines = [], {}
     for row_number, row in enumerate(reader, start=2):
+        if None in row:  # more cells than the header has columns
+            raise ConfigError(file, row_number, None, f"{len(header) + len(row[None])} cells but the header has {len(header)}")
         raw = _LineDict({k: v.strip() for k, v in row.items() if k and v is not None and v.strip()})
         raw.line, raw.key_lines = row_number, {}
         if not raw:
             continue
         site = _site_from_mapping(file, row_number - 2, raw)
-        lines[site.id] = row_number
+        lines.setdefault(site.id, []).append(_SiteLines(row_number - 2, row_number, row_number))
         sites.append(site)
     if not sites:
         raise ConfigError(file, 1, "sites", "the CSV lists no sites")

@@ -110,10 +110,14 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         "homepage": {"url": config.url, "latest_date": None, "age_days": None},
         "columns": [], "languages": [], "findings": [], "errors": [],
     }
-    if status == "unreachable":
+    view = SiteView(config, store, options.as_of)
+    if status == "unreachable" or view.homepage is None:
+        # Nothing of the site itself could be read (unreachable, or its start page blocked, excluded by
+        # robots.txt or missing): it is not assessed, never a perfect score for want of findings.
         site["dimensions"] = dimension_status(specs, _nothing_ran())
+        if status != "unreachable":
+            site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
-        view = SiteView(config, store, options.as_of)
         outcome = run_site(view, specs)
         site["dimensions"] = dimension_status(specs, outcome)
         site["findings"] = [f.to_dict() for f in outcome.findings]

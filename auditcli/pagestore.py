@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS not_scanned (
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+class StoreError(Exception):
+    """A path that holds no page store (bad input: exit code 2)."""
+
+
 @dataclass
 class StoredPage:
     site_id: str
@@ -112,10 +116,21 @@ class PageStore:
 
     @classmethod
     def open_existing(cls, path: Path | str) -> PageStore:
+        """Open a crawl's store for reading; anything that is not one is refused without being touched."""
         path = Path(path)
         candidate = path / cls.FILENAME if path.is_dir() else path
         if not candidate.is_file():
-            raise FileNotFoundError(f"{path}: no page store ({cls.FILENAME}) here")
+            raise StoreError(f"{path}: no page store ({cls.FILENAME}) here")
+        try:
+            probe = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+            try:
+                tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{candidate}: not a page store ({exc})") from None
+        if not {"pages", "links", "not_scanned", "sites", "meta"} <= tables:
+            raise StoreError(f"{candidate}: an SQLite file, but not an auditcli page store")
         return cls(candidate)
 
     # -- writing -------------------------------------------------------------------------------

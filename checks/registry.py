@@ -36,6 +36,10 @@ class CheckSpec:
         }
 
 
+class PluginError(Exception):
+    """A check plugin that cannot be loaded (bad input: exit code 2)."""
+
+
 _CHECKS: dict[str, CheckSpec] = {}
 _ANALYZERS: dict[str, Callable[..., Any]] = {}
 _loaded = False
@@ -86,14 +90,20 @@ def load_all() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for module in pkgutil.iter_modules(checks.__path__):
         if not module.name.startswith("_"):
             importlib.import_module(f"checks.{module.name}")
     for name in filter(None, (part.strip() for part in os.environ.get("AUDITCLI_PLUGINS", "").split(","))):
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise PluginError(f"AUDITCLI_PLUGINS: cannot import check plugin {name!r} ({exc})") from None
     for entry in entry_points(group="auditcli.checks"):
-        entry.load()
+        try:
+            entry.load()
+        except ImportError as exc:
+            raise PluginError(f"entry point {entry.name!r} (auditcli.checks): cannot import it ({exc})") from None
+    _loaded = True
 
 
 def all_checks() -> list[CheckSpec]:

@@ -332,3 +332,40 @@ def test_start_page_redirecting_to_another_host_brings_that_host_into_scope(cli,
     (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
     assert site["status"] == "ok" and site["pages"] == 4
     assert not [e for e in site["not_scanned"] if e["reason"] == "out-of-scope"]
+
+
+class _Closed(BaseHTTPRequestHandler):
+    """A portal that refuses the auditor: 403 on the home page, or robots.txt disallowing everything."""
+
+    robots = "User-agent: *\nDisallow:\n"
+
+    def do_GET(self):
+        if self.path == "/robots.txt":
+            body, status = self.robots.encode(), 200
+        else:
+            body, status = "<html><body>禁止访问</body></html>".encode(), 403
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("robots", ["User-agent: *\nDisallow:\n", "User-agent: *\nDisallow: /\n"])
+def test_a_site_whose_start_page_is_blocked_is_not_assessed_never_a_perfect_score(cli, tmp_path, robots):
+    handler = type("Closed", (_Closed,), {"robots": robots})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = cli("audit", f"http://127.0.0.1:{server.server_address[1]}/", "--out", str(tmp_path),
+                     "--format", "json", "--no-history", *FAST)
+    finally:
+        server.shutdown()
+    assert result.returncode == 3, result.stderr
+    (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
+    assert site["score"] is None and site["verdict"] == "not-assessed"
+    assert all(d["status"] == "not-assessed" for d in site["dimensions"].values())
+    assert site["not_scanned"][0]["reason"] == ("robots" if "Disallow: /" in robots else "http-403")

@@ -32,16 +32,16 @@ sites:
 # (name, file text, expected line, expected field fragment, expected message fragment)
 BAD_FILES = [
     ("unknown-level", GOOD.replace("level: township", "level: city"), 12, "sites[1].level", "unknown level 'city'"),
-    ("duplicate-id", GOOD.replace("id: town-a", "id: county"), 10, "id", "duplicate site id 'county'"),
+    ("duplicate-id", GOOD.replace("id: town-a", "id: county"), 10, "sites[1].id", "duplicate site id 'county'"),
     ("missing-url", GOOD.replace("    url: http://127.0.0.1:9/xxgk/jiazhen/\n", ""), 10, "sites[1].url", "missing url"),
-    ("unknown-parent", GOOD.replace("parent: county", "parent: city-hall"), 10, "town-a.parent", "unknown parent 'city-hall'"),
+    ("unknown-parent", GOOD.replace("parent: county", "parent: city-hall"), 13, "sites[1].parent", "unknown parent 'city-hall'"),
     ("bad-yaml", GOOD.replace("    name: 甲镇人民政府\n", "    name: [甲镇\n"), None, None, "invalid YAML"),
     ("bad-url", GOOD.replace("http://127.0.0.1:9/xxgk/jiazhen/", "ftp://example.gov.cn/"), 14, "sites[1].url", "not an http(s) URL"),
     ("bad-language", GOOD.replace("[en, mn]", "[en, Mongolian]"), 9, "sites[0].languages", "'Mongolian' is not a BCP 47"),
     ("unknown-field", GOOD.replace("    level: county\n", "    levle: county\n"), 7, "sites[0].levle", "unknown field"),
     ("bad-max-age", GOOD.replace("max_age_days: 30", "max_age_days: -3"), 17, "max_age_days", "positive whole number"),
     ("sites-not-list", "sites:\n  county: http://127.0.0.1:9/\n", 1, "sites", "non-empty list"),
-    ("self-parent", GOOD.replace("parent: county", "parent: town-a"), 10, "town-a.parent", "own parent"),
+    ("self-parent", GOOD.replace("parent: county", "parent: town-a"), 13, "sites[1].parent", "own parent"),
     ("empty-file", "", 1, None, "expected a mapping"),
 ]
 
@@ -131,3 +131,46 @@ def test_unwritable_out_directory_is_bad_input_before_any_crawl(tmp_path: Path, 
     blocker.write_text("x", encoding="utf-8")
     result = cli("audit", "http://127.0.0.1:9/", "--out", str(blocker), timeout=60)
     assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_refuses_what_is_not_a_page_store_without_touching_it(tmp_path: Path, cli):
+    import sqlite3
+
+    not_sqlite = tmp_path / "sites.yaml"
+    not_sqlite.write_text("sites: []\n", encoding="utf-8")
+    other_db = tmp_path / "other.sqlite"
+    with sqlite3.connect(other_db) as db:
+        db.execute("CREATE TABLE t (x)")
+    before = other_db.read_bytes()
+    for target in (not_sqlite, other_db, tmp_path / "missing"):
+        result = cli("check", str(target), "--out", str(tmp_path / "out"), timeout=60)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "page store" in result.stderr
+    assert other_db.read_bytes() == before
+
+
+@pytest.mark.parametrize("target,message", [
+    ("http://127.0.0.1:99999/", "bad port"),
+    ("HTTP://127.0.0.1:9/", None),          # schemes are case-insensitive: a URL, not a file name
+])
+def test_urls_on_the_command_line(target, message):
+    if message is None:
+        assert load_targets([target]).sites[0].url == target
+    else:
+        with pytest.raises(ConfigError, match=message):
+            load_targets([target])
+
+
+def test_a_directory_or_a_csv_row_with_extra_cells_is_bad_input(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not a file"):
+        load_targets([str(tmp_path)])
+    path = tmp_path / "sites.csv"
+    path.write_text("id,url\ncounty,http://127.0.0.1:9/,surplus\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_targets([str(path)])
+    assert caught.value.line == 2 and "cells" in caught.value.message
+
+
+def test_a_plugin_that_cannot_be_imported_is_bad_input(cli, tmp_path: Path):
+    result = cli("checks", env={"AUDITCLI_PLUGINS": "no_such_plugin_module"}, timeout=60)
+    assert result.returncode == 2 and "no_such_plugin_module" in result.stderr and "Traceback" not in result.stderr
