@@ -62,7 +62,9 @@ class SiteConfig:
         parts = urlsplit(self.url)
         path = parts.path or "/"
         if not path.endswith("/"):
-            path = path.rsplit("/", 1)[0] + "/"
+            directory, last = path.rsplit("/", 1)
+            # /xxgk/jiazhen is the 甲镇 tree itself; /xxgk/jiazhen/index.html is a page in it
+            path = f"{directory}/" if "." in last else f"{path}/"
         return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
     def on_host(self, url: str) -> bool:
@@ -78,7 +80,7 @@ class SiteConfig:
         path = parts.path or "/"
         if any(path.startswith(urlsplit(prefix).path) for prefix in self.exclude):
             return False  # a department/township column tree audited as a site of its own
-        return path.startswith(scope.path)
+        return path.startswith(scope.path) or path + "/" == scope.path
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -174,3 +174,12 @@ def test_a_directory_or_a_csv_row_with_extra_cells_is_bad_input(tmp_path: Path):
 def test_a_plugin_that_cannot_be_imported_is_bad_input(cli, tmp_path: Path):
     result = cli("checks", env={"AUDITCLI_PLUGINS": "no_such_plugin_module"}, timeout=60)
     assert result.returncode == 2 and "no_such_plugin_module" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_column_tree_url_without_trailing_slash_is_not_widened_to_its_parent():
+    town = load_targets(["http://127.0.0.1:9/xxgk/jiazhen"]).sites[0]
+    assert town.scope_prefix == "http://127.0.0.1:9/xxgk/jiazhen/"
+    assert not town.in_scope("http://127.0.0.1:9/xxgk/yizhen/index.html")
+    assert town.in_scope("http://127.0.0.1:9/xxgk/jiazhen")
+    page = load_targets(["http://127.0.0.1:9/xxgk/jiazhen/index.html"]).sites[0]
+    assert page.scope_prefix == "http://127.0.0.1:9/xxgk/jiazhen/"
