@@ -6,6 +6,7 @@ because every URL the spider decides not to fetch must be recorded in `not_scann
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -17,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from auditcli.models import SiteConfig
+from auditcli.models import SiteConfig, normalise_url
 from spiders.discovery import FOLLOWED_TAGS, FoundLink, clean_url, extract_links, is_attachment
 from spiders.errors import classify_failure
 from spiders.language_seeds import is_language_link
@@ -33,6 +34,19 @@ class _SiteState:
         self.seen: set[str] = set()
         self.pages_scheduled = 0
         self.attachments_scheduled = 0
+        # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
+        self.index_bodies: dict[str, bytes] = {}
+
+    def is_duplicate_index(self, url: str, body: bytes) -> bool:
+        """True when `url` is another name (/ vs /index.html) of an index page already fetched with this body."""
+        key = normalise_url(url)
+        if key == url and not url.endswith("/"):
+            return False  # not a directory index: nothing to confuse it with
+        digest = hashlib.sha1(body).digest()
+        if self.index_bodies.get(key) == digest:
+            return True
+        self.index_bodies.setdefault(key, digest)
+        return False
 
 
 class PortalSpider(scrapy.Spider):
@@ -112,6 +126,8 @@ class PortalSpider(scrapy.Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         is_html = is_text and kind != "attachment" and "html" in (content_type or "text/html").lower()
         requested = meta.get("redirect_urls", [response.url])[0]
+        if is_html and response.status == 200 and kind == "page" and state.is_duplicate_index(response.url, response.body):
+            kind = "duplicate"  # recorded as fetched; its links are the original's, so not recorded twice
         yield {
             "type": "page", "site_id": site_id, "url": requested, "final_url": response.url,
             "status": response.status,
@@ -125,7 +141,7 @@ class PortalSpider(scrapy.Spider):
             reason = BLOCKED_STATUSES.get(response.status, f"http-{response.status}")
             yield self._not_scanned(site_id, requested, reason, f"HTTP {response.status}", meta["referrer"], fetched=True)
             return
-        if not is_html or response.status >= 400 or kind == "host-home":
+        if not is_html or response.status >= 400 or kind in ("host-home", "duplicate"):
             return
         in_scope_final = state.config.in_scope(response.url) or kind == "language"
         links = list(extract_links(response.selector, response.url))
