@@ -14,7 +14,7 @@ import yaml
 from auditcli.models import LEVELS, AuditConfig, ColumnOverride, SiteConfig, exclude_nested_sites
 
 DEFAULT_PROFILE = "cn-gov-2019"
-SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns"}
+SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns", "language_lag_days"}
 COLUMN_FIELDS = {"match", "max_age_days", "category"}
 AUDIT_FIELDS = {"name", "profile"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -162,6 +162,12 @@ def _site_from_mapping(file: str, index: int, raw: _LineDict) -> SiteConfig:
         if not isinstance(lang, str) or not LANG_PATTERN.match(lang):
             raise ConfigError(file, line_of("languages"), f"sites[{index}].languages", f"{lang!r} is not a BCP 47 primary language tag such as en or mn")
     columns = _columns(file, index, raw.get("columns") or [], line_of("columns"))
+    lag = raw.get("language_lag_days")
+    if isinstance(lag, str) and lag.isdigit():  # CSV cells are text
+        lag = int(lag)
+    if lag is not None and (not isinstance(lag, int) or isinstance(lag, bool) or lag <= 0):
+        raise ConfigError(file, line_of("language_lag_days"), f"sites[{index}].language_lag_days",
+                          f"must be a positive whole number of days, got {lag!r}")
     parent = raw.get("parent")
     return SiteConfig(
         id=site_id,
@@ -171,6 +177,7 @@ def _site_from_mapping(file: str, index: int, raw: _LineDict) -> SiteConfig:
         parent=str(parent) if parent else None,
         languages=tuple(languages),
         columns=columns,
+        language_lag_days=lag,
     )
 
 
@@ -237,7 +244,8 @@ def _load_csv(file: str, text: str) -> AuditConfig:
         raise ConfigError(file, 1, "url", "CSV header must have a `url` column (and optionally id,name,level,parent,languages)")
     for column in header:
         if column not in SITE_FIELDS - {"columns"}:
-            raise ConfigError(file, 1, column, "unknown CSV column (expected id,name,level,url,parent,languages)")
+            raise ConfigError(file, 1, column,
+                              "unknown CSV column (expected id,name,level,url,parent,languages,language_lag_days)")
     sites, lines = [], {}
     for row_number, row in enumerate(reader, start=2):
         if None in row:  # more cells than the header has columns

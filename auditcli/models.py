@@ -46,6 +46,7 @@ class SiteConfig:
     columns: tuple[ColumnOverride, ...] = ()
     exclude: tuple[str, ...] = ()  # scope prefixes of other audited sites nested inside this one
     aliases: tuple[str, ...] = ()  # other host[:port]s the start page redirected to (x.gov.cn -> www.x.gov.cn)
+    language_lag_days: int | None = None  # how far a language version may lag the main site (default 90)
 
     @property
     def host_root(self) -> str:
@@ -96,6 +97,7 @@ class SiteConfig:
             ],
             "exclude": list(self.exclude),
             "aliases": list(self.aliases),
+            "language_lag_days": self.language_lag_days,
         }
 
     @classmethod
@@ -110,6 +112,7 @@ class SiteConfig:
             columns=tuple(ColumnOverride(**c) for c in data.get("columns") or ()),
             exclude=tuple(data.get("exclude") or ()),
             aliases=tuple(data.get("aliases") or ()),
+            language_lag_days=data.get("language_lag_days"),
         )
 
 

@@ -71,8 +71,13 @@ def required_languages(site: SiteView) -> list[str]:
     return out
 
 
+AUTH_OR_RATE_LIMITED = {401, 407, 429}  # the auditor was kept out; 403 and other 4xx count as broken (SPEC §6)
+
+
 def lag_limit(site: SiteView) -> int:
-    return int(site.options.get("language_lag_days") or knowledge().get("lag_days", 90))
+    """Sites file `language_lag_days`, else the data file's (90: an auditcli policy, no national rule)."""
+    return int(site.config.language_lag_days or site.options.get("language_lag_days")
+               or knowledge().get("lag_days", 90))
 
 
 @cache
@@ -407,6 +412,10 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
         return
     version.http_status = stored.status
     version.final_url = stored.final_url
+    if stored.status in AUTH_OR_RATE_LIMITED:  # blocked is not broken: the version could not be judged
+        version.assessed = False
+        version.evidence = f"{version.url}: HTTP {stored.status} (blocked, not judged)"
+        return
     if stored.status >= 400:
         version.status = "broken"
         version.evidence = f"{version.url}: HTTP {stored.status}"
@@ -580,8 +589,11 @@ def language_missing(site: SiteView) -> Iterator[Finding]:
                "versions that were closed"},
 )
 def language_broken(site: SiteView) -> Iterator[Finding]:
-    for version in find_versions(site):
-        if version.status != "broken" or not version.url:
+    versions = find_versions(site)
+    available = {v.lang for v in versions if v.assessed and v.status in ("ok", "stale", "wrong-language")}
+    for version in versions:
+        # a dead link beside a working version of the same language is a broken link, not a broken version
+        if version.status != "broken" or not version.url or version.lang in available:
             continue
         zh, en = names(version.lang)
         if version.http_status is not None:

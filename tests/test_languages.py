@@ -226,15 +226,15 @@ def test_traditional_mongolian_version_is_ok(audited):
     assert not findings(sites, "town-b", "language.stale")
 
 
-def test_cyrillic_mongolian_is_ok_and_broken_mongolian_link_is_reported(audited):
+def test_cyrillic_mongolian_is_ok_and_its_dead_extra_link_is_a_broken_link_not_a_broken_version(audited):
     _, sites, _ = audited
     mn = block(sites, "dept-fgw")["mn"]
     assert mn["status"] == "ok" and mn["url"].endswith("/mn/") and mn["lang_attr"] == "mn"
     statuses = {link["url"].rsplit("/", 2)[-2]: link["status"] for link in mn["links"]}
     assert statuses == {"mn": "ok", "mgl": "broken"}
-    (finding,) = findings(sites, "dept-fgw", "language.broken")
-    assert finding["url"].endswith("/mgl/index.html") and "404" in finding["message"]
-    assert finding["selector"] == 'div.topbar a[href="/mgl/index.html"]'
+    assert findings(sites, "dept-fgw", "language.broken") == []  # Mongolian is offered, at /mn/
+    (finding,) = [f for f in findings(sites, "dept-fgw", "links.broken") if f["url"].endswith("/mgl/index.html")]
+    assert finding["data"]["confidence"] == "confirmed" and finding["selector"] == 'a[href="/mgl/index.html"]'
 
 
 def test_hreflang_only_english_alternate_is_found(audited):
@@ -408,3 +408,23 @@ def test_version_excluded_by_robots_is_not_assessed_rather_than_ok(tmp_path):
     (en,) = [entry for entry in L.languages_block(site) if entry["lang"] == "en"]
     assert en["status"] == "not-assessed" and en["assessed"] is False
     assert not list(L.language_broken(site)) and not list(L.language_missing(site))
+
+
+def test_rate_limited_version_is_not_judged_and_lag_limit_comes_from_the_sites_file(tmp_path):
+    from checks.siteview import SiteView
+
+    page = ('<html lang="en"><body><h1>Shili County</h1><p>County news and notices for visitors.</p>'
+            "<ul><li>Spring planting begins 2026-06-01</li></ul></body></html>")
+    store = _store_with(
+        tmp_path,
+        pages=[("http://www.shili.gov.cn/", HOME, "page", 200), ("http://en.shili.gov.cn/", page, "language", 200),
+               ("http://mgl.shili.gov.cn/", "<html><body>Too many requests</body></html>", "language", 429)],
+        links=[("http://www.shili.gov.cn/", "http://en.shili.gov.cn/", "English"),
+               ("http://www.shili.gov.cn/", "http://mgl.shili.gov.cn/", "蒙古文")],
+    )
+    config = SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en", "mn"))
+    entries = {e["lang"]: e for e in L.languages_block(SiteView(config, store, date(2026, 11, 20)))}
+    assert entries["mn"]["status"] == "not-assessed" and entries["en"]["status"] == "stale"  # 170 days > 90
+    lenient = SiteConfig(**{**config.__dict__, "language_lag_days": 200})
+    entries = {e["lang"]: e for e in L.languages_block(SiteView(lenient, store, date(2026, 11, 20)))}
+    assert entries["en"]["status"] == "ok"

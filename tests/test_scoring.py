@@ -270,3 +270,13 @@ def test_bad_profile_names_file_and_field(tmp_path, body, field):
 def test_unknown_profile_name():
     with pytest.raises(ProfileError, match="not a built-in profile"):
         load_profile("cn-gov-2099")
+
+
+def test_language_versions_nobody_required_cost_nothing(profile):
+    unrequired = site(findings=[finding("language.broken", "languages", "info"),
+                                finding("language.stale", "languages", "info")])
+    score_site(unrequired, profile)
+    assert unrequired["dimensions"]["languages"]["score"] == 100
+    required = site(findings=[finding("language.broken", "languages", "medium")])
+    score_site(required, profile)
+    assert required["dimensions"]["languages"]["score"] < 100

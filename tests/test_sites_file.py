@@ -183,3 +183,14 @@ def test_a_column_tree_url_without_trailing_slash_is_not_widened_to_its_parent()
     assert town.in_scope("http://127.0.0.1:9/xxgk/jiazhen")
     page = load_targets(["http://127.0.0.1:9/xxgk/jiazhen/index.html"]).sites[0]
     assert page.scope_prefix == "http://127.0.0.1:9/xxgk/jiazhen/"
+
+
+def test_language_lag_days_per_site(tmp_path: Path):
+    path = tmp_path / "sites.yaml"
+    path.write_text("sites:\n  - id: c\n    url: http://127.0.0.1:9/\n    languages: [en]\n    language_lag_days: 180\n",
+                    encoding="utf-8")
+    assert load_targets([str(path)]).sites[0].language_lag_days == 180
+    path.write_text(path.read_text("utf-8").replace("180", "soon"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_targets([str(path)])
+    assert caught.value.line == 5 and "language_lag_days" in caught.value.field
