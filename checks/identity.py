@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -195,7 +195,14 @@ def find_conac(soup: BeautifulSoup) -> Found | None:
                 return Found(region.name, str(element)[:200])
             if element.name == "script" and _host_matches(element.get("src"), config["script_domains"]):
                 return Found(region.name, str(element)[:200])
+            if element.name == "script" and any(d in _inline_script(element) for d in config["script_domains"]):
+                return Found(region.name, _inline_script(element)[:200])
     return None
+
+
+def _inline_script(element: Tag) -> str:
+    """An inline script's text, %-unescaped: official badges are written with document.write(unescape(…))."""
+    return unquote(element.string or "") if not element.get("src") else ""
 
 
 def find_jiucuo(soup: BeautifulSoup) -> Found | None:
@@ -213,12 +220,16 @@ def find_jiucuo(soup: BeautifulSoup) -> Found | None:
                          else " ".join(element.get_text(" ").split()))
                 if any(t in label and len(label) <= len(t) + slack for t in config["texts"]):
                     return Found(region.name, label)
-            if element.name in ("a", "area") and _host_matches(element.get("href"), config["domains"]):
+            href = element.get("href") if element.name in ("a", "area") else None
+            if isinstance(href, str) and (_host_matches(href, config["domains"])
+                                          or any(w in href.lower() for w in config["href_words"])):
                 return Found(region.name, str(element)[:200])
             src = element.get("src") if element.name == "script" else None
             if isinstance(src, str) and (any(s in src.lower() for s in config["scripts"])
                                          or _host_matches(src, config["domains"])):
                 return Found(region.name, str(element)[:200])
+            if element.name == "script" and any(s in _inline_script(element) for s in config["scripts"]):
+                return Found(region.name, _inline_script(element)[:200])
     return None
 
 

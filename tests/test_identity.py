@@ -125,6 +125,14 @@ def test_conac_image_link_and_script():
     assert ident.find_conac(soup(MAIN + script))
 
 
+def test_conac_written_by_document_write_unescape():
+    embed = ('<div class="footer"><script type="text/javascript">document.write(unescape("%3Cspan id=\'_ideConac\' '
+             '%3E%3C/span%3E%3Cscript src=\'https://dcs.conac.cn/js/05/000/0000/60429971/CA050000000604299710000.js\' '
+             'type=\'text/javascript\'%3E%3C/script%3E"));</script></div>')
+    assert ident.find_conac(soup(MAIN + embed))
+    assert ident.find_conac(soup(MAIN + '<div class="footer"><script>var conac = "none";</script></div>')) is None
+
+
 def test_conac_missing_and_lookalike_host():
     assert ident.find_conac(soup(MAIN + BARE_FOOTER)) is None
     fake = '<div class="footer"><a href="http://conac.cn.example.com/"><img src="/red.png"></a></div>'
@@ -141,6 +149,13 @@ def test_jiucuo_by_text_alt_link_or_script():
                                   '<img src="/jc.png"></a>'))
     assert ident.find_jiucuo(soup('<script id="_jiucuo_" sitecode="1504000001" '
                                   'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>'))
+
+
+def test_jiucuo_image_link_without_alt_and_written_script():
+    assert ident.find_jiucuo(soup('<div class="footer"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code='
+                                  '1504000001&url=http%3A%2F%2Fwww.shili.gov.cn%2F"><img src="/images/jiucuo.png"></a></div>'))
+    assert ident.find_jiucuo(soup('<div class="footer"><script>document.write(unescape("%3Cscript id=\'_jiucuo_\' '
+                                  'src=\'https://zfwzgl.www.gov.cn/exposure/jiucuo.js\'%3E%3C/script%3E"));</script></div>'))
 
 
 def test_jiucuo_missing():
