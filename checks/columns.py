@@ -42,6 +42,7 @@ class Column:
     key_column: bool = False
     top_level: bool = False
     evidence: str = ""
+    evidence_en: str = ""  # the evidence told in English (quoted page text stays as written)
     selector: str | None = None
     item_count: int = 0
 
@@ -141,13 +142,31 @@ def _is_home(summary: PageSummary, site: SiteView) -> bool:
     return normalise_url(summary.url) in homes or normalise_url(summary.final_url) in homes
 
 
-def _candidate(s: PageSummary) -> bool:
-    """Does this page look like (a page of) a list column?"""
+COL_URL = re.compile(r"/col/col\d+/", re.I)
+
+
+def _listable(s: PageSummary) -> bool:
+    """Not an article, portal home, foreign-language version or tool page."""
     if s.is_article or s.portal_home:
         return False
     if s.lang and not s.lang.startswith("zh") and s.cjk_ratio < 0.3:
         return False  # a foreign-language version: the language checks judge it
-    if any(word in urlsplit(s.final_url).path.lower() for word in column_knowledge()["not_column_url_words"]):
+    return not any(word in urlsplit(s.final_url).path.lower() for word in column_knowledge()["not_column_url_words"])
+
+
+def _small_list(s: PageSummary) -> bool:
+    """A list of only one or two items, every one dated, in the page's named list box (ul.list): a column
+    if navigation leads to it or its URL is a column's (decided once every page is read)."""
+    if not _listable(s) or s.column_name or s.datastore or not s.main_list or not 1 <= len(s.rows) <= 2:
+        return False
+    if is_static_name(s.name) or D.date_in_url(s.final_url) is not None:
+        return False  # 概况 pages; a URL carrying a date is an article's
+    return all((r.date or r.url_date) and not looks_like_column_url(r.href) for r in s.rows)
+
+
+def _candidate(s: PageSummary) -> bool:
+    """Does this page look like (a page of) a list column?"""
+    if not _listable(s):
         return False
     if s.column_name or s.datastore:
         return True
@@ -173,6 +192,8 @@ def columns_model(site: SiteView) -> SiteColumns:
     articles: set[str] = set()
     home: PageSummary | None = None
     candidate_keys: set[str] = set()
+    small: dict[str, PageSummary] = {}  # one- or two-item lists, judged once links are known
+    item_targets: set[str] = set()  # pages some list gives as a dated item: articles, not columns
     count = 0
     for page in site.pages():
         count += 1
@@ -186,6 +207,7 @@ def columns_model(site: SiteView) -> SiteColumns:
             pubdates[key] = pubdates[normalise_url(s.url)] = s.pub_date
         if s.is_article:
             articles.update((key, normalise_url(s.url)))
+        item_targets.update(normalise_url(r.href) for r in s.rows if r.date or r.url_date)
         if _is_home(s, site):
             home = home or s
             continue
@@ -193,10 +215,20 @@ def columns_model(site: SiteView) -> SiteColumns:
         if _candidate(s):
             summaries[key] = s
             candidate_keys.add(key)
+        elif _small_list(s):
+            small[key] = s
         elif s.depth <= 1:
             s.rows = []  # kept only for the home page's second-level judgement
             summaries[key] = s
-    home_links = _home_links(site, home)
+    home_links, nav_targets = _link_targets(site, home)
+    for key, s in small.items():
+        columnish = looks_like_column_url(s.final_url) or COL_URL.search(urlsplit(s.final_url).path) is not None
+        if (columnish or key in nav_targets) and key not in item_targets and normalise_url(s.url) not in item_targets:
+            summaries[key] = s
+            candidate_keys.add(key)
+        elif s.depth <= 1:
+            s.rows = []
+            summaries[key] = s
     candidates = {k: s for k, s in summaries.items() if k in candidate_keys}
     groups: dict[str, list[PageSummary]] = {}
     for s in candidates.values():
@@ -218,11 +250,21 @@ def columns_model(site: SiteView) -> SiteColumns:
                        home_item_dates=home_items)
 
 
-def _home_links(site: SiteView, home: PageSummary | None) -> set[str]:
-    if home is None:
-        return set()
-    sources = {home.url, home.final_url}
-    return {normalise_url(link.dst) for link in site.links() if link.src in sources}
+def _link_targets(site: SiteView, home: PageSummary | None) -> tuple[set[str], set[str]]:
+    """Pages the home page links to, and pages navigation leads to: linked from the home page, or by a
+    short (menu-like) link text from at least two pages (a menu repeated across the site)."""
+    sources = {home.url, home.final_url} if home is not None else set()
+    home_links: set[str] = set()
+    menu_sources: dict[str, set[str]] = {}
+    for link in site.links():
+        dst = normalise_url(link.dst)
+        if link.src in sources:
+            home_links.add(dst)
+        elif 0 < len(link.text.strip()) <= 12:
+            seen = menu_sources.setdefault(dst, set())
+            if len(seen) < 2:
+                seen.add(link.src)
+    return home_links, home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
 
 
 def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[str],
@@ -285,16 +327,18 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
         holder = next((p for p in pages if p.placeholder), None)
         if holder:
             column.evidence, column.selector = holder.placeholder or "", holder.placeholder_selector
+            column.evidence_en = f"the list says “{column.evidence}”"
         elif declared == 0:
-            column.evidence = "共 0 条记录"
+            column.evidence, column.evidence_en = "共 0 条记录", "the list declares 0 records"
             column.selector = first.empty_container or first.container
         else:
-            column.evidence = "列表无条目"
+            column.evidence, column.evidence_en = "列表无条目", "the list has no items"
             column.selector = first.empty_container or first.container
         return column
     if not live:
         column.status = "empty"
         column.evidence = f"全部 {len(rows)} 条链接失效：{rows[0].title}"
+        column.evidence_en = f"all {len(rows)} item links are broken, e.g. “{rows[0].title}”"
         column.selector = rows[0].selector
         return column
 
@@ -366,4 +410,4 @@ def empty_columns(site: SiteView) -> Iterator[Finding]:
     for c in site.analysis("columns_model").columns:
         if c.status == "empty":
             yield c.finding(f"栏目“{c.name}”无内容（{c.evidence}）",
-                            f"Column “{c.name}” has no content ({c.evidence})")
+                            f"Column “{c.name}” has no content ({c.evidence_en or c.evidence})")

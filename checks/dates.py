@@ -105,6 +105,55 @@ def infer_year(month: int, day: int, as_of: date, hint_year: int | None = None) 
     return None
 
 
+def _year_for(month: int, day: int, year: int) -> date | None:
+    """month-day in `year`, or in the nearest earlier year that has it (29 February)."""
+    for y in range(year, year - 8, -1):
+        d = _valid(y, month, day)
+        if d:
+            return d
+    return None
+
+
+def infer_list_years(month_days: list[tuple[int, int]], as_of: date) -> list[date | None]:
+    """Years for the yearless dates of one list, together, in the list's order.
+
+    Lists are monotonic: newest first (the portal convention) or oldest first, whichever needs fewer
+    turns of the year (a tie reads newest first). The walk starts at the newest end, whose year is the
+    latest one not after as_of; every step against the order then moves one year back. Two dates show
+    no order (one step fits either way with a turn of the year): each keeps its own latest year.
+    """
+    if len(month_days) < 3:
+        return [infer_year(m, d, as_of) for m, d in month_days]
+    steps = list(zip(month_days, month_days[1:], strict=False))
+    rises = sum(1 for a, b in steps if b > a)
+    falls = sum(1 for a, b in steps if b < a)
+    oldest_first = rises > falls
+    walk = list(reversed(month_days)) if oldest_first else list(month_days)
+    out: list[date | None] = []
+    first = infer_year(*walk[0], as_of)
+    year = first.year if first else as_of.year
+    previous = walk[0]
+    for k, md in enumerate(walk):
+        if k and md > previous:  # later in the year than the (newer) item before it: the year before
+            year -= 1
+        previous = md
+        d = _year_for(md[0], md[1], year)
+        out.append(d if d and d <= as_of else None)
+    return list(reversed(out)) if oldest_first else out
+
+
+def yearless_month_day(text: str) -> tuple[int, int] | None:
+    """The (month, day) of a short cell holding only a yearless date ([11-20], 11月20日), else None."""
+    text = strip_noise(text)
+    if len(text.strip()) > 24 or next(iter_full_dates(text), None) is not None:
+        return None
+    if DAY_THEN_YM.search(text) or YM_THEN_DAY.search(text) or DAYS_AGO.search(text) or RELATIVE_TODAY.search(text):
+        return None
+    found = {(int(m.group(1)), int(m.group(2))) for m in YEARLESS.finditer(text)}
+    found = {md for md in found if _valid(2000, *md)}  # 2000 is a leap year: 02-29 is a month-day
+    return found.pop() if len(found) == 1 else None
+
+
 def dates_in_text(text: str, as_of: date | None = None, *, yearless: bool = False,
                   hint_year: int | None = None, noise: bool = True) -> list[date]:
     """Dates written in a piece of text. Yearless forms only when `yearless` (short date cells)."""

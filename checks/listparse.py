@@ -29,6 +29,9 @@ PAGER_TEXT = re.compile(r"^(首页|上一?页|下一?页|尾页|末页|前页|�
                         r"返回.*|打印.*|关闭.*|跳转|GO|go|\[?\d+\]?)$", re.I)
 MAX_ROWS = 400
 MORE_TEXT = re.compile(r"^(更多|more)\s*(>>|»|>|\+)?$", re.I)
+# After a date written into the link text: a clock, a closing bracket, nothing else.
+LINK_TAIL = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?\s*$")
+YEARLESS_TAIL = re.compile(r"[\[(（【]\s*(\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$")
 
 
 @cache
@@ -51,6 +54,7 @@ class Row:
     url_date: date | None
     pinned: bool
     selector: str
+    yearless: tuple[int, int] | None = None  # (month, day) when the list wrote no year
 
 
 @dataclass
@@ -79,6 +83,7 @@ class PageSummary:
     item_links: list[str] = field(default_factory=list)
     link_dates: list[date] = field(default_factory=list)
     portal_home: bool = False
+    main_list: bool = False  # the rows sit in the page's named list box (ul.list, div.list-box)
 
     @property
     def name(self) -> str:
@@ -86,25 +91,54 @@ class PageSummary:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+def nth_of_type(tag: Tag) -> tuple[int, int]:
+    """(position, count) of `tag` among its parent's element children of the same tag, as CSS counts."""
+    parent = tag.parent
+    if not isinstance(parent, Tag):
+        return 1, 1
+    siblings = parent.find_all(tag.name, recursive=False)
+    return next((k + 1 for k, s in enumerate(siblings) if s is tag), 1), len(siblings)
+
+
+def combinator(tag: Tag) -> str:
+    """How `tag` joins its parent's selector: a row parsed straight under <table> sits in the <tbody>
+    a browser inserts, so `table > tr` would match nothing there; `table tr` matches in both."""
+    parent = tag.parent
+    return " " if tag.name == "tr" and isinstance(parent, Tag) and parent.name == "table" else " > "
+
+
 def css_path(tag: Tag, depth: int = 4) -> str:
     """A short CSS selector for an element: tag#id or tag.class, up to `depth` ancestors."""
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []  # (selector of one element, combinator to its parent), leaf first
     node: Tag | None = tag
     while node is not None and isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < depth:
         ident = node.get("id")
         if isinstance(ident, str) and ident.strip() and not ident.strip()[0].isdigit():
-            parts.append(f"{node.name}#{ident.strip()}")
+            parts.append((f"{node.name}#{ident.strip()}", ""))
             break
         classes = [c for c in (node.get("class") or []) if re.fullmatch(r"[A-Za-z_][\w-]*", c)]
         part = node.name + "".join(f".{c}" for c in classes[:2])
-        parent = node.parent
-        if parent is not None and isinstance(parent, Tag) and not classes:
-            siblings = [s for s in parent.find_all(node.name, recursive=False)]
-            if len(siblings) > 1:
-                part += f":nth-of-type({siblings.index(node) + 1})"
-        parts.append(part)
-        node = parent
-    return " > ".join(reversed(parts))
+        if not classes:
+            position, count = nth_of_type(node)
+            if count > 1:
+                part += f":nth-of-type({position})"
+        parts.append((part, combinator(node)))
+        node = node.parent
+    out = parts[-1][0] if parts else ""
+    for k in range(len(parts) - 2, -1, -1):
+        out += parts[k][1] + parts[k][0]
+    return out
+
+
+def row_selector(container: Tag, container_selector: str, row: Tag) -> str:
+    """The row's selector under its list: nth-of-type counted among all same-tag siblings, as browsers do."""
+    chain = [row]
+    while chain[0].parent is not container and isinstance(chain[0].parent, Tag) and len(chain) < 4:
+        chain.insert(0, chain[0].parent)
+    out = container_selector
+    for node in chain:
+        out += f"{combinator(node)}{node.name}:nth-of-type({nth_of_type(node)[0]})"
+    return out
 
 
 def _words(tag: Tag) -> list[str]:
@@ -201,19 +235,66 @@ def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Ro
     if anchor_text and anchor_text in rest:
         rest = rest.replace(anchor_text, " ", 1)
     hint = url_date.year if url_date else None
+    cells = [rest]  # the texts the date was read from
     found = D.dates_in_text(rest, as_of, yearless=True, hint_year=hint)
     if not found:  # yearless dates in their own small cell of a longer row
+        cells = []
         for string in row.find_all(string=True):
             if isinstance(string, str) and string.find_parent("a") is None and len(string.strip()) <= 24:
-                found += D.dates_in_text(string, as_of, yearless=True, hint_year=hint)
+                got = D.dates_in_text(string, as_of, yearless=True, hint_year=hint)
+                found += got
+                cells += [str(string)] if got else []
     if not found:
         for inner in anchor.find_all(["span", "em", "i", "font", "small"]):
-            found += D.dates_in_text(_text(inner), as_of, yearless=True, hint_year=hint)
+            got = D.dates_in_text(_text(inner), as_of, yearless=True, hint_year=hint)
+            found += got
+            cells += [_text(inner)] if got else []
+    if not found:  # written into the link text: 乡党委召开专题会议（2026-11-10） / 标题 [11-10]
+        found, head, cell = _date_in_link_text(anchor_text, as_of, hint)
+        if found:
+            cells = [cell] if cell else []
+            title = head.replace("[置顶]", "").replace("【置顶】", "").strip() or title
+    if not found:  # the link's title attribute: 标题 2026-11-10 / 发布时间：2026-11-10
+        tip = anchor.get("title")
+        if isinstance(tip, str) and tip.strip():
+            labelled = D.labelled_date(tip)
+            found = [labelled] if labelled else _date_in_link_text(_text(tip), None, None)[0]
+            cells = []
     when = D.newest(found, as_of) if found else None
     if when is None and found:
         when = max(found)  # only future dates: keep them visible, newest() ignores them later
+    yearless = None
+    if hint is None and len(found) == 1 and len(cells) == 1:
+        md = D.yearless_month_day(cells[0])
+        yearless = md if md and D.infer_year(*md, as_of) == found[0] else None
     return Row(href=href, title=title[:120], date=when, url_date=url_date,
-               pinned=_is_pinned(row, anchor), selector=selector)
+               pinned=_is_pinned(row, anchor), selector=selector, yearless=yearless)
+
+
+def _date_in_link_text(text: str, as_of: date | None, hint: int | None) -> tuple[list[date], str, str | None]:
+    """A date ending the link text: (dates, the title without it, the yearless cell if one)."""
+    clean = D.strip_noise(text)
+    full = [f for f in D.iter_full_dates(clean) if LINK_TAIL.match(clean[f[2]:])]
+    if full:
+        when, start, _ = full[-1]
+        return [when], clean[:start].rstrip(" [(（【-—:：|"), None
+    m = YEARLESS_TAIL.search(text) if as_of else None
+    if m and as_of:
+        got = D.dates_in_text(m.group(1), as_of, yearless=True, hint_year=hint)
+        if got:
+            return got, text[:m.start()].rstrip(), m.group(1)
+    return [], text, None
+
+
+def infer_row_years(rows: list[Row], as_of: date) -> None:
+    """Yearless dates of one list take their years together, from the list's order (not one by one)."""
+    ordered = [r for r in rows if r.yearless and not r.pinned]
+    if len(ordered) < 3:
+        return
+    for r, when in zip(ordered, D.infer_list_years([r.yearless for r in ordered if r.yearless], as_of),
+                       strict=True):
+        if when:
+            r.date = when
 
 
 def looks_like_column_url(url: str) -> bool:
@@ -223,11 +304,11 @@ def looks_like_column_url(url: str) -> bool:
     return leaf == "" or re.fullmatch(rf"(?:{names})(?:_\d+)?\.\w+", leaf, re.I) is not None
 
 
-def _in_sidebar(tag: Tag) -> bool:
+def _in_sidebar(tag: Tag, levels: int = 5) -> bool:
     """Sidebars (热点排行, 相关推荐) also hold dated lists; the column's own list is elsewhere."""
     words = {w.lower() for w in column_knowledge()["sidebar_words"]}
     node: Tag | None = tag
-    for _ in range(4):
+    for _ in range(levels):
         if node is None or not isinstance(node, Tag):
             return False
         if any(part in words for w in _words(node) for part in re.split(r"[-_]", w)):
@@ -236,8 +317,23 @@ def _in_sidebar(tag: Tag) -> bool:
     return False
 
 
-def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None, list[Row]]:
-    """The dominant list of a page (most rows, dated rows count double) and every row of every list."""
+def list_box(tag: Tag, levels: int = 4) -> Tag | None:
+    """The nearest element (itself or an ancestor) named as a list box: ul.list, div.list-box, div.news-list."""
+    words = {w.lower() for w in column_knowledge()["list_container_words"]}
+    node: Tag | None = tag
+    for _ in range(levels):
+        if node is None or not isinstance(node, Tag) or node.name in ("body", "html"):
+            return None
+        if any(w in words or "list" in re.split(r"[-_]", w) for w in _words(node)):
+            return node
+        node = node.parent
+    return None
+
+
+def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None, list[Row], Tag | None]:
+    """The page's own list (most rows, dated rows count double), every row of every list, and its box.
+
+    A sidebar list (热点排行, 相关推荐) is never the page's list: its rows count only as dates on the page."""
     groups: dict[int, tuple[Tag, list[tuple[Tag, Tag]]]] = {}
     seen_rows: set[int] = set()
     for anchor in body.find_all("a", href=True):
@@ -254,27 +350,28 @@ def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None,
                 and len(container.find_all(row.name, recursive=False)) == 1):
             container = container.parent  # one <dl>/<ul> per item: the list is their parent
         groups.setdefault(id(container), (container, []))[1].append((row, anchor))
-    best: tuple[float, list[Row], str | None] = (0, [], None)
+    best: tuple[float, list[Row], str | None, Tag | None] = (0, [], None, None)
     every: list[Row] = []
     for container, members in groups.values():
         sel = css_path(container)
         rows = []
-        for k, (row, anchor) in enumerate(members[:MAX_ROWS]):
-            step = (f"{row.parent.name}:nth-of-type({k + 1}) > {row.name}" if row.parent is not container
-                    else f"{row.name}:nth-of-type({k + 1})")
-            r = make_row(row, anchor, base, as_of, f"{sel} > {step}")
+        for row, anchor in members[:MAX_ROWS]:
+            r = make_row(row, anchor, base, as_of, row_selector(container, sel, row))
             if r:
                 rows.append(r)
+        infer_row_years(rows, as_of)
         dated = sum(1 for r in rows if r.date)
         every += rows
-        # any list outside a sidebar beats every sidebar list; then most rows, dated rows double
-        itemish = sum(1 for r in rows if not looks_like_column_url(r.href))  # menus link to columns
-        main = (len(rows) >= 2 or dated) and not _in_sidebar(container)
-        tier = (2 if itemish * 2 >= len(rows) else 1) if main else 0  # item lists, then menus, then sidebars
+        if _in_sidebar(container):
+            continue
+        # item lists, then menus (they link to columns), then single undated links; most rows, dated double
+        itemish = sum(1 for r in rows if not looks_like_column_url(r.href))
+        main = len(rows) >= 2 or dated
+        tier = (2 if itemish * 2 >= len(rows) else 1) if main else 0
         score = tier * 100000 + itemish + 0.25 * (len(rows) - itemish) + 2 * dated
         if rows and score > best[0]:
-            best = (score, rows, sel)
-    return best[1], best[2], every
+            best = (score, rows, sel, container)
+    return best[1], best[2], every, best[3]
 
 
 def datastore_rows(scripts: list[str], base: str, as_of: date) -> tuple[list[Row], int | None]:
@@ -291,6 +388,7 @@ def datastore_rows(scripts: list[str], base: str, as_of: date) -> tuple[list[Row
             r = make_row(row, anchor, base, as_of, f"script[type='text/xml'] record:nth-of-type({k + 1})")
             if r:
                 rows.append(r)
+        infer_row_years(rows, as_of)
         m = re.search(r"<totalrecord>\s*(\d+)", script, re.I)
         if m:
             total = int(m.group(1))
@@ -347,8 +445,11 @@ def summarise(page, as_of: date) -> PageSummary:
     if pub is None:
         pub = D.labelled_date(main_text)
 
-    rows, container, every = best_list(body, base, as_of)
+    rows, container, every, box = best_list(body, base, as_of)
     row_dates = [r.date for r in every if r.date]
+    holder = find_placeholder(body)
+    if rows and holder is not None and _placeholder_empties_list(holder, box):
+        rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
     if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
         # no article metas, but a labelled date and an article body: a detail page of an older CMS
         is_article = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
@@ -375,13 +476,14 @@ def summarise(page, as_of: date) -> PageSummary:
         is_article=is_article, pub_date=pub, rows=rows, container=container, datastore=datastore,
         total=total, has_pager=has_pager, main_text_len=len(main_text),
         cjk_ratio=cjk_ratio(" ".join(r.title for r in rows) or main_text[:400]),
+        main_list=bool(rows) and box is not None and list_box(box) is not None,
     )
     summary.item_links = [r.href for r in every[:MAX_ROWS]]
     summary.link_dates = sorted({r.url_date for r in every if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(_text(a)))
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
     if not rows:
-        _find_emptiness(body, summary)
+        _find_emptiness(body, summary, holder)
     text_dates = D.dates_in_text(main_text, as_of)
     summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
     return summary
@@ -411,19 +513,43 @@ def _drop_clocks(soup: BeautifulSoup) -> None:
             box.decompose()
 
 
-def _find_emptiness(body: Tag, summary: PageSummary) -> None:
-    """Placeholder text (暂无信息) or an empty list container, on a page without list rows."""
+def find_placeholder(body: Tag) -> Tag | None:
+    """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first."""
     k = column_knowledge()
     text = _text(body).lower()
     for phrase in sorted(k["placeholders"], key=len, reverse=True):
-        if phrase.lower() not in text:
+        low = phrase.lower()
+        if low not in text:
             continue
-        hit = body.find(string=lambda s, p=phrase: isinstance(s, str) and p.lower() in s.lower())
-        if hit is not None:
+        for hit in body.find_all(string=lambda s, p=low: isinstance(s, str) and p in s.lower()):
             holder = hit.parent if isinstance(hit.parent, Tag) else body
-            summary.placeholder = _text(holder)[:120] or phrase
-            summary.placeholder_selector = css_path(holder)
-            break
+            if not _in_sidebar(holder, levels=8):
+                return holder
+    return None
+
+
+def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
+    """Does a placeholder say the page's list is empty although some box on the page has rows?
+
+    Yes when it stands (as short text) in a named list box with no item links of its own, and the rows
+    found elsewhere are not in a list box of their own (or only in one wrapping the placeholder)."""
+    if len(_text(holder)) > 40:
+        return False
+    box = list_box(holder)
+    if box is None:
+        return False
+    if any(not PAGER_TEXT.match(_text(a)) and not MORE_TEXT.match(_text(a)) for a in box.find_all("a", href=True)):
+        return False
+    own = list_box(rows_box) if rows_box is not None else None
+    return own is None or own is box or any(p is own for p in box.parents)
+
+
+def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None:
+    """Placeholder text (暂无信息) or an empty list container, on a page without list rows."""
+    k = column_knowledge()
+    if holder is not None:
+        summary.placeholder = _text(holder)[:120]
+        summary.placeholder_selector = css_path(holder)
     words = {w.lower() for w in k["list_container_words"]}
     for tag in body.find_all(["ul", "ol", "table", "tbody", "div", "dl"]):
         if any(w in words for w in _words(tag)) and not tag.find("a", href=True) and not tag.find("li"):

@@ -409,3 +409,98 @@ def test_undated_news_column_is_counted_as_an_undated_key_column(tmp_path) -> No
                                 "/gzdt/index.html": column_page("工作动态", items)})
     counts = site.analysis("counts")
     assert (counts["undated_columns"], counts["undated_key_columns"], counts["stale_key_columns"]) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("beside", ['<div class="sidebar"><div class="hot"><h3>热点信息</h3><ul>{}</ul></div></div>',
+                                    '<div class="r"><div class="box"><h3>最新信息</h3><ul>{}</ul></div></div>'])
+def test_placeholder_in_the_main_list_is_empty_though_another_box_has_dated_rows(tmp_path, beside: str) -> None:
+    hot = "".join(li(f"/xwzx/t202611{d:02d}_{d}.html", f"热点新闻{d}", f"2026-11-{d:02d}") for d in (18, 16, 12))
+    page = doc('<div class="location">当前位置：首页 &gt; 乡镇动态</div><div class="list-box"><h2 class="column-title">'
+               '乡镇动态</h2><ul class="list"><li class="nodata">暂无信息</li></ul></div>' + beside.format(hot),
+               title="乡镇动态", metas={"ColumnName": "乡镇动态"})
+    site = make_site(tmp_path, {"/index.html": HOME, "/xzdt/index.html": page})
+    col = columns_of(site)["乡镇动态"]
+    assert (col["status"], col["latest_date"], col["evidence"]) == ("empty", None, "暂无信息")
+    [finding] = run_site(site, select(all_checks(), ["columns.empty"], None)).findings
+    assert finding.selector and finding.selector.endswith("ul.list > li.nodata")
+
+
+def test_empty_findings_speak_english(tmp_path) -> None:
+    pager = '<div class="page">共 0 条记录 第 1/1 页 <a href="index.html">首页</a> <a href="index.html">尾页</a></div>'
+    site = make_site(tmp_path, {
+        "/index.html": HOME,
+        "/tjxx/index.html": column_page("统计信息", "", extra=pager),
+        "/rsxx/index.html": column_page("人事信息", "", extra='<div class="no-data"><p>暂无信息</p></div>'),
+        "/gsgg/index.html": column_page("公示公告", li("./t20261101_1.html", "公示一", "2026-11-01")
+                                        + li("./t20261102_2.html", "公示二", "2026-11-02")),
+        "/gsgg/t20261101_1.html": (404, "<h1>404</h1>"),
+        "/gsgg/t20261102_2.html": (404, "<h1>404</h1>"),
+    })
+    out = run_site(site, select(all_checks(), ["columns.empty"], None))
+    english = {f.data["column"]: f.message_en for f in out.findings}
+    assert english == {
+        "统计信息": "Column “统计信息” has no content (the list declares 0 records)",
+        "人事信息": "Column “人事信息” has no content (the list says “暂无信息”)",
+        "公示公告": "Column “公示公告” has no content (all 2 item links are broken, e.g. “公示一”)",
+    }
+
+
+def test_yearless_newest_first_list_takes_its_years_together(tmp_path) -> None:
+    lis = "".join(li(f"./content_{n}.html", f"工作动态{n}", f"[{md}]") for n, md in enumerate(("12-15", "11-28", "10-03", "09-01")))
+    site = make_site(tmp_path, {"/index.html": HOME, "/gzdt/index.html": column_page("工作动态", lis)})
+    col = columns_of(site)["工作动态"]
+    assert (col["status"], col["latest_date"], col["age_days"]) == ("stale", "2025-12-15", 340)
+
+
+def test_yearless_oldest_first_list_takes_its_years_together(tmp_path) -> None:
+    lis = "".join(li(f"./content_{n}.html", f"图片新闻{n}", f"{md}") for n, md in enumerate(("09-01", "10-03", "11-28", "12-15")))
+    site = make_site(tmp_path, {"/index.html": HOME, "/tpxw/index.html": column_page("图片新闻", lis)})
+    assert columns_of(site)["图片新闻"]["latest_date"] == "2025-12-15"
+
+
+@pytest.mark.parametrize("path", ["/xzdt/index.html", "/col/col3012/index.html", "/zwgk/xzdt.html"])
+def test_list_of_one_or_two_dated_items_is_still_a_column(tmp_path, path: str) -> None:
+    items = li("./202611/t20261112_2.html", "乡镇动态二", "2026-11-12") + li("./202610/t20261030_1.html", "乡镇动态一", "2026-10-30")
+    page = doc(f'<div class="location">当前位置：首页 &gt; 乡镇动态</div><ul class="list">{items}</ul>', title="乡镇动态")
+    home = HOME.replace('<div class="block"><h2>公告', '<a href="/zwgk/xzdt.html">乡镇动态</a><div class="block"><h2>公告')
+    site = make_site(tmp_path, {"/index.html": home, path: page})
+    col = columns_of(site)["乡镇动态"]
+    assert (col["status"], col["latest_date"], col["item_count"]) == ("fresh", "2026-11-12", 2)
+
+
+def test_small_lists_on_articles_and_static_pages_are_not_columns(tmp_path) -> None:
+    related = '<ul class="list">' + li("/xw/t20261101_1.html", "相关一", "2026-11-01") + "</ul>"
+    detail = doc(f'<div class="con"><h1>我县召开秋季防火会议</h1><p>正文。</p></div>{related}', title="我县召开秋季防火会议")
+    static = doc(f'<div class="location">当前位置：首页 &gt; 乡镇概况</div><p>乡镇概况全文。</p>{related}', title="乡镇概况")
+    home = HOME.replace('<div class="block"><h2>公告', '<a href="/xw/content_9.html">我县召开秋季防火会议</a>'
+                        '<div class="block"><h2>公告')
+    site = make_site(tmp_path, {"/index.html": home, "/xw/content_9.html": detail, "/xzgk/index.html": static,
+                                "/xw/list.html": column_page("新闻", li("/xw/content_9.html", "防火会议", "2026-11-02"))})
+    assert set(columns_of(site)) == {"新闻"}
+
+
+def test_dates_written_into_the_link_text_or_its_title(tmp_path) -> None:
+    lis = ('<li><a href="./content_3.html">乡党委召开专题会议（2026-11-10）</a></li>'
+           '<li><a href="./content_2.html" title="关于秋季防火的通知 2026-11-08">关于秋季防火的通知</a></li>'
+           '<li><a href="./content_1.html">关于2026年1月1日起施行新规定的公告[11-03]</a></li>')
+    site = make_site(tmp_path, {"/index.html": HOME, "/xzdt/index.html": column_page("乡镇动态", lis)})
+    model = site.analysis("columns_model")
+    [col] = model.columns
+    assert [(r.title, r.date and r.date.isoformat()) for r in col.items] == [
+        ("乡党委召开专题会议", "2026-11-10"), ("关于秋季防火的通知", "2026-11-08"),
+        ("关于2026年1月1日起施行新规定的公告", "2026-11-03")]
+
+
+def test_table_row_selector_selects_the_item_row_in_a_browser_tree(tmp_path) -> None:
+    from bs4 import BeautifulSoup
+
+    rows = "".join(f'<tr><td><a href="/xxgk/t202611{d:02d}_{d}.html">公开信息{d}</a></td><td>2026-11-{d:02d}</td></tr>'
+                   for d in (12, 9, 3))
+    html = doc('<div class="location">当前位置：首页 &gt; 政务信息</div><table class="tab"><tr><th>标题</th>'
+               f'<th>日期</th></tr>{rows}</table>', title="政务信息")
+    site = make_site(tmp_path, {"/index.html": HOME, "/zwxx/index.html": html})
+    [col] = site.analysis("columns_model").columns
+    assert col.status == "fresh" and col.selector
+    for tree in (html, html.replace("<tr><th>", "<tbody><tr><th>").replace("</table>", "</tbody></table>")):
+        [hit] = BeautifulSoup(tree, "html.parser").select(col.selector)  # without and with the browser's <tbody>
+        assert hit.name == "tr" and "公开信息12" in hit.get_text()

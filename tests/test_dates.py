@@ -147,3 +147,22 @@ def test_pubdate_meta_and_labels() -> None:
 
 def test_newest_ignores_future_dates() -> None:
     assert D.newest([date(2026, 11, 1), date(2027, 1, 1), None], AS_OF) == date(2026, 11, 1)
+
+
+def test_yearless_list_years_follow_the_list_order() -> None:
+    md = [(12, 15), (11, 28), (10, 3), (9, 1)]  # newest first, written at as_of 2026-11-20: all of 2025
+    assert D.infer_list_years(md, AS_OF) == [date(2025, 12, 15), date(2025, 11, 28), date(2025, 10, 3), date(2025, 9, 1)]
+    assert D.infer_list_years(md[::-1], AS_OF) == [date(2025, 9, 1), date(2025, 10, 3), date(2025, 11, 28),
+                                                   date(2025, 12, 15)]
+    # across the turn of the year, newest first: the step that rises moves to the year before
+    assert D.infer_list_years([(11, 18), (1, 5), (12, 20), (11, 3)], AS_OF) == [
+        date(2026, 11, 18), date(2026, 1, 5), date(2025, 12, 20), date(2025, 11, 3)]
+    # two dates show no order: each keeps the single-date rule
+    assert D.infer_list_years([(11, 17), (12, 30)], AS_OF) == [date(2026, 11, 17), date(2025, 12, 30)]
+
+
+def test_yearless_month_day_only_for_cells_without_a_year() -> None:
+    assert D.yearless_month_day("[11-05]") == (11, 5)
+    assert D.yearless_month_day("11月5日") == (11, 5)
+    assert D.yearless_month_day("2026-11-05") is None
+    assert D.yearless_month_day("3天前") is None
