@@ -184,13 +184,14 @@ def audit(
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
     prepare_out(out_dir)
+    record_in = history_path(history, no_history)
     from auditcli.orchestrate import new_run_id, now_iso
     from auditcli.progress import run_crawl
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
-                                    run_meta, history_path(history, no_history), quiet)
+                                    run_meta, record_in, quiet)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
 
 
@@ -252,11 +253,17 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
 
 
 def history_path(history: Path | None, no_history: bool) -> Path | None:
+    """The history store to record in, checked before any crawling so a run is never silently lost."""
     if no_history:
         return None
-    from auditcli.history import default_history_path
+    from auditcli.history import HistoryError, HistoryStore, default_history_path
 
-    return history or default_history_path()
+    path = history or default_history_path()
+    try:
+        HistoryStore(path).ensure()
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+    return path
 
 
 def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) -> None:

@@ -164,6 +164,7 @@ def _history_for_diff(db: Path | None, use_history: bool) -> HistoryStore | None
         store = HistoryStore(db)
         if not store.exists():
             raise HistoryError(f"{db}: no history store")
+        store.ensure()  # a corrupt store is bad input, not a diff that silently lacks regressions
         return store
     store = HistoryStore(default_history_path())
     return store if store.exists() else None

@@ -74,6 +74,11 @@ class HistoryStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
+    def ensure(self) -> None:
+        """Create the store, or check that it is one; raises HistoryError (bad input) otherwise."""
+        with self._connect():
+            pass
+
     @contextmanager
     def _connect(self, create: bool = True) -> Iterator[sqlite3.Connection]:
         if not create and not self.path.is_file():

@@ -255,3 +255,17 @@ def test_report_cli_rescores_with_a_profile(cli, tmp_path, base):
     rescored = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert rescored["run"]["profile"] == "strict"
     assert {s["id"]: s["verdict"] for s in rescored["sites"]}["county"] == "fail"
+
+
+def test_diff_with_a_corrupt_history_store_is_bad_input(cli, tmp_path, three_runs):
+    import json as _json
+
+    paths = []
+    for index, results in enumerate(three_runs[:2]):
+        path = tmp_path / f"r{index}.json"
+        path.write_text(_json.dumps(results, ensure_ascii=False), "utf-8")
+        paths.append(str(path))
+    corrupt = tmp_path / "history.sqlite"
+    corrupt.write_text("garbage", "utf-8")
+    result = cli("diff", *paths, "--db", corrupt)
+    assert result.exit_code == 2

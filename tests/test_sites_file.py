@@ -194,3 +194,11 @@ def test_language_lag_days_per_site(tmp_path: Path):
     with pytest.raises(ConfigError) as caught:
         load_targets([str(path)])
     assert caught.value.line == 5 and "language_lag_days" in caught.value.field
+
+
+def test_an_unusable_history_store_is_bad_input_before_crawling(tmp_path: Path, cli):
+    bad = tmp_path / "history.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    result = cli("audit", "http://127.0.0.1:9/", "--history", str(bad), "--out", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 2 and "--history" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "crawl").exists()
