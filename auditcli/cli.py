@@ -14,6 +14,9 @@ from rich.console import Console
 
 from auditcli import __version__
 from auditcli.config import ConfigError, load_targets
+from spiders.options import CrawlOptions
+
+CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags show
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
 
@@ -117,7 +120,7 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, i
 
 
 def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size):
-    from spiders.options import DEFAULT_USER_AGENT, CrawlOptions
+    from spiders.options import DEFAULT_USER_AGENT
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
@@ -147,16 +150,16 @@ def audit(
     targets: Targets,
     out_dir: OutDir = Path("auditcli-out"),
     as_of: AsOf = None,
-    max_pages: MaxPages = 500,
-    max_depth: MaxDepth = 4,
-    timeout: Timeout = 15.0,
-    delay: Delay = 0.5,
-    per_host: PerHost = 2,
-    per_ip: PerIp = 4,
-    concurrency: Concurrency = 16,
-    obey_robots: Robots = True,
+    max_pages: MaxPages = CRAWL_DEFAULTS.max_pages,
+    max_depth: MaxDepth = CRAWL_DEFAULTS.max_depth,
+    timeout: Timeout = CRAWL_DEFAULTS.timeout,
+    delay: Delay = CRAWL_DEFAULTS.delay,
+    per_host: PerHost = CRAWL_DEFAULTS.per_host,
+    per_ip: PerIp = CRAWL_DEFAULTS.per_ip,
+    concurrency: Concurrency = CRAWL_DEFAULTS.concurrency,
+    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
-    max_size: MaxSize = 20 * 1024 * 1024,
+    max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     only: Only = None,
     skip: Skip = None,
     profile: Profile = None,
@@ -290,16 +293,16 @@ def crawl(
     targets: Targets,
     out_dir: OutDir = Path("auditcli-out"),
     as_of: AsOf = None,
-    max_pages: MaxPages = 500,
-    max_depth: MaxDepth = 4,
-    timeout: Timeout = 15.0,
-    delay: Delay = 0.5,
-    per_host: PerHost = 2,
-    per_ip: PerIp = 4,
-    concurrency: Concurrency = 16,
-    obey_robots: Robots = True,
+    max_pages: MaxPages = CRAWL_DEFAULTS.max_pages,
+    max_depth: MaxDepth = CRAWL_DEFAULTS.max_depth,
+    timeout: Timeout = CRAWL_DEFAULTS.timeout,
+    delay: Delay = CRAWL_DEFAULTS.delay,
+    per_host: PerHost = CRAWL_DEFAULTS.per_host,
+    per_ip: PerIp = CRAWL_DEFAULTS.per_ip,
+    concurrency: Concurrency = CRAWL_DEFAULTS.concurrency,
+    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
-    max_size: MaxSize = 20 * 1024 * 1024,
+    max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     resume: Resume = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -416,7 +419,6 @@ def demo(
     from auditcli.demo import DemoFarm
     from auditcli.orchestrate import new_run_id, now_iso
     from auditcli.progress import run_crawl
-    from spiders.options import CrawlOptions
 
     with DemoFarm(as_of=day, base_port=base_port) as farm:
         config = load_config([str(farm.sites_file)], None)
