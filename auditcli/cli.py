@@ -19,6 +19,7 @@ from spiders.options import CrawlOptions
 CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags show
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 
 app = typer.Typer(
     name="auditcli",
@@ -354,6 +355,8 @@ def check(
         raise fail(str(exc)) from None
     audit_meta = page_store.get_meta("audit", {}) or {}
     stored_as_of = page_store.get_meta("as_of")
+    if page_store.get_meta("crawl_state", "finished") != "finished":  # older stores have no state: finished
+        raise fail(f"{store}: this crawl did not finish; complete it with `auditcli crawl … --resume` first")
     page_store.close()
     day = parse_as_of(as_of or stored_as_of)
     only_list, skip_list = split_list(only), split_list(skip)
@@ -462,12 +465,16 @@ def main_options(
 
 def main() -> None:
     from checks.registry import PluginError
+    from spiders.options import CrawlInterrupted
 
     try:
         app()
     except PluginError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(EXIT_BAD_INPUT)
+    except CrawlInterrupted as exc:
+        err.print(f"stopped: {exc}; nothing was checked or recorded", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,7 @@ class CrawlOptions:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+class CrawlInterrupted(Exception):
+    """The crawl stopped before it was done (Ctrl-C, SIGTERM): results would be wrong, so none are made."""

@@ -12,7 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from auditcli.models import SiteConfig
 from auditcli.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
-from spiders.options import CrawlOptions
+from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
 from spiders.probes import probe_sites
 
@@ -70,16 +70,27 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     store.set_meta("crawl_options", options.to_dict())
     for site in sites:
         store.register_site(site.id, site.to_dict())
+    store.set_meta("crawl_state", "running")  # stays so if the process is killed outright
     store_path = store.path
     store.close()
     # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
     shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
 
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
-    process.crawl(PortalSpider, sites=sites, options=options, resume_from=store_path if resume else None)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
     process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if reason != "finished":
+        # Ctrl-C or a kill: what was fetched is safe in the store, but judging it would be judging half a site.
+        store = PageStore(store_path)
+        store.set_meta("crawl_state", f"interrupted: {reason or 'unknown'}")
+        store.close()
+        raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
+                               f"run the same command with --resume to go on")
 
     store = PageStore(store_path)
+    store.set_meta("crawl_state", "finished")
     probe_sites(store, [site.url for site in sites])
     for site in sites:
         status, detail = site_status(store, site)

@@ -369,3 +369,41 @@ def test_a_site_whose_start_page_is_blocked_is_not_assessed_never_a_perfect_scor
     assert site["score"] is None and site["verdict"] == "not-assessed"
     assert all(d["status"] == "not-assessed" for d in site["dimensions"].values())
     assert site["not_scanned"][0]["reason"] == ("robots" if "Disallow: /" in robots else "http-403")
+
+
+def test_ctrl_c_stops_the_audit_without_results_and_resume_finishes_it(farm, cli, tmp_path):
+    """An interrupted crawl must not be judged as if it were the whole site (exit 130, nothing written)."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "audit"
+    slow = [a if a != "16" else "1" for a in FAST]
+    args = ["audit", farm.urls["county"], "--out", str(out), "--format", "json", "--no-history",
+            *slow, "--per-host", "1", "--delay", "0.02"]
+    process = subprocess.Popen([sys.executable, "-m", "auditcli", *args], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    database = out / "crawl" / "pages.sqlite"
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(database) as db:
+                if db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] >= 50:
+                    process.send_signal(signal.SIGINT)
+                    break
+        except sqlite3.OperationalError:
+            continue
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "--resume" in stderr and not (out / "results.json").exists()
+    refused = cli("check", str(out / "crawl"), "--out", str(tmp_path / "check"), "--no-history")
+    assert refused.returncode == 2 and "did not finish" in refused.stderr
+    finished = cli(*args, "--resume")
+    assert finished.returncode == 0, finished.stderr
+    (site,) = json.loads((out / "results.json").read_text("utf-8"))["sites"]
+    assert site["status"] == "partial" and site["pages"] > 100
