@@ -100,7 +100,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
     site: dict[str, Any] = {
         "id": config.id, "name": config.name, "level": config.level, "parent": config.parent,
         "url": config.url, "status": status, "status_detail": row.get("detail"),
-        "pages": store.count_pages(config.id, kind="page"),
+        "pages": store.count_checked_pages(config.id),
         "not_scanned": [
             {"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
             for e in store.not_scanned(config.id)

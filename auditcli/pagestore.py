@@ -244,6 +244,11 @@ class PageStore:
         """(url, final_url, kind, depth) of every fetched URL: what a resumed crawl must not fetch again."""
         yield from self.db.execute("SELECT url, final_url, kind, depth FROM pages WHERE site_id = ? ORDER BY id", (site_id,))
 
+    def count_checked_pages(self, site_id: str) -> int:
+        """Pages of the site that were fetched whole (2xx) and so could be checked."""
+        return self.db.execute("SELECT COUNT(*) FROM pages WHERE site_id = ? AND kind = 'page' "
+                               "AND status BETWEEN 200 AND 299", (site_id,)).fetchone()[0]
+
     def count_pages(self, site_id: str, kind: str | None = "page") -> int:
         if kind is None:
             return self.db.execute("SELECT COUNT(*) FROM pages WHERE site_id = ?", (site_id,)).fetchone()[0]

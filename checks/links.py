@@ -181,10 +181,12 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
         sure_zh, sure_en = ("失效", "broken") if target.confidence == "confirmed" else ("疑似失效", "possibly broken")
         n = len(target.referrers)
         text = f"“{target.text}” " if target.text else ""
+        first_referrer = target.referrers[0] if target.referrers else "—"
         yield Finding(
             url=target.url,
-            message=f"{what_zh}{sure_zh}（{label_zh}），{n} 个页面引用：{text}{target.url}",
-            message_en=f"{what_en.capitalize()} {sure_en} ({label_en}), linked from {n} page(s): {target.url}",
+            message=f"{what_zh}{text}{sure_zh}（{label_zh}），{n} 个页面引用，如 {first_referrer}",
+            message_en=f"{what_en.capitalize()} {text}{sure_en} ({label_en}), linked from {n} page(s), "
+                       f"e.g. {first_referrer}",
             selector=selector,
             # the page's own link text, then the outcome in both languages when they differ
             evidence=f"{text}→ {label_zh if label_zh == label_en else f'{label_en} ({label_zh})'}".strip(),

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from auditcli.models import SiteConfig
 from auditcli.pagestore import Link, NotScanned, PageStore, StoredPage
 from checks.registry import get_analyzer
+from spiders.discovery import stub_targets
 
 
 class Page:
@@ -74,8 +75,13 @@ class SiteView:
 
     @cached_property
     def homepage(self) -> Page | None:
+        """The page an inspector sees as the home page: a frameset or script-redirect doorway is followed."""
         page = self.page(self.config.url)
-        return page if page and 200 <= page.status < 300 and page.is_html else None
+        if not (page and 200 <= page.status < 300 and page.is_html):
+            return None
+        behind = [self.page(url) for url in stub_targets(page.text, page.final_url)]
+        behind = [p for p in behind if p is not None and 200 <= p.status < 300 and p.is_html]
+        return max(behind, key=lambda p: len(p.text)) if behind else page
 
     @cached_property
     def host_home(self) -> Page | None:

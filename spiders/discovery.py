@@ -91,6 +91,30 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
     yield from _script_navigation_links(html, absolute)
 
 
+STUB_TEXT_LIMIT = 200  # visible characters: more than this is a page of its own, not a doorway
+
+
+def stub_targets(html: str, base_url: str) -> list[str]:
+    """Where a doorway page sends the browser: frames of a <frameset>, or a script/meta redirect.
+
+    Many county portals answer / with such a stub; the real home page (with the footer, the dates and
+    the navigation an inspector judges) is its target. Empty when the page is a page of its own.
+    """
+    page = Selector(text=html)
+    visible = "".join(page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+    if len("".join(visible.split())) > STUB_TEXT_LIMIT:
+        return []
+    targets = [urljoin(base_url, src) for src in page.xpath("//frameset//frame/@src").getall()]
+    for script in page.xpath("//script[not(@src)][not(@type='text/xml')]/text()").getall():
+        for match in SCRIPT_NAVIGATION.finditer(script):
+            if not match.group(3):  # window.open is a menu, not a redirect
+                targets.append(urljoin(base_url, match.group(1) or match.group(2)))
+    for refresh in page.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content").getall():
+        if "url=" in refresh.lower():
+            targets.append(urljoin(base_url, refresh[refresh.lower().index("url=") + 4:].strip(" '\"")))
+    return [clean_url(t) for t in dict.fromkeys(targets) if t.startswith(("http://", "https://"))]
+
+
 def _script_navigation_links(html: Selector, absolute) -> Iterator[FoundLink]:
     sources = html.xpath("//script[not(@src)][not(@type='text/xml')]/text()").getall()
     sources += html.xpath("//@onclick").getall()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -15,9 +17,18 @@ from twisted.python.failure import Failure
 UNREACHABLE_REASONS = {"timeout", "connection-refused", "dns-error", "tls-error", "connection-error"}
 
 
+def _describe(exc: BaseException) -> str:
+    """One readable line: Scrapy wraps Twisted failures whose repr is noise (<twisted.python.failure.Failure …>)."""
+    text = str(exc)
+    inner = re.findall(r"twisted\.internet\.error\.(\w+)", text) or re.findall(r"OpenSSL\.SSL\.(\w+)", text)
+    if inner:
+        text = ", ".join(dict.fromkeys(inner))
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
 def classify_failure(failure: Failure) -> tuple[str, str]:
     exc = failure.value
-    text = f"{type(exc).__name__}: {exc}"[:300]
+    text = _describe(exc)
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
         if "robots" in message:

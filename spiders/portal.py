@@ -108,7 +108,10 @@ class PortalSpider(scrapy.Spider):
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
             meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer,
-                  "language_base": language_base},
+                  "language_base": language_base,
+                  # one politeness slot per host:port (Scrapy's default ignores the port); the per-IP
+                  # middleware still caps everything a server's address answers for
+                  "download_slot": urlsplit(url).netloc.lower()},
         )
 
     # -- responses ---------------------------------------------------------------------------------

@@ -50,3 +50,15 @@ def test_frames_images_forms_and_alternates_are_recorded_with_their_tag():
 def test_attachments_by_extension():
     assert is_attachment("http://x.gov.cn/uploads/2026/plan.DOCX") and is_attachment("http://x.gov.cn/a.wps")
     assert not is_attachment("http://x.gov.cn/a.html") and not is_attachment("http://x.gov.cn/pdf/index.html")
+
+
+def test_doorway_pages_point_at_the_real_home_page():
+    from spiders.discovery import stub_targets
+
+    frames = ('<html><frameset rows="80,*"><frame src="/top.html"><frame src="/main/index.html"></frameset></html>')
+    assert stub_targets(frames, "http://x.gov.cn/") == ["http://x.gov.cn/top.html", "http://x.gov.cn/main/index.html"]
+    script = '<html><head><script>window.location.href="/site/index.html";</script></head><body></body></html>'
+    assert stub_targets(script, "http://x.gov.cn/") == ["http://x.gov.cn/site/index.html"]
+    page = "<html><body>" + "<p>县政府召开常务会议，研究部署近期重点工作。</p>" * 20 + \
+           '<script>if (mobile) { window.location.href = "/m/"; }</script></body></html>'
+    assert stub_targets(page, "http://x.gov.cn/") == [], "a real page with a mobile redirect is no doorway"
