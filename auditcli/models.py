@@ -163,6 +163,7 @@ class Finding:
     check: str = ""
     dimension: str = ""
     title: str = ""
+    title_en: str = ""
     refs: list[str] = field(default_factory=list)
     fix: str = ""
     fingerprint: str = ""
@@ -181,6 +182,7 @@ class Finding:
             "dimension": self.dimension,
             "severity": self.severity,
             "title": self.title,
+            "title_en": self.title_en,
             "url": self.url,
             "message": self.message,
             "message_en": self.message_en,

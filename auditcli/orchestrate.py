@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from auditcli import __version__
 from auditcli.models import AuditConfig, SiteConfig
@@ -118,6 +120,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         if status != "unreachable":
             site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
+        site["name"] = _site_name(config, view)
         outcome = run_site(view, specs)
         site["dimensions"] = dimension_status(specs, outcome)
         site["findings"] = [f.to_dict() for f in outcome.findings]
@@ -129,6 +132,14 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
                 site[name] = value
     score_site(site, profile)
     return site
+
+
+def _site_name(config: SiteConfig, view: SiteView) -> str:
+    """A site given as a bare URL is named by its home page (<meta name="SiteName">, else <title>)."""
+    if config.name != urlsplit(config.url).netloc or view.homepage is None:
+        return config.name
+    named = view.homepage.meta("SiteName") or re.split(r"\s*[_|｜–—-]\s*", view.homepage.title)[-1]
+    return named.strip()[:60] or config.name
 
 
 def _failed_site(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec], exc: Exception) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class Letter:
     source: str  # the list or letter page it was read from
     selector: str | None
     evidence: str
+    reply_known: bool = True  # False when nothing shown says whether it was answered (no reply column, no status)
 
     def overdue(self, as_of: date) -> tuple[bool, str]:
         k = knowledge()
@@ -50,6 +51,8 @@ class Letter:
             return late > limit, f"late-reply:{late}"
         if any(w in self.status for w in k["replied_words"]):
             return False, ""
+        if not self.reply_known and not any(w in self.status for w in k["pending_words"]):
+            return False, ""  # not shown whether it was answered: not judged, never "unanswered"
         waiting = (as_of - self.asked).days
         return waiting > limit, f"unanswered:{waiting}"
 
@@ -112,7 +115,8 @@ def letters_on_page(html: str, url: str) -> list[Letter]:
             status = texts[status_i] if status_i is not None and status_i < len(texts) else ""
             out.append(Letter(url=href or url, title=_text(anchor) if anchor else texts[0], asked=asked,
                               replied=replied, status=status, source=url, selector=css_path(row),
-                              evidence=" | ".join(texts)[:200]))
+                              evidence=" | ".join(texts)[:200],
+                              reply_known=replied_i is not None or status_i is not None))
     if out:
         return out
     for tag in soup(["script", "style"]):
@@ -123,9 +127,24 @@ def letters_on_page(html: str, url: str) -> list[Letter]:
         return []
     replied = _labelled(text, k["replied_labels"])
     status = next((w for w in k["pending_words"] + k["replied_words"] if w in text), "")
+    title = _letter_title(soup, k)
+    asked_text = next((m.group(0) for label in k["asked_labels"]
+                       for m in re.finditer(re.escape(label) + r"\s*[:：]?\s*[^<\n]{6,24}", text)), "")
+    return [Letter(url=url, title=title, asked=asked, replied=replied, status=status, source=url, selector="body",
+                   evidence=" | ".join(filter(None, [title, asked_text.strip(), status]))[:200],
+                   reply_known=replied is not None or bool(status)
+                   or any(label in text for label in k["replied_labels"]))]
+
+
+def _letter_title(soup: BeautifulSoup, k: dict) -> str:
+    """A letter page's title: a 信件标题/留言标题 cell or label, else the <h1>."""
+    for cell in soup.find_all(["th", "td", "dt", "span", "strong", "label"]):
+        if any(label in _text(cell) for label in k["title_labels"]) and len(_text(cell)) <= 8:
+            value = cell.find_next_sibling(["td", "dd", "span"])
+            if value is not None and _text(value):
+                return _text(value)[:80]
     h1 = soup.find("h1")
-    return [Letter(url=url, title=_text(h1) if h1 else "", asked=asked, replied=replied, status=status,
-                   source=url, selector="body", evidence=text[:200])]
+    return _text(h1)[:80] if h1 else ""
 
 
 @analyzer("letters")
@@ -146,6 +165,8 @@ def letters(site: SiteView) -> list[Letter]:
             old.asked = old.asked or letter.asked
             old.replied = old.replied or letter.replied
             old.status = old.status or letter.status
+            old.reply_known = old.reply_known or letter.reply_known
+            old.title = old.title or letter.title
     return list(merged.values())
 
 

@@ -625,7 +625,7 @@ def language_wrong(site: SiteView) -> Iterator[Finding]:
         label = f"“{version.link_text}”" if version.link_text else ""
         attr = f"，页面 lang=\"{version.lang_attr}\"" if version.lang_attr else "，页面未声明 lang"
         yield Finding(
-            url=version.url, severity=_severity(version),
+            url=version.url, severity=None,  # a link that says English and leads to Chinese misleads, required or not
             message=f"标为{zh}的链接{label}指向的页面不是该语言：{_scripts_zh(version.lang)}仅占可见文字的 {share:.0%}{attr}",
             message_en=f"The page behind the {en} link {version.link_text!r} is not in {en}: only {share:.0%} "
                        f"of its visible letters are {_scripts_en(version.lang)}",

@@ -32,6 +32,7 @@ def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen
         finding.dimension = spec.dimension
         finding.severity = finding.severity or spec.severity
         finding.title = finding.title or spec.title.get("zh", spec.id)
+        finding.title_en = finding.title_en or spec.title.get("en", spec.id)
         finding.refs = finding.refs or list(spec.refs)
         finding.fix = finding.fix or spec.fix.get("zh", "")
         finding.fingerprint = finding.compute_fingerprint()

@@ -388,10 +388,12 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
         hit = [c for c in checks if c in checks_present]
         if hit:
             found = [f for f in site.get("findings") or [] if f.get("check") in hit]
-            titles = {c: next((f.get("title") for f in found if f.get("check") == c and f.get("title")), c) for c in hit}
+            def title(check_id: str, key: str) -> str:
+                return next((f[key] for f in found if f.get("check") == check_id and f.get(key)), check_id)
+
             counted = {c: sum(1 for f in found if f.get("check") == c) for c in hit}
-            veto("interaction", "互动回应差：" + "；".join(f"{titles[c]}（{counted[c]} 处）" for c in hit),
-                 "poor interaction response: " + "; ".join(f"{c} ({counted[c]})" for c in hit))
+            veto("interaction", "互动回应差：" + "；".join(f"{title(c, 'title')}（{counted[c]} 处）" for c in hit),
+                 "poor interaction response: " + "; ".join(f"{title(c, 'title_en')} ({counted[c]})" for c in hit))
     return out
 
 

@@ -60,3 +60,16 @@ def test_identity_and_home_page_are_judged_behind_the_doorway(tmp_path, doorway)
     tags = [f for f in site["findings"] if f["check"] == "identity.page-tags-missing"]
     assert all("首页" not in f["message"] for f in tags), "the home page behind the doorway has its tags"
     assert site["homepage"]["latest_date"] == "2026-11-18"
+
+
+def test_a_site_given_as_a_bare_url_is_named_by_its_home_page(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for("script"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_cli("audit", f"http://127.0.0.1:{server.server_address[1]}/", "--out", str(tmp_path),
+                         "--only", "identity", "--format", "json", "--no-history", *FAST)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
+    assert site["name"] == "示例县人民政府"

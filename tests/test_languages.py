@@ -428,3 +428,17 @@ def test_rate_limited_version_is_not_judged_and_lag_limit_comes_from_the_sites_f
     lenient = SiteConfig(**{**config.__dict__, "language_lag_days": 200})
     entries = {e["lang"]: e for e in L.languages_block(SiteView(lenient, store, date(2026, 11, 20)))}
     assert entries["en"]["status"] == "ok"
+
+
+def test_a_wrong_language_link_misleads_whether_required_or_not(tmp_path):
+    from checks.siteview import SiteView
+
+    chinese = "<html><body><h1>示例县人民政府</h1><p>" + "县政府召开常务会议研究部署重点工作。" * 10 + "</p></body></html>"
+    store = _store_with(
+        tmp_path,
+        pages=[("http://www.shili.gov.cn/", HOME, "page", 200), ("http://en.shili.gov.cn/", chinese, "language", 200)],
+        links=[("http://www.shili.gov.cn/", "http://en.shili.gov.cn/", "English")],
+    )
+    nobody_asked = SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/")
+    (finding,) = list(L.language_wrong(SiteView(nobody_asked, store, date(2026, 11, 20))))
+    assert finding.severity is None  # the runner gives it the catalogue's severity (medium), not info
