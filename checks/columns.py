@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from auditcli.models import Finding, normalise_url
 from checks import dates as D
-from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise
+from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise, title_name
 from checks.registry import analyzer, check
 from checks.siteview import SiteView
 
@@ -136,6 +136,16 @@ def is_static_name(name: str) -> bool:
     return any(w in name for w in column_knowledge()["static_words"])
 
 
+def is_letter_list(s: PageSummary, name: str | None = None) -> bool:
+    """A letter or consultation list (书记信箱, 留言, 咨询): by its name or type, or its list's header row
+    (标题 | 来信时间 | 回复时间 | 状态). Interaction judges it; having no letters is no failure to update."""
+    k = column_knowledge()
+    names = [s.column_type, s.column_name, name if name is not None else s.name]
+    if any(w in text for text in names if text for w in k["letter_words"]):
+        return True
+    return any(w in s.list_headers for w in k["letter_header_words"])
+
+
 # ------------------------------------------------------------------------------------------ analysis
 def _is_home(summary: PageSummary, site: SiteView) -> bool:
     homes = {normalise_url(site.config.url)}
@@ -162,6 +172,30 @@ def _small_list(s: PageSummary) -> bool:
     if is_static_name(s.name) or D.date_in_url(s.final_url) is not None:
         return False  # 概况 pages; a URL carrying a date is an article's
     return all((r.date or r.url_date) and not looks_like_column_url(r.href) for r in s.rows)
+
+
+def _same_site(a: str, b: str) -> bool:
+    host = urlsplit(a).netloc.lower().removeprefix("www.")
+    return host == urlsplit(b).netloc.lower().removeprefix("www.")
+
+
+def _named_box(s: PageSummary) -> str | None:
+    """A list page without CMS metas that only navigation can confirm (decided once every page is read):
+    "empty" for a named list box with no items at all (<div class="list_box"><h2>政策文件</h2><ul class="list">
+    </ul>), "items" for a named list box of three or more undated item links within the site."""
+    if not _listable(s) or s.column_name or s.datastore or s.more_links or s.pub_date:
+        return None
+    name = s.name.strip()
+    if not name or is_static_name(name) or is_letter_list(s) or D.date_in_url(s.final_url) is not None:
+        return None
+    if not s.rows:
+        bare = s.main_text_len - len(s.heading) < 40
+        return "empty" if s.empty_container and bare and not s.placeholder else None
+    if not s.main_list or len(s.rows) < 3:
+        return None
+    items = [r for r in s.rows if _same_site(r.href, s.final_url) and not looks_like_column_url(r.href)
+             and not COL_URL.search(urlsplit(r.href).path) and not is_static_name(r.title) and r.title]
+    return "items" if len(items) >= 3 and len(items) * 4 >= len(s.rows) * 3 else None
 
 
 def _candidate(s: PageSummary) -> bool:
@@ -215,7 +249,7 @@ def columns_model(site: SiteView) -> SiteColumns:
         if _candidate(s):
             summaries[key] = s
             candidate_keys.add(key)
-        elif _small_list(s):
+        elif _small_list(s) or _named_box(s):
             small[key] = s
         elif s.depth <= 1:
             s.rows = []  # kept only for the home page's second-level judgement
@@ -224,6 +258,7 @@ def columns_model(site: SiteView) -> SiteColumns:
     for key, s in small.items():
         columnish = looks_like_column_url(s.final_url) or COL_URL.search(urlsplit(s.final_url).path) is not None
         if (columnish or key in nav_targets) and key not in item_targets and normalise_url(s.url) not in item_targets:
+            s.admitted = True
             summaries[key] = s
             candidate_keys.add(key)
         elif s.depth <= 1:
@@ -239,6 +274,8 @@ def columns_model(site: SiteView) -> SiteColumns:
     for key, pages in groups.items():
         pages.sort(key=lambda p: (page_number(p.final_url), len(p.final_url)))
         column = _judge(site, key, pages, list_keys, pubdates, articles, broken, home_links)
+        if column is not None and is_letter_list(pages[0], column.name):
+            continue  # letters (信箱, 留言, 咨询) are judged by checks.interaction, by their reply times
         if column is not None:
             columns.append(column)
     columns.sort(key=lambda c: c.url)
@@ -271,7 +308,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
            pubdates: dict[str, date], articles: set[str], broken: set[str],
            home_links: set[str]) -> Column | None:
     first = pages[0]
-    name = first.name.strip() or first.title
+    # the column's own name: never the site's (财政预决算_某某县新闻出版局 is 财政预决算)
+    name = (first.column_name or first.heading or title_name(first.title, (site.config.name,))).strip() or first.title
     rows: list[Row] = []
     seen: set[str] = set()
     for p in pages:
@@ -290,7 +328,7 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
         column_like = sum(1 for r in rows if looks_like_column_url(r.href))
         if not dated and not to_articles and column_like * 2 >= len(rows):
             return None
-        if not dated and not to_articles and not first.column_name and not first.datastore:
+        if not dated and not to_articles and not first.column_name and not first.datastore and not first.admitted:
             return None
     if not rows:
         declared_zero = any(p.total == 0 for p in pages)
@@ -300,8 +338,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
             return None  # a static page is never empty merely for having no list
         if not (said_empty or bare or any(p.empty_container for p in pages)):
             return None  # a single-page column with its own text (单页栏目)
-    elif is_static_name(name) and not any(r.date or r.url_date for r in rows):
-        return None
+    elif is_static_name(name):
+        return None  # 机构职能, 领导之窗: static pages are never list columns, whatever dates their links carry
 
     texts = [first.column_type, first.column_name, name]
     category = categorise(texts)

@@ -84,10 +84,32 @@ class PageSummary:
     link_dates: list[date] = field(default_factory=list)
     portal_home: bool = False
     main_list: bool = False  # the rows sit in the page's named list box (ul.list, div.list-box)
+    list_headers: str = ""  # the header row of the page's list (标题 来信时间 回复时间 状态)
+    more_links: int = 0  # 更多 links: a landing page of several boxes, not one column
+    admitted: bool = False  # set by column analysis: a named list box that navigation leads to
 
     @property
     def name(self) -> str:
-        return self.column_name or self.heading or self.title
+        return self.column_name or self.heading or title_name(self.title)
+
+
+def title_name(title: str, site_names: tuple[str, ...] = ()) -> str:
+    """The column's part of a <title>: 财政预决算_某某县新闻出版局 -> 财政预决算; 示例县人民政府 | 通知公告 -> 通知公告.
+
+    The parts naming the site (one of `site_names`, or ending as an organisation's portal does) are dropped;
+    of the rest the first is kept (the column usually comes first)."""
+    k = column_knowledge()
+    parts = [p.strip() for p in re.split(k["title_separators"], title or "") if p and p.strip()]
+    if len(parts) <= 1:
+        return (title or "").strip()
+    names = [n.strip() for n in site_names if n and n.strip()]
+    endings = tuple(k["site_name_endings"])
+    rest = [p for p in parts if not any(n in p or p in n for n in names) and not p.endswith(endings)]
+    if not rest:
+        return parts[0]
+    if len(rest) < len(parts):
+        return rest[0]
+    return parts[0]
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -317,14 +339,26 @@ def _in_sidebar(tag: Tag, levels: int = 5) -> bool:
     return False
 
 
+def is_list_word(word: str) -> bool:
+    """Is a class/id token a list box's: list, news_list, listbox, list_box, lb; never nav, menu, sidebar, pager."""
+    k = column_knowledge()
+    word = word.lower()
+    parts = [p for p in re.split(r"[-_]", word) if p]
+    if any(p in k["not_list_word_parts"] for p in parts):
+        return False
+    if any(bad in word for bad in ("nav", "menu", "sidebar", "pagelist", "pagination")):
+        return False
+    return (word in k["list_container_words"] or "list" in word
+            or any(p in k["list_word_parts"] for p in parts))
+
+
 def list_box(tag: Tag, levels: int = 4) -> Tag | None:
-    """The nearest element (itself or an ancestor) named as a list box: ul.list, div.list-box, div.news-list."""
-    words = {w.lower() for w in column_knowledge()["list_container_words"]}
+    """The nearest element (itself or an ancestor) named as a list box: ul.list, div.list-box, div.news_list."""
     node: Tag | None = tag
     for _ in range(levels):
         if node is None or not isinstance(node, Tag) or node.name in ("body", "html"):
             return None
-        if any(w in words or "list" in re.split(r"[-_]", w) for w in _words(node)):
+        if any(is_list_word(w) for w in _words(node)):
             return node
         node = node.parent
     return None
@@ -417,13 +451,15 @@ def summarise(page, as_of: date) -> PageSummary:
     script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
     has_pager = "createPageHTML" in script_text or bool(re.search(r"\b(jpage|pageNum|pagination)\b", script_text))
 
-    # breadcrumb: the last crumb names the page
+    # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
     crumb_name = ""
+    crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
     for tag in soup.find_all(True, attrs={"class": True}):
-        if any(w in ("location", "crumb", "breadcrumb", "position", "dqwz") for w in _words(tag)):
-            parts = [p.strip() for p in re.split(r"[>»＞/]|&gt;", _text(tag)) if p.strip()]
+        if any(w in crumb_words or any(p in crumb_words for p in w.split("_")) for w in _words(tag)):
+            parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", _text(tag)) if p.strip()]
             if parts:
-                crumb_name = re.sub(r"^(当前位置|您的位置|您现在的位置)[:：]?", "", parts[-1]).strip()
+                crumb_name = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置)[:：]?", "", parts[-1]).strip()
+            tag.decompose()
             break
 
     for tag in soup(["script", "style", "noscript", "template"]):
@@ -435,6 +471,8 @@ def summarise(page, as_of: date) -> PageSummary:
     heading_tag = body.find(class_="column-title") or body.find(["h2", "h1"])
     heading = _text(heading_tag) if heading_tag else ""
     heading = crumb_name or heading
+    if not crumb_name and heading and heading == title:
+        heading = title_name(title, (metas.get("SiteName") or lowered.get("sitename") or "",))
 
     is_article = any(k in lowered for k in ARTICLE_METAS) and "columnname" not in lowered
     pub = D.meta_pubdate(metas)
@@ -477,16 +515,28 @@ def summarise(page, as_of: date) -> PageSummary:
         total=total, has_pager=has_pager, main_text_len=len(main_text),
         cjk_ratio=cjk_ratio(" ".join(r.title for r in rows) or main_text[:400]),
         main_list=bool(rows) and box is not None and list_box(box) is not None,
+        list_headers=_headers(box) if rows and box is not None else "",
     )
     summary.item_links = [r.href for r in every[:MAX_ROWS]]
     summary.link_dates = sorted({r.url_date for r in every if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(_text(a)))
+    summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
     if not rows:
         _find_emptiness(body, summary, holder)
     text_dates = D.dates_in_text(main_text, as_of)
     summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
     return summary
+
+
+def _headers(box: Tag) -> str:
+    """The header row of a list table: its <th> cells, else its first row's cells when they hold no link."""
+    cells = box.find_all("th", limit=12)
+    if not cells:
+        first = box.find("tr")
+        if isinstance(first, Tag) and not first.find("a", href=True):
+            cells = first.find_all("td", limit=12)
+    return " ".join(_text(c) for c in cells)[:200]
 
 
 def _cut_furniture(soup: BeautifulSoup) -> None:
@@ -546,12 +596,12 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
 
 def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None:
     """Placeholder text (暂无信息) or an empty list container, on a page without list rows."""
-    k = column_knowledge()
     if holder is not None:
         summary.placeholder = _text(holder)[:120]
         summary.placeholder_selector = css_path(holder)
-    words = {w.lower() for w in k["list_container_words"]}
-    for tag in body.find_all(["ul", "ol", "table", "tbody", "div", "dl"]):
-        if any(w in words for w in _words(tag)) and not tag.find("a", href=True) and not tag.find("li"):
-            summary.empty_container = css_path(tag)
+    kinds = ["ul", "ol", "table", "tbody", "div", "dl"]
+    for tag in body.find_all(kinds):
+        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find("li"):
+            inner = [t for t in tag.find_all(kinds) if any(is_list_word(w) for w in _words(t))]
+            summary.empty_container = css_path(inner[-1] if inner else tag)  # the innermost box: ul.list
             break

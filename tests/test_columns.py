@@ -504,3 +504,133 @@ def test_table_row_selector_selects_the_item_row_in_a_browser_tree(tmp_path) -> 
     for tree in (html, html.replace("<tr><th>", "<tbody><tr><th>").replace("</table>", "</tbody></table>")):
         [hit] = BeautifulSoup(tree, "html.parser").select(col.selector)  # without and with the browser's <tbody>
         assert hit.name == "tr" and "公开信息12" in hit.get_text()
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+def test_static_pages_are_never_columns_though_their_links_carry_dates(tmp_path) -> None:
+    units = "".join(f'<li><a href="./202101/t2021010{n}_2{n}.html">{u}</a></li>'
+                    for n, u in enumerate(("党政综合办公室", "经济发展办公室", "社会事务办公室", "综合执法局"), 1))
+    leaders = "".join(f'<li><a href="./201906/t2019061{n}_1{n}.html">{who}</a><span>{duty}</span></li>'
+                      for n, (who, duty) in enumerate((("张三", "党委书记"), ("李四", "镇长"), ("王五", "副镇长"),
+                                                       ("赵六", "纪委书记")), 1))
+    home = HOME.replace('<div class="block"><h2>公告', '<a href="/jgzn/">机构职能</a><a href="/ldzc/">领导之窗</a>'
+                        '<div class="block"><h2>公告')
+    site = make_site(tmp_path, {
+        "/index.html": home,
+        "/jgzn/index.html": doc(f'<div class="location">当前位置：首页 &gt; 机构职能</div><ul class="list">{units}</ul>',
+                                title="机构职能_示例县人民政府"),
+        "/ldzc/index.html": doc(f'<div class="location">当前位置：首页 &gt; 领导之窗</div><ul class="list">{leaders}</ul>',
+                                title="领导之窗_示例县人民政府"),
+    })
+    assert columns_of(site) == {}
+    assert run_site(site, select(all_checks(), ["freshness.column-stale"], None)).findings == []
+
+
+LETTER_ROWS = [("反映村道破损", "2025-01-06", "2025-01-20", "已回复"), ("咨询医保缴费", "2024-12-02", "2024-12-10", "已回复"),
+               ("建议增设路灯", "2024-11-11", "2024-11-30", "已回复")]
+
+
+@pytest.mark.parametrize(("name", "heads"), [("书记信箱", ("标题", "来信时间", "回复时间", "状态")),
+                                             ("群众之声", ("主题", "留言时间", "答复时间", "办理状态"))])
+def test_a_quiet_letter_list_is_not_a_stale_column(tmp_path, name: str, heads: tuple[str, ...]) -> None:
+    table = ('<table class="tab">' + "<tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>"
+             + "".join(f'<tr><td><a href="/hdjl/sjxx/letter_{n}.html">{t}</a></td><td>{a}</td><td>{r}</td><td>{s}</td></tr>'
+                       for n, (t, a, r, s) in enumerate(LETTER_ROWS)) + "</table>")
+    page = doc(f'<div class="location">当前位置：首页 &gt; 互动 &gt; {name}</div>'
+               f'<div class="list-box"><h2 class="column-title">{name}</h2>{table}</div>', title=name)
+    site = make_site(tmp_path, {"/index.html": HOME.replace("公告<a", f'公告<a href="/hdjl/sjxx/">{name}</a><a'),
+                                "/hdjl/sjxx/index.html": page})
+    assert name not in columns_of(site)
+    assert run_site(site, select(all_checks(), ["freshness.column-stale"], None)).findings == []
+
+
+@pytest.mark.parametrize(("crumb", "title", "want"), [
+    ('<div class="place"><strong>当前位置:</strong> <a href="/">主页</a> &gt; <a href="/czyjs/">财政预决算</a> &gt; </div>',
+     "财政预决算_某某县新闻出版局", ("财政预决算", "finance")),
+    ('<div class="crumbs"><a href="/">首页</a> &gt; <a href="/ghjh/">规划计划</a></div>',
+     "规划计划 - 某某县青少年活动中心", ("规划计划", "planning")),
+    ("", "规划计划 - 某某县青少年活动中心", ("规划计划", "planning")),
+    ("", "示例县人民政府 | 财政预决算", ("财政预决算", "finance")),
+])
+def test_the_site_name_never_changes_a_columns_category(tmp_path, crumb: str, title: str, want: tuple[str, str]) -> None:
+    rows = "".join(f'<li><a href="/ghjh/{m}.html">文件{m}</a><span>2026-{m:02d}-01</span></li>' for m in (3, 4, 5))
+    site = make_site(tmp_path, {"/index.html": HOME, "/ghjh/index.html": doc(
+        f'{crumb}<div class="listbox"><ul class="e2">{rows}</ul></div>', title=title)})
+    [col] = site.analysis("columns")
+    assert (col["name"], col["category"], col["status"]) == (*want, "fresh")
+
+
+def test_empty_named_list_box_without_placeholder_or_pager_is_empty(tmp_path) -> None:
+    box = '<div class="list_box"><h2>政策文件</h2><ul class="list"></ul></div>'
+    site = make_site(tmp_path, {
+        "/index.html": HOME.replace("公告<a", '公告<a href="/zcwj/index.html">政策文件</a><a'),
+        "/zcwj/index.html": doc(box, title="政策文件_示例县人民政府"),
+        "/xw/gk.shtml": doc(box, title="政策文件"),  # nothing leads here: no evidence it is a column
+    })
+    assert list(columns_of(site)) == ["政策文件"]
+    col = columns_of(site)["政策文件"]
+    assert (col["status"], col["url"]) == ("empty", BASE + "/zcwj/index.html")
+    [finding] = run_site(site, select(all_checks(), ["columns.empty"], None)).findings
+    assert finding.selector and finding.selector.endswith("ul.list")
+
+
+def test_dedecms_empty_pager_declares_zero_records(tmp_path) -> None:
+    page = doc('<div class="place">当前位置: <a href="/">主页</a> &gt; <a href="/a/xzdt/">乡镇动态</a> &gt;</div>'
+               '<div class="news_list"><ul class="e2"></ul></div><div class="dede_pages"><ul class="pagelist">'
+               '<span class="pageinfo">共 <strong>0</strong>页<strong>0</strong>条记录</span></ul></div>',
+               title="乡镇动态_某某镇人民政府")
+    site = make_site(tmp_path, {"/index.html": HOME, "/a/xzdt/index.html": page})
+    col = columns_of(site)["乡镇动态"]
+    assert (col["status"], col["evidence"], col["category"]) == ("empty", "共 0 条记录", "news")
+
+
+def test_list_box_words_are_list_words_and_menus_are_not() -> None:
+    from checks.listparse import is_list_word
+
+    assert all(map(is_list_word, ["list", "news_list", "listbox", "list_box", "lb", "newslist", "news-list", "xxgk_list"]))
+    assert not any(map(is_list_word, ["nav", "navlist", "menu_list", "sidebar", "side_list", "pagelist", "links", "main"]))
+
+
+LAWS = ("中华人民共和国土地管理法", "中华人民共和国城乡规划法", "中华人民共和国森林法", "中华人民共和国草原法")
+
+
+def _laws_page() -> str:
+    items = "".join(f'<li><a href="/zcfg/{n}.html">{t}</a></li>' for n, t in enumerate(LAWS))
+    return doc(f'<div class="news_list"><h2>政策法规</h2><ul>{items}</ul></div>', title="政策法规_示例县人民政府")
+
+
+def test_undated_list_box_without_metas_is_an_undated_column(tmp_path) -> None:
+    site = make_site(tmp_path, {"/index.html": HOME, "/zcfg/index.html": _laws_page()})
+    col = columns_of(site)["政策法规"]
+    assert (col["status"], col["item_count"]) == ("undated", 4)
+    assert [f.check for f in run_site(site, select(all_checks(), ["freshness.undated-column"], None)).findings] == [
+        "freshness.undated-column"]
+
+
+def test_undated_list_box_is_dated_from_its_detail_pages(tmp_path) -> None:
+    pages = {"/index.html": HOME, "/zcfg/index.html": _laws_page()}
+    for n, t in enumerate(LAWS):
+        pages[f"/zcfg/{n}.html"] = doc(f'<div class="content"><h1>{t}</h1><p>发布时间：2024-0{9 - n}-01</p>'
+                                       "<p>第一条 为了加强管理，制定本法。</p></div>", title=t)
+    site = make_site(tmp_path, pages)
+    col = columns_of(site)["政策法规"]
+    assert (col["status"], col["latest_date"], col["category"]) == ("stale", "2024-09-01", "policy")
+
+
+def test_hubs_link_lists_and_sitemaps_in_list_boxes_are_not_columns(tmp_path) -> None:
+    hub = "".join(f'<li><a href="/{p}/index.html">{t}</a></li>' for p, t in
+                  (("zcwj", "政策文件"), ("tzgg", "通知公告"), ("ghjh", "规划计划"), ("rsxx", "人事信息"), ("czyjs", "财政预决算")))
+    links = "".join(f'<li><a href="http://www.{d}.gov.cn/">{t}</a></li>' for d, t in
+                    (("gov", "中国政府网"), ("nmg", "内蒙古自治区人民政府"), ("cf", "赤峰市人民政府")))
+    sitemap = "".join(f'<li><a href="/{p}.html">{t}</a></li>' for p, t in
+                      (("about", "本站介绍"), ("help", "使用说明"), ("contact", "信息反馈"), ("rss", "订阅")))
+    home = HOME.replace("公告<a", '公告<a href="/zfxxgk/ml/index.html">政府信息公开目录</a><a href="/yqlj/">友情链接</a>'
+                        '<a href="/wzdt/">网站地图</a><a')
+    site = make_site(tmp_path, {
+        "/index.html": home,
+        "/zfxxgk/ml/index.html": doc(f'<div class="news_list"><h2>政府信息公开目录</h2><ul>{hub}</ul></div>',
+                                     title="政府信息公开目录_示例县人民政府"),
+        "/yqlj/index.html": doc(f'<div class="list"><h2>友情链接</h2><ul>{links}</ul></div>', title="友情链接"),
+        "/wzdt/index.html": doc(f'<div class="list_box"><h2>网站地图</h2><ul>{sitemap}</ul></div>', title="网站地图"),
+    })
+    assert columns_of(site) == {}

@@ -418,11 +418,6 @@ def _letters(ctx: Ctx, sb: SiteBuilder) -> list[dict[str, Any]]:
             T.breadcrumb([("/", "首页"), ("/hdjl/index.html", "互动交流"), (None, "县长信箱")])
             + f'<div class="list-box"><h2 class="column-title">县长信箱</h2>{table}</div>',
             metas={"ColumnName": "县长信箱", "ColumnType": "互动交流"})
-    dates = [d for _, a, r in spec for d in (a, r) if d]
-    latest = max(dates)
-    sb.columns.append({"name": "县长信箱", "url": sb.url("/hdjl/xzxx/index.html"), "category": "other",
-                       "status": "fresh", "latest_date": latest.isoformat(),
-                       "age_days": (ctx.as_of - latest).days, "max_age_days": 365,
-                       "item_count": len(spec), "pages": [sb.url("/hdjl/xzxx/index.html")],
-                       "note": "public letter list (互动交流)"})
+    # a letter list is judged by the interaction checks (reply times), never as an information column
+    sb.not_columns.append({"name": "县长信箱", "url": sb.url("/hdjl/xzxx/index.html"), "kind": "letters"})
     return out
