@@ -6,8 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,18 @@ def run_cli(*args: str, timeout: float = 300, cwd: Path | None = None,
     prefix = ["unshare", "--net"] if offline else []
     return subprocess.run([*prefix, sys.executable, "-m", "auditcli", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=cwd or ROOT)
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve `handler` on 127.0.0.1 (a free port, yielded) for the length of the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def can_run_offline() -> bool:

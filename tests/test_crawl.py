@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from auditcli.pagestore import PageStore
 from auditcli.results import validate
-from tests.conftest import DEMO_AS_OF, FAST
+from tests.conftest import DEMO_AS_OF, FAST, local_server
 
 AS_OF = DEMO_AS_OF.isoformat()
 
@@ -191,16 +191,11 @@ class _CountingHandler(BaseHTTPRequestHandler):
 def test_per_ip_limit_spans_hosts_on_one_server(cli, tmp_path, per_ip, bound):
     """127.0.0.1 and localhost are two hosts on one IP: --per-ip caps them together."""
     _CountingHandler.peak = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    try:
+    with local_server(_CountingHandler) as port:
         args = [f"http://127.0.0.1:{port}/", f"http://localhost:{port}/", "--per-host", "4", "--per-ip", str(per_ip),
                 "--delay", "0", "--quiet", "--out", str(tmp_path)]
         result = cli("crawl", *args)
         assert result.returncode == 0, result.stderr
-    finally:
-        server.shutdown()
     if bound is not None:
         assert _CountingHandler.peak <= bound
     else:
@@ -320,14 +315,9 @@ class _RedirectingPortal(BaseHTTPRequestHandler):
 
 
 def test_start_page_redirecting_to_another_host_brings_that_host_into_scope(cli, tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingPortal)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    try:
+    with local_server(_RedirectingPortal) as port:
         result = cli("audit", f"http://localhost:{port}/", "--out", str(tmp_path), "--only", "links",
                      "--format", "json", "--no-history", *FAST)
-    finally:
-        server.shutdown()
     assert result.returncode == 0, result.stderr
     (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
     assert site["status"] == "ok" and site["pages"] == 4
@@ -356,14 +346,9 @@ class _Closed(BaseHTTPRequestHandler):
 
 @pytest.mark.parametrize("robots", ["User-agent: *\nDisallow:\n", "User-agent: *\nDisallow: /\n"])
 def test_a_site_whose_start_page_is_blocked_is_not_assessed_never_a_perfect_score(cli, tmp_path, robots):
-    handler = type("Closed", (_Closed,), {"robots": robots})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        result = cli("audit", f"http://127.0.0.1:{server.server_address[1]}/", "--out", str(tmp_path),
+    with local_server(type("Closed", (_Closed,), {"robots": robots})) as port:
+        result = cli("audit", f"http://127.0.0.1:{port}/", "--out", str(tmp_path),
                      "--format", "json", "--no-history", *FAST)
-    finally:
-        server.shutdown()
     assert result.returncode == 3, result.stderr
     (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
     assert site["score"] is None and site["verdict"] == "not-assessed"

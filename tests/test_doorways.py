@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, local_server, run_cli
 
 FOOTER = ('<div class="footer">网站标识码：1504000001 <a href="https://beian.miit.gov.cn/">蒙ICP备05001234号</a> '
           '蒙公网安备 15040202000123号 <a href="http://bszs.conac.cn/sitename?method=show&id=1"><img src="/red.png" '
@@ -45,13 +44,9 @@ def handler_for(doorway: str):
 
 @pytest.mark.parametrize("doorway", sorted(DOORWAYS))
 def test_identity_and_home_page_are_judged_behind_the_doorway(tmp_path, doorway):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(doorway))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        result = run_cli("audit", f"http://127.0.0.1:{server.server_address[1]}/", "--out", str(tmp_path),
+    with local_server(handler_for(doorway)) as port:
+        result = run_cli("audit", f"http://127.0.0.1:{port}/", "--out", str(tmp_path),
                          "--only", "identity,freshness", "--format", "json", "--no-history", *FAST)
-    finally:
-        server.shutdown()
     assert result.returncode == 0, result.stderr
     (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
     footer_items = {"identity.site-code-missing", "identity.icp-missing", "identity.police-record-missing",
@@ -63,13 +58,9 @@ def test_identity_and_home_page_are_judged_behind_the_doorway(tmp_path, doorway)
 
 
 def test_a_site_given_as_a_bare_url_is_named_by_its_home_page(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for("script"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        result = run_cli("audit", f"http://127.0.0.1:{server.server_address[1]}/", "--out", str(tmp_path),
+    with local_server(handler_for("script")) as port:
+        result = run_cli("audit", f"http://127.0.0.1:{port}/", "--out", str(tmp_path),
                          "--only", "identity", "--format", "json", "--no-history", *FAST)
-    finally:
-        server.shutdown()
     assert result.returncode == 0, result.stderr
     (site,) = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
     assert site["name"] == "示例县人民政府"

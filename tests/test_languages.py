@@ -4,9 +4,8 @@ then the demo farm end to end (every status), and a version outside the site's s
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import yaml
@@ -19,7 +18,7 @@ from auditcli.results import validate
 from checks import languages as L
 from spiders.discovery import extract_links
 from spiders.language_seeds import classify_link, is_language_link, language_of_text, version_root
-from tests.conftest import FAST  # noqa: E402
+from tests.conftest import FAST, local_server  # noqa: E402
 
 PORTAL = SiteConfig(id="county", name="示例县人民政府", url="http://www.shili.gov.cn/")
 COLUMN_TREE = SiteConfig(id="dept", name="示例县发改委", url="http://www.shili.gov.cn/bm/fgw/", level="department")
@@ -298,10 +297,8 @@ class _Versions(BaseHTTPRequestHandler):
 def out_of_scope(tmp_path_factory):
     from tests.conftest import run_cli
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Versions)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with local_server(_Versions) as port:
+        base = f"http://127.0.0.1:{port}"
         out = tmp_path_factory.mktemp("outofscope")
         sites_file = out / "sites.yaml"
         sites_file.write_text(yaml.safe_dump({"sites": [
@@ -311,9 +308,6 @@ def out_of_scope(tmp_path_factory):
         assert result.returncode in (0, 1), result.stderr
         results = json.loads((out / "results.json").read_text("utf-8"))
         yield base, results["sites"][0], PageStore.open_existing(out / "crawl")
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_out_of_scope_version_is_crawled_two_levels_below_its_entry(out_of_scope):
