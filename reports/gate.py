@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from reports.diff import new_fingerprints
 
-COUNTED_SEVERITIES = ("high", "medium", "low")
+COUNTED_SEVERITIES = ("critical", "high", "medium", "low")  # info never counts
 
 
 @dataclass
