@@ -25,7 +25,7 @@ from reports.scoring import DIMENSIONS
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGS = ("zh", "en")
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+SEVERITY_ORDER = {"critical": -1, "high": 0, "medium": 1, "low": 2, "info": 3}
 WORST_COLUMNS = 15
 SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80),
                (80, 90), (90, 101)]

@@ -15,15 +15,12 @@ from typing import Any
 
 import yaml
 
+from auditcli.models import DIMENSIONS, SEVERITIES  # one vocabulary for every stage
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "cn-gov-2019"
 PROFILE_SCHEMA = "auditcli.profile/v1"
 
-DIMENSIONS = (
-    "freshness", "columns", "languages", "accessibility",
-    "security", "links", "identity", "interaction",
-)
-SEVERITIES = ("high", "medium", "low", "info")
 VETO_KINDS = (
     "unreachable", "homepage-stale", "stale-key-columns",
     "stale-columns", "empty-columns", "interaction",

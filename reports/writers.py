@@ -29,7 +29,7 @@ SARIF_LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "no
 # GitHub code scanning ranks security alerts by this property (CVSS-like, as a string).
 SECURITY_SEVERITY = {"high": "7.5", "medium": "5.0", "low": "3.0", "info": "0.0"}
 FINGERPRINT_KEY = "auditcliFingerprint/v1"
-FAILING_SEVERITIES = ("high", "medium", "low")
+FAILING_SEVERITIES = ("critical", "high", "medium", "low")
 
 FINDING_COLUMNS = ["site_id", "site_name", "check", "dimension", "severity", "url", "title",
                    "message", "selector", "evidence", "refs", "fix", "fingerprint"]
