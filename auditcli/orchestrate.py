@@ -17,7 +17,7 @@ from auditcli.models import AuditConfig, SiteConfig
 from auditcli.pagestore import PageStore
 from auditcli.results import write_results
 from checks.registry import CheckSpec, all_checks, select
-from checks.runner import dimension_status, run_site
+from checks.runner import SiteChecks, dimension_status, run_site
 from checks.siteview import SiteView
 
 log = logging.getLogger("auditcli")
@@ -66,6 +66,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
     specs = select(all_checks(), options.only, options.skip)
     audit = store.get_meta("audit", {}) or {}
     started = (run_meta or {}).get("started_at") or store.get_meta("started_at") or now_iso()
+    crawl_options = store.get_meta("crawl_options", {})
     sites = []
     for row in store.sites():
         config = SiteConfig.from_dict(row["config"])
@@ -88,8 +89,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
             "finished_at": now_iso(),
             "as_of": options.as_of.isoformat(),
             "profile": options.profile,
-            "options": {"only": options.only, "skip": options.skip,
-                        "crawl": PageStore.open_existing(store_path).get_meta("crawl_options", {})},
+            "options": {"only": options.only, "skip": options.skip, "crawl": crawl_options},
         },
         "checks": {spec.id: spec.catalogue_entry() for spec in specs},
         "sites": sites,
@@ -98,25 +98,15 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
 
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
                  options: CheckOptions, profile, score_site) -> dict[str, Any]:
-    status = row["status"] if row["status"] in ("ok", "partial", "unreachable") else "unreachable"
-    site: dict[str, Any] = {
-        "id": config.id, "name": config.name, "level": config.level, "parent": config.parent,
-        "url": config.url, "status": status, "status_detail": row.get("detail"),
-        "pages": store.count_checked_pages(config.id),
-        "not_scanned": [
-            {"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
-            for e in store.not_scanned(config.id)
-        ],
-        "score": None, "verdict": "not-assessed", "vetoes": [],
-        "dimensions": {},
-        "homepage": {"url": config.url, "latest_date": None, "age_days": None},
-        "columns": [], "languages": [], "findings": [], "errors": [],
-    }
+    site = _skeleton(config, row, specs)
+    site["pages"] = store.count_checked_pages(config.id)
+    site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
+                           for e in store.not_scanned(config.id)]
+    status = site["status"]
     view = SiteView(config, store, options.as_of)
     if status == "unreachable" or view.homepage is None:
         # Nothing of the site itself could be read (unreachable, or its start page blocked, excluded by
         # robots.txt or missing): it is not assessed, never a perfect score for want of findings.
-        site["dimensions"] = dimension_status(specs, _nothing_ran())
         if status != "unreachable":
             site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
@@ -142,24 +132,24 @@ def _site_name(config: SiteConfig, view: SiteView) -> str:
     return named.strip()[:60] or config.name
 
 
-def _failed_site(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec], exc: Exception) -> dict[str, Any]:
-    """What is known of a site whose checking failed as a whole: its crawl status and the error."""
+def _skeleton(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec]) -> dict[str, Any]:
+    """A site's results before any check ran: its crawl status, every dimension not assessed."""
     status = row["status"] if row["status"] in ("ok", "partial", "unreachable") else "unreachable"
     return {
         "id": config.id, "name": config.name, "level": config.level, "parent": config.parent,
         "url": config.url, "status": status, "status_detail": row.get("detail"), "pages": 0,
         "not_scanned": [], "score": None, "verdict": "not-assessed", "vetoes": [],
-        "dimensions": dimension_status(specs, _nothing_ran()),
+        "dimensions": dimension_status(specs, SiteChecks()),
         "homepage": {"url": config.url, "latest_date": None, "age_days": None},
-        "columns": [], "languages": [], "findings": [],
-        "errors": [{"check": "auditcli.site", "url": config.url, "error": f"{type(exc).__name__}: {exc}"}],
+        "columns": [], "languages": [], "findings": [], "errors": [],
     }
 
 
-def _nothing_ran():
-    from checks.runner import SiteChecks
-
-    return SiteChecks()
+def _failed_site(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec], exc: Exception) -> dict[str, Any]:
+    """What is known of a site whose checking failed as a whole: its crawl status and the error."""
+    site = _skeleton(config, row, specs)
+    site["errors"] = [{"check": "auditcli.site", "url": config.url, "error": f"{type(exc).__name__}: {exc}"}]
+    return site
 
 
 def save(results: dict[str, Any], out_dir: Path) -> Path:

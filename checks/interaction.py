@@ -191,8 +191,7 @@ def channels(site: SiteView) -> list[tuple[str, str]]:
 def no_channel(site: SiteView) -> Iterator[Finding]:
     if site.homepage is None or channels(site):
         return  # an unreachable site is judged by its own veto, not as "no channel"
-    url = site.homepage.final_url if site.homepage else site.config.url
-    yield Finding(url=url, message="未找到政务咨询、留言或领导信箱等互动渠道（本站及上级门户链接均无）",
+    yield Finding(url=site.homepage.final_url, message="未找到政务咨询、留言或领导信箱等互动渠道（本站及上级门户链接均无）",
                   message_en="No consultation channel (Q&A, message board, leader's mailbox) found, "
                              "neither the site's own nor a link to its parent portal's",
                   locator="interaction-channel")
