@@ -506,11 +506,12 @@ def _snippet(text: str, limit: int = 80) -> str:
 
 # ------------------------------------------------------------------------------------ analyzer
 def find_versions(site: SiteView) -> list[LanguageVersion]:
-    """Every language version found or required, judged. Memoised through the `languages` analyzer."""
-    key = "_language_versions"
-    cached = site.__dict__.get(key)
-    if cached is not None:
-        return cached
+    """Every language version found or required, judged once per site (the checks and the block share it)."""
+    return site.analysis("language_versions")
+
+
+@analyzer("language_versions")
+def _judged_versions(site: SiteView) -> list[LanguageVersion]:
     versions = group_versions(site, candidates(site))
     roots = [v.root for v in versions if v.root and not _same_site_root(v.root, site)]
     main_latest = main_latest_date(site, roots) if versions else None
@@ -523,7 +524,6 @@ def find_versions(site: SiteView) -> list[LanguageVersion]:
             versions.append(LanguageVersion(lang=lang, url=None, required=True, status="missing",
                                             evidence="no link text, image alt, hreflang or /lang/ URL found"))
     versions.sort(key=lambda v: (not v.required, v.lang, v.url or ""))
-    site.__dict__[key] = versions
     return versions
 
 

@@ -206,4 +206,4 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
         )
     for page in parsed.values():
         if page is not None:
-            page.__dict__.pop("soup", None)
+            page.release()

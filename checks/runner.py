@@ -10,7 +10,7 @@ from typing import Any
 
 from auditcli.models import DIMENSIONS, Finding
 from checks.registry import CheckSpec, get_analyzer
-from checks.siteview import Page, SiteView
+from checks.siteview import SiteView
 
 log = logging.getLogger("auditcli.checks")
 RESULT_BLOCKS = {"homepage": dict, "columns": list, "languages": list, "counts": dict}
@@ -63,7 +63,7 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
                     _collect(spec, list(spec.function(page, site) or ()), out, seen)
                 except Exception as exc:  # crash isolation: one page, one check
                     _error(out, spec.id, page.final_url, exc)
-            _release(page)
+            page.release()
         out.ran.update(s.id for s in page_specs)
     for spec in (s for s in specs if s.scope == "site"):
         try:
@@ -90,11 +90,6 @@ def _block_wanted(name: str, dimensions_run: set[str]) -> bool:
     needs = {"homepage": {"freshness"}, "columns": {"freshness", "columns"}, "languages": {"languages"},
              "counts": {"freshness", "columns"}}
     return bool(needs[name] & dimensions_run)
-
-
-def _release(page: Page) -> None:
-    """Drop the parsed tree so memory stays flat however many pages a site has."""
-    page.__dict__.pop("soup", None)
 
 
 def dimension_status(specs: list[CheckSpec], out: SiteChecks) -> dict[str, dict[str, Any]]:

@@ -34,6 +34,10 @@ class Page:
     def soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.stored.text, "lxml")
 
+    def release(self) -> None:
+        """Drop the parsed tree, so memory stays flat however many pages a site has."""
+        self.__dict__.pop("soup", None)
+
     @property
     def title(self) -> str:
         tag = self.soup.title
