@@ -9,13 +9,14 @@ semaphore per IP around each download. It must be the last middleware before the
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, reactor
+
+from spiders.probes import ip_literal
 
 PER_IP_KEY = "_auditcli_ip_slot"
 
@@ -32,10 +33,9 @@ class PerIPConcurrencyMiddleware:
 
     async def _resolve(self, host: str) -> str:
         if host not in self._ips:
-            try:
-                ipaddress.ip_address(host)
+            if ip_literal(host) is not None:
                 self._ips[host] = host
-            except ValueError:
+            else:
                 try:
                     self._ips[host] = await maybe_deferred_to_future(reactor.resolve(host))
                 except Exception:  # unresolvable: the download itself will report it
