@@ -24,6 +24,7 @@ class CheckSpec:
     title: dict[str, str]
     fix: dict[str, str]
     scope: str  # "site" or "page"
+    needs: tuple[str, ...] = ()
     function: CheckFunction = field(compare=False, repr=False)
 
     def catalogue_entry(self) -> dict[str, Any]:
@@ -40,13 +41,37 @@ class PluginError(Exception):
     """A check plugin that cannot be loaded (bad input: exit code 2)."""
 
 
+class CheckOutcome(Exception):
+    """Raised by a check to end without findings and say why; the runner records the outcome."""
+
+    status = ""
+
+    def __init__(self, reason: str, reason_en: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.reason_en = reason_en or reason
+
+
+class NotApplicable(CheckOutcome):
+    """The check has nothing to judge on this site (no login page, no image, no HTTPS host)."""
+
+    status = "not-applicable"
+
+
+class CouldNotJudge(CheckOutcome):
+    """The check needed something the crawl could not give (a probe not made, a page not fetched)."""
+
+    status = "not-judged"
+
+
 _CHECKS: dict[str, CheckSpec] = {}
 _ANALYZERS: dict[str, Callable[..., Any]] = {}
 _loaded = False
 
 
 def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dict[str, str],
-          fix: dict[str, str], scope: str = "site") -> Callable[[CheckFunction], CheckFunction]:
+          fix: dict[str, str], scope: str = "site", needs: tuple[str, ...] | list[str] = ()
+          ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check. `scope="page"` checks get (page, site) once per HTML page; "site" checks get (site)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"{id}: unknown dimension {dimension}")
@@ -58,7 +83,8 @@ def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dic
     def register(function: CheckFunction) -> CheckFunction:
         if id in _CHECKS:
             raise ValueError(f"check {id} registered twice")
-        _CHECKS[id] = CheckSpec(id, dimension, severity, tuple(refs), title, fix, scope, function)
+        _CHECKS[id] = CheckSpec(id, dimension, severity, tuple(refs), title, fix, scope, tuple(needs),
+                                function)
         return function
 
     return register

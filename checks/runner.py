@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditcli.models import DIMENSIONS, Finding
-from checks.registry import CheckSpec, get_analyzer
+from checks.registry import CheckOutcome, CheckSpec, get_analyzer
 from checks.siteview import SiteView
 
 log = logging.getLogger("auditcli.checks")
@@ -22,6 +22,7 @@ class SiteChecks:
     errors: list[dict[str, Any]] = field(default_factory=list)
     ran: set[str] = field(default_factory=set)
     blocks: dict[str, Any] = field(default_factory=dict)
+    outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # check id -> status, reason
 
 
 def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen: set[str]) -> None:
@@ -61,6 +62,8 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
             for spec in page_specs:
                 try:
                     _collect(spec, list(spec.function(page, site) or ()), out, seen)
+                except CheckOutcome:
+                    pass  # not applicable to this page; the check still ran on the others
                 except Exception as exc:  # crash isolation: one page, one check
                     _error(out, spec.id, page.final_url, exc)
             page.release()
@@ -69,6 +72,9 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
         try:
             _collect(spec, list(spec.function(site) or ()), out, seen)
             out.ran.add(spec.id)
+        except CheckOutcome as outcome:
+            out.outcomes[spec.id] = {"status": outcome.status, "reason": outcome.reason,
+                                     "reason_en": outcome.reason_en}
         except Exception as exc:
             _error(out, spec.id, site.config.url, exc)
     dimensions_run = {s.dimension for s in specs}
