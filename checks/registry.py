@@ -24,7 +24,7 @@ class CheckSpec:
     title: dict[str, str]
     fix: dict[str, str]
     scope: str  # "site" or "page"
-    needs: tuple[str, ...] = ()
+    needs: tuple[str, ...]
     function: CheckFunction = field(compare=False, repr=False)
 
     def catalogue_entry(self) -> dict[str, Any]:
