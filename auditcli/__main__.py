@@ -1,3 +1,3 @@
-from auditcli.cli import main
+from auditcli.app.cli import main
 
 main()

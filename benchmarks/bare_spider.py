@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import CrawlSpider, Rule
 
-from auditcli.config import load_targets
+from auditcli.app.config import load_targets
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditcli.models import SiteConfig  # noqa: E402
-from auditcli.pagestore import PageStore, StoredPage  # noqa: E402
+from auditcli.core.models import SiteConfig  # noqa: E402
+from auditcli.stores.pagestore import PageStore, StoredPage  # noqa: E402
 from checks.siteview import SiteView  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
@@ -92,12 +92,12 @@ def demo_accuracy(as_of: date) -> None:
 
     import yaml
 
-    from auditcli.config import load_targets
+    from auditcli.app.config import load_targets
+    from auditcli.core.models import normalise_url
     from auditcli.demo import DemoFarm
-    from auditcli.models import normalise_url
 
     with tempfile.TemporaryDirectory() as tmp, DemoFarm(as_of=as_of) as farm:
-        code = ("import sys; from pathlib import Path; from auditcli.config import load_targets; "
+        code = ("import sys; from pathlib import Path; from auditcli.app.config import load_targets; "
                 "from spiders.run import crawl; from spiders.options import CrawlOptions; "
                 f"crawl(load_targets([{str(farm.sites_file)!r}]).sites, Path({tmp!r}), "
                 "CrawlOptions(delay=0, per_ip=16, per_host=16, timeout=2, max_size=1024 * 1024))")

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 AUDITCLI = """
 import resource, sys, time
-from auditcli.cli import app
+from auditcli.app.cli import app
 started = time.perf_counter()
 try:
     app(sys.argv[1:], standalone_mode=False)
 finally:
-    from auditcli.pagestore import PageStore
+    from auditcli.stores.pagestore import PageStore
     import pathlib
     out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])
     store = PageStore.open_existing(out)

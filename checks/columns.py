@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from auditcli.models import Finding, normalise_url
+from auditcli.core.models import Finding
+from auditcli.core.urls import normalise_url
 from checks import dates as D
 from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise, title_name
-from checks.registry import analyzer, check
-from checks.siteview import SiteView
+from checks.registry import check, page_analysis, result_block, site_analysis
+from checks.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli.checks.columns")
 REFS_EMPTY = ["国办秘函〔2019〕19号 单项否决 空白栏目", "国办发〔2017〕47号 政府网站发展指引"]
@@ -218,9 +219,25 @@ def _broken(site: SiteView) -> set[str]:
     return {normalise_url(u) for u in bad}
 
 
-@analyzer("columns_model")
+@page_analysis(dimensions=("freshness", "columns", "languages"))
+def page_summary(page: Page, site: SiteView) -> PageSummary:
+    """What the column analysis keeps of one page. It cuts page furniture out of the shared tree, so
+    the page pass runs it after every other reader of the page (`consumes_tree`)."""
+    s = summarise(page, site.as_of)
+    s.item_targets = {normalise_url(r.href) for r in s.rows if r.date or r.url_date}
+    if not _is_home(s, site):
+        s.item_links, s.link_dates = [], []  # only the home page needs its links
+        if not (_candidate(s) or _small_list(s) or _named_box(s)):
+            s.rows = []  # a shallow page is kept for the home page's second-level judgement, without rows
+            s.content_dates = s.content_dates if s.depth <= 1 else []
+    return s
+
+
+page_summary.consumes_tree = True  # type: ignore[attr-defined]
+
+
+@site_analysis
 def columns_model(site: SiteView) -> SiteColumns:
-    as_of = site.as_of
     summaries: dict[str, PageSummary] = {}
     pubdates: dict[str, date] = {}
     articles: set[str] = set()
@@ -229,30 +246,23 @@ def columns_model(site: SiteView) -> SiteColumns:
     small: dict[str, PageSummary] = {}  # one- or two-item lists, judged once links are known
     item_targets: set[str] = set()  # pages some list gives as a dated item: articles, not columns
     count = 0
-    for page in site.pages():
+    for s in site.page_results(page_summary):
         count += 1
-        try:
-            s = summarise(page, as_of)
-        except Exception as exc:  # one unparseable page never costs the site its column analysis
-            log.warning("column analysis skipped %s: %s", page.final_url, exc)
-            continue
         key = normalise_url(s.final_url)
         if s.pub_date:
             pubdates[key] = pubdates[normalise_url(s.url)] = s.pub_date
         if s.is_article:
             articles.update((key, normalise_url(s.url)))
-        item_targets.update(normalise_url(r.href) for r in s.rows if r.date or r.url_date)
+        item_targets.update(s.item_targets)
         if _is_home(s, site):
             home = home or s
             continue
-        s.item_links, s.link_dates = [], []  # only the home page needs its links
         if _candidate(s):
             summaries[key] = s
             candidate_keys.add(key)
         elif _small_list(s) or _named_box(s):
             small[key] = s
         elif s.depth <= 1:
-            s.rows = []  # kept only for the home page's second-level judgement
             summaries[key] = s
     home_links, nav_targets = _link_targets(site, home)
     for key, s in small.items():
@@ -399,14 +409,15 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
     return column
 
 
-@analyzer("columns")
+@result_block("columns", dimensions=("freshness", "columns"))
 def columns_block(site: SiteView) -> list[dict]:
-    return [c.to_dict() for c in site.analysis("columns_model").columns]
+    return [c.to_dict() for c in columns_model(site).columns]
 
 
-@analyzer("homepage")
+@result_block("homepage", dimensions=("freshness",))
+@site_analysis
 def homepage_block(site: SiteView) -> dict:
-    model: SiteColumns = site.analysis("columns_model")
+    model = columns_model(site)
     url = model.home.final_url if model.home else site.config.url
     latest = D.newest(model.home.content_dates, site.as_of) if model.home else None
     judged_by = "homepage"
@@ -424,9 +435,9 @@ def homepage_block(site: SiteView) -> dict:
     }
 
 
-@analyzer("counts")
+@result_block("counts", dimensions=("freshness", "columns"))
 def counts_block(site: SiteView) -> dict:
-    columns = site.analysis("columns_model").columns
+    columns = columns_model(site).columns
     return {
         "stale_key_columns": sum(1 for c in columns if c.status == "stale" and c.key_column),
         "stale_columns": sum(1 for c in columns if c.status == "stale"),
@@ -445,7 +456,7 @@ def counts_block(site: SiteView) -> dict:
     fix={"zh": "补充栏目内容，或撤并长期无内容的栏目", "en": "Publish content in the column, or merge it away"},
 )
 def empty_columns(site: SiteView) -> Iterator[Finding]:
-    for c in site.analysis("columns_model").columns:
+    for c in columns_model(site).columns:
         if c.status == "empty":
             yield c.finding(f"栏目“{c.name}”无内容（{c.evidence}）",
                             f"Column “{c.name}” has no content ({c.evidence_en or c.evidence})")

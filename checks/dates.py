@@ -4,7 +4,7 @@ Recognised: 2026-11-20, 2026/11/20, 2026.11.20, 2026_11_20, 2026年11月20日 (s
 二〇二六年十一月二十日, yearless [11-20] / 11月20日 (year inferred so the date never lands after
 `as_of`), dates in detail URLs (t20261120_, /2026/11/20/, /art/2026/11/5/, /202611/), PubDate-style
 metas, 发布日期/发布时间 labels and <time datetime>. Clocks (今天是…) and copyright lines are not
-content dates; the marker words live in checks/data/dates.yaml.
+content dates; the marker words live in auditcli/core/knowledge/dates.yaml.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import cache
 
-from checks.knowledge import load
+from auditcli.core.knowledge import load
 
 CN_NUM = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

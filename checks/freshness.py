@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditcli.models import Finding, normalise_url
-from checks.columns import category_label
+from auditcli.core.models import Finding
+from auditcli.core.urls import normalise_url
+from checks.columns import category_label, columns_model, homepage_block
 from checks.registry import check
 from checks.siteview import SiteView
 
@@ -25,7 +26,7 @@ REFS = ["国办秘函〔2019〕19号 单项否决 栏目不更新", "国办秘�
 def homepage_stale(site: SiteView) -> Iterator[Finding]:
     if site.homepage is None:
         return  # nothing fetched: the site is unreachable, which has its own veto
-    block = site.analysis("homepage")
+    block = homepage_block(site)
     age = block.get("age_days")
     where = "首页" if block.get("judged_by") == "homepage" else "首页及二级页面"
     where_en = "home page" if block.get("judged_by") == "homepage" else "home page and its second-level pages"
@@ -51,7 +52,7 @@ def homepage_stale(site: SiteView) -> Iterator[Finding]:
          "en": "Publish within the column's update period, or merge the column away"},
 )
 def column_stale(site: SiteView) -> Iterator[Finding]:
-    for c in site.analysis("columns_model").columns:
+    for c in columns_model(site).columns:
         if c.status == "stale":
             yield c.finding(
                 f"栏目“{c.name}”最新信息发布于 {c.latest}，已 {c.age_days} 天未更新"
@@ -70,7 +71,7 @@ def column_stale(site: SiteView) -> Iterator[Finding]:
          "en": "Show the publication date on every item (list and the article's PubDate meta)"},
 )
 def undated_column(site: SiteView) -> Iterator[Finding]:
-    for c in site.analysis("columns_model").columns:
+    for c in columns_model(site).columns:
         if c.status == "undated":
             yield c.finding(f"栏目“{c.name}”的 {c.item_count} 条信息均无可识别的发布日期（检查中视为不更新）",
                             f"None of the {c.item_count} items of column “{c.name}” carries a recognisable date "

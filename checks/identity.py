@@ -33,15 +33,15 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditcli.models import Finding, normalise_url
-from checks import knowledge
-from checks.registry import check
+from auditcli.core import knowledge
+from auditcli.core.html import visible_text
+from auditcli.core.models import Finding
+from auditcli.core.urls import ip_literal, normalise_url
+from checks.registry import CouldNotJudge, check
 from checks.siteview import SiteView
-from spiders.probes import ip_literal, ipv6_probe_key
 
 REFS_47 = "《政府网站发展指引》（国办发〔2017〕47号）"
 REFS_19 = "国办秘函〔2019〕19号 《政府网站与政务新媒体检查指标》"
-INVISIBLE = ("script", "style", "noscript", "template", "head", "title")
 
 
 def _data() -> dict:
@@ -57,20 +57,6 @@ class Region:
     text: str
     elements: list[Tag]
     selector: str | None
-
-
-def _visible_text(root: Tag) -> str:
-    parts = []
-    for string in root.find_all(string=True):
-        if any(parent.name in INVISIBLE for parent in string.parents if isinstance(parent, Tag)):
-            continue
-        parts.append(str(string))
-    for img in root.find_all(["img", "input"]):
-        for attr in ("alt", "title"):
-            value = img.get(attr)
-            if isinstance(value, str) and value.strip():
-                parts.append(value)
-    return " ".join(" ".join(parts).split())
 
 
 def _marked(tag: Tag, markers: list[str]) -> bool:
@@ -103,17 +89,17 @@ def footer_region(soup: BeautifulSoup) -> Region:
         for tag in outermost:
             elements.append(tag)
             elements.extend(tag.find_all(True))
-        text = " ".join(_visible_text(tag) for tag in outermost)
+        text = " ".join(visible_text(tag, alt_text=True) for tag in outermost)
         return Region("footer", text, elements, ", ".join(dict.fromkeys(_selector(t) for t in outermost)))
     every = body.find_all(True)
     tail = every[int(len(every) * (1 - config["tail_share"])):]
-    text = _visible_text(body)[-int(config["tail_chars"]):]
+    text = visible_text(body, alt_text=True)[-int(config["tail_chars"]):]
     return Region("footer", text, tail, None)
 
 
 def page_region(soup: BeautifulSoup) -> Region:
     body = soup.body or soup
-    return Region("page", _visible_text(body), body.find_all(True), None)
+    return Region("page", visible_text(body, alt_text=True), body.find_all(True), None)
 
 
 def regions(soup: BeautifulSoup) -> list[Region]:
@@ -489,15 +475,18 @@ def domain_not_gov_cn(site: SiteView) -> Iterator[Finding]:
     title={"zh": "网站不支持IPv6访问", "en": "Portal not reachable over IPv6"},
     fix={"zh": "为门户域名配置AAAA记录，并在服务器或CDN上开启IPv6监听。",
          "en": "Publish an AAAA record for the portal host and serve it over IPv6 (server or CDN)."},
+    needs=("probe:ipv6",),
 )
 def no_ipv6(site: SiteView) -> Iterator[Finding]:
     """Judges the IPv6 probe the crawl made (spiders.probes), so `auditcli check` stays offline."""
     parts = urlsplit(site.config.url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    probe = site.store.get_meta(ipv6_probe_key(host, port))
-    if not host or probe is None or probe["reachable"]:
-        return  # not probed (an old crawl): not assessed rather than guessed
+    probe = site.store.probe("ipv6", host, port)
+    if probe is None:  # an old crawl, or one that did not reach this host: not judged rather than guessed
+        raise CouldNotJudge(f"抓取时未探测 {host}:{port} 的IPv6可达性", f"the crawl did not probe {host}:{port} over IPv6")
+    if probe["reachable"]:
+        return
     detail = probe["detail"]
     yield Finding(
         url=site.config.host_root,

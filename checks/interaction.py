@@ -1,7 +1,7 @@
 """互动回应 (interaction): is there a consultation channel, and are public letters answered in time?
 
 Passive only: channels are found from links, letters from the public letter lists and letter pages
-the crawl already fetched. Nothing is ever posted. Words and limits: checks/data/interaction.yaml.
+the crawl already fetched. Nothing is ever posted. Words and limits: auditcli/core/knowledge/interaction.yaml.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
-from auditcli.models import Finding, normalise_url
+from auditcli.core.html import css_path, text_of, visible_text
+from auditcli.core.knowledge import load
+from auditcli.core.models import Finding
+from auditcli.core.urls import normalise_url
 from checks import dates as D
-from checks.knowledge import load
-from checks.listparse import clean_href, css_path
-from checks.registry import analyzer, check
-from checks.siteview import SiteView
+from checks.listparse import clean_href
+from checks.registry import check, page_analysis, site_analysis
+from checks.siteview import Page, SiteView
 
 REFS = ["国办秘函〔2019〕19号 单项否决 互动回应差", "国办秘函〔2019〕19号 政府网站检查指标 互动回应"]
 
@@ -57,10 +59,6 @@ class Letter:
         return waiting > limit, f"unanswered:{waiting}"
 
 
-def _text(node: Tag) -> str:
-    return " ".join(node.get_text(" ").split())
-
-
 def _label_index(cells: list[str], labels: list[str]) -> int | None:
     for i, cell in enumerate(cells):
         if any(label in cell for label in labels):
@@ -81,12 +79,14 @@ def _labelled(text: str, labels: list[str]) -> date | None:
     return None
 
 
-def letters_on_page(html: str, url: str) -> list[Letter]:
-    """Letters in a public letter list (a table with 来信时间/回复时间 columns) or on one letter page."""
+def letters_on_page(html: str, url: str, soup: BeautifulSoup | None = None) -> list[Letter]:
+    """Letters in a public letter list (a table with 来信时间/回复时间 columns) or on one letter page.
+
+    `soup` is the page's shared tree when the page pass has one; it is only read."""
     k = knowledge()
     if not any(label in html for label in k["asked_labels"]):
         return []
-    soup = BeautifulSoup(html, "lxml")
+    soup = soup if soup is not None else BeautifulSoup(html, "lxml")
     head = " ".join(filter(None, [soup.title.get_text() if soup.title else ""] + [
         m.get("content") for m in soup.find_all("meta", attrs={"name": re.compile("^Column", re.I)})
         if isinstance(m.get("content"), str)]))
@@ -97,7 +97,7 @@ def letters_on_page(html: str, url: str) -> list[Letter]:
         rows = table.find_all("tr")
         if len(rows) < 2:
             continue
-        header = [_text(c) for c in rows[0].find_all(["th", "td"])]
+        header = [text_of(c) for c in rows[0].find_all(["th", "td"])]
         asked_i = _label_index(header, k["asked_labels"])
         if asked_i is None:
             continue
@@ -109,19 +109,17 @@ def letters_on_page(html: str, url: str) -> list[Letter]:
                 continue
             anchor = row.find("a", href=True)
             href = clean_href(url, anchor.get("href")) if anchor else None
-            texts = [_text(c) for c in cells]
+            texts = [text_of(c) for c in cells]
             asked = D.parse_date(texts[asked_i])
             replied = D.parse_date(texts[replied_i]) if replied_i is not None and replied_i < len(texts) else None
             status = texts[status_i] if status_i is not None and status_i < len(texts) else ""
-            out.append(Letter(url=href or url, title=_text(anchor) if anchor else texts[0], asked=asked,
+            out.append(Letter(url=href or url, title=text_of(anchor) if anchor else texts[0], asked=asked,
                               replied=replied, status=status, source=url, selector=css_path(row),
                               evidence=" | ".join(texts)[:200],
                               reply_known=replied_i is not None or status_i is not None))
     if out:
         return out
-    for tag in soup(["script", "style"]):
-        tag.decompose()
-    text = _text(soup.body or soup)
+    text = visible_text(soup.body or soup)
     asked = _labelled(text, k["asked_labels"])
     if asked is None:
         return []
@@ -139,23 +137,24 @@ def letters_on_page(html: str, url: str) -> list[Letter]:
 def _letter_title(soup: BeautifulSoup, k: dict) -> str:
     """A letter page's title: a 信件标题/留言标题 cell or label, else the <h1>."""
     for cell in soup.find_all(["th", "td", "dt", "span", "strong", "label"]):
-        if any(label in _text(cell) for label in k["title_labels"]) and len(_text(cell)) <= 8:
+        if any(label in text_of(cell) for label in k["title_labels"]) and len(text_of(cell)) <= 8:
             value = cell.find_next_sibling(["td", "dd", "span"])
-            if value is not None and _text(value):
-                return _text(value)[:80]
+            if value is not None and text_of(value):
+                return text_of(value)[:80]
     h1 = soup.find("h1")
-    return _text(h1)[:80] if h1 else ""
+    return text_of(h1)[:80] if h1 else ""
 
 
-@analyzer("letters")
+@page_analysis(dimensions=("interaction",))
+def page_letters(page: Page, site: SiteView) -> list[Letter] | None:
+    return letters_on_page(page.text, page.final_url, page.soup) or None
+
+
+@site_analysis
 def letters(site: SiteView) -> list[Letter]:
     """Every public letter found, merged by letter URL (list row and letter page agree or complete each other)."""
     merged: dict[str, Letter] = {}
-    for page in site.pages():
-        try:
-            found = letters_on_page(page.text, page.final_url)
-        except Exception:  # an unparseable page is skipped, the others still count
-            continue
+    for found in site.page_results(page_letters):
         for letter in found:
             key = normalise_url(letter.url)
             old = merged.get(key)
@@ -207,7 +206,7 @@ def no_channel(site: SiteView) -> Iterator[Finding]:
          "en": "Answer every public letter within three months and publish the reply date"},
 )
 def reply_overdue(site: SiteView) -> Iterator[Finding]:
-    for letter in site.analysis("letters"):
+    for letter in letters(site):
         late, why = letter.overdue(site.as_of)
         if not late:
             continue

@@ -28,13 +28,15 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditcli.models import Finding
+from auditcli.core import html
+from auditcli.core.language_links import classify_link, knowledge, language_of_tag, version_root
+from auditcli.core.models import Finding
+from auditcli.core.urls import clean_url
 from checks import dates
+from checks.columns import homepage_block
 from checks.links import REASON_LABELS
-from checks.registry import analyzer, check, get_analyzer
+from checks.registry import check, result_block, site_analysis
 from checks.siteview import SiteView
-from spiders.discovery import clean_url
-from spiders.language_seeds import classify_link, knowledge, language_of_tag, version_root
 
 FOUND_BY_RANK = {"link-text": 0, "hreflang": 1, "url": 2}
 LINK_TAGS = ("a", "area", "link-alternate")
@@ -42,7 +44,7 @@ LINK_TAGS = ("a", "area", "link-alternate")
 NOT_ASSESSED_REASONS = {"robots", "max-pages", "max-depth", "out-of-scope", "ignored", "too-large"}
 ALTERNATE_SOURCES = 5     # pages re-read for <link rel=alternate hreflang> (the store keeps no hreflang)
 VERSION_PAGES = 40        # pages of one version read to date it
-FALLBACK_PAGES = 300      # pages read for the main site's newest date when no homepage analyzer exists
+FALLBACK_PAGES = 300      # pages read for the main site's newest date when its home page has none
 
 REFS = [
     "auditcli policy: language versions",
@@ -130,17 +132,9 @@ def script_share(text: str, lang: str) -> tuple[float, int]:
 
 
 def visible_text(soup: BeautifulSoup) -> str:
-    """Title plus body text, without scripts, styles and templates."""
+    """Title plus the body's visible text: what decides which language a page is in."""
     title = soup.title.get_text(" ") if soup.title else ""
-    body = soup.body or soup
-    parts = [title]
-    for node in body.find_all(string=True):
-        if node.parent is not None and node.parent.name in ("script", "style", "noscript", "template"):
-            continue
-        if type(node).__name__ in ("Comment", "CData", "ProcessingInstruction", "Doctype"):
-            continue
-        parts.append(str(node))
-    return " ".join(" ".join(parts).split())
+    return " ".join(f"{title} {html.visible_text(soup.body or soup)}".split())
 
 
 def dominant_script(text: str) -> str | None:
@@ -338,9 +332,9 @@ def _selector(site: SiteView, source: str, tag: str, url: str, lang: str) -> str
             if hreflang and language_of_tag(str(hreflang)) != lang:
                 continue
             if hreflang:
-                return f'link[rel="alternate"][hreflang="{_css_string(str(hreflang))}"]'
-            return f'link[href="{_css_string(node["href"])}"]'
-        own = f'{node.name}[href="{_css_string(node["href"])}"]'
+                return f'link[rel="alternate"][hreflang={html.css_string(str(hreflang))}]'
+            return f'link[href={html.css_string(node["href"])}]'
+        own = f'{node.name}[href={html.css_string(node["href"])}]'
         for parent in node.parents:
             if not isinstance(parent, Tag) or parent.name in ("html", "body", "[document]"):
                 break
@@ -352,39 +346,28 @@ def _selector(site: SiteView, source: str, tag: str, url: str, lang: str) -> str
     return None
 
 
-def _css_string(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
-
-
 # ------------------------------------------------------------------------------------ judging
 def main_latest_date(site: SiteView, roots: list[str]) -> date | None:
-    """The main site's newest item: the homepage analyzer when there is one, else the site's own pages."""
-    if get_analyzer("homepage") is not None:
-        try:
-            block = site.analysis("homepage") or {}
-        except Exception:  # the homepage analyzer's failure is reported by the runner
-            block = {}
-        value = block.get("latest_date") if isinstance(block, dict) else None
-        if value:
-            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    """The main site's newest item: the home page's date, else the newest date on the site's own pages."""
+    try:
+        block = homepage_block(site) or {}
+    except Exception:  # the home page analysis' failure is reported by the runner
+        block = {}
+    value = block.get("latest_date")
+    if value:
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     newest: date | None = None
     for n, page in enumerate(site.pages()):
         if n >= FALLBACK_PAGES:
             break
         if any(page.final_url.startswith(r) for r in roots):
             continue
-        text = dates.strip_noise(page.text)
+        text = dates.strip_noise(html.visible_text(page.soup))
         found = [dates.date_in_url(page.final_url, site.as_of), dates.labelled_date(text)]
-        found += dates.dates_in_text(_visible_fast(text), site.as_of)[:50]
+        found += dates.dates_in_text(text, site.as_of)[:50]
         newest = dates.newest([newest, *found], site.as_of)
+        page.release()
     return newest
-
-
-_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-
-
-def _visible_fast(html: str) -> str:
-    return _TAGS.sub(" ", html)
 
 
 def _fetch_result(site: SiteView, url: str) -> tuple[Any, str | None]:
@@ -507,10 +490,10 @@ def _snippet(text: str, limit: int = 80) -> str:
 # ------------------------------------------------------------------------------------ analyzer
 def find_versions(site: SiteView) -> list[LanguageVersion]:
     """Every language version found or required, judged once per site (the checks and the block share it)."""
-    return site.analysis("language_versions")
+    return _judged_versions(site)
 
 
-@analyzer("language_versions")
+@site_analysis
 def _judged_versions(site: SiteView) -> list[LanguageVersion]:
     versions = group_versions(site, candidates(site))
     roots = [v.root for v in versions if v.root and not _same_site_root(v.root, site)]
@@ -530,7 +513,7 @@ def _judged_versions(site: SiteView) -> list[LanguageVersion]:
 STATUS_RANK = {"ok": 0, "stale": 1, "wrong-language": 2, "broken": 3, "missing": 4}
 
 
-@analyzer("languages")
+@result_block("languages", dimensions=("languages",))
 def languages_block(site: SiteView) -> list[dict[str, Any]]:
     """One entry per language (SPEC §5): its best version; every link to the language under `links`."""
     by_lang: dict[str, list[LanguageVersion]] = {}

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from auditcli.models import Finding, normalise_url
-from checks import knowledge
+from auditcli.core import knowledge
+from auditcli.core.html import css_string
+from auditcli.core.models import Finding
+from auditcli.core.urls import normalise_url
 from checks.registry import check
 from checks.siteview import Page, SiteView
 
@@ -128,27 +130,18 @@ def _shallow_first(url: str) -> tuple[int, int, str]:
     return path.rstrip("/").count("/"), len(url), url
 
 
-def css_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
-
-
 def link_selector(page: Page, target: str) -> str | None:
     """A CSS selector of the element on `page` that links to `target`, e.g. a[href="/xwzx/old.html"]."""
     soup = page.soup
     base_tag = soup.find("base", href=True)
     base = urljoin(page.final_url, base_tag["href"]) if base_tag else page.final_url
-    wanted = _clean(target)
+    wanted = normalise_url(target)
     for tag, attr in LINK_ATTRS.items():
         for element in soup.find_all(tag, attrs={attr: True}):
             raw = element.get(attr)
-            if isinstance(raw, str) and raw.strip() and _clean(urljoin(base, raw.strip())) == wanted:
+            if isinstance(raw, str) and raw.strip() and normalise_url(urljoin(base, raw.strip())) == wanted:
                 return f"{tag}[{attr}={css_string(raw)}]"
     return None
-
-
-def _clean(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
 @check(

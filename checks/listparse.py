@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from auditcli.core.html import combinator, css_path, nth_of_type, text_of
+from auditcli.core.knowledge import load
+from auditcli.core.urls import clean_url
 from checks import dates as D
-from checks.knowledge import load
 
 ROW_TAGS = ("li", "tr", "dd", "dt")
 LOOSE_ROW_TAGS = ("p", "div", "td", "h3", "h4", "h5", "span")
@@ -87,6 +89,7 @@ class PageSummary:
     list_headers: str = ""  # the header row of the page's list (标题 来信时间 回复时间 状态)
     more_links: int = 0  # 更多 links: a landing page of several boxes, not one column
     admitted: bool = False  # set by column analysis: a named list box that navigation leads to
+    item_targets: set[str] = field(default_factory=set)  # pages its dated rows lead to: articles, not columns
 
     @property
     def name(self) -> str:
@@ -113,45 +116,6 @@ def title_name(title: str, site_names: tuple[str, ...] = ()) -> str:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def nth_of_type(tag: Tag) -> tuple[int, int]:
-    """(position, count) of `tag` among its parent's element children of the same tag, as CSS counts."""
-    parent = tag.parent
-    if not isinstance(parent, Tag):
-        return 1, 1
-    siblings = parent.find_all(tag.name, recursive=False)
-    return next((k + 1 for k, s in enumerate(siblings) if s is tag), 1), len(siblings)
-
-
-def combinator(tag: Tag) -> str:
-    """How `tag` joins its parent's selector: a row parsed straight under <table> sits in the <tbody>
-    a browser inserts, so `table > tr` would match nothing there; `table tr` matches in both."""
-    parent = tag.parent
-    return " " if tag.name == "tr" and isinstance(parent, Tag) and parent.name == "table" else " > "
-
-
-def css_path(tag: Tag, depth: int = 4) -> str:
-    """A short CSS selector for an element: tag#id or tag.class, up to `depth` ancestors."""
-    parts: list[tuple[str, str]] = []  # (selector of one element, combinator to its parent), leaf first
-    node: Tag | None = tag
-    while node is not None and isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < depth:
-        ident = node.get("id")
-        if isinstance(ident, str) and ident.strip() and not ident.strip()[0].isdigit():
-            parts.append((f"{node.name}#{ident.strip()}", ""))
-            break
-        classes = [c for c in (node.get("class") or []) if re.fullmatch(r"[A-Za-z_][\w-]*", c)]
-        part = node.name + "".join(f".{c}" for c in classes[:2])
-        if not classes:
-            position, count = nth_of_type(node)
-            if count > 1:
-                part += f":nth-of-type({position})"
-        parts.append((part, combinator(node)))
-        node = node.parent
-    out = parts[-1][0] if parts else ""
-    for k in range(len(parts) - 2, -1, -1):
-        out += parts[k][1] + parts[k][0]
-    return out
-
-
 def row_selector(container: Tag, container_selector: str, row: Tag) -> str:
     """The row's selector under its list: nth-of-type counted among all same-tag siblings, as browsers do."""
     chain = [row]
@@ -197,16 +161,7 @@ def clean_href(base: str, raw: str | None) -> str | None:
     if not raw or raw.lower().startswith(SKIP_HREF):
         return None
     url = urljoin(base, raw)
-    if not url.startswith(("http://", "https://")):
-        return None
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
-
-
-def _text(node: Tag | str) -> str:
-    if isinstance(node, str):
-        return " ".join(node.split())
-    return " ".join(node.get_text(" ").split())
+    return clean_url(url) if url.startswith(("http://", "https://")) else None
 
 
 def cjk_ratio(text: str) -> float:
@@ -235,25 +190,25 @@ def _is_pinned(row: Tag, anchor: Tag) -> bool:
     words = column_knowledge()["pinned_words"]
     if any(w in _words(row) for w in words) or any(w in _words(anchor) for w in words):
         return True
-    return "置顶" in _text(row)
+    return "置顶" in text_of(row)
 
 
 def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Row | None:
     href = clean_href(base, anchor.get("href"))
     if not href:
         return None
-    title = _text(anchor) or str(anchor.get("title") or "")
+    title = text_of(anchor) or str(anchor.get("title") or "")
     if PAGER_TEXT.match(title.strip()):
         return None
     title = title.replace("[置顶]", "").replace("【置顶】", "").strip()
     url_date = D.date_in_url(href, as_of)
     # Dates outside the link text first (the list's date cell), then date spans inside the link.
-    anchor_text = _text(anchor)
-    rest = _text(row)
+    anchor_text = text_of(anchor)
+    rest = text_of(row)
     if row.name == "dt":  # <dt><a>title</a></dt><dd>2026-11-05</dd>
         sibling = row.find_next_sibling()
         if isinstance(sibling, Tag) and sibling.name == "dd" and not sibling.find("a", href=True):
-            rest += " " + _text(sibling)
+            rest += " " + text_of(sibling)
     if anchor_text and anchor_text in rest:
         rest = rest.replace(anchor_text, " ", 1)
     hint = url_date.year if url_date else None
@@ -268,9 +223,9 @@ def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Ro
                 cells += [str(string)] if got else []
     if not found:
         for inner in anchor.find_all(["span", "em", "i", "font", "small"]):
-            got = D.dates_in_text(_text(inner), as_of, yearless=True, hint_year=hint)
+            got = D.dates_in_text(text_of(inner), as_of, yearless=True, hint_year=hint)
             found += got
-            cells += [_text(inner)] if got else []
+            cells += [text_of(inner)] if got else []
     if not found:  # written into the link text: 乡党委召开专题会议（2026-11-10） / 标题 [11-10]
         found, head, cell = _date_in_link_text(anchor_text, as_of, hint)
         if found:
@@ -280,7 +235,7 @@ def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Ro
         tip = anchor.get("title")
         if isinstance(tip, str) and tip.strip():
             labelled = D.labelled_date(tip)
-            found = [labelled] if labelled else _date_in_link_text(_text(tip), None, None)[0]
+            found = [labelled] if labelled else _date_in_link_text(text_of(tip), None, None)[0]
             cells = []
     when = D.newest(found, as_of) if found else None
     if when is None and found:
@@ -371,7 +326,7 @@ def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None,
     groups: dict[int, tuple[Tag, list[tuple[Tag, Tag]]]] = {}
     seen_rows: set[int] = set()
     for anchor in body.find_all("a", href=True):
-        if PAGER_TEXT.match(_text(anchor)):
+        if PAGER_TEXT.match(text_of(anchor)):
             continue
         row = _row_of(anchor)
         if row is None or id(row) in seen_rows:
@@ -431,8 +386,8 @@ def datastore_rows(scripts: list[str], base: str, as_of: date) -> tuple[list[Row
 
 # ------------------------------------------------------------------------------------------ page
 def summarise(page, as_of: date) -> PageSummary:
-    """Summarise one checks.siteview.Page (its soup is consumed: furniture is cut out of it)."""
-    soup = BeautifulSoup(page.text, "lxml")
+    """Summarise one checks.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
+    soup = page.soup
     base = page.final_url
     base_tag = soup.find("base", href=True)
     if base_tag:
@@ -445,7 +400,7 @@ def summarise(page, as_of: date) -> PageSummary:
     lowered = {k.lower(): v for k, v in metas.items()}
     html = soup.find("html")
     lang = str(html.get("lang") or "") if html else ""
-    title = _text(soup.title) if soup.title else ""
+    title = text_of(soup.title) if soup.title else ""
 
     scripts_xml = [s.string or s.get_text() for s in soup.find_all("script", attrs={"type": "text/xml"})]
     script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
@@ -456,7 +411,7 @@ def summarise(page, as_of: date) -> PageSummary:
     crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
     for tag in soup.find_all(True, attrs={"class": True}):
         if any(w in crumb_words or any(p in crumb_words for p in w.split("_")) for w in _words(tag)):
-            parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", _text(tag)) if p.strip()]
+            parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", text_of(tag)) if p.strip()]
             if parts:
                 crumb_name = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置)[:：]?", "", parts[-1]).strip()
             tag.decompose()
@@ -467,9 +422,9 @@ def summarise(page, as_of: date) -> PageSummary:
     _cut_furniture(soup)
     _drop_clocks(soup)
     body = soup.body or soup
-    main_text = _text(body)
+    main_text = text_of(body)
     heading_tag = body.find(class_="column-title") or body.find(["h2", "h1"])
-    heading = _text(heading_tag) if heading_tag else ""
+    heading = text_of(heading_tag) if heading_tag else ""
     heading = crumb_name or heading
     if not crumb_name and heading and heading == title:
         heading = title_name(title, (metas.get("SiteName") or lowered.get("sitename") or "",))
@@ -519,7 +474,7 @@ def summarise(page, as_of: date) -> PageSummary:
     )
     summary.item_links = [r.href for r in every[:MAX_ROWS]]
     summary.link_dates = sorted({r.url_date for r in every if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
-    more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(_text(a)))
+    more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))
     summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
     if not rows:
@@ -536,7 +491,7 @@ def _headers(box: Tag) -> str:
         first = box.find("tr")
         if isinstance(first, Tag) and not first.find("a", href=True):
             cells = first.find_all("td", limit=12)
-    return " ".join(_text(c) for c in cells)[:200]
+    return " ".join(text_of(c) for c in cells)[:200]
 
 
 def _cut_furniture(soup: BeautifulSoup) -> None:
@@ -559,14 +514,14 @@ def _drop_clocks(soup: BeautifulSoup) -> None:
         box = hit.parent
         while isinstance(box, Tag) and box.name in ("span", "b", "font", "em", "strong", "a") and box.parent is not None:
             box = box.parent
-        if isinstance(box, Tag) and box.name not in ("body", "html") and len(_text(box)) < 120:
+        if isinstance(box, Tag) and box.name not in ("body", "html") and len(text_of(box)) < 120:
             box.decompose()
 
 
 def find_placeholder(body: Tag) -> Tag | None:
     """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first."""
     k = column_knowledge()
-    text = _text(body).lower()
+    text = text_of(body).lower()
     for phrase in sorted(k["placeholders"], key=len, reverse=True):
         low = phrase.lower()
         if low not in text:
@@ -583,12 +538,12 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
 
     Yes when it stands (as short text) in a named list box with no item links of its own, and the rows
     found elsewhere are not in a list box of their own (or only in one wrapping the placeholder)."""
-    if len(_text(holder)) > 40:
+    if len(text_of(holder)) > 40:
         return False
     box = list_box(holder)
     if box is None:
         return False
-    if any(not PAGER_TEXT.match(_text(a)) and not MORE_TEXT.match(_text(a)) for a in box.find_all("a", href=True)):
+    if any(not PAGER_TEXT.match(text_of(a)) and not MORE_TEXT.match(text_of(a)) for a in box.find_all("a", href=True)):
         return False
     own = list_box(rows_box) if rows_box is not None else None
     return own is None or own is box or any(p is own for p in box.parents)
@@ -597,7 +552,7 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
 def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None:
     """Placeholder text (暂无信息) or an empty list container, on a page without list rows."""
     if holder is not None:
-        summary.placeholder = _text(holder)[:120]
+        summary.placeholder = text_of(holder)[:120]
         summary.placeholder_selector = css_path(holder)
     kinds = ["ul", "ol", "table", "tbody", "div", "dl"]
     for tag in body.find_all(kinds):

@@ -6,11 +6,13 @@ the function, and the catalogue (`auditcli checks`, the report's rule help) is g
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from auditcli.models import DIMENSIONS, SEVERITIES, Finding
+from auditcli.core.models import Finding
+from auditcli.core.vocabulary import DIMENSIONS, SEVERITIES
 
 CheckFunction = Callable[..., Iterable[Finding]]
 
@@ -65,7 +67,10 @@ class CouldNotJudge(CheckOutcome):
 
 
 _CHECKS: dict[str, CheckSpec] = {}
-_ANALYZERS: dict[str, Callable[..., Any]] = {}
+_PAGE_ANALYSES: dict[Callable[..., Any], tuple[str, ...]] = {}
+_RESULT_BLOCKS: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {}
+T = TypeVar("T")
+NEED_KINDS = ("pages", "links", "not_scanned", "probe", "analysis")
 _loaded = False
 
 
@@ -79,6 +84,9 @@ def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dic
         raise ValueError(f"{id}: unknown severity {severity}")
     if scope not in ("site", "page"):
         raise ValueError(f"{id}: scope must be site or page")
+    for need in needs:
+        if need.split(":", 1)[0] not in NEED_KINDS:
+            raise ValueError(f"{id}: unknown need {need!r} (expected {', '.join(NEED_KINDS)}, or probe:<kind>)")
 
     def register(function: CheckFunction) -> CheckFunction:
         if id in _CHECKS:
@@ -90,14 +98,56 @@ def check(*, id: str, dimension: str, severity: str, refs: list[str], title: dic
     return register
 
 
-def analyzer(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a memoised per-site computation, read with `site.analysis(name)`."""
+def site_analysis(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """A typed per-site computation shared by several checks, computed once per site and memoised.
 
-    def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        _ANALYZERS[name] = function
+    Call it like the function it wraps (`columns_model(site)`); the result is kept on the SiteView.
+    """
+
+    @functools.wraps(function)
+    def memoised(site: Any) -> T:
+        return site.memo(function)
+
+    return memoised
+
+
+def page_analysis(*, dimensions: tuple[str, ...]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Register a per-page extraction run in the site's single page pass (the tree is parsed once).
+
+    The function gets (page, site) and returns a small record (or None); site analyses read the
+    records with `site.page_results(function)`. It runs when a selected check is of one of `dimensions`.
+    A page analysis never mutates `page.soup`, except the one registered with `consumes_tree=True`
+    semantics documented on it, which the pass runs last.
+    """
+
+    def register(function: Callable[..., T]) -> Callable[..., T]:
+        _PAGE_ANALYSES[function] = tuple(dimensions)
         return function
 
     return register
+
+
+def result_block(name: str, *, dimensions: tuple[str, ...]) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
+    """Register the producer of a results.json site block (homepage, columns, languages, counts),
+    written when a selected check is of one of `dimensions`."""
+
+    def register(function: Callable[[Any], T]) -> Callable[[Any], T]:
+        _RESULT_BLOCKS[name] = (function, tuple(dimensions))
+        return function
+
+    return register
+
+
+def page_analyses_for(dimensions: set[str]) -> list[Callable[..., Any]]:
+    """Page analyses the selected dimensions need, in registration order, tree consumers last."""
+    load_all()
+    chosen = [f for f, dims in _PAGE_ANALYSES.items() if set(dims) & dimensions]
+    return sorted(chosen, key=lambda f: bool(getattr(f, "consumes_tree", False)))
+
+
+def result_blocks() -> dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]]:
+    load_all()
+    return dict(_RESULT_BLOCKS)
 
 
 def load_all() -> None:
@@ -135,11 +185,6 @@ def load_all() -> None:
 def all_checks() -> list[CheckSpec]:
     load_all()
     return sorted(_CHECKS.values(), key=lambda spec: (DIMENSIONS.index(spec.dimension), spec.id))
-
-
-def get_analyzer(name: str) -> Callable[..., Any] | None:
-    load_all()
-    return _ANALYZERS.get(name)
 
 
 def select(specs: list[CheckSpec], only: list[str] | None, skip: list[str] | None) -> list[CheckSpec]:

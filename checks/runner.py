@@ -8,21 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditcli.models import DIMENSIONS, Finding
-from checks.registry import CheckOutcome, CheckSpec, get_analyzer
+from auditcli.core.models import Finding
+from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
+from checks.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
 from checks.siteview import SiteView
 
 log = logging.getLogger("auditcli.checks")
-RESULT_BLOCKS = {"homepage": dict, "columns": list, "languages": list, "counts": dict}
 
 
 @dataclass
 class SiteChecks:
     findings: list[Finding] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
-    ran: set[str] = field(default_factory=set)
     blocks: dict[str, Any] = field(default_factory=dict)
-    outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # check id -> status, reason
+    outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # check id -> status (and reason)
 
 
 def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen: set[str]) -> None:
@@ -54,59 +53,80 @@ def _error(out: SiteChecks, check_id: str, url: str | None, exc: BaseException) 
 
 
 def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
+    """Every selected check over one site: one page pass (page checks and page analyses on one parsed
+    tree per page), then the site checks, then the results blocks. Each check ends with an outcome."""
     out = SiteChecks()
     seen: set[str] = set()
-    page_specs = [s for s in specs if s.scope == "page"]
-    if page_specs:
-        for page in site.pages():
-            for spec in page_specs:
-                try:
-                    _collect(spec, list(spec.function(page, site) or ()), out, seen)
-                except CheckOutcome:
-                    pass  # not applicable to this page; the check still ran on the others
-                except Exception as exc:  # crash isolation: one page, one check
-                    _error(out, spec.id, page.final_url, exc)
-            page.release()
-        out.ran.update(s.id for s in page_specs)
-    for spec in (s for s in specs if s.scope == "site"):
+    runnable = []
+    for spec in specs:
+        missing = site.lacks(spec.needs)
+        if missing:
+            out.outcomes[spec.id] = _outcome("not-judged", *missing)
+        else:
+            runnable.append(spec)
+    page_specs = [s for s in runnable if s.scope == "page"]
+    applicable = {s.id: 0 for s in page_specs}
+    failed: set[str] = set()
+
+    def on_page(page) -> None:
+        for spec in page_specs:
+            try:
+                _collect(spec, list(spec.function(page, site) or ()), out, seen)
+                applicable[spec.id] += 1
+            except CheckOutcome:
+                pass  # not applicable to this page; the check still runs on the others
+            except Exception as exc:  # crash isolation: one page, one check
+                _error(out, spec.id, page.final_url, exc)
+                failed.add(spec.id)
+
+    dimensions = {s.dimension for s in specs}
+    site.page_pass(page_analyses_for(dimensions), on_page if page_specs else None)
+    for spec in page_specs:
+        if applicable[spec.id]:
+            out.outcomes[spec.id] = _judged(spec, out)
+        elif spec.id in failed:
+            out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
+        else:
+            out.outcomes[spec.id] = _outcome("not-applicable", "没有适用的页面", "no page it applies to")
+    for spec in (s for s in runnable if s.scope == "site"):
         try:
             _collect(spec, list(spec.function(site) or ()), out, seen)
-            out.ran.add(spec.id)
+            out.outcomes[spec.id] = _judged(spec, out)
         except CheckOutcome as outcome:
-            out.outcomes[spec.id] = {"status": outcome.status, "reason": outcome.reason,
-                                     "reason_en": outcome.reason_en}
+            out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)
         except Exception as exc:
             _error(out, spec.id, site.config.url, exc)
-    dimensions_run = {s.dimension for s in specs}
-    for name, kind in RESULT_BLOCKS.items():
-        function = get_analyzer(name)
-        if function is None:
+            out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
+    for name, (function, wanted_by) in result_blocks().items():
+        if not set(wanted_by) & dimensions:
             continue
         try:
-            value = site.analysis(name)
+            out.blocks[name] = function(site)
         except Exception as exc:
             _error(out, f"analysis.{name}", site.config.url, exc)
-            continue
-        if isinstance(value, kind) and _block_wanted(name, dimensions_run):
-            out.blocks[name] = value
     return out
 
 
-def _block_wanted(name: str, dimensions_run: set[str]) -> bool:
-    needs = {"homepage": {"freshness"}, "columns": {"freshness", "columns"}, "languages": {"languages"},
-             "counts": {"freshness", "columns"}}
-    return bool(needs[name] & dimensions_run)
+def _outcome(status: str, reason: str, reason_en: str) -> dict[str, str]:
+    return {"status": status, "reason": reason, "reason_en": reason_en}
+
+
+def _judged(spec: CheckSpec, out: SiteChecks) -> dict[str, str]:
+    found = any(f.check == spec.id for f in out.findings)
+    return {"status": "failed" if found else "passed"}
 
 
 def dimension_status(specs: list[CheckSpec], out: SiteChecks) -> dict[str, dict[str, Any]]:
+    """A dimension is assessed when at least one of its checks judged the site (passed or failed)."""
     dimensions: dict[str, dict[str, Any]] = {}
     for dimension in DIMENSIONS:
-        ran = [s for s in specs if s.dimension == dimension and s.id in out.ran]
+        judged = [s for s in specs if s.dimension == dimension
+                  and out.outcomes.get(s.id, {}).get("status") in JUDGED_OUTCOMES]
         findings = sum(1 for f in out.findings if f.dimension == dimension)
         dimensions[dimension] = {
             "score": None,
             "findings": findings,
-            "status": "assessed" if ran else "not-assessed",
-            "checks": len(ran),
+            "status": "assessed" if judged else "not-assessed",
+            "checks": len(judged),
         }
     return dimensions

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup
 
-from auditcli.models import SiteConfig
-from auditcli.pagestore import Link, NotScanned, PageStore, StoredPage
-from checks.registry import get_analyzer
-from spiders.discovery import stub_targets
+from auditcli.core.html import stub_targets
+from auditcli.core.models import SiteConfig
+from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
+
+log = logging.getLogger("auditcli.checks")
+T = TypeVar("T")
 
 
 class Page:
@@ -58,7 +61,8 @@ class SiteView:
         self.store = store
         self.as_of = as_of
         self.options = options or {}
-        self._analyses: dict[str, Any] = {}
+        self._analyses: dict[Callable[..., Any], Any] = {}
+        self._page_results: dict[Callable[..., Any], list[Any]] = {}
 
     @property
     def id(self) -> str:
@@ -112,10 +116,45 @@ class SiteView:
     def in_scope(self, url: str) -> bool:
         return self.config.in_scope(url)
 
-    def analysis(self, name: str) -> Any:
-        if name not in self._analyses:
-            function = get_analyzer(name)
-            if function is None:
-                raise KeyError(f"no analyzer named {name!r}")
-            self._analyses[name] = function(self)
-        return self._analyses[name]
+    def lacks(self, needs: tuple[str, ...]) -> tuple[str, str] | None:
+        """Why the crawl cannot give a check what it declared it needs (zh, en), or None."""
+        for need in needs:
+            kind, _, name = need.partition(":")
+            if kind == "pages" and next(iter(self.pages()), None) is None:
+                return "没有抓取到页面", "no page was fetched"
+            if kind == "probe" and not self.store.has_probe(name):
+                return f"抓取时未进行 {name} 探测", f"the crawl made no {name} probe"
+        return None
+
+    def memo(self, function: Callable[[SiteView], T]) -> T:
+        """The site analysis `function` (see checks.registry.site_analysis), computed once per site."""
+        if function not in self._analyses:
+            self._analyses[function] = function(self)
+        return self._analyses[function]
+
+    def page_pass(self, analyses: list[Callable[..., Any]],
+                  on_page: Callable[[Page], None] | None = None) -> None:
+        """One pass over the site's pages: each page parsed once, its tree shared by every page analysis
+        (and by `on_page`, the runner's page checks) and released before the next page, so memory stays
+        flat. Analyses that cut the tree (`consumes_tree`) run last."""
+        wanted = [f for f in analyses if f not in self._page_results]
+        results: dict[Callable[..., Any], list[Any]] = {f: [] for f in wanted}
+        for page in self.pages():
+            if on_page is not None:
+                on_page(page)
+            for function in wanted:
+                try:
+                    record = function(page, self)
+                except Exception as exc:  # one unparseable page never costs the site its analysis
+                    log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
+                    continue
+                if record is not None:
+                    results[function].append(record)
+            page.release()
+        self._page_results.update(results)
+
+    def page_results(self, analysis: Callable[..., T]) -> list[T]:
+        """The records a page analysis made of every page (a pass of its own if the runner made none)."""
+        if analysis not in self._page_results:
+            self.page_pass([analysis])
+        return self._page_results[analysis]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 # One reader and one atomic writer for every renderer (results.json and every report format).
-from auditcli.results import FILE_MODE, ResultsError, atomic_write, load_results
+from auditcli.stores.results import FILE_MODE, ResultsError, atomic_write, load_results
 
 __all__ = ["ResultsError", "load_results", "atomic_write", "FILE_MODE"]
 

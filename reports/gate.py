@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from auditcli.core.vocabulary import COUNTED_SEVERITIES  # info never counts
 from reports.diff import new_fingerprints
-
-COUNTED_SEVERITIES = ("critical", "high", "medium", "low")  # info never counts
 
 
 @dataclass

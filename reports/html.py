@@ -20,12 +20,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from auditcli.core.vocabulary import SEVERITY, dimension_title, dimensions_of, severity_rank
 from reports import finding_fix, finding_message, finding_refs, finding_title, localized
-from reports.scoring import DIMENSIONS
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGS = ("zh", "en")
-SEVERITY_ORDER = {"critical": -1, "high": 0, "medium": 1, "low": 2, "info": 3}
 WORST_COLUMNS = 15
 SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80),
                (80, 90), (90, 101)]
@@ -120,7 +119,7 @@ def _group_findings(results: dict, findings: list[dict], lang: str,
                 "state": (states or {}).get(str(item.get("fingerprint"))),
             })
         severity = min((i.get("severity") or "info" for i in items),
-                       key=lambda s: SEVERITY_ORDER.get(s, 9))
+                       key=severity_rank)
         groups.append({
             "check": check_id,
             "title": finding_title(results, first, lang),
@@ -131,7 +130,7 @@ def _group_findings(results: dict, findings: list[dict], lang: str,
             "count": len(items),
             "pages": sorted(pages.items()),
         })
-    groups.sort(key=lambda g: (SEVERITY_ORDER.get(g["severity"], 9), -g["count"], g["check"]))
+    groups.sort(key=lambda g: (severity_rank(g["severity"]), -g["count"], g["check"]))
     return groups
 
 
@@ -167,7 +166,10 @@ def build_view(results: dict, lang: str = "zh",
     """Everything the templates show, computed once (templates only lay it out)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    strings = _strings()
+    strings = {**_strings(),  # labels of the vocabulary come from it, not from i18n.yaml
+               "severities": {lang_: {s.name: s.label[lang_] for s in SEVERITY.values()} for lang_ in LANGS},
+               "dimension_names": {lang_: {d: dimension_title(results, d, lang_) for d in dimensions_of(results)}
+                                   for lang_ in LANGS}}
     t = strings[lang]
     sites = sorted(results.get("sites") or [], key=_score_sort_key)
     by_id = {s["id"]: s for s in sites}
@@ -191,7 +193,8 @@ def build_view(results: dict, lang: str = "zh",
     counts = {"total": len(sites), "pass": 0, "fail": 0, "not-assessed": 0, "vetoed": 0,
               "findings": 0}
     bands = [0] * len(SCORE_BANDS)
-    dim_scores: dict[str, list[float]] = {d: [] for d in DIMENSIONS}
+    dimensions = dimensions_of(results)
+    dim_scores: dict[str, list[float]] = {d: [] for d in dimensions}
     columns_all = []
     site_views = []
     trends = history_trends or {}
@@ -204,13 +207,13 @@ def build_view(results: dict, lang: str = "zh",
         if site.get("score") is not None:
             bands[_band(float(site["score"]))] += 1
         dims = []
-        for dim in DIMENSIONS:
+        for dim in dimensions:
             block = (site.get("dimensions") or {}).get(dim) or {}
             score = block.get("score")
             assessed = block.get("status", "assessed") == "assessed" and score is not None
             if assessed:
                 dim_scores[dim].append(float(score))
-            dims.append({"id": dim, "name": strings["dimension_names"][lang][dim],
+            dims.append({"id": dim, "name": dimension_title(results, dim, lang),
                          "score": score if assessed else None,
                          "value": score if assessed else None,
                          "findings": block.get("findings", 0)})
@@ -234,7 +237,7 @@ def build_view(results: dict, lang: str = "zh",
     anchors = {v["site"]["id"]: v["anchor"] for v in site_views}
 
     band_max = max(bands) or 1
-    dim_avg = [{"id": d, "name": strings["dimension_names"][lang][d],
+    dim_avg = [{"id": d, "name": dimension_title(results, d, lang),
                 "value": round(sum(v) / len(v), 1) if v else None, "n": len(v)}
                for d, v in dim_scores.items()]
     overdue = sorted((c for c in columns_all if c.get("status") == "stale"

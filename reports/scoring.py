@@ -15,25 +15,11 @@ from typing import Any
 
 import yaml
 
-from auditcli.models import DIMENSIONS, SEVERITIES  # one vocabulary for every stage
+from auditcli.core.vocabulary import DIMENSION_TABLE, DIMENSIONS, SEVERITIES, VETO_KINDS, VETO_SETTINGS
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "cn-gov-2019"
 PROFILE_SCHEMA = "auditcli.profile/v1"
-
-VETO_KINDS = (
-    "unreachable", "homepage-stale", "stale-key-columns",
-    "stale-columns", "empty-columns", "interaction",
-)
-# Veto settings beyond `enabled` and `ref`, with their types.
-VETO_SETTINGS: dict[str, dict[str, type]] = {
-    "unreachable": {},
-    "homepage-stale": {"max_age_days": int},
-    "stale-key-columns": {"threshold": int},
-    "stale-columns": {"threshold": int},
-    "empty-columns": {"threshold": int},
-    "interaction": {"checks": list},
-}
 
 CHECK_COLUMN_STALE = "freshness.column-stale"
 CHECK_COLUMN_UNDATED = "freshness.undated-column"
@@ -75,6 +61,13 @@ class Profile:
 
     def rule_id(self, name: str) -> str:
         return f"{self.name}.{name}"
+
+    def cap(self, dimension: str) -> float:
+        """Points the dimension may take off; one the profile does not know (a plugin's) takes its own."""
+        if dimension in self.caps:
+            return self.caps[dimension]
+        known = DIMENSION_TABLE.get(dimension)
+        return known.cap if known else 0.0
 
     def rule_for(self, finding: dict) -> DeductionRule | None:
         for rule in self.deductions:
@@ -199,9 +192,8 @@ def _build_profile(data: dict, source: str) -> Profile:
         if not isinstance(spec, dict) or "cap" not in spec:
             raise ProfileError(f"{source}: dimensions.{dim}: must be a mapping with 'cap'")
         caps[dim] = _number(source, f"dimensions.{dim}.cap", spec["cap"])
-    missing = [d for d in DIMENSIONS if d not in caps]
-    if missing:
-        raise ProfileError(f"{source}: dimensions.{missing[0]}: missing (every dimension needs a cap)")
+    for dim in DIMENSIONS:  # a dimension the profile does not name takes the vocabulary's default cap
+        caps.setdefault(dim, DIMENSION_TABLE[dim].cap)
 
     vetoes_in = data.get("vetoes") or {}
     if not isinstance(vetoes_in, dict):
@@ -394,6 +386,13 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
     return out
 
 
+def _site_dimensions(site: dict) -> list[str]:
+    """The vocabulary's dimensions, then any other the site's results name (a plugin's)."""
+    names = list(DIMENSIONS)
+    names += [d for d in (site.get("dimensions") or {}) if d not in names]
+    return names
+
+
 def _dimension_status(site: dict, dim: str) -> str:
     block = (site.get("dimensions") or {}).get(dim)
     if site.get("status") == "unreachable":
@@ -407,7 +406,8 @@ def score_site(site: dict, profile: Profile) -> None:
     """Score one results.json site dict in place (see the module docstring)."""
     dims = site.setdefault("dimensions", {})
     findings = site.get("findings") or []
-    assessed = {d for d in DIMENSIONS if _dimension_status(site, d) == "assessed"}
+    dimensions = _site_dimensions(site)
+    assessed = {d for d in dimensions if _dimension_status(site, d) == "assessed"}
 
     # Group deductible findings by (dimension, rule), keeping the profile's rule order.
     raw: dict[tuple[str, str], dict] = {}
@@ -425,8 +425,8 @@ def score_site(site: dict, profile: Profile) -> None:
         entry["checks"][check_id] = entry["checks"].get(check_id, 0) + 1
 
     deductions: list[dict] = []
-    taken: dict[str, float] = {d: 0.0 for d in DIMENSIONS}
-    for (dim, _name), entry in sorted(raw.items(), key=lambda kv: (DIMENSIONS.index(kv[0][0]),
+    taken: dict[str, float] = {d: 0.0 for d in dimensions}
+    for (dim, _name), entry in sorted(raw.items(), key=lambda kv: (dimensions.index(kv[0][0]),
                                                                     order[kv[0][1]])):
         rule: DeductionRule = entry["rule"]
         wanted = rule.points * entry["count"]
@@ -435,11 +435,12 @@ def score_site(site: dict, profile: Profile) -> None:
             wanted = rule.max
             notes_zh.append(f"本规则上限 {_fmt(rule.max)} 分")
             notes_en.append(f"rule capped at {_fmt(rule.max)}")
-        room = max(0.0, profile.caps[dim] - taken[dim])
+        cap = profile.cap(dim)
+        room = max(0.0, cap - taken[dim])
         points = min(wanted, room)
         if points < wanted:
-            notes_zh.append(f"维度上限 {_fmt(profile.caps[dim])} 分")
-            notes_en.append(f"dimension capped at {_fmt(profile.caps[dim])}")
+            notes_zh.append(f"维度上限 {_fmt(cap)} 分")
+            notes_en.append(f"dimension capped at {_fmt(cap)}")
         taken[dim] += points
         checks = ", ".join(f"{c} ×{n}" for c, n in sorted(entry["checks"].items()))
         zh_note = f"（{'；'.join(notes_zh)}）" if notes_zh else ""
@@ -453,14 +454,14 @@ def score_site(site: dict, profile: Profile) -> None:
             "message_en": f"{checks}, {_fmt(rule.points)} points each{en_note}",
         })
 
-    for dim in DIMENSIONS:
+    for dim in dimensions:
         block = dims.setdefault(dim, {})
         if not isinstance(block, dict):
             block = dims[dim] = {}
         block.setdefault("findings", sum(1 for f in findings if f.get("dimension") == dim))
         if dim in assessed:
             block["status"] = "assessed"
-            cap = profile.caps[dim]
+            cap = profile.cap(dim)
             block["score"] = round(100.0 * (1 - taken[dim] / cap), 1) if cap > 0 else 100.0
             block["deducted"] = round(taken[dim], 2)
             block["cap"] = cap
@@ -469,7 +470,7 @@ def score_site(site: dict, profile: Profile) -> None:
             block["score"] = None
             block.pop("deducted", None)
 
-    total_cap = sum(profile.caps[d] for d in assessed)
+    total_cap = sum(profile.cap(d) for d in assessed)
     if not assessed or total_cap <= 0:
         score = None
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from auditcli.core.vocabulary import COUNTED_SEVERITIES, SEVERITIES, SEVERITY, Severity, dimensions_of
 from reports import (
     atomic_write,
     finding_fix,
@@ -21,15 +22,18 @@ from reports import (
     finding_title,
     localized,
 )
-from reports.scoring import DIMENSIONS
 
 FORMATS = ("html", "csv", "junit", "sarif", "json")
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
-# GitHub code scanning ranks security alerts by this property (CVSS-like, as a string).
-SECURITY_SEVERITY = {"high": "7.5", "medium": "5.0", "low": "3.0", "info": "0.0"}
 FINGERPRINT_KEY = "auditcliFingerprint/v1"
-FAILING_SEVERITIES = ("critical", "high", "medium", "low")
+
+SEVERITIES_WORST_FIRST = tuple(reversed(SEVERITIES))
+
+
+def _severity(name: str | None) -> Severity:
+    """The vocabulary's entry; an unknown severity is treated as medium."""
+    return SEVERITY.get(name or "", SEVERITY["medium"])
+
 
 FINDING_COLUMNS = ["site_id", "site_name", "check", "dimension", "severity", "url", "title",
                    "message", "selector", "evidence", "refs", "fix", "fingerprint"]
@@ -97,9 +101,10 @@ def findings_csv(results: dict, lang: str = "zh") -> str:
 
 
 def sites_csv(results: dict, lang: str = "zh") -> str:
+    dimensions = dimensions_of(results)
     header = ["id", "name", "level", "parent", "url", "status", "pages", "score", "verdict",
-              "vetoes", *[f"score_{d}" for d in DIMENSIONS], "findings", "high", "medium",
-              "low", "info", "not_scanned", "homepage_latest_date", "homepage_age_days",
+              "vetoes", *[f"score_{d}" for d in dimensions], "findings", *SEVERITIES_WORST_FIRST,
+              "not_scanned", "homepage_latest_date", "homepage_age_days",
               "stale_columns", "empty_columns"]
     rows: list[list[Any]] = [header]
     for site in results.get("sites") or []:
@@ -117,8 +122,8 @@ def sites_csv(results: dict, lang: str = "zh") -> str:
             site.get("url"), site.get("status"), site.get("pages"), site.get("score"),
             site.get("verdict"), vetoes,
             *[(dims.get(d) or {}).get("score") if (dims.get(d) or {}).get("status", "assessed")
-              == "assessed" else "not-assessed" for d in DIMENSIONS],
-            len(findings), by_sev["high"], by_sev["medium"], by_sev["low"], by_sev["info"],
+              == "assessed" else "not-assessed" for d in dimensions],
+            len(findings), *[by_sev[s] for s in SEVERITIES_WORST_FIRST],
             len(site.get("not_scanned") or []), homepage.get("latest_date"),
             homepage.get("age_days"),
             sum(1 for c in columns if c.get("status") == "stale"),
@@ -177,12 +182,18 @@ def junit_xml(results: dict, lang: str = "zh") -> str:
             tests += 1
             block = dims.get(dim) or {}
             found = by_check.get(check_id, [])
+            outcome = (site.get("outcomes") or {}).get(check_id) or {}
             if site.get("status") == "unreachable" or (block.get("status") == "not-assessed"
                                                        and not found):
                 skipped += 1
                 ET.SubElement(case, "skipped", message="not assessed")
                 continue
-            failing = [f for f in found if f.get("severity") in FAILING_SEVERITIES]
+            if outcome.get("status") in ("not-applicable", "not-judged", "error") and not found:
+                skipped += 1  # nothing was judged: a skip, never a pass
+                reason = outcome.get("reason_en" if lang == "en" else "reason") or ""
+                ET.SubElement(case, "skipped", message=f"{outcome['status']}: {reason}".rstrip(": "))
+                continue
+            failing = [f for f in found if f.get("severity") in COUNTED_SEVERITIES]
             if failing:
                 failures += 1
                 title = finding_title(results, failing[0], lang)
@@ -234,7 +245,7 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
                                       "auditcli-severity": severity}
         if info.get("dimension") == "security":
             properties["tags"] = ["security"]
-            properties["security-severity"] = SECURITY_SEVERITY.get(severity, "5.0")
+            properties["security-severity"] = _severity(severity).security_severity
         rules.append({
             "id": rule_id,
             "name": "".join(p.capitalize() for p in rule_id.replace(".", "-").split("-")),
@@ -242,7 +253,7 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
             "fullDescription": {"text": title + (f" ({'; '.join(refs)})" if refs else "")},
             "help": {"text": "\n".join(help_lines),
                      "markdown": "\n\n".join(help_lines)},
-            "defaultConfiguration": {"level": SARIF_LEVELS.get(severity, "warning")},
+            "defaultConfiguration": {"level": _severity(severity).sarif_level},
             "properties": properties,
         })
     out = []
@@ -255,7 +266,7 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
             result: dict[str, Any] = {
                 "ruleId": rule_id,
                 "ruleIndex": index[rule_id],
-                "level": SARIF_LEVELS.get(f.get("severity"), "warning"),
+                "level": _severity(f.get("severity")).sarif_level,
                 "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
                 "locations": [{
                     "physicalLocation": {"artifactLocation": {"uri": str(f.get("url") or
@@ -333,6 +344,6 @@ def _history_views(results: dict, history: Any) -> tuple[dict[str, list[dict]] |
         return None, None
     if isinstance(history, dict):
         return history, None
-    from auditcli.history import HistoryStore
+    from auditcli.stores.history import HistoryStore
     store = history if isinstance(history, HistoryStore) else HistoryStore(history)
     return {site["id"]: store.trend(site["id"]) for site in results.get("sites") or []}, store.lifecycle(results)

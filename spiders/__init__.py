@@ -1,1 +1,1 @@
-"""Scrapy portal spider: crawls sites into the page store (auditcli.pagestore)."""
+"""Scrapy portal spider: crawls sites into the page store (auditcli.stores.pagestore)."""

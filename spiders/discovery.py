@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
+
+from auditcli.core.html import SCRIPT_NAVIGATION
+from auditcli.core.urls import clean_url
 
 ATTACHMENT_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx",
@@ -25,12 +28,6 @@ ATTACHMENT_EXTENSIONS = (
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 FOLLOWED_TAGS = ("a", "area", "frame", "iframe")
 HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
-SCRIPT_NAVIGATION = re.compile(
-    r"""(?:(?:window|document|top|self|parent)\.)?location(?:\.href)?\s*=\s*["']([^"'\s]+)["']"""
-    r"""|location\.(?:replace|assign)\(\s*["']([^"'\s]+)["']\s*\)"""
-    r"""|window\.open\(\s*["']([^"'\s]+)["']""",
-    re.I,
-)
 TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 
 
@@ -40,12 +37,6 @@ class FoundLink:
     text: str
     tag: str
     hreflang: str | None = None
-
-
-def clean_url(url: str) -> str:
-    """Drop the fragment; keep everything else as the site wrote it."""
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
 def is_attachment(url: str) -> bool:
@@ -89,30 +80,6 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
     yield from _hanweb_datastore_links(html, absolute)
     yield from _trs_pager_links(html, base_url)
     yield from _script_navigation_links(html, absolute)
-
-
-STUB_TEXT_LIMIT = 200  # visible characters: more than this is a page of its own, not a doorway
-
-
-def stub_targets(html: str, base_url: str) -> list[str]:
-    """Where a doorway page sends the browser: frames of a <frameset>, or a script/meta redirect.
-
-    Many county portals answer / with such a stub; the real home page (with the footer, the dates and
-    the navigation an inspector judges) is its target. Empty when the page is a page of its own.
-    """
-    page = Selector(text=html)
-    visible = "".join(page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
-    if len("".join(visible.split())) > STUB_TEXT_LIMIT:
-        return []
-    targets = [urljoin(base_url, src) for src in page.xpath("//frameset//frame/@src").getall()]
-    for script in page.xpath("//script[not(@src)][not(@type='text/xml')]/text()").getall():
-        for match in SCRIPT_NAVIGATION.finditer(script):
-            if not match.group(3):  # window.open is a menu, not a redirect
-                targets.append(urljoin(base_url, match.group(1) or match.group(2)))
-    for refresh in page.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content").getall():
-        if "url=" in refresh.lower():
-            targets.append(urljoin(base_url, refresh[refresh.lower().index("url=") + 4:].strip(" '\"")))
-    return [clean_url(t) for t in dict.fromkeys(targets) if t.startswith(("http://", "https://"))]
 
 
 def _script_navigation_links(html: Selector, absolute) -> Iterator[FoundLink]:

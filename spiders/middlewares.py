@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, reactor
 
-from spiders.probes import ip_literal
+from auditcli.core.urls import ip_literal
 
 PER_IP_KEY = "_auditcli_ip_slot"
 

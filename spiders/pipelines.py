@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditcli.pagestore import Link, PageStore, StoredPage
+from auditcli.stores.pagestore import Link, PageStore, StoredPage
 
 
 class PageStorePipeline:

@@ -18,10 +18,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from auditcli.models import SiteConfig, normalise_url
-from spiders.discovery import FOLLOWED_TAGS, FoundLink, clean_url, extract_links, is_attachment
+from auditcli.core.language_links import is_language_link
+from auditcli.core.models import SiteConfig
+from auditcli.core.urls import clean_url, normalise_url
+from spiders.discovery import FOLLOWED_TAGS, FoundLink, extract_links, is_attachment
 from spiders.errors import classify_failure
-from spiders.language_seeds import is_language_link
 from spiders.options import CrawlOptions
 
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
@@ -78,7 +79,7 @@ class PortalSpider(scrapy.Spider):
 
     def _resume(self, state: _SiteState) -> Iterator[Any]:
         """Go on with an interrupted crawl: follow the stored links that were not followed yet."""
-        from auditcli.pagestore import PageStore
+        from auditcli.stores.pagestore import PageStore
 
         store = PageStore(self.resume_from)
         try:

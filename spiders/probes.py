@@ -6,19 +6,15 @@ sent), so `auditcli check` on a stored crawl needs no network and gives the same
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 from urllib.parse import urlsplit
 
-from auditcli.pagestore import PageStore
+from auditcli.core.urls import ip_literal
+from auditcli.stores.pagestore import PageStore
 
 TIMEOUT = 2.0  # seconds, for the lookup and for each connect
 MAX_ADDRESSES = 3
-
-
-def ipv6_probe_key(host: str, port: int) -> str:
-    return f"probe:ipv6:{host}:{port}"
 
 
 def probe_sites(store: PageStore, urls: list[str]) -> None:
@@ -29,14 +25,7 @@ def probe_sites(store: PageStore, urls: list[str]) -> None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         if host:
             reachable, detail = ipv6_probe(host, port, TIMEOUT)
-            store.set_meta(ipv6_probe_key(host, port), {"reachable": reachable, "detail": detail})
-
-
-def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
+            store.set_probe("ipv6", host, port, {"reachable": reachable, "detail": detail})
 
 
 def ipv6_probe(host: str, port: int, timeout: float = 2.0) -> tuple[bool, str]:

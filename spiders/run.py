@@ -9,8 +9,8 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from auditcli.models import SiteConfig
-from auditcli.pagestore import PageStore
+from auditcli.core.models import SiteConfig
+from auditcli.stores.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider

@@ -89,7 +89,7 @@ class DemoAudit:
 
     @property
     def store(self):
-        from auditcli.pagestore import PageStore
+        from auditcli.stores.pagestore import PageStore
 
         return PageStore.open_existing(self.out / "crawl")
 

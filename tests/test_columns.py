@@ -9,8 +9,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from auditcli.models import ColumnOverride, SiteConfig
-from auditcli.pagestore import Link, PageStore, StoredPage
+from auditcli.core.models import ColumnOverride, SiteConfig
+from auditcli.stores.pagestore import Link, PageStore, StoredPage
+from checks.columns import columns_block, columns_model, counts_block, homepage_block
 from checks.registry import all_checks, select
 from checks.runner import run_site
 from checks.siteview import SiteView
@@ -73,7 +74,7 @@ def make_site(tmp_path, pages: dict[str, str | tuple[int, str]], *, overrides=()
 
 
 def columns_of(site: SiteView) -> dict[str, dict]:
-    return {c["name"]: c for c in site.analysis("columns")}
+    return {c["name"]: c for c in columns_block(site)}
 
 
 HOME = doc('<div class="block"><h2>要闻<a href="/xwzx/zwyw/index.html">更多</a></h2><ul class="list">'
@@ -207,7 +208,7 @@ def test_pagination_pages_are_one_column(tmp_path) -> None:
         "/tzgg/index.html": column_page("通知公告", li("./t20260601_1.html", "通知一", "2026-06-01"), extra=pager),
         "/tzgg/index_1.html": column_page("通知公告", li("./t20260101_2.html", "通知二", "2026-01-01"), extra=pager),
     })
-    cols = site.analysis("columns")
+    cols = columns_block(site)
     assert len(cols) == 1 and cols[0]["item_count"] == 2 and cols[0]["url"].endswith("/tzgg/index.html")
 
 
@@ -247,7 +248,7 @@ def test_homepage_clock_and_copyright_are_not_content_dates(tmp_path) -> None:
     home = doc('<div class="block"><h2>要闻</h2><ul class="list">'
                + li("/a/t20260901_1.html", "要闻", "2026-09-01") + "</ul></div>")
     site = make_site(tmp_path, {"/index.html": home})
-    block = site.analysis("homepage")
+    block = homepage_block(site)
     assert (block["latest_date"], block["age_days"], block["judged_by"]) == ("2026-09-01", 80, "homepage")
     out = run_site(site, select(all_checks(), ["freshness.homepage-stale"], None))
     assert [f.check for f in out.findings] == ["freshness.homepage-stale"]
@@ -261,7 +262,7 @@ def test_navigation_only_homepage_is_judged_by_second_level_pages(tmp_path) -> N
         "/xwzx/index.html": column_page("新闻中心", li("./t20261112_1.html", "要闻", "2026-11-12")
                                         + li("./t20261110_2.html", "要闻二", "2026-11-10")),
     })
-    block = site.analysis("homepage")
+    block = homepage_block(site)
     assert (block["judged_by"], block["latest_date"]) == ("second-level", "2026-11-12")
 
 
@@ -272,7 +273,7 @@ def test_counts_for_the_veto_rules(tmp_path) -> None:
     pages["/gzdt/index.html"] = column_page("工作动态", li("./t20261001_3.html", "动态", "2026-10-01"))
     pages["/rsxx/index.html"] = column_page("人事信息", "", extra="<p>暂无信息</p>")
     site = make_site(tmp_path, pages)
-    counts = site.analysis("counts")
+    counts = counts_block(site)
     # news (any level) + top-level notice; the policy column is not linked from the home page
     assert counts == {"stale_key_columns": 2, "stale_columns": 3, "empty_columns": 1, "undated_columns": 0,
                       "undated_key_columns": 0}
@@ -366,7 +367,7 @@ def test_home_page_without_visible_dates_is_dated_by_its_items(tmp_path) -> None
     home = doc('<div class="block"><h2>要闻</h2><ul><li><a href="/xw/202611/t20261103_1.html">要闻一</a></li>'
                '<li><a href="/xw/content_2.html">要闻二</a></li></ul></div>')
     site = make_site(tmp_path, {"/index.html": home, "/xw/content_2.html": article("要闻二", "2026-11-10 08:00")})
-    block = site.analysis("homepage")
+    block = homepage_block(site)
     assert (block["latest_date"], block["judged_by"]) == ("2026-11-10", "homepage")
 
 
@@ -407,7 +408,7 @@ def test_undated_news_column_is_counted_as_an_undated_key_column(tmp_path) -> No
     items = "".join(li(f"./content_{i}.html", f"乡镇工作动态{i}") for i in range(4))
     site = make_site(tmp_path, {"/index.html": doc('<a href="/gzdt/index.html">工作动态</a>'),
                                 "/gzdt/index.html": column_page("工作动态", items)})
-    counts = site.analysis("counts")
+    counts = counts_block(site)
     assert (counts["undated_columns"], counts["undated_key_columns"], counts["stale_key_columns"]) == (1, 1, 0)
 
 
@@ -484,7 +485,7 @@ def test_dates_written_into_the_link_text_or_its_title(tmp_path) -> None:
            '<li><a href="./content_2.html" title="关于秋季防火的通知 2026-11-08">关于秋季防火的通知</a></li>'
            '<li><a href="./content_1.html">关于2026年1月1日起施行新规定的公告[11-03]</a></li>')
     site = make_site(tmp_path, {"/index.html": HOME, "/xzdt/index.html": column_page("乡镇动态", lis)})
-    model = site.analysis("columns_model")
+    model = columns_model(site)
     [col] = model.columns
     assert [(r.title, r.date and r.date.isoformat()) for r in col.items] == [
         ("乡党委召开专题会议", "2026-11-10"), ("关于秋季防火的通知", "2026-11-08"),
@@ -499,7 +500,7 @@ def test_table_row_selector_selects_the_item_row_in_a_browser_tree(tmp_path) -> 
     html = doc('<div class="location">当前位置：首页 &gt; 政务信息</div><table class="tab"><tr><th>标题</th>'
                f'<th>日期</th></tr>{rows}</table>', title="政务信息")
     site = make_site(tmp_path, {"/index.html": HOME, "/zwxx/index.html": html})
-    [col] = site.analysis("columns_model").columns
+    [col] = columns_model(site).columns
     assert col.status == "fresh" and col.selector
     for tree in (html, html.replace("<tr><th>", "<tbody><tr><th>").replace("</table>", "</tbody></table>")):
         [hit] = BeautifulSoup(tree, "html.parser").select(col.selector)  # without and with the browser's <tbody>
@@ -556,7 +557,7 @@ def test_the_site_name_never_changes_a_columns_category(tmp_path, crumb: str, ti
     rows = "".join(f'<li><a href="/ghjh/{m}.html">文件{m}</a><span>2026-{m:02d}-01</span></li>' for m in (3, 4, 5))
     site = make_site(tmp_path, {"/index.html": HOME, "/ghjh/index.html": doc(
         f'{crumb}<div class="listbox"><ul class="e2">{rows}</ul></div>', title=title)})
-    [col] = site.analysis("columns")
+    [col] = columns_block(site)
     assert (col["name"], col["category"], col["status"]) == (*want, "fresh")
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditcli.pagestore import PageStore
-from auditcli.results import validate
+from auditcli.stores.pagestore import PageStore
+from auditcli.stores.results import validate
 from tests.conftest import DEMO_AS_OF, FAST, local_server
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -269,7 +269,7 @@ def test_interrupted_crawl_resumes_where_it_stopped(farm, cli, tmp_path):
 
 
 def test_a_site_whose_checking_fails_as_a_whole_loses_no_other_site(audited, tmp_path, monkeypatch):
-    from auditcli.orchestrate import CheckOptions, check_store
+    from auditcli.app.orchestrate import CheckOptions, check_store
     from reports import scoring
 
     results, _, _, out = audited

@@ -53,7 +53,7 @@ def test_attachments_by_extension():
 
 
 def test_doorway_pages_point_at_the_real_home_page():
-    from spiders.discovery import stub_targets
+    from auditcli.core.html import stub_targets
 
     frames = ('<html><frameset rows="80,*"><frame src="/top.html"><frame src="/main/index.html"></frameset></html>')
     assert stub_targets(frames, "http://x.gov.cn/") == ["http://x.gov.cn/top.html", "http://x.gov.cn/main/index.html"]

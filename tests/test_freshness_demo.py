@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from auditcli.core.urls import normalise_url
 from auditcli.demo import build_farm
-from auditcli.models import normalise_url
 from tests.conftest import DEMO_AS_OF
 
 AS_OF = DEMO_AS_OF

@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from auditcli import cli_reports
-from auditcli.history import HistoryStore, default_history_path
+from auditcli.app import cli_reports
+from auditcli.stores.history import HistoryStore, default_history_path
 from reports.diff import diff_results
 from reports.gate import evaluate
 from reports.scoring import load_profile, score_results

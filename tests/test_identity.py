@@ -7,6 +7,7 @@ import socket
 import pytest
 from bs4 import BeautifulSoup
 
+from auditcli.core.html import css_string
 from checks import identity as ident
 from checks import links
 from spiders.probes import ipv6_probe
@@ -235,4 +236,4 @@ def test_site_answering_403_to_most_requests_is_blocking():
 
 
 def test_css_string_escapes_quotes():
-    assert links.css_string('/a"b.html') == '"/a\\"b.html"'
+    assert css_string('/a"b.html') == '"/a\\"b.html"'

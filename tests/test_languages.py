@@ -12,12 +12,12 @@ import yaml
 from bs4 import BeautifulSoup
 from parsel import Selector
 
-from auditcli.models import SiteConfig
-from auditcli.pagestore import PageStore
-from auditcli.results import validate
+from auditcli.core.language_links import classify_link, is_language_link, language_of_text, version_root
+from auditcli.core.models import SiteConfig
+from auditcli.stores.pagestore import PageStore
+from auditcli.stores.results import validate
 from checks import languages as L
 from spiders.discovery import extract_links
-from spiders.language_seeds import classify_link, is_language_link, language_of_text, version_root
 from tests.conftest import FAST, local_server  # noqa: E402
 
 PORTAL = SiteConfig(id="county", name="示例县人民政府", url="http://www.shili.gov.cn/")
@@ -337,7 +337,7 @@ def test_version_nobody_required_is_listed_with_an_info_finding(out_of_scope):
 def _store_with(tmp_path, pages, links=(), not_scanned=()):
     import time
 
-    from auditcli.pagestore import Link, StoredPage
+    from auditcli.stores.pagestore import Link, StoredPage
 
     store = PageStore(tmp_path)
     for url, html, kind, status in pages:

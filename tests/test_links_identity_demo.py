@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditcli.models import normalise_url
+from auditcli.core.urls import normalise_url
 from tests.conftest import DEMO_AS_OF
 
 AS_OF = DEMO_AS_OF

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.scoring import DIMENSIONS, ProfileError, load_profile, score_results, score_site
+from auditcli.core.vocabulary import DIMENSIONS
+from reports.scoring import ProfileError, load_profile, score_results, score_site
 
 DATA = Path(__file__).parent / "data"
 

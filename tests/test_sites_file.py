@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditcli.config import ConfigError, load_targets
+from auditcli.app.config import ConfigError, load_targets
 
 GOOD = """\
 audit:

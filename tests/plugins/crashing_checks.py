@@ -1,6 +1,6 @@
 """A check plugin used by the crash-isolation test: one check always raises, one always reports."""
 
-from auditcli.models import Finding
+from auditcli.core.models import Finding
 from checks.registry import check
 
 TEXTS = {"zh": "测试", "en": "test"}

@@ -7,18 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-LEVELS = ("county", "township", "department")
-DIMENSIONS = (
-    "freshness",
-    "columns",
-    "languages",
-    "accessibility",
-    "security",
-    "links",
-    "identity",
-    "interaction",
-)
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+from auditcli.core.urls import normalise_url
 
 
 @dataclass(frozen=True)
@@ -136,16 +125,6 @@ class AuditConfig:
     profile: str
     sites: list[SiteConfig]
     source: str | None = None
-
-
-def normalise_url(url: str) -> str:
-    """Lower-case scheme/host, drop fragment and default index names, so fingerprints survive cosmetic URL changes."""
-    parts = urlsplit(url.strip())
-    path = parts.path or "/"
-    for index in ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php"):
-        if path.endswith("/" + index):
-            path = path[: -len(index)]
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 @dataclass

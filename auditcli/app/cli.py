@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from auditcli import __version__
-from auditcli.config import ConfigError, load_targets
+from auditcli.app.config import ConfigError, load_targets
 from spiders.options import CrawlOptions
 
 CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags show
@@ -189,8 +189,8 @@ def audit(
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
-    from auditcli.orchestrate import new_run_id, now_iso
-    from auditcli.progress import run_crawl
+    from auditcli.app.orchestrate import new_run_id, now_iso
+    from auditcli.app.progress import run_crawl
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
@@ -215,7 +215,7 @@ def parse_formats(formats: str, lang: str) -> list[str]:
 def load_baseline(baseline: Path | None):
     if baseline is None:
         return None
-    from auditcli.results import ResultsError, load_results
+    from auditcli.stores.results import ResultsError, load_results
 
     try:
         return load_results(baseline)
@@ -224,7 +224,7 @@ def load_baseline(baseline: Path | None):
 
 
 def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, formats, lang, run_meta, history, quiet):
-    from auditcli.orchestrate import CheckOptions, check_store, save
+    from auditcli.app.orchestrate import CheckOptions, check_store, save
 
     def site_done(config, site, seconds):
         if not quiet:
@@ -237,7 +237,7 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
     written = [path]
     store = None
     if history is not None:
-        from auditcli.history import HistoryError, HistoryStore
+        from auditcli.stores.history import HistoryError, HistoryStore
 
         try:
             store = HistoryStore(history)
@@ -260,7 +260,7 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     """The history store to record in, checked before any crawling so a run is never silently lost."""
     if no_history:
         return None
-    from auditcli.history import HistoryError, HistoryStore, default_history_path
+    from auditcli.stores.history import HistoryError, HistoryStore, default_history_path
 
     path = history or default_history_path()
     try:
@@ -314,8 +314,8 @@ def crawl(
     day = parse_as_of(as_of)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
     prepare_out(out_dir)
-    from auditcli.pagestore import PageStore
-    from auditcli.progress import run_crawl
+    from auditcli.app.progress import run_crawl
+    from auditcli.stores.pagestore import PageStore
 
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     store = PageStore.open_existing(path)
@@ -347,7 +347,7 @@ def check(
 ) -> None:
     """Run checks and scoring on a stored crawl, without network."""
     setup_logging(quiet, verbose)
-    from auditcli.pagestore import PageStore, StoreError
+    from auditcli.stores.pagestore import PageStore, StoreError
 
     try:
         page_store = PageStore.open_existing(store)
@@ -419,9 +419,9 @@ def demo(
     day = parse_as_of(as_of)
     format_list = parse_formats(formats, lang)
     prepare_out(out_dir)
+    from auditcli.app.orchestrate import new_run_id, now_iso
+    from auditcli.app.progress import run_crawl
     from auditcli.demo import DemoFarm
-    from auditcli.orchestrate import new_run_id, now_iso
-    from auditcli.progress import run_crawl
 
     with DemoFarm(as_of=day, base_port=base_port) as farm:
         config = load_config([str(farm.sites_file)], None)
@@ -441,7 +441,7 @@ def demo(
 
 def register_optional_commands() -> None:
     try:
-        from auditcli import cli_reports
+        from auditcli.app import cli_reports
     except ImportError:  # pragma: no cover - reports package missing in a broken install
         return
     cli_reports.register(app)

@@ -11,8 +11,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from auditcli.models import AuditConfig
-from auditcli.orchestrate import crawl_sites
+from auditcli.app.orchestrate import crawl_sites
+from auditcli.core.models import AuditConfig
 
 log = logging.getLogger("auditcli.crawl")
 

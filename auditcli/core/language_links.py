@@ -2,7 +2,7 @@
 
 The spider crawls such links a little way even when they leave the site's scope (en.example.gov.cn),
 so the language checks can date the version; the checks use the same classifier to list the versions.
-Link words, hreflang values, URL hints and scripts live in checks/data/languages.yaml.
+Link words, hreflang values, URL hints and scripts live in auditcli/core/knowledge/languages.yaml.
 
 A link is a language link when, in this order:
 - its `hreflang` names a known non-Chinese language (found_by "hreflang");
@@ -20,8 +20,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from auditcli.models import SiteConfig
-from checks.knowledge import load
+from auditcli.core.knowledge import load
+from auditcli.core.models import SiteConfig
+from auditcli.core.urls import ip_literal, registered_domain
 
 _SEPARATORS = re.compile(r"^[\s\[\]【】()（）<>《》|/\\·•»«>:：\-–—]+|[\s\[\]【】()（）<>《》|/\\·•»«>:：\-–—]+$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -141,7 +142,7 @@ def language_of_url(url: str, site: SiteConfig) -> str | None:
                 return language.code
         return None
     label, _, rest = host.partition(".")
-    if not rest or _is_ip(host) or rest not in _site_domains(site_host):
+    if not rest or ip_literal(host) is not None or rest not in {site_host, registered_domain(site_host)}:
         return None
     for language in known.languages:
         if label in language.subdomains:
@@ -201,16 +202,3 @@ def _first_segment(path: str, scope_path: str) -> str | None:
                 segment = segment[: -len(suffix)]
                 break
     return segment or None
-
-
-def _site_domains(site_host: str) -> set[str]:
-    """Domains a sibling language host may hang off: example.gov.cn for www.example.gov.cn."""
-    domains = {site_host}
-    label, _, rest = site_host.partition(".")
-    if rest.count(".") >= 1 and rest not in ("gov.cn", "com.cn", "org.cn", "edu.cn"):
-        domains.add(rest)
-    return domains
-
-
-def _is_ip(host: str) -> bool:
-    return bool(re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host))

@@ -202,6 +202,22 @@ class PageStore:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
+    # Network probes made at crawl time (IPv6 reachability, TLS scans), judged offline by the checks.
+    @staticmethod
+    def probe_key(kind: str, host: str, port: int) -> str:
+        return f"probe:{kind}:{host}:{port}"
+
+    def set_probe(self, kind: str, host: str, port: int, value: Any) -> None:
+        self.set_meta(self.probe_key(kind, host, port), value)
+
+    def has_probe(self, kind: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM meta WHERE key LIKE ? LIMIT 1", (f"probe:{kind}:%",)).fetchone()
+        return row is not None
+
+    def probe(self, kind: str, host: str, port: int) -> Any:
+        """The stored outcome of a probe, or None when the crawl did not make it."""
+        return self.get_meta(self.probe_key(kind, host, port))
+
     def sites(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, config, status, detail FROM sites ORDER BY rowid").fetchall()
         return [{"id": r[0], "config": json.loads(r[1]), "status": r[2], "detail": r[3]} for r in rows]

@@ -13,9 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditcli import __version__
-from auditcli.models import AuditConfig, SiteConfig
-from auditcli.pagestore import PageStore
-from auditcli.results import write_results
+from auditcli.core.models import AuditConfig, SiteConfig
+from auditcli.core.vocabulary import dimension_catalogue
+from auditcli.stores.pagestore import PageStore
+from auditcli.stores.results import write_results
 from checks.registry import CheckSpec, all_checks, select
 from checks.runner import SiteChecks, dimension_status, run_site
 from checks.siteview import SiteView
@@ -92,6 +93,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
             "options": {"only": options.only, "skip": options.skip, "crawl": crawl_options},
         },
         "checks": {spec.id: spec.catalogue_entry() for spec in specs},
+        "dimensions": dimension_catalogue(),
         "sites": sites,
     }
 
@@ -115,6 +117,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         site["dimensions"] = dimension_status(specs, outcome)
         site["findings"] = [f.to_dict() for f in outcome.findings]
         site["errors"] = outcome.errors
+        site["outcomes"] = outcome.outcomes
         for name, value in outcome.blocks.items():
             if name == "homepage":
                 site["homepage"] = {**site["homepage"], **value}

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from auditcli.models import LEVELS, AuditConfig, ColumnOverride, SiteConfig, exclude_nested_sites
+from auditcli.core.models import AuditConfig, ColumnOverride, SiteConfig, exclude_nested_sites
+from auditcli.core.vocabulary import LEVELS
 
 DEFAULT_PROFILE = "cn-gov-2019"
 SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns", "language_lag_days"}

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from auditcli.history import HistoryError, HistoryStore, default_history_path
+from auditcli.stores.history import HistoryError, HistoryStore, default_history_path
 from reports import ResultsError, load_results
 from reports.scoring import ProfileError, load_profile, score_results
 from reports.writers import FormatError, parse_formats, write_formats

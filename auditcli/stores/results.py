@@ -17,7 +17,7 @@ SCHEMA_ID = "auditcli.results/v1"
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("auditcli").joinpath("schema", "results.schema.json").read_text("utf-8"))
+    return json.loads(resources.files("auditcli.stores").joinpath("schema", "results.schema.json").read_text("utf-8"))
 
 
 def validate(results: dict[str, Any]) -> None:

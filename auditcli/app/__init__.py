@@ -1,0 +1,1 @@
+"""The application: the CLI, orchestration of crawl -> checks -> scoring -> reports, progress."""

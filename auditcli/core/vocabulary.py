@@ -1,0 +1,112 @@
+"""The one vocabulary every stage reads: severities, dimensions, check outcomes and veto kinds.
+
+Adding a severity or a dimension is a change here (or one `register_dimension` call in a plugin)
+plus its checks: the registry, the runner, results.json, scoring, the HTML report, CSV, JUnit and
+SARIF all read these tables. Reports re-rendered from a results.json also read the `dimensions`
+catalogue written into it, so a plugin's dimension survives a `report` run without the plugin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Severity:
+    name: str
+    rank: int                   # 0 is the worst: reports sort by it
+    sarif_level: str            # SARIF result.level
+    security_severity: str      # GitHub code scanning's CVSS-like ranking of security alerts
+    counts: bool                # counts for the gate's new-finding budget, JUnit failures and deductions
+    label: dict[str, str] = field(default_factory=dict)
+
+
+SEVERITY_TABLE: tuple[Severity, ...] = (
+    Severity("critical", 0, "error", "9.0", True, {"zh": "严重", "en": "Critical"}),
+    Severity("high", 1, "error", "7.5", True, {"zh": "高", "en": "High"}),
+    Severity("medium", 2, "warning", "5.0", True, {"zh": "中", "en": "Medium"}),
+    Severity("low", 3, "note", "3.0", True, {"zh": "低", "en": "Low"}),
+    Severity("info", 4, "note", "0.0", False, {"zh": "提示", "en": "Info"}),
+)
+SEVERITY = {s.name: s for s in SEVERITY_TABLE}
+SEVERITIES = tuple(s.name for s in sorted(SEVERITY_TABLE, key=lambda s: -s.rank))  # info … critical
+COUNTED_SEVERITIES = tuple(s.name for s in SEVERITY_TABLE if s.counts)
+
+
+def severity_rank(name: str | None) -> int:
+    """Sort key, worst first; an unknown severity sorts last."""
+    found = SEVERITY.get(name or "")
+    return found.rank if found else len(SEVERITY_TABLE)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    title: dict[str, str]
+    cap: float = 0.0  # points a profile that does not name the dimension lets it take off the score
+
+
+DIMENSION_TABLE: dict[str, Dimension] = {d.name: d for d in (
+    Dimension("freshness", {"zh": "更新", "en": "Freshness"}),
+    Dimension("columns", {"zh": "栏目", "en": "Columns"}),
+    Dimension("languages", {"zh": "语言版本", "en": "Languages"}),
+    Dimension("accessibility", {"zh": "无障碍", "en": "Accessibility"}),
+    Dimension("security", {"zh": "安全", "en": "Security"}),
+    Dimension("links", {"zh": "链接", "en": "Links"}),
+    Dimension("identity", {"zh": "标识", "en": "Identity"}),
+    Dimension("interaction", {"zh": "互动", "en": "Interaction"}),
+)}
+# The names in report order. A list, not a tuple: `register_dimension` extends it in place, so every
+# module that imported it sees a plugin's dimension.
+DIMENSIONS: list[str] = list(DIMENSION_TABLE)
+
+
+def register_dimension(name: str, title: dict[str, str], cap: float = 0.0) -> Dimension:
+    """Add a dimension (from a check plugin). Registering the same dimension again is a no-op."""
+    if not name or not name.replace("-", "").replace("_", "").isalnum() or name != name.lower():
+        raise ValueError(f"dimension name {name!r}: lower-case letters, digits, - and _ only")
+    if name in DIMENSION_TABLE:
+        return DIMENSION_TABLE[name]
+    dimension = Dimension(name, {"zh": title.get("zh") or name, "en": title.get("en") or name}, float(cap))
+    DIMENSION_TABLE[name] = dimension
+    DIMENSIONS.append(name)
+    return dimension
+
+
+def dimension_catalogue() -> dict[str, dict[str, Any]]:
+    """What results.json records of the dimensions, so renderers need no plugin to show them."""
+    return {d.name: {"title": dict(d.title), "cap": d.cap} for d in DIMENSION_TABLE.values()}
+
+
+def dimensions_of(results: dict[str, Any]) -> list[str]:
+    """The dimensions a results.json speaks of: the vocabulary's, then any only its catalogue knows."""
+    names = list(DIMENSIONS)
+    for name in (results.get("dimensions") or {}):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def dimension_title(results: dict[str, Any], name: str, lang: str) -> str:
+    entry = (results.get("dimensions") or {}).get(name) or {}
+    title = entry.get("title") or (DIMENSION_TABLE[name].title if name in DIMENSION_TABLE else {})
+    return title.get(lang) or title.get("zh") or name
+
+
+# How a check ended on a site. `failed` has findings; the last three judged nothing.
+OUTCOMES = ("passed", "failed", "not-applicable", "not-judged", "error")
+JUDGED_OUTCOMES = ("passed", "failed")
+
+# Veto kinds of a scoring profile, with the settings each takes beyond `enabled` and `ref`.
+VETO_SETTINGS: dict[str, dict[str, type]] = {
+    "unreachable": {},
+    "homepage-stale": {"max_age_days": int},
+    "stale-key-columns": {"threshold": int},
+    "stale-columns": {"threshold": int},
+    "empty-columns": {"threshold": int},
+    "interaction": {"checks": list},
+}
+VETO_KINDS = tuple(VETO_SETTINGS)
+
+LEVELS = ("county", "township", "department")
