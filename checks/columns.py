@@ -1,4 +1,4 @@
-"""Columns (栏目): discovery, items and dates, status; the `columns`, `homepage` and `counts` blocks.
+"""Columns (栏目): discovery, items and dates, status; the `columns` and `homepage` blocks.
 
 One streaming pass summarises every page (checks.listparse); everything after works on those small
 summaries. A column is a group of list pages (its pagination pages are one column); hub pages that
@@ -40,7 +40,6 @@ class Column:
     latest_row: Row | None = None
     age_days: int | None = None
     status: str = "undated"
-    key_column: bool = False
     top_level: bool = False
     evidence: str = ""
     evidence_en: str = ""  # the evidence told in English (quoted page text stays as written)
@@ -53,7 +52,7 @@ class Column:
             "item_count": self.item_count,
             "latest_date": self.latest.isoformat() if self.latest else None,
             "age_days": self.age_days, "max_age_days": self.max_age_days, "status": self.status,
-            "key": self.key_column, "top_level": self.top_level, "evidence": self.evidence,
+            "top_level": self.top_level, "evidence": self.evidence,
         }
 
     def finding(self, message: str, message_en: str, evidence: str | None = None) -> Finding:
@@ -359,10 +358,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
             category = override.category or category
             limit = override.max_age_days or max_age_for(category)
     top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links for p in pages)
-    k = column_knowledge()
-    is_key = category in k["key_categories"] or (top_level and category in k["top_level_key_categories"])
     column = Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
-                    pages=pages, items=rows, key_column=is_key, top_level=top_level,
+                    pages=pages, items=rows, top_level=top_level,
                     selector=first.container)
     declared = max((p.total for p in pages if p.total is not None), default=None)
     column.item_count = len(rows)
@@ -432,18 +429,6 @@ def homepage_block(site: SiteView) -> dict:
     return {
         "url": url, "latest_date": latest.isoformat() if latest else None,
         "age_days": (site.as_of - latest).days if latest else None, "judged_by": judged_by,
-    }
-
-
-@result_block("counts", dimensions=("freshness", "columns"))
-def counts_block(site: SiteView) -> dict:
-    columns = columns_model(site).columns
-    return {
-        "stale_key_columns": sum(1 for c in columns if c.status == "stale" and c.key_column),
-        "stale_columns": sum(1 for c in columns if c.status == "stale"),
-        "empty_columns": sum(1 for c in columns if c.status == "empty"),
-        "undated_columns": sum(1 for c in columns if c.status == "undated"),
-        "undated_key_columns": sum(1 for c in columns if c.status == "undated" and c.key_column),
     }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks.columns import category_label, columns_model, homepage_block
 from checks.registry import check
 from checks.siteview import SiteView
 
-HOMEPAGE_LIMIT_DAYS = 14
+HOMEPAGE_LIMIT_DAYS = knowledge.load("columns")["homepage_max_age_days"]
 REFS = ["国办秘函〔2019〕19号 单项否决 栏目不更新", "国办秘函〔2019〕19号 政府网站检查指标 信息更新"]
 
 

@@ -37,8 +37,8 @@ from auditcli.core import knowledge
 from auditcli.core.html import visible_text
 from auditcli.core.models import Finding
 from auditcli.core.urls import ip_literal, normalise_url
-from checks.registry import CouldNotJudge, check
-from checks.siteview import SiteView
+from checks.registry import CouldNotJudge, check, page_analysis
+from checks.siteview import Page, SiteView
 
 REFS_47 = "《政府网站发展指引》（国办发〔2017〕47号）"
 REFS_19 = "国办秘函〔2019〕19号 《政府网站与政务新媒体检查指标》"
@@ -312,35 +312,25 @@ def jiucuo_missing(site: SiteView) -> Iterator[Finding]:
 
 
 # ------------------------------------------------------------------------------------- page tags
-META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
-ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-
-
-def head_metas(html: str) -> dict[str, str]:
-    """<meta name=… content=…> of the head, lower-cased names; cheap (no full parse)."""
-    end = html.lower().find("</head>")
-    head = html[: end if end >= 0 else 20000]
+def head_metas(soup: BeautifulSoup) -> dict[str, str]:
+    """<meta name=… content=…> of the page, lower-cased names, the first of each name."""
     metas: dict[str, str] = {}
-    for tag in META_TAG.findall(head):
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in ATTRIBUTE.finditer(tag)}
-        if attrs.get("name") and attrs["name"].lower() not in metas:
-            metas[attrs["name"].lower()] = attrs.get("content", "").strip()
+    for tag in soup.find_all("meta", attrs={"name": True}):
+        name = str(tag.get("name") or "").lower()
+        if name and name not in metas:
+            content = tag.get("content")
+            metas[name] = content.strip() if isinstance(content, str) else ""
     return metas
 
 
-HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
-
-
-HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([\w-]+)", re.I)
-
-
-def is_chinese_page(html: str) -> bool:
+def is_chinese_page(soup: BeautifulSoup) -> bool:
     """No declared language, or a zh one: the page tags of 国办发〔2017〕47号 apply."""
-    match = HTML_LANG.search(html[:4000])
-    return match is None or match.group(1).lower().startswith("zh")
+    root = soup.find("html")
+    lang = str(root.get("lang") or "").strip().lower() if isinstance(root, Tag) else ""
+    return not lang or lang.startswith("zh")
 
 
-def page_type(url: str, metas: dict[str, str], html: str = "") -> str | None:
+def page_type(url: str, metas: dict[str, str], soup: BeautifulSoup | None = None) -> str | None:
     """article | list | None (the home page is told apart by the caller).
 
     A page known only by its index.html URL is a list when it links to a few articles; hubs that
@@ -353,7 +343,8 @@ def page_type(url: str, metas: dict[str, str], html: str = "") -> str | None:
     if "columnname" in metas:
         return "list"
     if any(re.search(p, path, re.I) for p in config["list_url"]):
-        items = {href for href in HREF.findall(html) if _is_article_path(urlsplit(href).path)}
+        hrefs = [str(a["href"]) for a in soup.find_all("a", href=True)] if soup is not None else []
+        items = {href for href in hrefs if _is_article_path(urlsplit(href).path)}
         if len(items) >= int(config["list_min_items"]):
             return "list"
     return None
@@ -375,6 +366,23 @@ class _TagTally:
     counts: dict[str, int] | None = None
 
 
+@page_analysis(dimensions=("identity",))
+def page_tag_facts(page: Page, site: SiteView) -> tuple[str, str, list[str]] | None:
+    """(page kind, URL, missing tags) of a Chinese list or article page of the site itself."""
+    if _is_home_url(site, page.url) or _is_home_url(site, page.final_url):
+        return None
+    metas = head_metas(page.soup)
+    if "sitename" in metas or not is_chinese_page(page.soup):
+        return None  # the home page of a sub-site, or a language version (the languages dimension's)
+    kind = page_type(page.final_url, metas, page.soup)
+    return (kind, page.final_url, missing_tags(kind, metas)) if kind else None
+
+
+def _is_home_url(site: SiteView, url: str) -> bool:
+    home = site.homepage
+    return home is not None and normalise_url(url) in {normalise_url(home.url), normalise_url(home.final_url)}
+
+
 @check(
     id="identity.page-tags-missing", dimension="identity", severity="info",
     refs=[f"{REFS_47} 附件 政府网站网页设计规范：网页标签（元数据）"],
@@ -390,18 +398,10 @@ def page_tags_missing(site: SiteView) -> Iterator[Finding]:
     names = {"home": ("首页", "home page"), "list": ("栏目页", "list page"), "article": ("文章页", "article page")}
     tallies = {kind: _TagTally(examples=[], counts={}) for kind in names}
     home = site.homepage
-    home_keys = {normalise_url(home.url), normalise_url(home.final_url)} if home else set()
     if home is not None:
-        _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.text)), config)
-    for page in site.pages():
-        if normalise_url(page.url) in home_keys or normalise_url(page.final_url) in home_keys:
-            continue
-        metas = head_metas(page.text)
-        if "sitename" in metas or not is_chinese_page(page.text):
-            continue  # the home page of a sub-site, or a language version (the languages dimension's)
-        kind = page_type(page.final_url, metas, page.text)
-        if kind:
-            _tally(tallies[kind], page.final_url, missing_tags(kind, metas), config)
+        _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.soup)), config)
+    for kind, url, missing in site.page_results(page_tag_facts):
+        _tally(tallies[kind], url, missing, config)
     for kind, tally in tallies.items():
         if not tally.missing_pages:
             continue

@@ -15,15 +15,19 @@ from typing import Any
 
 import yaml
 
-from auditcli.core.vocabulary import DIMENSION_TABLE, DIMENSIONS, SEVERITIES, VETO_KINDS, VETO_SETTINGS
+from auditcli.core.vocabulary import (
+    DIMENSION_TABLE,
+    DIMENSIONS,
+    SEVERITIES,
+    VETO_DEFAULTS,
+    VETO_KINDS,
+    VETO_SETTINGS,
+)
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "cn-gov-2019"
 PROFILE_SCHEMA = "auditcli.profile/v1"
 
-CHECK_COLUMN_STALE = "freshness.column-stale"
-CHECK_COLUMN_UNDATED = "freshness.undated-column"
-CHECK_COLUMN_EMPTY = "columns.empty"
 CHECK_HOMEPAGE_STALE = "freshness.homepage-stale"
 
 
@@ -277,48 +281,31 @@ def _fmt(points: float) -> str:
 
 
 def column_counts(site: dict, profile: Profile) -> dict[str, int]:
-    """Counts the column vetoes read, judged by the profile.
-
-    From the `columns` block when there is one (the profile decides which columns are key and
-    whether undated ones count), else from the analysis' `counts`, else from the findings.
-    """
+    """The counts the column vetoes read, from the site's `columns` block (every column with its status,
+    category and level) judged by the profile: it decides which columns are key and whether undated
+    ones count as not updated. A site whose columns were not assessed counts none."""
     columns = site.get("columns") or []
-    if columns:
-        def with_status(*statuses: str) -> list[dict]:
-            return [c for c in columns if c.get("status") in statuses]
 
-        not_updated = ("stale", "undated") if profile.undated_counts_as_stale else ("stale",)
-        return {"stale_key_columns": sum(1 for c in with_status(*not_updated) if _is_key_column(c, profile)),
-                "stale_columns": len(with_status("stale")), "empty_columns": len(with_status("empty")),
-                "undated_columns": len(with_status("undated"))}
-    given = site.get("counts") or {}
-    if all(isinstance(given.get(k), int) for k in ("stale_key_columns", "stale_columns", "empty_columns")):
-        stale_key = given["stale_key_columns"]
-        if profile.undated_counts_as_stale:  # an undated news column is a key column not updated
-            stale_key += int(given.get("undated_key_columns") or 0)
-        return {"stale_key_columns": stale_key, "stale_columns": given["stale_columns"],
-                "empty_columns": given["empty_columns"], "undated_columns": int(given.get("undated_columns") or 0)}
-    findings = site.get("findings") or []
+    def with_status(*statuses: str) -> list[dict]:
+        return [c for c in columns if c.get("status") in statuses]
 
-    def by_check(*check_ids: str) -> list[dict]:
-        return [f for f in findings if f.get("check") in check_ids]
-
-    not_updated_checks = (CHECK_COLUMN_STALE, CHECK_COLUMN_UNDATED) if profile.undated_counts_as_stale \
-        else (CHECK_COLUMN_STALE,)
-    return {"stale_key_columns": sum(1 for f in by_check(*not_updated_checks)
-                                     if _is_key_column(dict(f.get("data") or {}), profile)),
-            "stale_columns": len(by_check(CHECK_COLUMN_STALE)), "empty_columns": len(by_check(CHECK_COLUMN_EMPTY)),
-            "undated_columns": len(by_check(CHECK_COLUMN_UNDATED))}
+    not_updated = ("stale", "undated") if profile.undated_counts_as_stale else ("stale",)
+    return {"stale_key_columns": sum(1 for c in with_status(*not_updated) if _is_key_column(c, profile)),
+            "stale_columns": len(with_status("stale")), "empty_columns": len(with_status("empty")),
+            "undated_columns": len(with_status("undated"))}
 
 
 def _is_key_column(column: dict, profile: Profile) -> bool:
     """Key columns are the profile's to define: news at any level, notice/policy when top-level."""
     category = column.get("category")
-    if category is None:
-        return bool(column.get("key"))
     if category in profile.key_any_level:
         return True
     return category in profile.key_top_level and bool(column.get("top_level"))
+
+
+def _setting(vetoes: dict[str, dict[str, Any]], kind: str, name: str) -> Any:
+    """A veto's setting from the profile, else the national checklist's value (the vocabulary's)."""
+    return vetoes[kind].get(name, VETO_DEFAULTS[kind][name])
 
 
 def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
@@ -340,7 +327,7 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
     findings = site.get("findings") or []
     checks_present = {f.get("check") for f in findings}
     if "homepage-stale" in v:
-        limit = v["homepage-stale"].get("max_age_days", 14)
+        limit = _setting(v, "homepage-stale", "max_age_days")
         age = (site.get("homepage") or {}).get("age_days")
         if isinstance(age, (int, float)) and age > limit:
             veto("homepage-stale", f"首页最新信息已 {age:g} 天未更新（上限 {limit} 天）",
@@ -351,14 +338,14 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
 
     undated = counts["undated_columns"] if profile.undated_counts_as_stale else 0
     if "stale-key-columns" in v:
-        limit = v["stale-key-columns"].get("threshold", 5)
+        limit = _setting(v, "stale-key-columns", "threshold")
         n = counts["stale_key_columns"]
         if n >= limit:
             veto("stale-key-columns",
                  f"动态要闻类及通知公告、政策文件类重点栏目不更新 {n} 个（{limit} 个及以上否决）",
                  f"{n} key columns (news, top-level notices/policies) not updated (veto at {limit})")
     if "stale-columns" in v:
-        limit = v["stale-columns"].get("threshold", 10)
+        limit = _setting(v, "stale-columns", "threshold")
         n = counts["stale_columns"] + undated
         note_zh = f"，含未注明日期 {undated} 个" if undated else ""
         note_en = f", {undated} of them undated" if undated else ""
@@ -366,14 +353,13 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
             veto("stale-columns", f"栏目不更新 {n} 个{note_zh}（{limit} 个及以上否决）",
                  f"{n} columns not updated{note_en} (veto at {limit})")
     if "empty-columns" in v:
-        limit = v["empty-columns"].get("threshold", 5)
+        limit = _setting(v, "empty-columns", "threshold")
         n = counts["empty_columns"]
         if n >= limit:
             veto("empty-columns", f"空白栏目 {n} 个（{limit} 个及以上否决）",
                  f"{n} empty columns (veto at {limit})")
     if "interaction" in v:
-        checks = v["interaction"].get("checks", ["interaction.no-channel",
-                                                 "interaction.reply-overdue"])
+        checks = _setting(v, "interaction", "checks")
         hit = [c for c in checks if c in checks_present]
         if hit:
             found = [f for f in site.get("findings") or [] if f.get("check") in hit]

@@ -11,7 +11,8 @@ import pytest
 
 from auditcli.core.models import ColumnOverride, SiteConfig
 from auditcli.stores.pagestore import Link, PageStore, StoredPage
-from checks.columns import columns_block, columns_model, counts_block, homepage_block
+from checks.columns import columns_block, columns_model, homepage_block
+from reports.scoring import column_counts, load_profile
 from checks.registry import all_checks, select
 from checks.runner import run_site
 from checks.siteview import SiteView
@@ -92,7 +93,7 @@ def test_fresh_news_column_with_meta_category(tmp_path) -> None:
     })
     col = columns_of(site)["政务要闻"]
     assert col["status"] == "fresh"
-    assert col["category"] == "news" and col["key"] and col["top_level"]
+    assert col["category"] == "news" and col["top_level"]
     assert col["latest_date"] == "2026-11-18" and col["age_days"] == 2 and col["item_count"] == 3
 
 
@@ -273,10 +274,9 @@ def test_counts_for_the_veto_rules(tmp_path) -> None:
     pages["/gzdt/index.html"] = column_page("工作动态", li("./t20261001_3.html", "动态", "2026-10-01"))
     pages["/rsxx/index.html"] = column_page("人事信息", "", extra="<p>暂无信息</p>")
     site = make_site(tmp_path, pages)
-    counts = counts_block(site)
+    counts = column_counts({"columns": columns_block(site)}, load_profile())
     # news (any level) + top-level notice; the policy column is not linked from the home page
-    assert counts == {"stale_key_columns": 2, "stale_columns": 3, "empty_columns": 1, "undated_columns": 0,
-                      "undated_key_columns": 0}
+    assert counts == {"stale_key_columns": 2, "stale_columns": 3, "empty_columns": 1, "undated_columns": 0}
 
 
 def test_letter_list_overdue_and_timely_replies(tmp_path) -> None:
@@ -408,8 +408,10 @@ def test_undated_news_column_is_counted_as_an_undated_key_column(tmp_path) -> No
     items = "".join(li(f"./content_{i}.html", f"乡镇工作动态{i}") for i in range(4))
     site = make_site(tmp_path, {"/index.html": doc('<a href="/gzdt/index.html">工作动态</a>'),
                                 "/gzdt/index.html": column_page("工作动态", items)})
-    counts = counts_block(site)
-    assert (counts["undated_columns"], counts["undated_key_columns"], counts["stale_key_columns"]) == (1, 1, 0)
+    profile = load_profile()
+    counts = column_counts({"columns": columns_block(site)}, profile)
+    # 未注明发布时间的视为不更新: the undated news column is a key column not updated under cn-gov-2019
+    assert (counts["undated_columns"], counts["stale_key_columns"]) == (1, 1)
 
 
 @pytest.mark.parametrize("beside", ['<div class="sidebar"><div class="hot"><h3>热点信息</h3><ul>{}</ul></div></div>',

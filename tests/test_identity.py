@@ -173,18 +173,21 @@ def test_headline_about_the_jiucuo_campaign_is_not_the_entry():
 def test_head_metas_and_page_types():
     html = ('<html><head><meta name="ArticleTitle" content="关于…的通知"><META NAME=PubDate CONTENT="2026-11-18 09:30">'
             "</head><body></body></html>")
-    metas = ident.head_metas(html)
+    metas = ident.head_metas(BeautifulSoup(html, "lxml"))
     assert metas == {"articletitle": "关于…的通知", "pubdate": "2026-11-18 09:30"}
     assert ident.page_type("http://x.gov.cn/xwzx/zwyw/202611/t20261118_1001.html", {}) == "article"
     assert ident.page_type("http://x.gov.cn/art/2026/11/18/art_1001_2.html", {}) == "article"
     listing = "".join(f'<li><a href="./202611/t2026111{n}_10{n}.html">要闻{n}</a></li>' for n in range(4))
-    assert ident.page_type("http://x.gov.cn/xwzx/zwyw/index_2.html", {}, listing) == "list"
+    assert ident.page_type("http://x.gov.cn/xwzx/zwyw/index_2.html", {}, soup(listing)) == "list"
     hub = '<ul class="sub-nav"><li><a href="/xwzx/zwyw/index.html">政务要闻</a></li></ul>'
-    assert ident.page_type("http://x.gov.cn/xwzx/index.html", {}, hub) is None
+    assert ident.page_type("http://x.gov.cn/xwzx/index.html", {}, soup(hub)) is None
     assert ident.page_type("http://x.gov.cn/col/col1001/index.html", {"columnname": "要闻"}) == "list"
     assert ident.page_type("http://x.gov.cn/hdjl/xzxx/letter_4001.html", {}) is None
-    assert ident.is_chinese_page('<html lang="zh-CN">') and ident.is_chinese_page("<html>")
-    assert not ident.is_chinese_page('<html lang="mn-Mong"><head>')
+    def parsed(html: str) -> BeautifulSoup:
+        return BeautifulSoup(html, "lxml")
+
+    assert ident.is_chinese_page(parsed('<html lang="zh-CN">')) and ident.is_chinese_page(parsed("<html>"))
+    assert not ident.is_chinese_page(parsed('<html lang="mn-Mong"><head>'))
     assert ident.missing_tags("article", metas) == ["ContentSource"]
     assert ident.missing_tags("home", {"sitename": "示例县", "sitedomain": "", "siteidcode": "1504000001"}) == ["SiteDomain"]
 

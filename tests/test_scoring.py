@@ -146,28 +146,25 @@ def test_the_profile_defines_key_columns(profile):
     assert "cn-gov-2019.stale-key-columns" not in rules(s)
 
 
-def test_counts_from_the_column_analysis_win(profile):
-    s = site(counts={"stale_key_columns": 5, "stale_columns": 0, "empty_columns": 0,
-                     "undated_columns": 0})
-    score_site(s, profile)
-    assert rules(s) == ["cn-gov-2019.stale-key-columns"]
-
-
 def test_undated_key_columns_count_as_stale_key_columns_under_cn_gov_2019(profile):
-    counts = {"stale_key_columns": 3, "stale_columns": 3, "empty_columns": 0, "undated_columns": 2,
-              "undated_key_columns": 2}
-    s = site(counts=dict(counts))
+    columns = [column(f"要闻{i}", "news", "stale") for i in range(3)]
+    columns += [column(f"图片新闻{i}", "news", "undated") for i in range(2)]
+    s = site(columns=columns)
     score_site(s, profile)
     assert rules(s) == ["cn-gov-2019.stale-key-columns"]  # 3 stale + 2 undated news columns = 5
     lenient = replace(profile, undated_counts_as_stale=False)
-    s = site(counts=dict(counts))
+    s = site(columns=columns)
     score_site(s, lenient)
     assert rules(s) == []
 
 
-def test_counts_fall_back_to_findings_without_columns(profile):
+def test_column_vetoes_are_counted_from_the_columns_block_only(profile):
+    """One way to count: the columns block. Findings alone (no block: columns not assessed) count nothing."""
     s = site(findings=[finding("columns.empty", "columns", "high", data={"column": f"c{i}"})
                        for i in range(5)])
+    score_site(s, profile)
+    assert rules(s) == []
+    s = site(columns=[column(f"c{i}", "other", "empty") for i in range(5)])
     score_site(s, profile)
     assert rules(s) == ["cn-gov-2019.empty-columns"]
 

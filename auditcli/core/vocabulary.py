@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditcli.core.knowledge import load
+
 
 @dataclass(frozen=True)
 class Severity:
@@ -98,7 +100,8 @@ def dimension_title(results: dict[str, Any], name: str, lang: str) -> str:
 OUTCOMES = ("passed", "failed", "not-applicable", "not-judged", "error")
 JUDGED_OUTCOMES = ("passed", "failed")
 
-# Veto kinds of a scoring profile, with the settings each takes beyond `enabled` and `ref`.
+# Veto kinds of a scoring profile (国办秘函〔2019〕19号 单项否决), with the settings each takes beyond
+# `enabled` and `ref`, and the national checklist's value of each when a profile leaves it out.
 VETO_SETTINGS: dict[str, dict[str, type]] = {
     "unreachable": {},
     "homepage-stale": {"max_age_days": int},
@@ -106,6 +109,13 @@ VETO_SETTINGS: dict[str, dict[str, type]] = {
     "stale-columns": {"threshold": int},
     "empty-columns": {"threshold": int},
     "interaction": {"checks": list},
+}
+VETO_DEFAULTS: dict[str, dict[str, Any]] = {
+    "homepage-stale": {"max_age_days": load("columns")["homepage_max_age_days"]},
+    "stale-key-columns": {"threshold": 5},
+    "stale-columns": {"threshold": 10},
+    "empty-columns": {"threshold": 5},
+    "interaction": {"checks": ["interaction.no-channel", "interaction.reply-overdue"]},
 }
 VETO_KINDS = tuple(VETO_SETTINGS)
 
