@@ -1,4 +1,4 @@
-"""Publication dates as Chinese government portals write them (SPEC §6).
+"""Publication dates as Chinese government portals write them (docs/SPEC.md §6).
 
 Recognised: 2026-11-20, 2026/11/20, 2026.11.20, 2026_11_20, 2026年11月20日 (spaces allowed),
 二〇二六年十一月二十日, yearless [11-20] / 11月20日 (year inferred so the date never lands after

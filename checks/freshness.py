@@ -1,4 +1,4 @@
-"""Freshness (栏目更新): the home page and every list column against its category's limit (SPEC §6)."""
+"""Freshness (栏目更新): the home page and every list column against its category's limit (docs/SPEC.md §6)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Dimension `identity`: the identity items a government portal must show, and its page tags.
 
 Judged on the home page (for a column-tree site, its host portal's home page, `site.host_home`,
-SPEC §3). Each item is looked for in the footer region first — elements whose class or id says
+docs/SPEC.md §3). Each item is looked for in the footer region first — elements whose class or id says
 footer/foot/bottom/copyright, else the last part of <body> — and then anywhere on the page, since
 the codes carry their own label (网站标识码…, …ICP备…号, …公网安备…号). All patterns live in
 data/identity.yaml; the detectors below are pure functions of a parsed page, tested on snippets.

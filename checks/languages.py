@@ -1,5 +1,5 @@
 """Dimension `languages`: English and ethnic-language versions that exist, work, are really in that
-language, and are kept up (SPEC §6 `language.*`; the `languages` block of results.json).
+language, and are kept up (docs/SPEC.md §6 `language.*`; the `languages` block of results.json).
 
 Gathering is separate from judging, as in Lighthouse: `find_versions(site)` lists the language
 versions the crawl found (link texts and image alts, hreflang alternates, /en/ and en. URLs; the
@@ -73,7 +73,7 @@ def required_languages(site: SiteView) -> list[str]:
     return out
 
 
-AUTH_OR_RATE_LIMITED = {401, 407, 429}  # the auditor was kept out; 403 and other 4xx count as broken (SPEC §6)
+AUTH_OR_RATE_LIMITED = {401, 407, 429}  # the auditor was kept out; 403 and other 4xx count as broken (docs/SPEC.md §6)
 
 
 def lag_limit(site: SiteView) -> int:
@@ -515,7 +515,7 @@ STATUS_RANK = {"ok": 0, "stale": 1, "wrong-language": 2, "broken": 3, "missing":
 
 @result_block("languages", dimensions=("languages",))
 def languages_block(site: SiteView) -> list[dict[str, Any]]:
-    """One entry per language (SPEC §5): its best version; every link to the language under `links`."""
+    """One entry per language (docs/SPEC.md §5): its best version; every link to the language under `links`."""
     by_lang: dict[str, list[LanguageVersion]] = {}
     for version in find_versions(site):
         by_lang.setdefault(version.lang, []).append(version)

@@ -1,6 +1,6 @@
 """Dimension `links`: broken internal links and attachments, with the pages that link to them.
 
-What counts (SPEC §6, as the national inspection platforms count it; policy in data/identity.yaml):
+What counts (docs/SPEC.md §6, as the national inspection platforms count it; policy in data/identity.yaml):
 - confirmed: HTTP 404/410, and 403 on a site that otherwise serves pages. A site answering 403 to
   most requests (or on its home page) is blocking the crawler: its 403s are "blocked", not broken.
 - suspected: 5xx, other 4xx, timeouts, connection/TLS errors, redirect loops.

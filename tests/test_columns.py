@@ -12,10 +12,10 @@ import pytest
 from auditcli.core.models import ColumnOverride, SiteConfig
 from auditcli.stores.pagestore import Link, PageStore, StoredPage
 from checks.columns import columns_block, columns_model, homepage_block
-from reports.scoring import column_counts, load_profile
 from checks.registry import all_checks, select
 from checks.runner import run_site
 from checks.siteview import SiteView
+from reports.scoring import column_counts, load_profile
 
 AS_OF = date(2026, 11, 20)
 BASE = "http://www.sl.gov.cn"

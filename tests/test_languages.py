@@ -1,4 +1,4 @@
-"""Language versions (SPEC §6 `language.*`): link detection and script share on real-looking snippets,
+"""Language versions (docs/SPEC.md §6 `language.*`): link detection and script share on real-looking snippets,
 then the demo farm end to end (every status), and a version outside the site's scope crawled to depth."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scoring profiles: loading, vetoes, capped deductions, not-assessed handling (SPEC §7)."""
+"""Scoring profiles: loading, vetoes, capped deductions, not-assessed handling (docs/SPEC.md §7)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any
 from . import templates as T
 from .model import Ctx, PageSpec, SiteBuild
 
-# SPEC §6: category -> max age in days
+# docs/SPEC.md §6: category -> max age in days
 MAX_AGE = {
     "news": 14,
     "notice": 183,

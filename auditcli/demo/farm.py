@@ -120,7 +120,7 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
             "portal's scope, so its columns are judged once, under its own site.",
             "not_scanned lists what a crawl with --timeout 2, a download cap < 3 MB and robots "
             "obeyed reports; see not_scanned_conditions.",
-            "broken_links.confirmed = 404/403 (SPEC §6), suspected = other failures.",
+            "broken_links.confirmed = 404/403 (docs/SPEC.md §6), suspected = other failures.",
             "language-home pages (English/Mongolian start pages) are not columns of the main site.",
         ],
         "sites": sites,

@@ -145,7 +145,7 @@ def trs_pager(page_count: int, current: int) -> str:
 
 
 def static_empty_pager() -> str:
-    """A pager rendered for a list with nothing in it (still empty, SPEC §6)."""
+    """A pager rendered for a list with nothing in it (still empty, docs/SPEC.md §6)."""
     return (
         '<div class="page">共 0 条记录 第 1/1 页 <a href="index.html">首页</a> '
         '<a href="index.html">上一页</a> <a href="index.html">下一页</a> '

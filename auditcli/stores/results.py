@@ -21,7 +21,7 @@ def schema() -> dict[str, Any]:
 
 
 def validate(results: dict[str, Any]) -> None:
-    """Raise jsonschema.ValidationError if `results` breaks the contract (SPEC §5)."""
+    """Raise jsonschema.ValidationError if `results` breaks the contract (docs/SPEC.md §5)."""
     jsonschema.Draft202012Validator(schema()).validate(results)
 
 

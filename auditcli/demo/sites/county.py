@@ -311,7 +311,7 @@ def build(ctx: Ctx) -> SiteBuild:
                      "referrers": [sb.url(zcwj_items[0].path)]},
                     {"url": base + "/xxgk/restricted.html", "status": 403,
                      "referrers": [base + "/index.html", base + "/zfxxgk/index.html"],
-                     "note": "also not_scanned http-403 (SPEC §6 counts 403 as confirmed)"},
+                     "note": "also not_scanned http-403 (docs/SPEC.md §6 counts 403 as confirmed)"},
                     *({"url": sb.url(i.path), "status": 404, "referrers": [gsgg["url"]],
                        "note": "items of the all-broken 公示公告 column"} for i in gsgg_items),
                 ],

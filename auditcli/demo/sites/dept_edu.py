@@ -45,7 +45,7 @@ def build(ctx: Ctx) -> SiteBuild:
     sb.static_page(ROOT + "jggk/index.html", "机构概况",
                    ["示例县教育局是县人民政府工作部门，主管全县教育工作。",
                     "内设机构：办公室、基础教育股、人事股、计划财务股。"], crumbs=[home, (None, "机构概况")])
-    # navigation-only home page (no dated items): judged by its second-level pages (SPEC §6)
+    # navigation-only home page (no dated items): judged by its second-level pages (docs/SPEC.md §6)
     newest = jydt_items[:5]
     sb.homepage_dates.extend(i.date for i in newest)
     entries = "".join(f'<a href="{h}" class="entry"><img src="/images/banner.png" alt="{t}"><span>{t}</span></a>'

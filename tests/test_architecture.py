@@ -1,0 +1,159 @@
+"""The structure the code promises: one-way layers, one vocabulary, check outcomes, one parse per page."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+from auditcli.core.models import SiteConfig
+from auditcli.core.vocabulary import COUNTED_SEVERITIES, SEVERITIES, SEVERITY
+from auditcli.stores.pagestore import PageStore
+from auditcli.stores.results import schema
+from checks import siteview
+from checks.registry import all_checks
+from checks.runner import run_site
+from reports.writers import sarif_log, sites_csv
+from tests.conftest import DEMO_AS_OF, ROOT, run_cli
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(root), "PATH": str(LINT_IMPORTS.parent)})
+
+
+def test_the_layers_contract_is_kept():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_a_wrong_way_import_breaks_the_contract(tmp_path):
+    for name in ("auditcli", "spiders", "checks", "reports"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    registry = tmp_path / "checks" / "registry.py"
+    registry.write_text(registry.read_text("utf-8") + "\nimport reports.scoring  # a check reaching into scoring\n",
+                        "utf-8")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "checks.registry -> reports.scoring" in result.stdout
+
+
+def test_the_vocabulary_is_the_only_list_of_severities():
+    assert schema()["$defs"]["severity"]["enum"] == list(SEVERITIES)
+    assert SEVERITY["critical"].sarif_level == SEVERITY["high"].sarif_level == "error"
+    assert "critical" in COUNTED_SEVERITIES and "info" not in COUNTED_SEVERITIES
+
+
+def _results_with(severity: str) -> dict:
+    finding = {"fingerprint": "f1", "check": "x.y", "dimension": "links", "severity": severity,
+               "url": "http://127.0.0.1/", "message": "m", "selector": None, "evidence": None, "refs": [], "fix": ""}
+    site = {"id": "s", "name": "S", "url": "http://127.0.0.1/", "status": "ok", "score": 50, "verdict": "fail",
+            "dimensions": {"links": {"status": "assessed", "score": 50, "findings": 1}}, "findings": [finding]}
+    checks = {"x.y": {"dimension": "links", "severity": severity, "refs": [], "title": {"zh": "t", "en": "t"},
+                      "fix": {"zh": "", "en": ""}}}
+    return {"schema": "auditcli.results/v1", "run": {"as_of": "2026-11-20"}, "checks": checks, "sites": [site]}
+
+
+def test_a_critical_finding_is_an_error_in_sarif_and_has_a_column_in_sites_csv():
+    results = _results_with("critical")
+    sarif = sarif_log(results)
+    assert sarif["runs"][0]["results"][0]["level"] == "error"
+    assert sarif["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"] == "error"
+    rows = list(csv.DictReader(io.StringIO(sites_csv(results))))
+    assert rows[0]["critical"] == "1" and rows[0]["high"] == "0"
+
+
+def test_a_plugin_dimension_reaches_results_html_csv_junit_and_sarif(demo_audit, tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("check", str(demo_audit.out / "crawl"), "--out", str(out), "--format", "html,csv,junit,sarif",
+                     "--no-history", "--quiet", env={"AUDITCLI_PLUGINS": "tests.plugins.extra_dimension"})
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text("utf-8"))
+    assert results["dimensions"]["privacy"]["title"] == {"zh": "隐私保护", "en": "Privacy"}
+    county = next(s for s in results["sites"] if s["id"] == "county")
+    assert county["dimensions"]["privacy"]["status"] == "assessed"
+    assert county["dimensions"]["privacy"]["score"] == 0.0  # one critical finding takes the whole cap of 10
+    assert any(f["check"] == "privacy.policy-missing" and f["dimension"] == "privacy" for f in county["findings"])
+    assert county["outcomes"]["privacy.policy-missing"] == {"status": "failed"}
+    assert "隐私保护" in (out / "report.html").read_text("utf-8")
+    header = next(csv.reader(io.StringIO((out / "sites.csv").read_text("utf-8-sig"))))
+    assert "score_privacy" in header and "critical" in header
+    junit = ET.parse(out / "junit.xml")
+    case = junit.find(".//testcase[@classname='county.privacy'][@name='privacy.policy-missing']")
+    assert case is not None and case.find("failure") is not None
+    sarif = json.loads((out / "results.sarif").read_text("utf-8"))
+    assert any(r["ruleId"] == "privacy.policy-missing" and r["level"] == "error" for r in sarif["runs"][0]["results"])
+
+
+def test_a_check_without_its_probe_is_not_judged_and_skipped_in_junit(demo_audit, tmp_path):
+    crawl = tmp_path / "crawl"
+    shutil.copytree(demo_audit.out / "crawl", crawl)
+    with sqlite3.connect(crawl / PageStore.FILENAME) as db:
+        db.execute("DELETE FROM meta WHERE key LIKE 'probe:ipv6:%'")
+    out = tmp_path / "out"
+    result = run_cli("check", str(crawl), "--out", str(out), "--format", "junit", "--no-history", "--quiet")
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text("utf-8"))
+    for site in results["sites"]:
+        if site["verdict"] == "not-assessed":
+            continue
+        outcome = site["outcomes"]["network.no-ipv6"]
+        assert outcome["status"] == "not-judged" and "ipv6" in outcome["reason_en"]
+    case = ET.parse(out / "junit.xml").find(".//testcase[@classname='county.identity'][@name='network.no-ipv6']")
+    assert case is not None and case.find("skipped") is not None, "a check that judged nothing is no pass"
+
+
+def test_every_page_is_parsed_once_per_run(demo_audit, monkeypatch):
+    parses: Counter[str] = Counter()
+    original = siteview.Page.soup.func
+
+    def counting(page):
+        parses[page.final_url] += 1
+        return original(page)
+
+    counted = functools.cached_property(counting)
+    counted.__set_name__(siteview.Page, "soup")
+    monkeypatch.setattr(siteview.Page, "soup", counted)
+    store = demo_audit.store
+    specs = all_checks()
+    for row in store.sites():
+        config = SiteConfig.from_dict(row["config"])
+        site = siteview.SiteView(config, store, DEMO_AS_OF)
+        if site.homepage is None:
+            continue
+        before = sum(parses.values())
+        run_site(site, specs)
+        pages = sum(1 for _ in site.pages())
+        extra = sum(parses.values()) - before - pages
+        # the page pass parses each page once; only the home page (and a doorway's, a host portal's footer)
+        # and a few language-version pages are read whole again by the site checks
+        assert extra <= 12, f"{config.id}: {extra} parses beyond one per page"
+    assert max(parses.values()) <= 3
+
+
+def test_checks_declare_known_needs():
+    for spec in all_checks():
+        assert all(need.split(":")[0] in ("pages", "links", "not_scanned", "probe", "analysis") for need in spec.needs)
+
+
+def test_no_code_or_doc_points_outside_the_repository():
+    outside = "../" + "shared"  # the product's contract folder beside the repository, never shipped
+    offenders = []
+    for path in ROOT.rglob("*"):
+        if ".venv" in path.parts or ".git" in path.parts or not path.is_file():
+            continue
+        if path.suffix in (".py", ".md", ".yaml", ".j2", ".toml", ".cfg") and outside in path.read_text("utf-8", "ignore"):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
