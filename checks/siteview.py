@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cached_property
@@ -63,6 +64,7 @@ class SiteView:
         self.options = options or {}
         self._analyses: dict[Callable[..., Any], Any] = {}
         self._page_results: dict[Callable[..., Any], list[Any]] = {}
+        self._recent: OrderedDict[str, Page | None] = OrderedDict()
 
     @property
     def id(self) -> str:
@@ -77,9 +79,20 @@ class SiteView:
                 continue
             yield Page(stored)
 
+    RECENT_PAGES = 16
+
     def page(self, url: str) -> Page | None:
+        """The stored page at `url`. Site checks come back to the same few pages (home page, language
+        entries, link sources): the last few are kept with their parsed trees, so each is parsed once."""
+        if url in self._recent:
+            self._recent.move_to_end(url)
+            return self._recent[url]
         stored = self.store.page(self.id, url)
-        return Page(stored) if stored else None
+        page = Page(stored) if stored else None
+        self._recent[url] = page
+        if len(self._recent) > self.RECENT_PAGES:
+            self._recent.popitem(last=False)
+        return page
 
     @cached_property
     def homepage(self) -> Page | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditcli.stores.history import HistoryError, run_key
+
 
 @dataclass
 class SiteDiff:
@@ -75,7 +77,6 @@ def _by_fingerprint(site: dict | None) -> dict[str, dict]:
 def _earlier_fingerprints(history: Any, site_id: str, old_results: dict,
                           new_results: dict) -> set[str]:
     """Fingerprints seen in recorded runs older than OLD (the runs of OLD and NEW excluded)."""
-    from auditcli.stores.history import HistoryError, run_key
     old_run, new_run = run_key(old_results), run_key(new_results)
     old_at = (old_results.get("run") or {}).get("started_at")
     try:

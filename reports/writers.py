@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from auditcli.core.vocabulary import COUNTED_SEVERITIES, SEVERITIES, SEVERITY, Severity, dimensions_of
+from auditcli.stores.history import HistoryStore
 from reports import (
     atomic_write,
     finding_fix,
@@ -344,6 +345,5 @@ def _history_views(results: dict, history: Any) -> tuple[dict[str, list[dict]] |
         return None, None
     if isinstance(history, dict):
         return history, None
-    from auditcli.stores.history import HistoryStore
     store = history if isinstance(history, HistoryStore) else HistoryStore(history)
     return {site["id"]: store.trend(site["id"]) for site in results.get("sites") or []}, store.lifecycle(results)

@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from auditcli.core.language_links import is_language_link
 from auditcli.core.models import SiteConfig
 from auditcli.core.urls import clean_url, normalise_url
+from auditcli.stores.pagestore import PageStore
 from spiders.discovery import FOLLOWED_TAGS, FoundLink, extract_links, is_attachment
 from spiders.errors import classify_failure
 from spiders.options import CrawlOptions
@@ -79,8 +80,6 @@ class PortalSpider(scrapy.Spider):
 
     def _resume(self, state: _SiteState) -> Iterator[Any]:
         """Go on with an interrupted crawl: follow the stored links that were not followed yet."""
-        from auditcli.stores.pagestore import PageStore
-
         store = PageStore(self.resume_from)
         try:
             site_id = state.config.id

@@ -84,7 +84,8 @@ def test_a_plugin_dimension_reaches_results_html_csv_junit_and_sarif(demo_audit,
     assert results["dimensions"]["privacy"]["title"] == {"zh": "隐私保护", "en": "Privacy"}
     county = next(s for s in results["sites"] if s["id"] == "county")
     assert county["dimensions"]["privacy"]["status"] == "assessed"
-    assert county["dimensions"]["privacy"]["score"] == 0.0  # one critical finding takes the whole cap of 10
+    # the profile's catch-all severity rule applies to a dimension it never named: 2 of the cap of 10
+    assert county["dimensions"]["privacy"]["score"] == 80.0
     assert any(f["check"] == "privacy.policy-missing" and f["dimension"] == "privacy" for f in county["findings"])
     assert county["outcomes"]["privacy.policy-missing"] == {"status": "failed"}
     assert "隐私保护" in (out / "report.html").read_text("utf-8")
@@ -133,14 +134,14 @@ def test_every_page_is_parsed_once_per_run(demo_audit, monkeypatch):
         site = siteview.SiteView(config, store, DEMO_AS_OF)
         if site.homepage is None:
             continue
-        before = sum(parses.values())
+        parses.clear()
         run_site(site, specs)
         pages = sum(1 for _ in site.pages())
-        extra = sum(parses.values()) - before - pages
+        extra = sum(parses.values()) - pages
         # the page pass parses each page once; only the home page (and a doorway's, a host portal's footer)
         # and a few language-version pages are read whole again by the site checks
         assert extra <= 12, f"{config.id}: {extra} parses beyond one per page"
-    assert max(parses.values()) <= 3
+        assert max(parses.values()) <= 3, f"{config.id}: {parses.most_common(1)}"
 
 
 def test_checks_declare_known_needs():
