@@ -1,0 +1,299 @@
+"""Fleet benchmark: the whole audit against a bare Scrapy spider over a generated farm of portals.
+
+    .venv/bin/python benchmarks/fleet_bench.py                  # 50 sites, ~10,400 pages (+ a 1k run)
+    .venv/bin/python benchmarks/fleet_bench.py --sites 5        # a quick look (~1,000 pages)
+    .venv/bin/python benchmarks/fleet_bench.py --demo           # the bundled demo farm instead
+
+The farm is built with the demo farm's builders (`auditcli/demo`): each site has TRS columns (script
+pagers, `./YYYYMM/tYYYYMMDD_N.html` articles), Hanweb columns (`<datastore>` CDATA records,
+`/art/Y/m/d/` articles), a home page, static pages and an identity footer; every fourth site is
+GBK. Each site is its own nginx virtual server on 127.0.0.1 (its own port, so its own politeness
+slot), so serving costs the crawlers little CPU (Python's http.server when nginx is absent).
+
+Measured in one run, each in a fresh process (the Twisted reactor runs once per process):
+(a) a bare Scrapy spider (`benchmarks/bare_spider.py`), (b) `auditcli crawl`, (c) `auditcli audit`
+with every check, (d) `auditcli check` on the stored crawl of (c); then (c) again on the first tenth
+of the sites (~1,000 pages) for the RSS ratio. Peak RSS is the process's own peak plus the largest
+peak of its child processes (the check workers), an upper bound of what the audit held at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+AS_OF = date(2026, 11, 20)
+# Runs an auditcli command and prints what it fetched, how long it took and its peak RSS.
+AUDITCLI = """
+import pathlib, resource, sys, time
+from auditcli.app.cli import app
+started = time.perf_counter()
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    seconds = time.perf_counter() - started
+    from auditcli.stores.pagestore import PageStore
+    out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])
+    crawl = out / 'crawl' if (out / 'crawl').is_dir() else out
+    if sys.argv[1] == 'check':
+        crawl = pathlib.Path(sys.argv[2])
+    store = PageStore.open_existing(crawl)
+    pages = store.db.execute('SELECT COUNT(*) FROM pages').fetchone()[0]
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"AUDITCLI pages={pages} seconds={seconds:.2f} rss_mb={own + children:.1f} own_mb={own:.1f} "
+          f"children_mb={children:.1f}")
+"""
+FAST = ["--delay", "0", "--per-host", "4", "--per-ip", "16", "--timeout", "5", "--max-pages", "500",
+        "--as-of", AS_OF.isoformat(), "--quiet"]
+
+
+# -- the farm ----------------------------------------------------------------------------------
+def build_site(ctx, number: int):
+    """One portal of the fleet, built like the demo farm's sites (TRS and Hanweb columns, GBK)."""
+    from auditcli.demo import templates as T
+    from auditcli.demo.builder import SiteBuilder
+    from auditcli.demo.sites.common import NEWS_TOPICS, NOTICE_TOPICS, POLICY_TOPICS, footer, items
+
+    server = f"s{number:02d}"
+    name = f"第{number}镇人民政府"
+    encoding = "gbk" if number % 4 == 3 else "utf-8"
+    sb = SiteBuilder(ctx, server, server, encoding=encoding, source=name + "党政办")
+    columns = [("工作动态", "news", NEWS_TOPICS, 1 + number % 20), ("通知公告", "notice", NOTICE_TOPICS, 5),
+               ("政策文件", "policy", POLICY_TOPICS, 30), ("部门动态", "news", NEWS_TOPICS, 3),
+               ("乡镇动态", "news", NEWS_TOPICS, 40), ("人事信息", "personnel", NOTICE_TOPICS, 60),
+               ("财政预决算", "finance", POLICY_TOPICS, 90), ("规划计划", "planning", POLICY_TOPICS, 200)]
+    hanweb = {1, 5} if number % 2 else set()
+    nav = [("/index.html", "首页")] + [
+        (f"/col/col{k}/index.html" if k in hanweb else f"/c{k}/index.html", title)
+        for k, (title, *_rest) in enumerate(columns)]
+    foot = footer(org=name, site_code=f"15{number:08d}", icp=f"蒙ICP备05{number:06d}号",
+                  police=f"蒙公网安备 150{number:011d}号", conac_id=f"15{number:017d}",
+                  jiucuo_code=f"15{number:08d}", year=AS_OF.year, address=f"示例县第{number}镇人民路{number}号",
+                  copyright_sign=encoding != "gbk")  # © is not in GBK
+
+    def layout(title, content, *, metas=None, lang="zh-CN", charset=encoding):
+        return T.document(title if title == name else f"{title} {name}",
+                          f'<div class="header"><h1>{name}</h1></div>{T.nav(nav)}<div class="main">{content}'
+                          f"</div>{foot}", metas=metas, lang=lang, charset=charset)
+
+    sb.layout = layout
+    newest = []
+    for k, (title, category, topics, age) in enumerate(columns):
+        column_items = items(topics, ctx.ago(age), 3, 24)
+        if k in hanweb:
+            sb.column(title, f"/col/col{k}/", category, column_items, style="hanweb", url_style="hanweb")
+        else:
+            # plain page-number links beside the TRS script pager, so the bare spider paginates too
+            extra = '<div class="pages">' + "".join(f'<a href="index_{n}.html">{n + 1}</a>' for n in (1,)) + "</div>"
+            sb.column(title, f"/c{k}/", category, column_items, list_extra=extra)
+        newest += column_items[:2]
+    for path, title in (("/zjgk/index.html", "镇情概况"), ("/ldxx/index.html", "领导信息")):
+        sb.static_page(path, title, [f"{name}位于示例县，辖12个村。"])
+    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    sb.html("/index.html", name, f'<div class="block"><ul class="list">{lis}</ul></div>'
+            '<a href="/zjgk/index.html">镇情概况</a><a href="/ldxx/index.html">领导信息</a>',
+            metas={"SiteName": name, "SiteDomain": ctx.base(server).split("://")[1], "SiteIDCode": f"15{number:08d}"})
+    return sb.finish(config={"id": server, "name": name, "level": "township", "url": sb.url("/")}, key={})
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sockets.append(sock)
+    ports = [s.getsockname()[1] for s in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def write_farm(root: Path, sites: int) -> tuple[list[dict], dict[str, int]]:
+    """Every site's files under root/<server>/ (the Hanweb data proxy by column id); returns configs."""
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    from auditcli.demo.model import Ctx
+    from auditcli.demo.server import MANIFEST
+
+    ports = free_ports(sites)
+    ctx = Ctx(as_of=AS_OF, base_urls={f"s{n:02d}": f"http://127.0.0.1:{ports[n]}/" for n in range(sites)})
+    configs, encodings = [], {}
+    for number in range(sites):
+        build = build_site(ctx, number)
+        docroot = root / build.server
+        manifest = {}
+        for path, spec in build.pages.items():
+            if "?" in path:  # the Hanweb data proxy: one file per column id (nginx: $arg_columnid)
+                rel = f"_q/dp-{parse_qs(urlsplit(path).query)['columnid'][0]}.xml"
+                manifest[path] = {"status": 200, "file": rel, "content_type": "text/xml; charset=utf-8"}
+            else:
+                rel = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+            target = docroot / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(spec.body_bytes())
+        (docroot / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+        configs.append(build.config)
+        encodings[build.server] = ports[number], ("gbk" if number % 4 == 3 else "utf-8")
+    return configs, encodings
+
+
+def start_nginx(root: Path, servers: dict[str, tuple[int, str]]) -> subprocess.Popen | None:
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        return None
+    blocks = "".join(
+        f"server {{ listen 127.0.0.1:{port}; root {root / sid}; charset {charset}; "
+        "location = /module/web/jpage/dataproxy.jsp { default_type text/xml; try_files /_q/dp-$arg_columnid.xml =404; } "
+        "location / { try_files $uri $uri/ =404; } }\n"
+        for sid, (port, charset) in servers.items())
+    conf = root / "nginx.conf"
+    conf.write_text(
+        f"daemon off; worker_processes 1; pid {root / 'nginx.pid'}; error_log {root / 'error.log'} crit;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{ access_log off; default_type text/html; types {{ text/html html; text/xml xml; }}\n"
+        f"client_body_temp_path {root / 'tmp'}; proxy_temp_path {root / 'tmp'}; fastcgi_temp_path {root / 'tmp'};\n"
+        f"uwsgi_temp_path {root / 'tmp'}; scgi_temp_path {root / 'tmp'};\n"
+        f"{blocks}}}\n", "utf-8")
+    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL)
+    port = next(iter(servers.values()))[0]
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("nginx did not start")
+
+
+def start_python_servers(root: Path, servers: dict[str, tuple[int, str]]) -> list:
+    from auditcli.demo.server import DemoHTTPServer
+
+    running = []
+    import threading
+
+    for sid, (port, _charset) in servers.items():
+        server = DemoHTTPServer(("127.0.0.1", port))
+        server.load(root / sid)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.append(server)
+    return running
+
+
+# -- measuring ---------------------------------------------------------------------------------
+def run(cmd: list[str]) -> dict[str, float]:
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("AUDITCLI", "BARE"))]
+    if not lines:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
+    return {k: float(v) for k, v in (part.split("=") for part in lines[-1].split()[1:])}
+
+
+def auditcli(*args: str) -> dict[str, float]:
+    return run([sys.executable, "-c", AUDITCLI, *args])
+
+
+def line(label: str, figures: dict[str, float], baseline: dict[str, float] | None = None) -> str:
+    rate = figures["pages"] / figures["seconds"]
+    ratio = f"  {rate / (baseline['pages'] / baseline['seconds']):.2f}× (a)" if baseline else ""
+    return (f"{label:<34} pages={int(figures['pages']):>6}  {figures['seconds']:7.1f} s  {rate:7.1f} pages/s  "
+            f"peak RSS {figures['rss_mb']:6.1f} MB{ratio}")
+
+
+def write_sites(path: Path, configs: list[dict]) -> Path:
+    import yaml
+
+    path.write_text(yaml.safe_dump({"audit": {"name": "fleet benchmark"}, "sites": configs},
+                                   allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def measure(tmp: Path, configs: list[dict], small: int, extra: list[str]) -> None:
+    sites_file = write_sites(tmp / "sites.yaml", configs)
+    bare = run([sys.executable, str(ROOT / "benchmarks" / "bare_spider.py"), str(sites_file), "500"])
+    print(line("(a) bare Scrapy spider", bare), flush=True)
+    crawled = auditcli("crawl", str(sites_file), "--out", str(tmp / "crawl-only"), *FAST, *extra)
+    print(line("(b) auditcli crawl", crawled, bare), flush=True)
+    audited = auditcli("audit", str(sites_file), "--out", str(tmp / "audit"), "--no-history", "--format", "html",
+                       *FAST, *extra)
+    print(line("(c) auditcli audit (all checks)", audited, bare), flush=True)
+    checked = auditcli("check", str(tmp / "audit" / "crawl"), "--out", str(tmp / "check"), "--no-history",
+                       "--format", "html", "--quiet", *extra_check(extra))
+    print(line("(d) auditcli check (stored crawl)", checked, bare), flush=True)
+    ratios = {"(b)/(a)": crawled, "(c)/(a)": audited}
+    base_rate = bare["pages"] / bare["seconds"]
+    for label, figures in ratios.items():
+        print(f"{label} pages/s ratio: {figures['pages'] / figures['seconds'] / base_rate:.2f}")
+    if small and small < len(configs):
+        small_file = write_sites(tmp / "sites-small.yaml", configs[:small])
+        audited_small = auditcli("audit", str(small_file), "--out", str(tmp / "audit-small"), "--no-history",
+                                 "--format", "html", *FAST, *extra)
+        print(line(f"(c) auditcli audit, {small} sites", audited_small, None), flush=True)
+        print(f"RSS ratio audit {int(audited['pages'])} pages / {int(audited_small['pages'])} pages: "
+              f"{audited['rss_mb'] / audited_small['rss_mb']:.2f} "
+              f"(own process {audited['own_mb'] / audited_small['own_mb']:.2f}, "
+              f"check workers {audited['children_mb']:.0f} / {audited_small['children_mb']:.0f} MB)")
+
+
+def extra_check(extra: list[str]) -> list[str]:
+    """Options of `audit` that `check` takes too (the crawl options are not among them)."""
+    keep, out = {"--check-workers"}, []
+    for k, value in enumerate(extra):
+        if value in keep and k + 1 < len(extra):
+            out += [value, extra[k + 1]]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, default=50, help="sites in the farm (~208 pages each)")
+    parser.add_argument("--small", type=int, default=None, help="sites of the RSS comparison run (default: a tenth)")
+    parser.add_argument("--demo", action="store_true", help="measure the bundled demo farm instead")
+    parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
+    parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
+    with tempfile.TemporaryDirectory(prefix="auditcli-fleet-") as name:
+        tmp = Path(name)
+        tmp.chmod(0o755)  # nginx's worker process may run as another user
+        if args.demo:
+            import yaml
+
+            from auditcli.demo import DemoFarm
+
+            with DemoFarm(as_of=AS_OF) as farm:
+                configs = yaml.safe_load(farm.sites_file.read_text("utf-8"))["sites"]
+                measure(tmp, configs, 0, args.extra)
+            return
+        started = time.perf_counter()
+        configs, servers = write_farm(tmp / "farm", args.sites)
+        nginx = None if args.python_servers else start_nginx(tmp / "farm", servers)
+        python_servers = start_python_servers(tmp / "farm", servers) if nginx is None else []
+        print(f"farm: {len(configs)} sites written in {time.perf_counter() - started:.1f}s, served by "
+              f"{'nginx' if nginx else 'Python http.server'}", flush=True)
+        try:
+            measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra)
+        finally:
+            if nginx is not None:
+                nginx.terminate()
+                nginx.wait()
+            for server in python_servers:
+                server.shutdown()
+        print(f"load average {os.getloadavg()[0]:.2f} at the end (other processes share these cores)")
+
+
+if __name__ == "__main__":
+    main()
