@@ -1,3 +1,4 @@
 from auditcli.app.cli import main
 
-main()
+if __name__ == "__main__":  # not again in a check worker process (multiprocessing imports this module)
+    main()

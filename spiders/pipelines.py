@@ -8,14 +8,16 @@ from auditcli.stores.pagestore import Link, PageStore, StoredPage
 
 
 class PageStorePipeline:
-    def __init__(self, store_path: str, progress):
+    def __init__(self, store_path: str, progress, site_done=None):
         self.store_path = store_path
         self.progress = progress
+        self.site_done = site_done
         self.store: PageStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("AUDITCLI_STORE"), crawler.settings.get("AUDITCLI_PROGRESS"))
+        settings = crawler.settings
+        return cls(settings.get("AUDITCLI_STORE"), settings.get("AUDITCLI_PROGRESS"), settings.get("AUDITCLI_SITE_DONE"))
 
     def open_spider(self, spider=None) -> None:
         self.store = PageStore(self.store_path)
@@ -36,6 +38,10 @@ class PageStorePipeline:
             store.add_links(item["site_id"], [Link(**link) for link in item["links"]])
         elif kind == "site":  # the site's scope grew (its start page redirected to another host)
             store.register_site(item["site_id"], item["config"])
+        elif kind == "site_done":  # everything of the site is in the store: committed before anyone reads it
+            store.commit()
+            if self.site_done:
+                self.site_done(item["site_id"])
         elif kind == "not_scanned":
             store.add_not_scanned(item["site_id"], item["url"], item["reason"], item["detail"],
                                   item["referrer"], fetched=item["fetched"])

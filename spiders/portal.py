@@ -36,6 +36,7 @@ class _SiteState:
         self.seen: set[str] = set()
         self.pages_scheduled = 0
         self.attachments_scheduled = 0
+        self.in_flight = 0  # requests made and not answered yet: 0 again means the site's crawl is done
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
 
@@ -104,6 +105,7 @@ class PortalSpider(scrapy.Spider):
     def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
                  priority: int = 0, method: str = "GET", language_base: int | None = None) -> scrapy.Request:
         headers = {"Referer": referrer} if referrer else None
+        self.states[site_id].in_flight += 1
         return scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
@@ -116,6 +118,18 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
+        yield from self._parse(response)
+        yield from self._settle(response.meta["site_id"])
+
+    def _settle(self, site_id: str) -> Iterator[Any]:
+        """One request of the site answered (after everything it led to was yielded): when it was the
+        last one in flight, the site's crawl is done and its checks can start while others crawl."""
+        state = self.states[site_id]
+        state.in_flight -= 1
+        if state.in_flight == 0:
+            yield {"type": "site_done", "site_id": site_id}
+
+    def _parse(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
@@ -223,6 +237,10 @@ class PortalSpider(scrapy.Spider):
 
     # -- failures ----------------------------------------------------------------------------------
     def failed(self, failure: Failure) -> Iterator[Any]:
+        yield from self._failed(failure)
+        yield from self._settle(failure.request.meta["site_id"])
+
+    def _failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         meta = request.meta
         reason, detail = classify_failure(failure)

@@ -17,7 +17,8 @@ from spiders.portal import PortalSpider
 from spiders.probes import probe_sites
 
 
-def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False) -> dict[str, Any]:
+def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False,
+                    site_done: Callable[[str], None] | None = None) -> dict[str, Any]:
     return {
         "BOT_NAME": "auditcli",
         "USER_AGENT": options.user_agent,
@@ -54,17 +55,23 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "AUDITCLI_STORE": str(store_path),
         "AUDITCLI_PER_IP": options.per_ip,
         "AUDITCLI_PROGRESS": progress,
+        "AUDITCLI_SITE_DONE": site_done,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }
 
 
 def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
           progress: Callable[[str, str, int], None] | None = None, verbose: bool = False,
-          resume: bool = False) -> Path:
+          resume: bool = False, site_done: Callable[[str], None] | None = None) -> Path:
     """Crawl every site concurrently into `store_dir/pages.sqlite`; returns the store path.
 
     With `resume`, an interrupted crawl in the same store goes on where it stopped: fetched and
     skipped URLs are not fetched again, and links found but not yet followed are.
+
+    With `site_done`, each site is handed over as soon as its last request is answered (its pages
+    committed to the store), while the others still crawl; sites not handed over by then are handed
+    over when the crawl ends. The receiver then owns the site: it calls `finish_site` (probes and
+    crawl status) before judging it. Without it, every site is finished here.
     """
     store = PageStore(store_dir)
     store.set_meta("crawl_options", options.to_dict())
@@ -76,7 +83,14 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
     shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
 
-    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
+    handed_over: set[str] = set()
+
+    def hand_over(site_id: str) -> None:
+        handed_over.add(site_id)
+        if site_done is not None:
+            site_done(site_id)
+
+    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose, hand_over if site_done else None))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
     process.start()
@@ -91,12 +105,21 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
 
     store = PageStore(store_path)
     store.set_meta("crawl_state", "finished")
-    probe_sites(store, [site.url for site in sites])
-    for site in sites:
-        status, detail = site_status(store, site)
-        store.set_site_status(site.id, status, detail)
+    if site_done is None:
+        for site in sites:
+            finish_site(store, site)
     store.close()
+    for site in sites:
+        if site.id not in handed_over:
+            hand_over(site.id)
     return store_path
+
+
+def finish_site(store: PageStore, site: SiteConfig) -> None:
+    """What a site's crawl ends with: the network probes of its host and its status (ok, partial, unreachable)."""
+    probe_sites(store, [site.url])
+    status, detail = site_status(store, site)
+    store.set_site_status(site.id, status, detail)
 
 
 def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -116,6 +117,9 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+CheckWorkersOption = Annotated[int | None, typer.Option(
+    "--check-workers", min=0, help="Processes that judge sites, each as soon as its crawl is done (default: one per "
+    "core; 0: judge in this process after the crawl).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
@@ -173,6 +177,7 @@ def audit(
     history: History = None,
     no_history: NoHistory = False,
     resume: Resume = False,
+    check_workers: CheckWorkersOption = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -189,14 +194,32 @@ def audit(
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
-    from auditcli.app.orchestrate import new_run_id, now_iso
+    from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
     from auditcli.app.progress import run_crawl
+    from auditcli.stores.pagestore import PageStore
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
-    store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
-    results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
-                                    run_meta, record_in, quiet)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers) as workers:
+        store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
+                               site_done=workers.site_crawled if workers else None)
+        results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list,
+                                        lang, run_meta, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+
+
+@contextmanager
+def check_workers_for(store_path: Path, options, workers: int | None):
+    """The check worker pool of a run (None with --check-workers 0), shut down however the run ends."""
+    from auditcli.app.orchestrate import CheckWorkers, default_check_workers
+
+    count = default_check_workers() if workers is None else workers
+    pool = CheckWorkers(store_path, options, count) if count > 0 else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
@@ -223,7 +246,8 @@ def load_baseline(baseline: Path | None):
         raise fail(f"--baseline: {exc}") from None
 
 
-def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, formats, lang, run_meta, history, quiet):
+def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, formats, lang, run_meta, history, quiet,
+                          workers=None):
     from auditcli.app.orchestrate import CheckOptions, check_store, save
 
     def site_done(config, site, seconds):
@@ -232,7 +256,8 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
             err.print(f"checked {config.id}: {site['status']}, {site['pages']} pages, {len(site['findings'])} findings, "
                       f"score {score} ({site['verdict']}) in {seconds:.1f}s", markup=False)
 
-    results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta, site_done)
+    results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta,
+                          site_done, workers)
     path = save(results, out_dir)
     written = [path]
     store = None
@@ -342,6 +367,7 @@ def check(
     fail_on_veto: FailOnVeto = False,
     history: History = None,
     no_history: NoHistory = False,
+    check_workers: CheckWorkersOption = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -366,8 +392,13 @@ def check(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     prepare_out(out_dir)
-    results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
-                                    lang, None, history_path(history, no_history), quiet)
+    record_in = history_path(history, no_history)
+    from auditcli.app.orchestrate import CheckOptions
+
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    with check_workers_for(page_store.path, check_options, check_workers) as workers:
+        results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
+                                        lang, None, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
 
 

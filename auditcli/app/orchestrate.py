@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import re
 import time
 import uuid
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,7 +45,7 @@ def new_run_id() -> str:
 
 
 def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date, progress=None, verbose=False,
-                resume: bool = False) -> Path:
+                resume: bool = False, site_done=None) -> Path:
     """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead."""
     from spiders.run import crawl
 
@@ -54,32 +58,34 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
     if not (resume and store.get_meta("started_at")):
         store.set_meta("started_at", now_iso())
     store.close()
-    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume)
+    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
+                 site_done=site_done)
 
 
 def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,
-                site_done=None) -> dict[str, Any]:
-    """Checks and scoring over a stored crawl: no network. Returns the results dict."""
-    from reports.scoring import load_profile, score_site
+                site_done=None, workers: CheckWorkers | None = None) -> dict[str, Any]:
+    """Checks and scoring over a stored crawl: no network. Returns the results dict.
 
-    profile = load_profile(options.profile)
+    With `workers`, sites are judged in worker processes (those already handed to them while the
+    crawl ran are not judged again); otherwise one after the other in this process."""
     store = PageStore.open_existing(store_path)
     specs = select(all_checks(), options.only, options.skip)
     audit = store.get_meta("audit", {}) or {}
     started = (run_meta or {}).get("started_at") or store.get_meta("started_at") or now_iso()
     crawl_options = store.get_meta("crawl_options", {})
-    sites = []
-    for row in store.sites():
-        config = SiteConfig.from_dict(row["config"])
-        begun = time.perf_counter()
-        try:
-            sites.append(_site_result(store, config, row, specs, options, profile, score_site))
-        except Exception as exc:  # one site's failure never loses the others' results
-            log.exception("site %s could not be checked", config.id)
-            sites.append(_failed_site(config, row, specs, exc))
-        if site_done:
-            site_done(config, sites[-1], time.perf_counter() - begun)
-    store.close()
+    rows = store.sites()
+    if workers is not None:
+        store.close()
+        sites = workers.results(rows, site_done)
+    else:
+        judge = _Judge(options)
+        sites = []
+        for row in rows:
+            begun = time.perf_counter()
+            sites.append(judge(store, row))
+            if site_done:
+                site_done(SiteConfig.from_dict(row["config"]), sites[-1], time.perf_counter() - begun)
+        store.close()
     return {
         "schema": "auditcli.results/v1",
         "tool": {"name": "auditcli", "version": __version__},
@@ -96,6 +102,97 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
         "dimensions": dimension_catalogue(),
         "sites": sites,
     }
+
+
+class _Judge:
+    """Judges one site of a store: its checks and its score. Loads the profile and selects the checks once."""
+
+    def __init__(self, options: CheckOptions):
+        from reports.scoring import load_profile, score_site
+
+        self.options = options
+        self.profile = load_profile(options.profile)
+        self.score_site = score_site
+        self.specs = select(all_checks(), options.only, options.skip)
+
+    def __call__(self, store: PageStore, row: dict[str, Any]) -> dict[str, Any]:
+        config = SiteConfig.from_dict(row["config"])
+        try:
+            return _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site)
+        except Exception as exc:  # one site's failure never loses the others' results
+            log.exception("site %s could not be checked", config.id)
+            return _failed_site(config, row, self.specs, exc)
+
+
+# -- check workers: sites judged in other processes, each as soon as its crawl is done ----------------
+_worker_judge: _Judge | None = None
+
+
+def _start_worker(options: CheckOptions) -> None:
+    global _worker_judge
+    _worker_judge = _Judge(options)
+
+
+def _judge_in_worker(store_path: str, site_id: str, finish: bool) -> tuple[dict[str, Any], float]:
+    """In a worker process: finish the site's crawl record if asked (probes, status), then judge it."""
+    begun = time.perf_counter()
+    store = PageStore(store_path)
+    try:
+        row = next(r for r in store.sites() if r["id"] == site_id)
+        if finish and row["status"] == "pending":
+            from spiders.run import finish_site
+
+            finish_site(store, SiteConfig.from_dict(row["config"]))
+            store.commit()
+            row = next(r for r in store.sites() if r["id"] == site_id)
+        assert _worker_judge is not None
+        return _worker_judge(store, row), time.perf_counter() - begun
+    finally:
+        store.close()
+
+
+def default_check_workers() -> int:
+    return os.cpu_count() or 1
+
+
+class CheckWorkers:
+    """A pool of processes that judge sites while the crawl goes on: a site's checks start as soon as its
+    last page is in the store, so on N cores the crawl keeps one busy and the checks the others.
+    Sites come back in the store's order whatever order they finished in."""
+
+    def __init__(self, store_path: Path, options: CheckOptions, workers: int):
+        self.store_path = str(store_path)
+        self.options = options
+        # forkserver: workers never inherit the crawler's reactor, threads or sockets
+        self.pool = ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_start_worker, initargs=(options,))
+        self.futures: dict[str, Future] = {}
+
+    def site_crawled(self, site_id: str) -> None:
+        """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
+        if site_id not in self.futures:
+            self.futures[site_id] = self.pool.submit(_judge_in_worker, self.store_path, site_id, True)
+
+    def results(self, rows: list[dict[str, Any]], site_done=None) -> list[dict[str, Any]]:
+        for row in rows:
+            if row["id"] not in self.futures:
+                self.futures[row["id"]] = self.pool.submit(_judge_in_worker, self.store_path, row["id"], False)
+        sites = []
+        for row in rows:
+            try:
+                site, seconds = self.futures[row["id"]].result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): judge here instead
+                log.warning("check worker lost while judging %s (%s); judging it in this process", row["id"], exc)
+                if _worker_judge is None:
+                    _start_worker(self.options)
+                site, seconds = _judge_in_worker(self.store_path, row["id"], row["status"] == "pending")
+            sites.append(site)
+            if site_done:
+                site_done(SiteConfig.from_dict(row["config"]), site, seconds)
+        return sites
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
