@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer, reactor
+from twisted.internet import defer
 
 from auditcli.core.urls import ip_literal
 
@@ -36,6 +36,9 @@ class PerIPConcurrencyMiddleware:
             if ip_literal(host) is not None:
                 self._ips[host] = host
             else:
+                # not at import time: Scrapy installs the reactor it wants first
+                from twisted.internet import reactor
+
                 try:
                     self._ips[host] = await maybe_deferred_to_future(reactor.resolve(host))
                 except Exception:  # unresolvable: the download itself will report it

@@ -27,22 +27,26 @@ class PageStorePipeline:
             self.store.close()
 
     def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
-        store = self.store
-        kind = item["type"]
-        if kind == "page":
-            fields = {k: v for k, v in item.items() if k != "type"}
-            store.add_page(StoredPage(**fields))
-            if self.progress:
-                self.progress(item["site_id"], item["final_url"], item["status"])
-        elif kind == "links":
-            store.add_links(item["site_id"], [Link(**link) for link in item["links"]])
-        elif kind == "site":  # the site's scope grew (its start page redirected to another host)
-            store.register_site(item["site_id"], item["config"])
-        elif kind == "site_done":  # everything of the site is in the store: committed before anyone reads it
-            store.commit()
+        store_item(self.store, item, self.progress)
+        if item["type"] == "site_done":  # everything of the site is in the store: committed before anyone reads it
+            self.store.commit()
             if self.site_done:
                 self.site_done(item["site_id"])
-        elif kind == "not_scanned":
-            store.add_not_scanned(item["site_id"], item["url"], item["reason"], item["detail"],
-                                  item["referrer"], fetched=item["fetched"])
-        return {"type": kind}
+        return {"type": item["type"]}
+
+
+def store_item(store: PageStore, item: dict[str, Any], progress=None) -> None:
+    """Write one of the spider's items into the page store (the distributed coordinator writes them too)."""
+    kind = item["type"]
+    if kind == "page":
+        fields = {k: v for k, v in item.items() if k != "type"}
+        store.add_page(StoredPage(**fields))
+        if progress:
+            progress(item["site_id"], item["final_url"], item["status"])
+    elif kind == "links":
+        store.add_links(item["site_id"], [Link(**link) for link in item["links"]])
+    elif kind == "site":  # the site's scope grew (its start page redirected to another host)
+        store.register_site(item["site_id"], item["config"])
+    elif kind == "not_scanned":
+        store.add_not_scanned(item["site_id"], item["url"], item["reason"], item["detail"],
+                              item["referrer"], fetched=item["fetched"])

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +41,41 @@ class _SiteState:
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
 
+    # What the spider asks of a site's crawl state; the distributed worker keeps the same state in Redis.
+    def refresh(self) -> None:
+        """Bring `config` up to date (another worker may have widened the site's scope)."""
+
+    def prefetch(self, urls: list[str]) -> None:
+        """About to ask `known` of these URLs."""
+
+    def known(self, url: str) -> bool:
+        return url in self.seen
+
+    def claim(self, url: str, budget: str | None, ok: Callable[[], list[Any]],
+              over: Callable[[], list[Any]] = list) -> Iterator[Any]:
+        """Take `url` for this site, once: what `ok()` makes is yielded, or what `over()` makes when the
+        site's `budget` ("page" or "attachment": --max-pages each) is spent. A URL claimed before yields nothing."""
+        if url in self.seen:
+            return
+        self.seen.add(url)
+        if budget is not None:
+            if self.budget_used(budget) >= self.budget_cap:
+                yield from over()
+                return
+            self.spend(budget)
+        yield from ok()
+
+    budget_cap = 0
+
+    def budget_used(self, budget: str) -> int:
+        return self.pages_scheduled if budget == "page" else self.attachments_scheduled
+
+    def spend(self, budget: str) -> None:
+        if budget == "page":
+            self.pages_scheduled += 1
+        else:
+            self.attachments_scheduled += 1
+
     def is_duplicate_index(self, url: str, body: bytes) -> bool:
         """True when `url` is another name (/ vs /index.html) of an index page already fetched with this body."""
         key = normalise_url(url)
@@ -58,26 +94,37 @@ class PortalSpider(scrapy.Spider):
     def __init__(self, sites: list[SiteConfig], options: CrawlOptions, resume_from: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.options = options
-        self.states = {site.id: _SiteState(site) for site in sites}
+        self.states = {site.id: self.site_state(site) for site in sites}
         self.resume_from = resume_from
+
+    def site_state(self, site: SiteConfig) -> _SiteState:
+        state = _SiteState(site)
+        state.budget_cap = self.options.max_pages
+        return state
 
     async def start(self) -> AsyncIterator[Any]:
         for state in self.states.values():
-            site = state.config
             if self.resume_from:
                 resumed = list(self._resume(state))
                 if state.seen:  # this site had been crawled before: go on from there
                     for item in resumed:
                         yield item
                     continue
-            start = clean_url(site.url)
-            state.seen.add(start)
-            state.pages_scheduled += 1
-            yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)
-            if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs
-                host_home = clean_url(site.host_root)
-                state.seen.add(host_home)
-                yield self._request(site.id, host_home, depth=0, kind="host-home", referrer=None, priority=90)
+            for request in self.start_requests_of(state):
+                yield request
+
+    def start_requests_of(self, state: _SiteState) -> list[scrapy.Request]:
+        """A site's first requests: its start page and, for a column tree, its host's home page."""
+        site = state.config
+        start = clean_url(site.url)
+        state.seen.add(start)
+        state.pages_scheduled += 1
+        requests = [self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)]
+        if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs
+            host_home = clean_url(site.host_root)
+            state.seen.add(host_home)
+            requests.append(self._request(site.id, host_home, depth=0, kind="host-home", referrer=None, priority=90))
+        return requests
 
     def _resume(self, state: _SiteState) -> Iterator[Any]:
         """Go on with an interrupted crawl: follow the stored links that were not followed yet."""
@@ -133,6 +180,7 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
+        state.refresh()
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
@@ -189,9 +237,10 @@ class PortalSpider(scrapy.Spider):
     def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str,
                 language_base: int | None = None) -> Iterator[Any]:
         site = state.config
+        state.prefetch([link.url for link in links])
         for link in links:
             url = link.url
-            if url in state.seen:
+            if state.known(url):
                 continue
             language_link = is_language_link(url, link.text, link.hreflang, site)
             if link.tag not in FOLLOWED_TAGS and not (link.tag == "link-alternate" and language_link):
@@ -205,8 +254,8 @@ class PortalSpider(scrapy.Spider):
                     next_kind = "language"
                 else:
                     if site.on_host(url):
-                        state.seen.add(url)
-                        yield self._not_scanned(site.id, url, "out-of-scope", "outside the site's path prefix", source)
+                        yield from state.claim(url, None, partial(
+                            _one, self._not_scanned(site.id, url, "out-of-scope", "outside the site's path prefix", source)))
                     continue
             else:
                 next_kind = "attachment" if is_attachment(url) else "page"
@@ -214,26 +263,22 @@ class PortalSpider(scrapy.Spider):
                 yield self._not_scanned(site.id, url, "max-depth", f"deeper than --max-depth {self.options.max_depth}", source)
                 continue
             if next_kind == "attachment":
-                if state.attachments_scheduled >= self.options.max_pages:
-                    yield self._not_scanned(site.id, url, "max-pages", "attachment limit reached", source)
-                    continue
-                state.attachments_scheduled += 1
-                state.seen.add(url)
-                yield self._request(site.id, url, depth=depth + 1, kind="attachment", referrer=source, method="HEAD")
-                continue
-            if next_kind == "page" and state.pages_scheduled >= self.options.max_pages:
-                state.seen.add(url)
-                yield self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)
+                yield from state.claim(
+                    url, "attachment",
+                    lambda url=url: [self._request(site.id, url, depth=depth + 1, kind="attachment", referrer=source, method="HEAD")],
+                    partial(_one, self._not_scanned(site.id, url, "max-pages", "attachment limit reached", source)))
                 continue
             if next_kind == "language" and (self.options.max_depth == 0
                                             or depth + 1 > self.options.max_depth + LANGUAGE_DEPTH):
                 continue  # --max-depth 0 audits exactly the given URLs
-            state.pages_scheduled += next_kind == "page"
-            state.seen.add(url)
             base = None
             if next_kind == "language":  # depth is counted from the version's entry page
                 base = language_base if kind == "language" and language_base is not None else depth + 1
-            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base)
+            yield from state.claim(
+                url, "page" if next_kind == "page" else None,
+                lambda url=url, next_kind=next_kind, base=base: [self._request(
+                    site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base)],
+                partial(_one, self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)))
 
     # -- failures ----------------------------------------------------------------------------------
     def failed(self, failure: Failure) -> Iterator[Any]:
@@ -254,6 +299,10 @@ class PortalSpider(scrapy.Spider):
                      fetched: bool = False) -> dict[str, Any]:
         return {"type": "not_scanned", "site_id": site_id, "url": url, "reason": reason,
                 "detail": detail, "referrer": referrer, "fetched": fetched}
+
+
+def _one(item: Any) -> list[Any]:
+    return [item]
 
 
 def _same_host(a: str, b: str) -> bool:

@@ -73,15 +73,7 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     over when the crawl ends. The receiver then owns the site: it calls `finish_site` (probes and
     crawl status) before judging it. Without it, every site is finished here.
     """
-    store = PageStore(store_dir)
-    store.set_meta("crawl_options", options.to_dict())
-    for site in sites:
-        store.register_site(site.id, site.to_dict())
-    store.set_meta("crawl_state", "running")  # stays so if the process is killed outright
-    store_path = store.path
-    store.close()
-    # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
-    shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
+    store_path = open_crawl_store(store_dir, sites, options)
 
     handed_over: set[str] = set()
 
@@ -103,6 +95,56 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
         raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
                                f"run the same command with --resume to go on")
 
+    store = PageStore(store_path)
+    store.set_meta("crawl_state", "finished")
+    if site_done is None:
+        for site in sites:
+            finish_site(store, site)
+    store.close()
+    for site in sites:
+        if site.id not in handed_over:
+            hand_over(site.id)
+    return store_path
+
+
+def open_crawl_store(store_dir: Path, sites: list[SiteConfig], options: CrawlOptions) -> Path:
+    """The page store a crawl writes: its options and sites recorded, marked running until it ends."""
+    store = PageStore(store_dir)
+    store.set_meta("crawl_options", options.to_dict())
+    for site in sites:
+        store.register_site(site.id, site.to_dict())
+    store.set_meta("crawl_state", "running")  # stays so if the process is killed outright
+    store_path = store.path
+    store.close()
+    # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
+    shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
+    return store_path
+
+
+def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions, redis_url: str, job: str,
+                      lease: float, progress: Callable[[str, str, int], None] | None = None, resume: bool = False,
+                      site_done: Callable[[str], None] | None = None) -> Path:
+    """As `crawl`, but the fetching is done by `auditcli worker` processes sharing a Redis job: this
+    process seeds the job and writes what they fetch into the page store (spiders.distributed)."""
+    from spiders.distributed import coordinate
+
+    store_path = open_crawl_store(store_dir, sites, options)
+    handed_over: set[str] = set()
+
+    def hand_over(site_id: str) -> None:
+        handed_over.add(site_id)
+        if site_done is not None:
+            site_done(site_id)
+
+    try:
+        coordinate(redis_url, job, sites, options, store_path, lease=lease, resume=resume,
+                   site_done=hand_over if site_done else None, progress=progress)
+    except KeyboardInterrupt:
+        store = PageStore(store_path)
+        store.set_meta("crawl_state", "interrupted: coordinator stopped")
+        store.close()
+        raise CrawlInterrupted("the coordinator was stopped; the job stays in Redis: run the same command "
+                               "with --resume to go on") from None
     store = PageStore(store_path)
     store.set_meta("crawl_state", "finished")
     if site_done is None:

@@ -117,6 +117,12 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+RedisUrl = Annotated[str | None, typer.Option(
+    "--redis", help="Distributed crawl: the Redis URL (redis://host:6379/0) where `auditcli worker` processes share the job.")]
+JobName = Annotated[str, typer.Option("--job", help="Distributed crawl: the job's name in Redis (several jobs can share one Redis).")]
+Lease = Annotated[float, typer.Option(
+    "--lease", min=1.0, help="Distributed crawl: seconds a worker may hold a request without renewing it; a dead "
+    "worker's requests go back to the queue after this.")]
 CheckWorkersOption = Annotated[int | None, typer.Option(
     "--check-workers", min=0, help="Processes that judge sites, each as soon as its crawl is done (default: one per "
     "core; 0: judge in this process after the crawl).")]
@@ -178,10 +184,16 @@ def audit(
     no_history: NoHistory = False,
     resume: Resume = False,
     check_workers: CheckWorkersOption = None,
+    redis_url: RedisUrl = None,
+    job: JobName = "auditcli",
+    lease: Lease = 60.0,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
-    """Crawl, check, score and report: the whole audit."""
+    """Crawl, check, score and report: the whole audit.
+
+    With --redis, the crawl is distributed: this process seeds the job in Redis and gathers what the
+    `auditcli worker --redis …` processes fetch (on this machine or others), then checks and reports."""
     setup_logging(quiet, verbose)
     config = load_config(targets, profile)
     only_list, skip_list = split_list(only), split_list(skip)
@@ -200,12 +212,33 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    distributed = check_redis(redis_url, job, lease)
     with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers) as workers:
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
-                               site_done=workers.site_crawled if workers else None)
+                               site_done=workers.site_crawled if workers else None, distributed=distributed)
         results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, run_meta, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+
+
+def check_redis(redis_url: str | None, job: str, lease: float):
+    """The distributed-crawl settings, with the Redis server reachable, or None without --redis."""
+    if redis_url is None:
+        return None
+    from auditcli.app.orchestrate import Distributed
+
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except ImportError:
+        raise fail("--redis: the distributed mode needs the redis and scrapy-redis packages "
+                   "(pip install 'auditcli[distributed]')") from None
+    except (ValueError, redis.RedisError) as exc:
+        raise fail(f"--redis: cannot reach {redis_url}: {exc}") from None
+    if not job or not all(c.isalnum() or c in "-_." for c in job):
+        raise fail(f"--job: {job!r} is not a name (letters, digits, - _ .)")
+    return Distributed(redis_url, job, lease)
 
 
 @contextmanager
@@ -400,6 +433,37 @@ def check(
         results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, None, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+
+
+@app.command()
+def worker(
+    redis_url: Annotated[str, typer.Option("--redis", help="The Redis URL of the job (redis://host:6379/0).")],
+    job: JobName = "auditcli",
+    wait: Annotated[float, typer.Option("--wait", min=0.0, help="Seconds to wait for the job to be created.")] = 60.0,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Fetch pages for a distributed audit (`auditcli audit --redis`) until its crawl is done.
+
+    Run any number, on any machines that reach the Redis server and the audited sites. Workers share
+    the frontier, the dupefilter and the per-host/per-IP politeness through Redis; a worker that dies
+    loses nothing (its requests go back to the queue when their lease runs out)."""
+    setup_logging(quiet, verbose)
+    try:
+        from spiders.distributed import redact, run_worker
+    except ImportError:
+        raise fail("--redis: the distributed mode needs the redis and scrapy-redis packages "
+                   "(pip install 'auditcli[distributed]')") from None
+    import redis
+
+    try:
+        handled = run_worker(redis_url, job, wait, verbose)
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+    except (ValueError, redis.RedisError) as exc:
+        raise fail(f"--redis: cannot reach {redact(redis_url)}: {exc}") from None
+    if not quiet:
+        err.print(f"worker: job {job!r} done, {handled} responses fetched here", markup=False)
 
 
 @app.command("checks")

@@ -36,6 +36,15 @@ class CheckOptions:
     skip: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Distributed:
+    """Where the workers of a distributed crawl meet: a Redis URL and a job name."""
+
+    redis_url: str
+    job: str = "auditcli"
+    lease: float = 60.0
+
+
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -45,9 +54,11 @@ def new_run_id() -> str:
 
 
 def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date, progress=None, verbose=False,
-                resume: bool = False, site_done=None) -> Path:
-    """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead."""
-    from spiders.run import crawl
+                resume: bool = False, site_done=None, distributed: Distributed | None = None) -> Path:
+    """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead.
+    With `distributed`, `auditcli worker` processes fetch (spiders.distributed) and this process seeds
+    the Redis job and writes what they fetch."""
+    from spiders.run import crawl, crawl_distributed
 
     if not resume:
         for suffix in ("", "-wal", "-shm"):
@@ -58,6 +69,9 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
     if not (resume and store.get_meta("started_at")):
         store.set_meta("started_at", now_iso())
     store.close()
+    if distributed is not None:
+        return crawl_distributed(config.sites, store_dir, crawl_options, distributed.redis_url, distributed.job,
+                                 distributed.lease, progress=progress, resume=resume, site_done=site_done)
     return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
                  site_done=site_done)
 

@@ -18,11 +18,12 @@ log = logging.getLogger("auditcli.crawl")
 
 
 def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet: bool = False, verbose: bool = False,
-              resume: bool = False, site_done=None) -> Path:
+              resume: bool = False, site_done=None, distributed=None) -> Path:
     started = time.perf_counter()
     counts = {site.id: 0 for site in config.sites}
     if quiet:
-        path = crawl_sites(config, store_dir, options, as_of, verbose=verbose, resume=resume, site_done=site_done)
+        path = crawl_sites(config, store_dir, options, as_of, verbose=verbose, resume=resume, site_done=site_done,
+                           distributed=distributed)
     elif sys.stderr.isatty():
         console = Console(stderr=True)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -33,7 +34,8 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
                 counts[site_id] += 1
                 progress.update(tasks[site_id], completed=min(counts[site_id], options.max_pages))
 
-            path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume, site_done=site_done)
+            path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume, site_done=site_done,
+                           distributed=distributed)
     else:
         last = [time.perf_counter()]
 
@@ -43,7 +45,8 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
                 last[0] = time.perf_counter()
                 log.info("crawling: %d responses so far", sum(counts.values()))
 
-        path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume, site_done=site_done)
+        path = crawl_sites(config, store_dir, options, as_of, progress=tick, verbose=verbose, resume=resume, site_done=site_done,
+                           distributed=distributed)
     if not quiet:
         total = sum(counts.values())
         seconds = time.perf_counter() - started
