@@ -56,30 +56,42 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
         url = urljoin(base_url, raw)
         return clean_url(url) if url.startswith(("http://", "https://")) else None
 
-    for node in html.xpath("//a[@href] | //area[@href]"):
-        url = absolute(node.attrib.get("href"))
+    # One walk over lxml's tree (a parsel selector per node costs more than the rest of the crawl's parse).
+    tops = _top_level(html.root)
+    for node in _iter(tops, "a", "area"):
+        url = absolute(node.get("href"))
         if url:
-            text = " ".join(node.xpath("string()").get("").split()) or node.attrib.get("title", "")
+            text = " ".join(node.xpath("string()").split()) or node.get("title", "")
             if not text:
-                text = " ".join(node.css("img::attr(alt)").getall())
-            yield FoundLink(url, text[:200], node.root.tag if isinstance(node.root.tag, str) else "a",
-                            node.attrib.get("hreflang"))
-    for node in html.xpath("//frame[@src] | //iframe[@src]"):
-        url = absolute(node.attrib.get("src"))
+                text = " ".join(alt for img in node.iter("img") if (alt := img.get("alt")) is not None)
+            yield FoundLink(url, text[:200], node.tag, node.get("hreflang"))
+    for node in _iter(tops, "frame", "iframe"):
+        url = absolute(node.get("src"))
         if url:
-            yield FoundLink(url, node.attrib.get("title", ""), node.root.tag)
-    for node in html.xpath("//link[@rel='alternate'][@hreflang]"):
-        url = absolute(node.attrib.get("href"))
-        if url:
-            yield FoundLink(url, "", "link-alternate", node.attrib.get("hreflang"))
+            yield FoundLink(url, node.get("title", ""), node.tag)
+    for node in _iter(tops, "link"):
+        if node.get("rel") == "alternate" and node.get("hreflang") is not None:
+            url = absolute(node.get("href"))
+            if url:
+                yield FoundLink(url, "", "link-alternate", node.get("hreflang"))
     for tag, attr in (("img", "src"), ("script", "src"), ("link", "href"), ("form", "action")):
-        for value in html.xpath(f"//{tag}/@{attr}").getall():
-            url = absolute(value)
+        for node in _iter(tops, tag):
+            url = absolute(node.get(attr))
             if url and not (tag == "link" and url == base_url):
                 yield FoundLink(url, "", tag)
     yield from _hanweb_datastore_links(html, absolute)
     yield from _trs_pager_links(html, base_url)
     yield from _script_navigation_links(html, absolute)
+
+
+def _top_level(root) -> list:
+    """The document's top-level elements: markup after </html> can end up beside the root, not in it."""
+    return [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+
+
+def _iter(tops: list, *tags: str) -> Iterator:
+    for top in tops:
+        yield from top.iter(*tags)
 
 
 def _script_navigation_links(html: Selector, absolute) -> Iterator[FoundLink]:

@@ -20,6 +20,15 @@ class CrawlOptions:
     user_agent: str = DEFAULT_USER_AGENT
     max_size: int = 20 * 1024 * 1024   # bytes per response
     retries: int = 1
+    active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others
+                                  # wait, so sites finish one after another and are judged while others crawl
+
+    def site_window(self) -> int:
+        """How many sites are crawled at once: each can use --per-host connections, and a few more keep
+        --concurrency busy while a site's last pages trickle in."""
+        if self.active_sites > 0:
+            return self.active_sites
+        return max(4, 2 * -(-self.concurrency // max(1, self.per_host)), self.concurrency)
 
     def to_dict(self) -> dict:
         return asdict(self)

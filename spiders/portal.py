@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -96,6 +97,21 @@ class PortalSpider(scrapy.Spider):
         self.options = options
         self.states = {site.id: self.site_state(site) for site in sites}
         self.resume_from = resume_from
+        self.waiting: list[_SiteState] = []  # sites not started yet (see CrawlOptions.site_window)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._start_waiting_sites, signal=signals.spider_idle)
+        return spider
+
+    def _start_waiting_sites(self) -> None:
+        """Nothing left in flight but sites still waiting (a site never settled): start them now."""
+        if self.waiting:
+            while self.waiting:
+                for request in self.start_requests_of(self.waiting.pop(0)):
+                    self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     def site_state(self, site: SiteConfig) -> _SiteState:
         state = _SiteState(site)
@@ -103,7 +119,11 @@ class PortalSpider(scrapy.Spider):
         return state
 
     async def start(self) -> AsyncIterator[Any]:
-        for state in self.states.values():
+        states = list(self.states.values())
+        if not self.resume_from:
+            window = self.options.site_window()
+            states, self.waiting = states[:window], states[window:]
+        for state in states:
             if self.resume_from:
                 resumed = list(self._resume(state))
                 if state.seen:  # this site had been crawled before: go on from there
@@ -175,6 +195,9 @@ class PortalSpider(scrapy.Spider):
         state.in_flight -= 1
         if state.in_flight == 0:
             yield {"type": "site_done", "site_id": site_id}
+            if self.waiting:  # its place goes to the next site (scheduled as a start request, at depth 0)
+                for request in self.start_requests_of(self.waiting.pop(0)):
+                    self.crawler.engine.crawl(request)
 
     def _parse(self, response: Response) -> Iterator[Any]:
         meta = response.meta

@@ -26,6 +26,9 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "ROBOTSTXT_USER_AGENT": "auditcli",
         "CONCURRENT_REQUESTS": options.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": options.per_host,
+        # items are written synchronously, one after the other: Scrapy's default of 100 concurrent items
+        # costs a hundred asyncio tasks per response for nothing
+        "CONCURRENT_ITEMS": 1,
         "DOWNLOAD_DELAY": options.delay,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": max(options.delay, 0.01),

@@ -117,6 +117,9 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+ActiveSites = Annotated[int, typer.Option(
+    "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
+    "judged while the rest crawl (0: enough to keep --concurrency busy).")]
 RedisUrl = Annotated[str | None, typer.Option(
     "--redis", help="Distributed crawl: the Redis URL (redis://host:6379/0) where `auditcli worker` processes share the job.")]
 JobName = Annotated[str, typer.Option("--job", help="Distributed crawl: the job's name in Redis (several jobs can share one Redis).")]
@@ -130,13 +133,14 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
 
-def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size):
+def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                  active_sites=0):
     from spiders.options import DEFAULT_USER_AGENT
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
-        user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size,
+        user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size, active_sites=active_sites,
     )
 
 
@@ -171,6 +175,7 @@ def audit(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
     only: Only = None,
     skip: Skip = None,
     profile: Profile = None,
@@ -203,7 +208,8 @@ def audit(
     check_profile(profile_name)
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            active_sites)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
@@ -362,6 +368,7 @@ def crawl(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
     resume: Resume = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -370,7 +377,8 @@ def crawl(
     setup_logging(quiet, verbose)
     config = load_config(targets, None)
     day = parse_as_of(as_of)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            active_sites)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore

@@ -142,8 +142,10 @@ class _Judge:
 _worker_judge: _Judge | None = None
 
 
-def _start_worker(options: CheckOptions) -> None:
+def _start_worker(options: CheckOptions, niceness: int = 0) -> None:
     global _worker_judge
+    if niceness:
+        os.nice(niceness)  # the crawl in the parent keeps its pace; checks take the cycles it leaves
     _worker_judge = _Judge(options)
 
 
@@ -174,12 +176,14 @@ class CheckWorkers:
     last page is in the store, so on N cores the crawl keeps one busy and the checks the others.
     Sites come back in the store's order whatever order they finished in."""
 
+    NICENESS = 5
+
     def __init__(self, store_path: Path, options: CheckOptions, workers: int):
         self.store_path = str(store_path)
         self.options = options
         # forkserver: workers never inherit the crawler's reactor, threads or sockets
         self.pool = ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("forkserver"),
-                                        initializer=_start_worker, initargs=(options,))
+                                        initializer=_start_worker, initargs=(options, self.NICENESS))
         self.futures: dict[str, Future] = {}
 
     def site_crawled(self, site_id: str) -> None:
