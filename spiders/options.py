@@ -24,11 +24,14 @@ class CrawlOptions:
                                   # wait, so sites finish one after another and are judged while others crawl
 
     def site_window(self) -> int:
-        """How many sites are crawled at once: each can use --per-host connections, and a few more keep
-        --concurrency busy while a site's last pages trickle in."""
+        """How many sites are crawled at once. Without a delay each site can use --per-host connections,
+        and twice the sites needed keep --concurrency busy while a site's last pages trickle in; with a
+        delay a site rarely has more than one request open, so one site per connection."""
         if self.active_sites > 0:
             return self.active_sites
-        return max(4, 2 * -(-self.concurrency // max(1, self.per_host)), self.concurrency)
+        if self.delay > 0:
+            return max(4, self.concurrency)
+        return max(4, 2 * -(-self.concurrency // max(1, self.per_host)))
 
     def to_dict(self) -> dict:
         return asdict(self)

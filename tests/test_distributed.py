@@ -1,0 +1,137 @@
+"""Distributed mode: a real redis-server on 127.0.0.1, the demo farm, `audit --redis` and `auditcli worker`s.
+
+Two workers must give the results of a single-process audit, and so must two workers one of which is
+killed (SIGKILL) in the middle of the crawl: its leased requests come back to the queue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_AS_OF, FAST, ROOT, run_cli
+
+REDIS = shutil.which("redis-server")
+pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
+OPTIONS = [*FAST, "--no-history", "--format", "json", "--check-workers", "1"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def farm():
+    from auditcli.demo import DemoFarm
+
+    with DemoFarm(as_of=DEMO_AS_OF) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def single(farm, tmp_path_factory):
+    out = tmp_path_factory.mktemp("single")
+    result = run_cli("audit", str(farm.sites_file), "--out", str(out), *OPTIONS)
+    assert result.returncode == 0, result.stderr
+    return comparable(out / "results.json")
+
+
+def comparable(path: Path) -> dict:
+    """What must not depend on who fetched what: per site its status, pages, score, findings, columns
+    and skipped URLs (not the order things were found in, nor timings)."""
+    results = json.loads(path.read_text("utf-8"))
+    return {site["id"]: {
+        "status": site["status"], "pages": site["pages"], "score": site["score"], "verdict": site["verdict"],
+        "findings": sorted((f["check"], f["url"], f.get("locator") or "", f["severity"]) for f in site["findings"]),
+        "columns": sorted((c["name"], c["url"], c["status"], c.get("latest_date") or "") for c in site["columns"]),
+        "not_scanned": sorted((n["url"], n["reason"]) for n in site["not_scanned"]),
+        "errors": sorted(e["check"] for e in site["errors"]),
+    } for site in results["sites"]}
+
+
+def start(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "auditcli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:
+    _, stderr = process.communicate(timeout=timeout)
+    return process.returncode, stderr
+
+
+def test_two_workers_give_the_single_process_results(farm, single, redis_url, tmp_path):
+    coordinator = start("audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS,
+                        "--redis", redis_url, "--job", "two")
+    workers = [start("worker", "--redis", redis_url, "--job", "two", "--quiet") for _ in range(2)]
+    code, stderr = finish(coordinator)
+    assert code == 0, stderr
+    handled = []
+    for worker in workers:
+        code, stderr = finish(worker, 30)
+        assert code == 0, stderr
+    assert comparable(tmp_path / "results.json") == single
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    assert client.get("auditcli:two:state") == b"done"
+    assert client.llen("auditcli:two:items") == 0 and client.zcard("auditcli:two:leases") == 0
+    handled = len(client.smembers("auditcli:two:done"))
+    assert handled > 300  # every request of the farm answered once (robots.txt aside)
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(farm, single, redis_url, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    coordinator = start("audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS,
+                        "--redis", redis_url, "--job", "kill", "--lease", "3")
+    doomed = start("worker", "--redis", redis_url, "--job", "kill", "--quiet")
+    deadline = time.monotonic() + 60
+    while client.scard("auditcli:kill:done") < 40:  # the crawl is well under way
+        assert time.monotonic() < deadline, "the first worker never got going"
+        time.sleep(0.05)
+    survivor = start("worker", "--redis", redis_url, "--job", "kill", "--quiet")
+    time.sleep(0.5)
+    held = client.hgetall("auditcli:kill:owners")
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(10)
+    code, stderr = finish(coordinator)
+    assert code == 0, stderr
+    code, stderr = finish(survivor, 30)
+    assert code == 0, stderr
+    assert comparable(tmp_path / "results.json") == single
+    # what the killed worker held was fetched again by the survivor
+    assert held, "the killed worker held no request: kill it earlier"
+    assert all(client.sismember("auditcli:kill:done", lease) for lease in held)
