@@ -50,8 +50,20 @@ finally:
         crawl = pathlib.Path(sys.argv[2])
     store = PageStore.open_existing(crawl)
     pages = store.db.execute('SELECT COUNT(*) FROM pages').fetchone()[0]
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"AUDITCLI pages={pages} seconds={seconds:.2f} rss_mb={own:.1f} own_mb={own:.1f}")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    own = usage.ru_maxrss / 1024
+    print(f"AUDITCLI pages={pages} seconds={seconds:.2f} rss_mb={own:.1f} own_mb={own:.1f} "
+          f"cpu={usage.ru_utime + usage.ru_stime:.2f}")
+"""
+# Runs `auditcli worker` and prints how many responses it handled and the CPU it used.
+WORKER = """
+import resource, sys, time
+from spiders.distributed import run_worker
+started = time.perf_counter()
+handled = run_worker(sys.argv[1], sys.argv[2], 60)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(f"WORKER responses={handled} seconds={time.perf_counter() - started:.2f} "
+      f"cpu={usage.ru_utime + usage.ru_stime:.2f} rss_mb={usage.ru_maxrss / 1024:.1f}")
 """
 FAST = ["--delay", "0", "--per-host", "4", "--per-ip", "16", "--timeout", "5", "--max-pages", "500",
         "--as-of", AS_OF.isoformat(), "--quiet"]
@@ -269,6 +281,57 @@ def measure(tmp: Path, configs: list[dict], small: int, extra: list[str]) -> Non
               f"{audited['own_mb'] / audited_small['own_mb']:.2f} (main process)")
 
 
+def measure_distributed(tmp: Path, configs: list[dict], workers: int, extra: list[str]) -> None:
+    """`auditcli audit --redis` with N local `auditcli worker`s against a redis-server of its own."""
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        print("distributed: redis-server is not installed, skipped")
+        return
+    import redis
+
+    port = free_ports(1)[0]
+    server = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    sites_file = write_sites(tmp / "sites.yaml", configs)
+    try:
+        for count in range(1, workers + 1):
+            job = f"bench{count}"
+            cpu_before = client.info("cpu")
+            coordinator = subprocess.Popen(
+                [sys.executable, "-c", AUDITCLI, "audit", str(sites_file), "--out", str(tmp / job), "--no-history",
+                 "--format", "html", "--redis", url, "--job", job, *FAST, *extra],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            started = [subprocess.Popen([sys.executable, "-c", WORKER, url, job], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in range(count)]
+            outputs = [process.communicate()[0] for process in started]
+            coordinated, coordinator_err = coordinator.communicate()
+            cpu_after = client.info("cpu")
+            redis_cpu = sum(cpu_after[k] - cpu_before[k] for k in ("used_cpu_sys", "used_cpu_user"))
+            lines = [line for line in coordinated.splitlines() if line.startswith("AUDITCLI")]
+            if not lines:
+                raise SystemExit(f"distributed audit failed:\n{coordinator_err[-3000:]}")
+            audit = {k: float(v) for k, v in (part.split("=") for part in lines[-1].split()[1:])}
+            print(line(f"(e) audit --redis, {count} worker{'s' if count > 1 else ''}", {**audit, "tree_mb": audit["rss_mb"]}),
+                  flush=True)
+            for number, output in enumerate(outputs, 1):
+                figures = dict(part.split("=") for part in next(
+                    (x for x in output.splitlines() if x.startswith("WORKER")), "WORKER responses=0 cpu=0").split()[1:])
+                print(f"    worker {number}: {figures['responses']:>6} responses, CPU {figures['cpu']} s")
+            print(f"    coordinator (store writes + checks in its worker processes): CPU {audit['cpu']:.1f} s "
+                  f"in its own process; redis-server CPU {redis_cpu:.1f} s", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def extra_check(extra: list[str]) -> list[str]:
     """Options of `audit` that `check` takes too (the crawl options are not among them)."""
     keep, out = {"--check-workers"}, []
@@ -283,6 +346,9 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=50, help="sites in the farm (~208 pages each)")
     parser.add_argument("--small", type=int, default=None, help="sites of the RSS comparison run (default: a tenth)")
     parser.add_argument("--demo", action="store_true", help="measure the bundled demo farm instead")
+    parser.add_argument("--distributed", type=int, default=0, metavar="N",
+                        help="also audit with --redis and 1..N local workers (needs redis-server)")
+    parser.add_argument("--only-distributed", action="store_true", help="skip (a)-(d)")
     parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
     parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
     args = parser.parse_args()
@@ -306,7 +372,10 @@ def main() -> None:
         print(f"farm: {len(configs)} sites written in {time.perf_counter() - started:.1f}s, served by "
               f"{'nginx' if nginx else 'Python http.server'}", flush=True)
         try:
-            measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra)
+            if not args.only_distributed:
+                measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra)
+            if args.distributed:
+                measure_distributed(tmp, configs, args.distributed, args.extra)
         finally:
             if nginx is not None:
                 nginx.terminate()

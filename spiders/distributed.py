@@ -51,7 +51,6 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.request import request_from_dict
 from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
@@ -250,8 +249,21 @@ class Job:
         self.server.set(self.key("state"), "done")
 
 
-def encode_request(request: scrapy.Request, spider: scrapy.Spider) -> bytes:
-    return pickle.dumps(request.to_dict(spider=spider), protocol=5)
+def encode_request(request: scrapy.Request, spider: scrapy.Spider | None = None) -> bytes:
+    """The portal spider's requests are all alike (callback parse, errback failed, not filtered): only
+    what differs is kept, which is smaller and quicker than Scrapy's request_to_dict."""
+    headers = {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in request.headers.items()}
+    meta = {k: v for k, v in request.meta.items() if not k.startswith("_") and k in _KEPT_META}
+    return pickle.dumps((request.url, request.method, request.priority, headers, meta), protocol=5)
+
+
+_KEPT_META = {"site_id", "depth", "kind", "referrer", "language_base", "download_slot", "aliases"}
+
+
+def decode_request(data: bytes, spider: PortalSpider) -> scrapy.Request:
+    url, method, priority, headers, meta = pickle.loads(data)
+    return scrapy.Request(url, method=method, priority=priority, headers=headers, meta=meta,
+                          callback=spider.parse, errback=spider.failed, dont_filter=True)
 
 
 def encode_item(item: dict[str, Any]) -> bytes:
@@ -272,17 +284,12 @@ class _SharedSiteState(_SiteState):
         self.known_urls: set[str] = set()
         self._aliases = set(config.aliases)
 
-    def refresh(self) -> None:
-        aliases = {a.decode() for a in self.job.server.smembers(self.job.key(f"aliases:{self.config.id}"))}
-        if not aliases <= self._aliases:
-            self._aliases |= aliases
+    def learn_aliases(self, aliases: list[str] | None) -> None:
+        """Hosts the site's start page redirected to travel in the meta of every request made after that
+        (see DistributedPortalSpider._request), so a worker learns them with the first such page it gets."""
+        if aliases and not set(aliases) <= self._aliases:
+            self._aliases |= set(aliases)
             self.config = replace(self.config, aliases=tuple(sorted(self._aliases)))
-
-    def adopt(self, config: SiteConfig) -> None:
-        self.config = config
-        self._aliases |= set(config.aliases)
-        if config.aliases:
-            self.job.server.sadd(self.job.key(f"aliases:{config.id}"), *config.aliases)
 
     def prefetch(self, urls: list[str]) -> None:
         urls = list(dict.fromkeys(urls))
@@ -343,20 +350,27 @@ class DistributedPortalSpider(PortalSpider):
         if self.job.state() == "crawling":  # done, or the job was cleared: this worker's work is over
             raise DontCloseSpider
 
-    def _adopt_redirect_host(self, state: _SiteState, final_url: str) -> Iterator[Any]:
-        before = state.config
-        yield from super()._adopt_redirect_host(state, final_url)
-        if state.config is not before and isinstance(state, _SharedSiteState):
-            state.adopt(state.config)
+    def _request(self, site_id: str, url: str, **kwargs: Any) -> scrapy.Request:
+        request = super()._request(site_id, url, **kwargs)
+        aliases = self.states[site_id].config.aliases
+        if aliases:
+            request.meta["aliases"] = list(aliases)
+        return request
 
     def parse(self, response: Response) -> Iterator[Any]:
         lease = response.meta["_lease"]
+        state = self.states[response.meta["site_id"]]
+        if isinstance(state, _SharedSiteState):
+            state.learn_aliases(response.meta.get("aliases"))
         for output in self._parse(response):
             yield _tag(output, lease)
         yield {"type": "ack", "_lease": lease, "site_id": response.meta["site_id"]}
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         lease = failure.request.meta["_lease"]
+        state = self.states[failure.request.meta["site_id"]]
+        if isinstance(state, _SharedSiteState):
+            state.learn_aliases(failure.request.meta.get("aliases"))
         for output in self._failed(failure):
             yield _tag(output, lease)
         yield {"type": "ack", "_lease": lease, "site_id": failure.request.meta["site_id"]}
@@ -398,7 +412,7 @@ class LeaseQueue(RedisQueueBase):
             return None
         lease, data = got[0].decode(), got[1]
         self.held.add(lease)
-        request = request_from_dict(pickle.loads(data), spider=self.spider)
+        request = decode_request(data, self.spider)
         request.meta["_lease"] = lease
         return request
 

@@ -43,9 +43,6 @@ class _SiteState:
         self.index_bodies: dict[str, bytes] = {}
 
     # What the spider asks of a site's crawl state; the distributed worker keeps the same state in Redis.
-    def refresh(self) -> None:
-        """Bring `config` up to date (another worker may have widened the site's scope)."""
-
     def prefetch(self, urls: list[str]) -> None:
         """About to ask `known` of these URLs."""
 
@@ -203,7 +200,6 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
-        state.refresh()
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
