@@ -241,9 +241,16 @@ class Job:
     def inflight(self) -> dict[str, int]:
         return {k.decode(): int(v) for k, v in self.server.hgetall(self.key("inflight")).items()}
 
-    def drain(self, limit: int = 500) -> list[dict[str, Any]]:
-        raw = self.server.lpop(self.key("items"), limit) or []
-        return [decode_item(blob) for blob in raw]
+    def drain(self, write: Callable[[list[dict[str, Any]]], None], limit: int = 500) -> int:
+        """Hand what workers fetched to `write` (which must make it durable), then drop it from Redis:
+        a coordinator that dies in between writes it again on --resume (the page store's writes are
+        idempotent), never loses it."""
+        done = 0
+        while blobs := self.server.lrange(self.key("items"), 0, limit - 1):
+            write([decode_item(blob) for blob in blobs])
+            self.server.ltrim(self.key("items"), len(blobs), -1)
+            done += len(blobs)
+        return done
 
     def finish(self) -> None:
         self.server.set(self.key("state"), "done")
@@ -631,10 +638,13 @@ def coordinate(redis_url: str, job_name: str, sites: list[SiteConfig], options: 
     try:
         while True:
             inflight = job.inflight()  # read before draining: every commit it counts is in `items` by now
-            while batch := job.drain():
-                for item in batch:
+
+            def write(items: list[dict[str, Any]]) -> None:
+                for item in items:
                     store_item(store, item, progress)
-            store.commit()
+                store.commit()
+
+            job.drain(write)
             for site in sites:
                 if site.id not in handed and inflight.get(site.id, 0) <= 0:
                     handed.add(site.id)
