@@ -77,14 +77,7 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     crawl status) before judging it. Without it, every site is finished here.
     """
     store_path = open_crawl_store(store_dir, sites, options)
-
-    handed_over: set[str] = set()
-
-    def hand_over(site_id: str) -> None:
-        handed_over.add(site_id)
-        if site_done is not None:
-            site_done(site_id)
-
+    hand_over = _HandOver(site_done)
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose, hand_over if site_done else None))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
@@ -97,17 +90,32 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
         store.close()
         raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
                                f"run the same command with --resume to go on")
+    return hand_over.finish(store_path, sites)
 
-    store = PageStore(store_path)
-    store.set_meta("crawl_state", "finished")
-    if site_done is None:
+
+class _HandOver:
+    """Sites handed over to `site_done` as their crawls end; the rest (or all, without it) at the end."""
+
+    def __init__(self, site_done: Callable[[str], None] | None):
+        self.site_done = site_done
+        self.handed: set[str] = set()
+
+    def __call__(self, site_id: str) -> None:
+        self.handed.add(site_id)
+        if self.site_done is not None:
+            self.site_done(site_id)
+
+    def finish(self, store_path: Path, sites: list[SiteConfig]) -> Path:
+        store = PageStore(store_path)
+        store.set_meta("crawl_state", "finished")
+        if self.site_done is None:
+            for site in sites:
+                finish_site(store, site)
+        store.close()
         for site in sites:
-            finish_site(store, site)
-    store.close()
-    for site in sites:
-        if site.id not in handed_over:
-            hand_over(site.id)
-    return store_path
+            if site.id not in self.handed:
+                self(site.id)
+        return store_path
 
 
 def open_crawl_store(store_dir: Path, sites: list[SiteConfig], options: CrawlOptions) -> Path:
@@ -132,13 +140,7 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
     from spiders.distributed import coordinate
 
     store_path = open_crawl_store(store_dir, sites, options)
-    handed_over: set[str] = set()
-
-    def hand_over(site_id: str) -> None:
-        handed_over.add(site_id)
-        if site_done is not None:
-            site_done(site_id)
-
+    hand_over = _HandOver(site_done)
     try:
         coordinate(redis_url, job, sites, options, store_path, lease=lease, resume=resume,
                    site_done=hand_over if site_done else None, progress=progress)
@@ -148,16 +150,7 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
         store.close()
         raise CrawlInterrupted("the coordinator was stopped; the job stays in Redis: run the same command "
                                "with --resume to go on") from None
-    store = PageStore(store_path)
-    store.set_meta("crawl_state", "finished")
-    if site_done is None:
-        for site in sites:
-            finish_site(store, site)
-    store.close()
-    for site in sites:
-        if site.id not in handed_over:
-            hand_over(site.id)
-    return store_path
+    return hand_over.finish(store_path, sites)
 
 
 def finish_site(store: PageStore, site: SiteConfig) -> None:
