@@ -1,7 +1,7 @@
-"""Distributed mode: a real redis-server on 127.0.0.1, the demo farm, `audit --redis` and `auditcli worker`s.
-
-Two workers must give the results of a single-process audit, and so must two workers one of which is
-killed (SIGKILL) in the middle of the crawl: its leased requests come back to the queue.
+"""Fleet scale on the demo farm. One machine: sites judged in worker processes as their crawls end give
+the results of judging after the crawl. Distributed: a real redis-server on 127.0.0.1, `audit --redis`
+and `auditcli worker`s; two workers must give the results of a single-process audit, and so must two
+workers one of which is killed (SIGKILL) in the middle of the crawl: its leased requests come back.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import DEMO_AS_OF, FAST, ROOT, run_cli
 
 REDIS = shutil.which("redis-server")
-pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
+needs_redis = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
 OPTIONS = [*FAST, "--no-history", "--format", "json", "--check-workers", "1"]
 
 
@@ -33,6 +33,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
+    if REDIS is None:
+        pytest.skip("redis-server is not installed")
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -62,7 +64,7 @@ def farm():
 @pytest.fixture(scope="module")
 def single(farm, tmp_path_factory):
     out = tmp_path_factory.mktemp("single")
-    result = run_cli("audit", str(farm.sites_file), "--out", str(out), *OPTIONS)
+    result = run_cli("audit", str(farm.sites_file), "--out", str(out), *OPTIONS, "--check-workers", "0")
     assert result.returncode == 0, result.stderr
     return comparable(out / "results.json")
 
@@ -91,6 +93,22 @@ def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:
     return process.returncode, stderr
 
 
+def test_sites_judged_while_others_crawl_give_the_same_results(farm, single, tmp_path):
+    result = run_cli("audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS,
+                     "--check-workers", "2", "--active-sites", "2")
+    assert result.returncode == 0, result.stderr
+    assert comparable(tmp_path / "results.json") == single
+    # the first sites were finished (and handed to the check workers) before the last ones were fetched
+    from auditcli.stores.pagestore import PageStore
+
+    store = PageStore.open_existing(tmp_path / "crawl")
+    finished = dict(store.db.execute("SELECT id, finished_at FROM sites"))
+    last_fetch = store.db.execute("SELECT MAX(fetched_at) FROM pages").fetchone()[0]
+    store.close()
+    assert min(finished.values()) < last_fetch - 0.5, finished
+
+
+@needs_redis
 def test_two_workers_give_the_single_process_results(farm, single, redis_url, tmp_path):
     coordinator = start("audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS,
                         "--redis", redis_url, "--job", "two")
@@ -111,6 +129,7 @@ def test_two_workers_give_the_single_process_results(farm, single, redis_url, tm
     assert handled > 300  # every request of the farm answered once (robots.txt aside)
 
 
+@needs_redis
 def test_a_worker_killed_mid_crawl_loses_nothing(farm, single, redis_url, tmp_path):
     import redis
 
