@@ -78,7 +78,9 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     """
     store_path = open_crawl_store(store_dir, sites, options)
     hand_over = _HandOver(site_done)
-    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose, hand_over if site_done else None))
+    # a plain function in the settings: Scrapy deep-copies them, and would copy an object's pool and locks
+    notify = (lambda site_id: hand_over(site_id)) if site_done else None  # noqa: E731
+    process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose, notify))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
     process.start()

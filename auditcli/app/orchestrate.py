@@ -185,6 +185,8 @@ class CheckWorkers:
         self.pool = ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("forkserver"),
                                         initializer=_start_worker, initargs=(options, self.NICENESS))
         self.futures: dict[str, Future] = {}
+        for _ in range(max(1, workers)):  # start them now: they load the checks while the crawl begins
+            self.pool.submit(time.sleep, 0)
 
     def site_crawled(self, site_id: str) -> None:
         """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
