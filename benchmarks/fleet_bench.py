@@ -324,7 +324,8 @@ def measure_distributed(tmp: Path, configs: list[dict], workers: int, extra: lis
             for number, output in enumerate(outputs, 1):
                 figures = dict(part.split("=") for part in next(
                     (x for x in output.splitlines() if x.startswith("WORKER")), "WORKER responses=0 cpu=0").split()[1:])
-                print(f"    worker {number}: {figures['responses']:>6} responses, CPU {figures['cpu']} s")
+                print(f"    worker {number}: {figures['responses']:>6} responses in {figures.get('seconds', '?')} s, "
+                      f"CPU {figures['cpu']} s")
             print(f"    coordinator (store writes + checks in its worker processes): CPU {audit['cpu']:.1f} s "
                   f"in its own process; redis-server CPU {redis_cpu:.1f} s", flush=True)
     finally:

@@ -28,6 +28,7 @@ and obeyed by every worker (one fetch per worker and host, under the same slots)
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -101,15 +102,19 @@ end
 # ARGV: prefix, id, site, score, data
 SEED = _ENQUEUE + "return enqueue(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])"
 
-# ARGV: prefix, owner, lease seconds -> {id, data} or nil
+# ARGV: prefix, owner, lease seconds, count -> {id, data, id, data, ...}
 POP = _NOW + """
 local p = ARGV[1]
-local got = redis.call('ZPOPMIN', p..'queue')
-if #got == 0 then return false end
-local id = got[1]
-redis.call('ZADD', p..'leases', now + tonumber(ARGV[3]), id)
-redis.call('HSET', p..'owners', id, ARGV[2])
-return {id, redis.call('HGET', p..'requests', id)}
+local got = redis.call('ZPOPMIN', p..'queue', tonumber(ARGV[4]))
+local out = {}
+for i = 1, #got, 2 do
+  local id = got[i]
+  redis.call('ZADD', p..'leases', now + tonumber(ARGV[3]), id)
+  redis.call('HSET', p..'owners', id, ARGV[2])
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', p..'requests', id)
+end
+return out
 """
 
 # ARGV: prefix, owner, lease seconds, ids...
@@ -194,8 +199,10 @@ return 0
 class Job:
     """A distributed crawl job in Redis: what the coordinator writes and the workers read."""
 
-    def __init__(self, server: redis.Redis, name: str = DEFAULT_JOB):
+    def __init__(self, server: redis.Redis, name: str = DEFAULT_JOB, url: str | None = None):
         self.server = server
+        self.url = url
+        self._async: Any = None
         self.name = name
         self.p = prefix(name)
         self.seed_script = server.register_script(SEED)
@@ -203,6 +210,15 @@ class Job:
 
     def key(self, name: str) -> str:
         return self.p + name
+
+    def aio(self) -> Any:
+        """An asyncio client on the crawler's event loop: slot takes and commits then wait for Redis
+        without stalling the downloads and parses in flight (made on first use, inside the loop)."""
+        if self._async is None:
+            import redis.asyncio
+
+            self._async = redis.asyncio.Redis.from_url(self.url, socket_timeout=30, socket_connect_timeout=10)
+        return self._async
 
     def meta(self) -> dict[str, Any] | None:
         raw = self.server.get(self.key("meta"))
@@ -223,10 +239,12 @@ class Job:
         self.server.set(self.key("meta"), json.dumps(meta, ensure_ascii=False))
         self.server.set(self.key("state"), "crawling")
 
-    def seed(self, spider: PortalSpider) -> int:
-        """Queue every site's first requests (once: seeding again is harmless)."""
+    def seed(self, spider: PortalSpider, site_ids: list[str]) -> int:
+        """Queue these sites' first requests (once: seeding again is harmless)."""
         queued = 0
-        for state in spider.states.values():
+        for site_id in site_ids:
+            state = spider.states[site_id]
+            self.server.sadd(self.key("seeded"), site_id)
             for request in spider.start_requests_of(state):
                 meta = request.meta
                 self.server.sadd(self.key(f"seen:{meta['site_id']}"), request.url)
@@ -234,6 +252,9 @@ class Job:
                                                  meta["site_id"], -request.priority, encode_request(request, spider)])
             self.server.hset(self.key(f"budget:{state.config.id}"), "page", state.pages_scheduled)
         return queued
+
+    def seeded(self) -> set[str]:
+        return {site_id.decode() for site_id in self.server.smembers(self.key("seeded"))}
 
     def reap(self) -> int:
         return int(self.reap_script(args=[self.p]))
@@ -401,35 +422,42 @@ class LeaseQueue(RedisQueueBase):
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = float(spider.settings.getfloat("AUDITCLI_LEASE", DEFAULT_LEASE))
         self.held: set[str] = set()
+        self.popped: deque[scrapy.Request] = deque()  # leased, not handed to the engine yet
         self._pop = server.register_script(POP)
         self._renew = server.register_script(RENEW)
-        self._commit = server.register_script(COMMIT)
+        self._commit: Any = None
 
     def __len__(self) -> int:
-        return self.server.zcard(self.job.key("queue"))
+        return len(self.popped) + self.server.zcard(self.job.key("queue"))
 
     def push(self, request: scrapy.Request) -> None:
         site_id = request.meta["site_id"]
         self.job.seed_script(args=[self.job.p, request_id(site_id, request.method, request.url), site_id,
                                    -request.priority, encode_request(request, self.spider)])
 
+    BATCH = 4  # requests leased per round trip
+
     def pop(self, timeout: float = 0) -> scrapy.Request | None:
-        got = self._pop(args=[self.job.p, self.owner, self.lease])
-        if not got:
-            return None
-        lease, data = got[0].decode(), got[1]
-        self.held.add(lease)
-        request = decode_request(data, self.spider)
-        request.meta["_lease"] = lease
-        return request
+        if not self.popped:
+            got = self._pop(args=[self.job.p, self.owner, self.lease, self.BATCH])
+            for k in range(0, len(got), 2):
+                lease = got[k].decode()
+                self.held.add(lease)
+                request = decode_request(got[k + 1], self.spider)
+                request.meta["_lease"] = lease
+                self.popped.append(request)
+        return self.popped.popleft() if self.popped else None
 
     def renew(self) -> None:
         if self.held:
             self._renew(args=[self.job.p, self.owner, self.lease, *self.held])
 
-    def commit(self, lease: str, site_id: str, steps: list[dict[str, Any]], blobs: list[bytes]) -> bool:
+    async def commit(self, lease: str, site_id: str, steps: list[dict[str, Any]], blobs: list[bytes]) -> bool:
+        if self._commit is None:
+            self._commit = self.job.aio().register_script(COMMIT)
+        done = await self._commit(args=[self.job.p, lease, self.owner, site_id, json.dumps(steps), *blobs])
         self.held.discard(lease)
-        return bool(self._commit(args=[self.job.p, lease, self.owner, site_id, json.dumps(steps), *blobs]))
+        return bool(done)
 
     def clear(self) -> None:  # the queue belongs to the job, not to one worker
         pass
@@ -495,7 +523,7 @@ class CommitPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
         spider = self.crawler.spider
         lease = item.pop("_lease")
         if item["type"] != "ack":
@@ -503,7 +531,7 @@ class CommitPipeline:
             return {"type": item["type"]}
         blobs: list[bytes] = []
         steps = [self._step(output, spider, blobs) for output in self.pending.pop(lease, [])]
-        if not spider.lease_queue.commit(lease, item["site_id"], steps, blobs):
+        if not await spider.lease_queue.commit(lease, item["site_id"], steps, blobs):
             log.warning("lease %s was lost before its commit: another worker fetches it again", lease)
         return {"type": "ack"}
 
@@ -536,7 +564,8 @@ class GlobalPolitenessMiddleware(PerIPConcurrencyMiddleware):
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)
         self.delay = settings.getfloat("AUDITCLI_DELAY", 0.0)
         self.hold = settings.getfloat("DOWNLOAD_TIMEOUT", 15) + 5
-        self._acquire = None
+        self._acquire: Any = None
+        self._releases: set[asyncio.Future] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -545,13 +574,13 @@ class GlobalPolitenessMiddleware(PerIPConcurrencyMiddleware):
     async def process_request(self, request: scrapy.Request) -> None:
         job: Job = self.crawler.spider.job
         if self._acquire is None:
-            self._acquire = job.server.register_script(ACQUIRE)
+            self._acquire = job.aio().register_script(ACQUIRE)
         netloc = urlsplit(request.url).netloc.lower()
         ip = await self._resolve(urlsplit(request.url).hostname or "")
         holder = uuid.uuid4().hex
         while True:
-            wait = int(self._acquire(args=[job.p, netloc, ip, holder, self.per_host, self.limit, self.delay,
-                                           self.hold]))
+            wait = int(await self._acquire(args=[job.p, netloc, ip, holder, self.per_host, self.limit, self.delay,
+                                                 self.hold]))
             if wait == 0:
                 break
             # not at import time: Scrapy installs the reactor it wants first
@@ -565,10 +594,13 @@ class GlobalPolitenessMiddleware(PerIPConcurrencyMiddleware):
         if slot is not None:
             job: Job = self.crawler.spider.job
             netloc, ip, holder = slot
-            pipe = job.server.pipeline(transaction=False)
+            pipe = job.aio().pipeline(transaction=False)
             pipe.zrem(job.key(f"slots:host:{netloc}"), holder)
             pipe.zrem(job.key(f"slots:ip:{ip}"), holder)
-            pipe.execute()
+            # not awaited: the response goes on at once, the slot is free a round trip later
+            task = asyncio.ensure_future(pipe.execute())
+            self._releases.add(task)
+            task.add_done_callback(self._releases.discard)
 
 
 # -- running a worker, and the coordinator's side -------------------------------------------------------
@@ -601,7 +633,7 @@ def run_worker(redis_url: str, job_name: str = DEFAULT_JOB, wait: float = 60.0, 
     Waits up to `wait` seconds for the job to be created; raises LookupError when it is not."""
     server = connect(redis_url)
     server.ping()
-    job = Job(server, job_name)
+    job = Job(server, job_name, redis_url)
     deadline = time.monotonic() + wait
     while (meta := job.meta()) is None or job.state() != "crawling":
         if time.monotonic() > deadline:
@@ -628,29 +660,42 @@ def coordinate(redis_url: str, job_name: str, sites: list[SiteConfig], options: 
     until every request is answered; hand each site over as soon as its own requests are all answered."""
     server = connect(redis_url)
     server.ping()
-    job = Job(server, job_name)
+    job = Job(server, job_name, redis_url)
+    spider = DistributedPortalSpider(sites, options, job)
     if not (resume and job.meta()):
         job.clear()
         job.create(sites, options, lease)
-        job.seed(DistributedPortalSpider(sites, options, job))
+    # sites are seeded in a window (--active-sites; all at once by default, as many hosts as possible in
+    # flight for the workers), the next one each time a site is done
+    window = options.active_sites or len(sites)
+    order = [site.id for site in sites]
+    seeded = job.seeded()
+    waiting = [site_id for site_id in order if site_id not in seeded]
     store = PageStore(store_path)
     handed: set[str] = set()
+
+    def write(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            store_item(store, item, progress)
+        store.commit()
+
     try:
         while True:
+            before = set(seeded)
             inflight = job.inflight()  # read before draining: every commit it counts is in `items` by now
-
-            def write(items: list[dict[str, Any]]) -> None:
-                for item in items:
-                    store_item(store, item, progress)
-                store.commit()
-
             job.drain(write)
-            for site in sites:
-                if site.id not in handed and inflight.get(site.id, 0) <= 0:
-                    handed.add(site.id)
+            for site_id in order:
+                if site_id in before and site_id not in handed and inflight.get(site_id, 0) <= 0:
+                    handed.add(site_id)
                     if site_done is not None:
-                        site_done(site.id)
-            if inflight.get("_total", 0) <= 0:
+                        site_done(site_id)
+            starting = []
+            while waiting and len(seeded - handed) + len(starting) < window:
+                starting.append(waiting.pop(0))
+            if starting:
+                job.seed(spider, starting)
+                seeded.update(starting)
+            if not waiting and seeded <= handed:
                 break
             job.reap()
             time.sleep(poll)
