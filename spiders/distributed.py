@@ -679,8 +679,14 @@ def coordinate(redis_url: str, job_name: str, sites: list[SiteConfig], options: 
             store_item(store, item, progress)
         store.commit()
 
+    said = time.monotonic()
     try:
         while True:
+            if time.monotonic() - said > 30:  # a job without workers waits: say so
+                said = time.monotonic()
+                log.info("job %s: %d requests queued, %d being fetched, %d answered; %d of %d sites done",
+                         job_name, server.zcard(job.key("queue")), server.zcard(job.key("leases")),
+                         server.scard(job.key("done")), len(handed), len(order))
             before = set(seeded)
             inflight = job.inflight()  # read before draining: every commit it counts is in `items` by now
             job.drain(write)

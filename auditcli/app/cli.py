@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -241,7 +242,9 @@ def check_redis(redis_url: str | None, job: str, lease: float):
         raise fail("--redis: the distributed mode needs the redis and scrapy-redis packages "
                    "(pip install 'auditcli[distributed]')") from None
     except (ValueError, redis.RedisError) as exc:
-        raise fail(f"--redis: cannot reach {redis_url}: {exc}") from None
+        password = urlsplit(redis_url).password
+        shown = redis_url.replace(password, "***") if password else redis_url
+        raise fail(f"--redis: cannot reach {shown}: {exc}") from None
     if not job or not all(c.isalnum() or c in "-_." for c in job):
         raise fail(f"--job: {job!r} is not a name (letters, digits, - _ .)")
     return Distributed(redis_url, job, lease)
