@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import time
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -142,10 +143,8 @@ class _Judge:
 _worker_judge: _Judge | None = None
 
 
-def _start_worker(options: CheckOptions, niceness: int = 0) -> None:
+def _start_worker(options: CheckOptions) -> None:
     global _worker_judge
-    if niceness:
-        os.nice(niceness)  # the crawl in the parent keeps its pace; checks take the cycles it leaves
     _worker_judge = _Judge(options)
 
 
@@ -173,30 +172,56 @@ def default_check_workers() -> int:
 
 class CheckWorkers:
     """A pool of processes that judge sites while the crawl goes on: a site's checks start as soon as its
-    last page is in the store, so on N cores the crawl keeps one busy and the checks the others.
-    Sites come back in the store's order whatever order they finished in."""
-
-    NICENESS = 5
+    last page is in the store. While the crawl runs, one core is left to it (at most workers - 1 sites
+    are judged at once); once it is done, every worker judges. Sites come back in the store's order
+    whatever order they finished in."""
 
     def __init__(self, store_path: Path, options: CheckOptions, workers: int):
         self.store_path = str(store_path)
         self.options = options
+        self.size = max(1, workers)
         # forkserver: workers never inherit the crawler's reactor, threads or sockets
-        self.pool = ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("forkserver"),
-                                        initializer=_start_worker, initargs=(options, self.NICENESS))
+        self.pool = ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_start_worker, initargs=(options,))
         self.futures: dict[str, Future] = {}
-        for _ in range(max(1, workers)):  # start them now: they load the checks while the crawl begins
+        self.crawling = True
+        self.waiting: list[str] = []  # crawled, waiting for a worker the crawl does not need
+        self.judging = 0
+        self.lock = threading.Lock()
+        for _ in range(self.size):  # start them now: they load the checks while the crawl begins
             self.pool.submit(time.sleep, 0)
 
     def site_crawled(self, site_id: str) -> None:
         """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
-        if site_id not in self.futures:
-            self.futures[site_id] = self.pool.submit(_judge_in_worker, self.store_path, site_id, True)
+        with self.lock:
+            if site_id in self.futures or site_id in self.waiting:
+                return
+            if self.judging < max(1, self.size - 1):
+                self._submit(site_id, True)
+            else:
+                self.waiting.append(site_id)
+
+    def _submit(self, site_id: str, finish: bool) -> None:
+        self.judging += 1
+        future = self.pool.submit(_judge_in_worker, self.store_path, site_id, finish)
+        self.futures[site_id] = future
+        future.add_done_callback(self._judged)
+
+    def _judged(self, _future: Future) -> None:
+        with self.lock:
+            self.judging -= 1
+            if self.crawling and self.waiting:
+                self._submit(self.waiting.pop(0), True)
 
     def results(self, rows: list[dict[str, Any]], site_done=None) -> list[dict[str, Any]]:
-        for row in rows:
-            if row["id"] not in self.futures:
-                self.futures[row["id"]] = self.pool.submit(_judge_in_worker, self.store_path, row["id"], False)
+        with self.lock:  # the crawl is over: every worker judges now
+            self.crawling = False
+            for site_id in self.waiting:
+                self._submit(site_id, True)
+            self.waiting.clear()
+            for row in rows:
+                if row["id"] not in self.futures:
+                    self._submit(row["id"], False)
         sites = []
         for row in rows:
             try:
@@ -205,7 +230,7 @@ class CheckWorkers:
                 log.warning("check worker lost while judging %s (%s); judging it in this process", row["id"], exc)
                 if _worker_judge is None:
                     _start_worker(self.options)
-                site, seconds = _judge_in_worker(self.store_path, row["id"], row["status"] == "pending")
+                site, seconds = _judge_in_worker(self.store_path, row["id"], True)
             sites.append(site)
             if site_done:
                 site_done(SiteConfig.from_dict(row["config"]), site, seconds)
