@@ -172,9 +172,8 @@ def default_check_workers() -> int:
 
 class CheckWorkers:
     """A pool of processes that judge sites while the crawl goes on: a site's checks start as soon as its
-    last page is in the store. While the crawl runs, one core is left to it (at most workers - 1 sites
-    are judged at once); once it is done, every worker judges. Sites come back in the store's order
-    whatever order they finished in."""
+    last page is in the store, on whatever the crawl leaves of the cores (it waits on the network much of
+    the time). Sites come back in the store's order whatever order they finished in."""
 
     def __init__(self, store_path: Path, options: CheckOptions, workers: int):
         self.store_path = str(store_path)
@@ -184,44 +183,22 @@ class CheckWorkers:
         self.pool = ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("forkserver"),
                                         initializer=_start_worker, initargs=(options,))
         self.futures: dict[str, Future] = {}
-        self.crawling = True
-        self.waiting: list[str] = []  # crawled, waiting for a worker the crawl does not need
-        self.judging = 0
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
         for _ in range(self.size):  # start them now: they load the checks while the crawl begins
             self.pool.submit(time.sleep, 0)
 
     def site_crawled(self, site_id: str) -> None:
         """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
-        with self.lock:
-            if site_id in self.futures or site_id in self.waiting:
-                return
-            if self.judging < max(1, self.size - 1):
-                self._submit(site_id, True)
-            else:
-                self.waiting.append(site_id)
+        self._submit(site_id, True)
 
     def _submit(self, site_id: str, finish: bool) -> None:
-        self.judging += 1
-        future = self.pool.submit(_judge_in_worker, self.store_path, site_id, finish)
-        self.futures[site_id] = future
-        future.add_done_callback(self._judged)
-
-    def _judged(self, _future: Future) -> None:
         with self.lock:
-            self.judging -= 1
-            if self.crawling and self.waiting:
-                self._submit(self.waiting.pop(0), True)
+            if site_id not in self.futures:
+                self.futures[site_id] = self.pool.submit(_judge_in_worker, self.store_path, site_id, finish)
 
     def results(self, rows: list[dict[str, Any]], site_done=None) -> list[dict[str, Any]]:
-        with self.lock:  # the crawl is over: every worker judges now
-            self.crawling = False
-            for site_id in self.waiting:
-                self._submit(site_id, True)
-            self.waiting.clear()
-            for row in rows:
-                if row["id"] not in self.futures:
-                    self._submit(row["id"], False)
+        for row in rows:  # sites never handed over (a stored crawl for `check`): judged now
+            self._submit(row["id"], False)
         sites = []
         for row in rows:
             try:
