@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -103,6 +103,7 @@ def normalise_text(text: str) -> str:
     return _SEPARATORS.sub("", " ".join((text or "").split())).casefold()
 
 
+@lru_cache(maxsize=1 << 13)  # link texts repeat on every page (navigation, footer)
 def language_of_text(text: str) -> str | None:
     """The language a link text announces, or None. Headlines that merely mention a language are not switches."""
     norm = normalise_text(text)
