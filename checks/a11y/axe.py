@@ -1,0 +1,1 @@
+"""axe-core results (browser mode) mapped onto the accessibility check ids; filled in below."""
