@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from auditcli.core.html import css_path
+from auditcli.core.html import css_path, css_string
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
@@ -41,6 +41,14 @@ def outer_html(tag: Tag, limit: int = EVIDENCE_LIMIT) -> str:
 
 
 def selector_of(tag: Tag) -> str:
+    """A CSS selector for the element that a browser's querySelector finds."""
+    if tag.name == "html":
+        return "html"
+    if tag.name == "meta":
+        for attr in ("name", "http-equiv"):
+            value = tag.get(attr)
+            if isinstance(value, str) and value:
+                return f"meta[{attr}={css_string(value)}]"
     return css_path(tag, depth=5) or tag.name
 
 
@@ -79,7 +87,7 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
 
 def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:
     for tag, message, message_en in spec.targets(dom):
-        selector = selector_of(tag) if tag.name not in ("[document]",) else "html"
+        selector = selector_of(tag)
         yield Finding(url=url, message=message, message_en=message_en, selector=selector,
                       evidence=outer_html(tag), fix=f"{spec.fix['zh']}",
                       data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector),

@@ -76,7 +76,9 @@ def build(ctx: Ctx) -> SiteBuild:
                             "note": "links to the parent portal's 县长信箱 (out of scope)"},
             "login": [],
             "accessibility": {"assistive_tool": False,
-                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"}},
+                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
+                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
+                                            "pages": "many"}]},
             "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
         },
     )

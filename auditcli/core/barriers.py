@@ -1,0 +1,66 @@
+"""Barriers: findings of one rule on one template element, however many pages repeat it.
+
+A broken header logo on 500 pages is one barrier with 500 instances. Findings are grouped by check
+and *template selector* (the CSS selector with element positions dropped, or the check's own
+`data.template`); the barrier carries the number and share of the site's pages it affects and a few
+example pages. results.json keeps the barriers of the accessibility dimension in the site's
+`accessibility` block; scoring deducts per barrier, by severity and share of pages (reports/scoring.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditcli.core.vocabulary import SEVERITIES
+
+POSITIONS = re.compile(r":nth-(?:of-type|child)\(\d+\)")
+EXAMPLES = 3
+
+
+def template_of(finding: dict[str, Any]) -> str:
+    data = finding.get("data") or {}
+    if isinstance(data, dict) and data.get("template"):
+        return str(data["template"])
+    selector = finding.get("selector") or finding.get("locator") or ""
+    return POSITIONS.sub("", str(selector))
+
+
+def barrier_key(finding: dict[str, Any]) -> tuple[str, str]:
+    return str(finding.get("check", "")), template_of(finding)
+
+
+def group_barriers(findings: list[dict[str, Any]], pages: int) -> list[dict[str, Any]]:
+    """Barriers of `findings` (dicts as in results.json), worst first: severity, then share of pages."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        key = barrier_key(finding)
+        entry = groups.get(key)
+        if entry is None:
+            entry = groups[key] = {
+                "check": key[0], "template": key[1], "severity": finding.get("severity"),
+                "title": finding.get("title"), "title_en": finding.get("title_en"),
+                "selector": finding.get("selector"), "evidence": finding.get("evidence"),
+                "instances": 0, "urls": [],
+            }
+        entry["instances"] += 1
+        url = finding.get("url")
+        if url and url not in entry["urls"]:
+            entry["urls"].append(url)
+        if _rank(finding.get("severity")) < _rank(entry["severity"]):
+            entry["severity"] = finding.get("severity")
+    out = []
+    for entry in groups.values():
+        urls = entry.pop("urls")
+        affected = len(urls)
+        entry["pages"] = affected
+        entry["share"] = round(min(1.0, affected / pages), 4) if pages > 0 else 1.0
+        entry["examples"] = urls[:EXAMPLES]
+        out.append(entry)
+    out.sort(key=lambda b: (_rank(b["severity"]), -b["share"], b["check"], b["template"]))
+    return out
+
+
+def _rank(severity: Any) -> int:
+    """Smaller is worse (SEVERITIES runs from info up to critical)."""
+    return -SEVERITIES.index(severity) if severity in SEVERITIES else 1
