@@ -41,8 +41,12 @@ def group_barriers(findings: list[dict[str, Any]], pages: int) -> list[dict[str,
                 "check": key[0], "template": key[1], "severity": finding.get("severity"),
                 "title": finding.get("title"), "title_en": finding.get("title_en"),
                 "selector": finding.get("selector"), "evidence": finding.get("evidence"),
-                "instances": 0, "urls": [],
+                "instances": 0, "urls": [], "refs": list(finding.get("refs") or []),
             }
+            data = finding.get("data") or {}
+            for part in ("why", "fix"):
+                if isinstance(data, dict) and isinstance(data.get(part), dict):
+                    entry[part] = dict(data[part])  # {"zh": ..., "en": ...}
         entry["instances"] += 1
         url = finding.get("url")
         if url and url not in entry["urls"]:
