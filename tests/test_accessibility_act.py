@@ -78,7 +78,7 @@ def test_every_rule_cites_wcag_and_gbt():
     from checks.registry import all_checks
 
     for spec in all_checks():
-        if spec.dimension == "accessibility" and spec.id != "a11y.assistive-tool-missing":
+        if spec.dimension == "accessibility" and spec.id not in ("a11y.assistive-tool-missing", "axe.*"):
             assert any(r.startswith("WCAG 2.1 ") for r in spec.refs), spec.id
             assert any(r.startswith("GB/T 37668-2019 ") for r in spec.refs), spec.id
 

@@ -121,6 +121,13 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         site["outcomes"] = outcome.outcomes
         if any(spec.dimension == "accessibility" for spec in specs):
             site["accessibility"] = accessibility_block(site["findings"], site["pages"])
+            rendered = store.rendered_status(config.id)
+            if rendered:
+                site["accessibility"]["browser"] = {
+                    "scanned": sum(1 for _, status, _ in rendered if status == "ok"),
+                    "not_scanned": [{"url": url, "reason": status, "detail": detail}
+                                    for url, status, detail in rendered if status != "ok"],
+                }
         for name, value in outcome.blocks.items():
             if name == "homepage":
                 site["homepage"] = {**site["homepage"], **value}

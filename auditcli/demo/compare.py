@@ -105,18 +105,27 @@ def _accessibility(sid: str, got: dict[str, Any], exp: dict[str, Any]) -> list[s
                    f"a11y.assistive-tool-missing {'reported' if missing_entry else 'not reported'}")
     if "barriers" not in exp:
         return out
-    pages: dict[int, set[str]] = {k: set() for k in range(len(exp["barriers"]))}
+    browser = (got.get("accessibility") or {}).get("browser")
+    barriers = exp["barriers"] + (exp.get("browser_barriers", []) if browser else [])
+    if browser:
+        got_ns = {_page(n["url"]): n["reason"] for n in browser.get("not_scanned", [])}
+        for url, reason in exp.get("browser_not_scanned", {}).items():
+            if got_ns.get(_page(url)) != reason:
+                out.append(f"{sid}: browser not_scanned {_p(url)} expected {reason}, got {got_ns.get(_page(url))}")
+        for path, reason in got_ns.items():
+            if path not in {_page(u) for u in exp.get("browser_not_scanned", {})}:
+                out.append(f"{sid}: browser mode did not scan {path} ({reason})")
+    pages: dict[int, set[str]] = {k: set() for k in range(len(barriers))}
     for f in found:
-        if f["check"] == "a11y.assistive-tool-missing" or f["check"].startswith("axe.") \
-                or f.get("severity") == "info":
+        if f["check"] == "a11y.assistive-tool-missing" or f.get("severity") == "info":
             continue
-        match = next((k for k, b in enumerate(exp["barriers"])
+        match = next((k for k, b in enumerate(barriers)
                       if b["check"] == f["check"] and b["element"] in (f.get("evidence") or "")), None)
         if match is None:
             out.append(f"{sid}: unexpected {f['check']} on {_p(f['url'])}: {(f.get('evidence') or '')[:80]}")
         else:
             pages[match].add(_page(f["url"]))
-    for k, barrier in enumerate(exp["barriers"]):
+    for k, barrier in enumerate(barriers):
         want = barrier["pages"]
         if want == "many" and len(pages[k]) < 2:
             out.append(f"{sid}: {barrier['check']} {barrier['element']} expected on many pages, "

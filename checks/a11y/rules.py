@@ -77,7 +77,12 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
                fix={"zh": f"{why['zh']} {fix['zh']}", "en": f"{why['en']} {fix['en']}"}, scope="page",
                needs=("pages",))
         def run(page, site) -> Iterator[Finding]:
-            yield from page_findings(spec, dom_of(page), page.final_url)
+            from checks.a11y.axe import page_axe_findings
+
+            dom = dom_of(page)
+            targets = list(spec.targets(dom))
+            yield from (_finding(spec, target, page.final_url) for target in targets)
+            yield from page_axe_findings(spec.id, page, site, dom, [tag for tag, _, _ in targets])
 
         run.__name__ = id.replace(".", "_").replace("-", "_")
         return targets
@@ -86,12 +91,16 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
 
 
 def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:
-    for tag, message, message_en in spec.targets(dom):
-        selector = selector_of(tag)
-        yield Finding(url=url, message=message, message_en=message_en, selector=selector,
-                      evidence=outer_html(tag), fix=f"{spec.fix['zh']}",
-                      data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector),
-                            "fix_en": spec.fix["en"]})
+    for target in spec.targets(dom):
+        yield _finding(spec, target, url)
+
+
+def _finding(spec: Rule, target: tuple[Tag, str, str], url: str) -> Finding:
+    tag, message, message_en = target
+    selector = selector_of(tag)
+    return Finding(url=url, message=message, message_en=message_en, selector=selector,
+                   evidence=outer_html(tag), fix=spec.fix["zh"],
+                   data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)})
 
 
 def template(selector: str) -> str:

@@ -57,6 +57,8 @@ def county_header(ctx: Ctx, site_name: str = NAME, nav: list[tuple[str, str]] = 
         f'<span class="tools">{langs}<a href="/hdjl/login.html">用户登录</a></span></div>'
         f'<div class="header"><img src="/images/logo.png" class="logo">'  # planted: no alt
         f"<h1>{site_name}</h1>"
+        # planted (browser mode): a light-grey welcome line on white, contrast 1.9:1
+        '<p class="welcome" style="color:#bbbbbb;background:#ffffff">欢迎访问</p>'
         '<form action="/search/index.html" method="get" class="search">'
         '<input type="text" name="q" title="站内搜索"><button type="submit">搜索</button></form></div>'
         + T.nav(nav)
@@ -122,6 +124,9 @@ def build(ctx: Ctx) -> SiteBuild:
                    crumbs=[*fdk, (None, "机构职能")])
     zcwj_items = items(POLICY_TOPICS, A(25), 30, 12)
     zcwj_items[0].extra_html = '<p>附件：<a href="/uploads/2025/report.pdf">2025年度工作报告.pdf</a></p>'
+    # planted (browser mode): the newest 政策文件 also draws a chart with a script that never ends; a
+    # browser hangs on it, so browser mode must list it as not scanned and go on
+    zcwj_items[0].extra_html += '<div class="chart"></div><script>for (;;) {}</script>'
     zcwj = sb.column("政策文件", fd + "zcwj/", "policy", zcwj_items, column_type="政策文件",
                      crumbs=fdk, list_extra='<div class="side"><h3>相关解读</h3><p>暂无</p></div>',
                      key_extra={"note": "a 暂无 box beside a real list is not emptiness"})
@@ -378,6 +383,10 @@ def build(ctx: Ctx) -> SiteBuild:
                     {"check": "a11y.link-name", "element": '<a class="print"',
                      "pages": [base + "/zfxxgk/zn/index.html"]},
                 ],
+                # found only in browser mode (--browser): rendered colours, and a page that hangs
+                "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"',
+                                      "pages": "many"}],
+                "browser_not_scanned": {sb.url(zcwj_items[0].path): "timeout"},
             },
             "security": {"server_version_disclosure": "nginx/1.12.2",
                          "insecure_cookie": "JSESSIONID (no HttpOnly)",
