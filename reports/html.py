@@ -253,8 +253,10 @@ def build_view(results: dict, lang: str = "zh",
         site_views.append({
             "site": site, "rank": rank, "anchor": _anchor(site["id"]), "verdict": verdict,
             "dims": dims, "columns": columns,
-            "a11y": _accessibility_view(results, site, lang),
-            "groups": _group_findings(results, findings, lang,
+            "a11y": (a11y := _accessibility_view(results, site, lang)),
+            # accessibility findings are shown once per barrier in their own section
+            "groups": _group_findings(results, [f for f in findings if not a11y
+                                                or f.get("dimension") != "accessibility"], lang,
                                       ((lifecycle or {}).get(site["id"]) or {}).get("states")),
             "changes": _changes(results, (lifecycle or {}).get(site["id"]), lang),
             "parent": by_id.get(site.get("parent") or ""),

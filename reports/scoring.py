@@ -429,7 +429,8 @@ def score_site(site: dict, profile: Profile) -> None:
         rule: DeductionRule = entry["rule"]
         notes_zh, notes_en = [], []
         if rule.per == "barrier":
-            barriers = group_barriers(entry["findings"], int(site.get("pages") or 0))
+            rendered = ((site.get("accessibility") or {}).get("browser") or {}).get("scanned") or 0
+            barriers = group_barriers(entry["findings"], int(site.get("pages") or 0), int(rendered))
             wanted = sum(rule.points * max(rule.min_share, b["share"]) for b in barriers)
             listed = barriers[:5]
             more = len(barriers) - len(listed)

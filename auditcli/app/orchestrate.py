@@ -120,11 +120,12 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         site["errors"] = outcome.errors
         site["outcomes"] = outcome.outcomes
         if any(spec.dimension == "accessibility" for spec in specs):
-            site["accessibility"] = accessibility_block(site["findings"], site["pages"])
             rendered = store.rendered_status(config.id)
+            scanned = sum(1 for _, status, _ in rendered if status == "ok")
+            site["accessibility"] = accessibility_block(site["findings"], site["pages"], scanned)
             if rendered:
                 site["accessibility"]["browser"] = {
-                    "scanned": sum(1 for _, status, _ in rendered if status == "ok"),
+                    "scanned": scanned,
                     "not_scanned": [{"url": url, "reason": status, "detail": detail}
                                     for url, status, detail in rendered if status != "ok"],
                 }
@@ -137,14 +138,14 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
     return site
 
 
-def accessibility_block(findings: list[dict[str, Any]], pages: int) -> dict[str, Any]:
+def accessibility_block(findings: list[dict[str, Any]], pages: int, rendered: int = 0) -> dict[str, Any]:
     """The site's accessibility barriers (rule + template element, with page counts and example pages);
     info results (axe's "needs review", the 适老化 entry) are listed apart under `review`."""
     mine = [f for f in findings if f.get("dimension") == "accessibility"]
     return {
         "pages": pages,
-        "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages),
-        "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages),
+        "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages, rendered),
+        "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages, rendered),
     }
 
 

@@ -30,8 +30,16 @@ def barrier_key(finding: dict[str, Any]) -> tuple[str, str]:
     return str(finding.get("check", "")), template_of(finding)
 
 
-def group_barriers(findings: list[dict[str, Any]], pages: int) -> list[dict[str, Any]]:
-    """Barriers of `findings` (dicts as in results.json), worst first: severity, then share of pages."""
+def from_browser(finding: dict[str, Any]) -> bool:
+    data = finding.get("data") or {}
+    return isinstance(data, dict) and data.get("source") == "axe-core"
+
+
+def group_barriers(findings: list[dict[str, Any]], pages: int, rendered: int = 0) -> list[dict[str, Any]]:
+    """Barriers of `findings` (dicts as in results.json), worst first: severity, then share of pages.
+
+    A barrier seen only in browser mode is measured against the pages rendered (`rendered`, a sample
+    covering every template), not against every page crawled."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for finding in findings:
         key = barrier_key(finding)
@@ -41,13 +49,14 @@ def group_barriers(findings: list[dict[str, Any]], pages: int) -> list[dict[str,
                 "check": key[0], "template": key[1], "severity": finding.get("severity"),
                 "title": finding.get("title"), "title_en": finding.get("title_en"),
                 "selector": finding.get("selector"), "evidence": finding.get("evidence"),
-                "instances": 0, "urls": [], "refs": list(finding.get("refs") or []),
+                "instances": 0, "urls": [], "refs": list(finding.get("refs") or []), "browser_only": True,
             }
             data = finding.get("data") or {}
             for part in ("why", "fix"):
                 if isinstance(data, dict) and isinstance(data.get(part), dict):
                     entry[part] = dict(data[part])  # {"zh": ..., "en": ...}
         entry["instances"] += 1
+        entry["browser_only"] = entry["browser_only"] and from_browser(finding)
         url = finding.get("url")
         if url and url not in entry["urls"]:
             entry["urls"].append(url)
@@ -58,7 +67,9 @@ def group_barriers(findings: list[dict[str, Any]], pages: int) -> list[dict[str,
         urls = entry.pop("urls")
         affected = len(urls)
         entry["pages"] = affected
-        entry["share"] = round(min(1.0, affected / pages), 4) if pages > 0 else 1.0
+        base = rendered if entry.pop("browser_only") and rendered > 0 else pages
+        entry["share"] = round(min(1.0, affected / base), 4) if base > 0 else 1.0
+        entry["of_pages"] = base
         entry["examples"] = urls[:EXAMPLES]
         out.append(entry)
     out.sort(key=lambda b: (_rank(b["severity"]), -b["share"], b["check"], b["template"]))
