@@ -79,7 +79,7 @@ class Dom:
 
     def __init__(self, soup: BeautifulSoup):
         self.soup = soup
-        self._hidden: dict[int, bool] = {}
+        self._states: dict[int, tuple[bool, bool]] = {}
         self._names: dict[int, str] = {}
 
     # ------------------------------------------------------------------ structure
@@ -89,13 +89,66 @@ class Dom:
         return self.soup.find("html")
 
     @cached_property
-    def ids(self) -> dict[str, list[Tag]]:
-        found: dict[str, list[Tag]] = {}
-        for tag in self.soup.find_all(id=True):
-            ident = tag.get("id")
+    def index(self) -> tuple[dict[str, list[Tag]], list[Tag], dict[str, list[Tag]], list[Tag], list[Tag], list[Tag]]:
+        """One walk over the tree: elements by name, elements with a role, ids, elements with lang,
+        elements with an aria-* attribute. Every rule reads these instead of walking the tree again."""
+        by_name: dict[str, list[Tag]] = {}
+        with_role: list[Tag] = []
+        ids: dict[str, list[Tag]] = {}
+        with_lang: list[Tag] = []
+        with_aria: list[Tag] = []
+        everything = self.soup.find_all(True)
+        for tag in everything:
+            by_name.setdefault(tag.name, []).append(tag)
+            attrs = tag.attrs
+            if not attrs:
+                continue
+            if "role" in attrs:
+                with_role.append(tag)
+            ident = attrs.get("id")
             if isinstance(ident, str) and ident:
-                found.setdefault(ident, []).append(tag)
-        return found
+                ids.setdefault(ident, []).append(tag)
+            if "lang" in attrs:
+                with_lang.append(tag)
+            if any(name[:5].lower() == "aria-" for name in attrs):
+                with_aria.append(tag)
+        return by_name, with_role, ids, with_lang, with_aria, everything
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        return {id(tag): k for k, tag in enumerate(self.all)}
+
+    def in_order(self, tags) -> list[Tag]:
+        unique = {id(tag): tag for tag in tags}
+        return sorted(unique.values(), key=lambda tag: self.position.get(id(tag), 0))
+
+    def named(self, *names: str) -> list[Tag]:
+        """Elements of these tag names, in tree order."""
+        by_name = self.index[0]
+        if len(names) == 1:
+            return by_name.get(names[0], [])
+        return self.in_order(tag for name in names for tag in by_name.get(name, []))
+
+    @property
+    def all(self) -> list[Tag]:
+        """Every element, in tree order."""
+        return self.index[5]
+
+    @property
+    def with_role_attr(self) -> list[Tag]:
+        return self.index[1]
+
+    @property
+    def ids(self) -> dict[str, list[Tag]]:
+        return self.index[2]
+
+    @property
+    def with_lang(self) -> list[Tag]:
+        return self.index[3]
+
+    @property
+    def with_aria(self) -> list[Tag]:
+        return self.index[4]
 
     def by_id(self, ident: str) -> Tag | None:
         tags = self.ids.get(ident)
@@ -104,8 +157,9 @@ class Dom:
     @cached_property
     def label_for(self) -> dict[str, list[Tag]]:
         out: dict[str, list[Tag]] = {}
-        for label in self.soup.find_all("label", attrs={"for": True}):
-            out.setdefault(str(label["for"]), []).append(label)
+        for label in self.named("label"):
+            if label.has_attr("for"):
+                out.setdefault(str(label["for"]), []).append(label)
         return out
 
     @cached_property
@@ -113,7 +167,7 @@ class Dom:
         """Elements a simple rule of the page's own stylesheets hides or shows again."""
         display: dict[int, str] = {}
         visible: dict[int, bool] = {}
-        for style in self.soup.find_all("style"):
+        for style in self.named("style"):
             css = _strip_at_rules(style.get_text())
             for selector, body in STYLE_RULE.findall(css):
                 decl = declarations(body)
@@ -159,19 +213,20 @@ class Dom:
             return own == "visible"
         return self._style_rules[1].get(id(tag))
 
-    def hidden(self, tag: Tag) -> bool:
-        """Excluded from the accessibility tree (ACT 'included in the accessibility tree', negated)."""
-        key = id(tag)
-        if key in self._hidden:
-            return self._hidden[key]
+    def _state(self, tag: Tag) -> tuple[bool, bool]:
+        """(gone, invisible) of `tag`: gone = display:none/aria-hidden/hidden on it or an ancestor
+        (absolute); invisible = visibility hidden, inherited until an element makes itself visible."""
         chain: list[Tag] = []
         node: Tag | None = tag
+        state = (False, False)
         while isinstance(node, Tag) and node.name != "[document]":
+            known = self._states.get(id(node))
+            if known is not None:
+                state = known
+                break
             chain.append(node)
             node = node.parent
-        # walk from the root down: display/aria-hidden are absolute, visibility inherits until reset
-        gone = False
-        invisible = False
+        gone, invisible = state
         for element in reversed(chain):
             if not gone:
                 gone = (self.display_none(element)
@@ -179,10 +234,13 @@ class Dom:
             own = self.visibility(element)
             if own is not None:
                 invisible = not own
-            self._hidden.setdefault(id(element), gone or invisible)
-        result = gone or invisible
-        self._hidden[key] = result
-        return result
+            self._states[id(element)] = (gone, invisible)
+        return gone, invisible
+
+    def hidden(self, tag: Tag) -> bool:
+        """Excluded from the accessibility tree (ACT 'included in the accessibility tree', negated)."""
+        gone, invisible = self._state(tag)
+        return gone or invisible
 
     def rendered(self, tag: Tag) -> bool:
         """Drawn on the screen (no display:none or visibility:hidden up the tree); aria-hidden content is."""

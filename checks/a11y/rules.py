@@ -117,18 +117,28 @@ def rule_findings(html: str, url: str = "http://127.0.0.1/") -> dict[str, list[F
 # ---------------------------------------------------------------------- helpers
 
 
-def elements(dom: Dom, *names: str) -> Iterator[Tag]:
-    yield from dom.soup.find_all(list(names) if names else True)
-
-
 def shown(dom: Dom, tags) -> Iterator[Tag]:
     for tag in tags:
         if not dom.hidden(tag):
             yield tag
 
 
+# the elements whose implicit role may be one of these roles (any element may have it explicitly)
+IMPLICIT_HOSTS = {
+    "link": ("a", "area"), "doc-backlink": (), "doc-biblioref": (), "doc-glossref": (), "doc-noteref": (),
+    "button": ("button", "input", "summary"), "heading": ("h1", "h2", "h3", "h4", "h5", "h6"),
+    "img": ("img", "svg"),
+    **{role: ("input", "select", "textarea") for role in ("checkbox", "combobox", "listbox", "radio", "searchbox",
+                                                          "slider", "spinbutton", "textbox")},
+    "menuitemcheckbox": (), "menuitemradio": (), "switch": (),
+}
+
+
 def with_role(dom: Dom, roles: set[str]) -> Iterator[Tag]:
-    for tag in dom.soup.find_all(True):
+    """Elements included in the accessibility tree whose role is one of `roles`, in tree order."""
+    names = {name for role in roles for name in IMPLICIT_HOSTS.get(role, ())}
+    candidates = dom.in_order([*(tag for name in names for tag in dom.named(name)), *dom.with_role_attr])
+    for tag in candidates:
         if dom.role(tag) in roles and not dom.hidden(tag):
             yield tag
 
@@ -161,7 +171,7 @@ def valid_lang(value: str) -> bool:
       {"zh": "为有内容的图片添加描述内容的 alt 属性；装饰性图片使用 alt=\"\"。",
        "en": "Give informative images an alt attribute that says what they show; decorative images alt=\"\"."})
 def image_alt(dom: Dom):
-    for tag in elements(dom):
+    for tag in dom.in_order([*dom.named("img"), *dom.with_role_attr]):
         if tag.name == "img" or dom.explicit_role(tag) == "img":
             if dom.hidden(tag) or dom.role(tag) == "presentation":
                 continue
@@ -178,7 +188,7 @@ def image_alt(dom: Dom):
       {"zh": "为 <input type=\"image\"> 添加说明其功能的 alt 属性（如“搜索”）。",
        "en": "Give <input type=\"image\"> an alt attribute naming its action (e.g. \"Search\")."})
 def input_image_alt(dom: Dom):
-    for tag in shown(dom, dom.soup.find_all("input")):
+    for tag in shown(dom, dom.named("input")):
         if dom.input_type(tag) == "image" and not dom.name(tag).strip():
             yield tag, "图片按钮没有替代文本", "image button has no accessible name"
 
@@ -219,7 +229,7 @@ def html_lang_valid(dom: Dom):
       {"zh": "为每个页面设置描述性的 <title>（如“通知公告 - XX县人民政府”）。",
        "en": "Give every page a descriptive <title> (e.g. \"Notices - XX County Government\")."})
 def document_title(dom: Dom):
-    titles = [t for t in dom.soup.find_all("title") if t.find_parent("svg") is None]
+    titles = [t for t in dom.named("title") if t.find_parent("svg") is None]
     if not titles:
         target = dom.html or dom.soup
         yield target, "页面没有 <title> 元素", "the page has no <title> element"
@@ -292,8 +302,8 @@ def _viewport_value(value: str) -> float:
       {"zh": "从 viewport 中删除 user-scalable=no，maximum-scale 不小于 2（或删除）。",
        "en": "Remove user-scalable=no from the viewport; keep maximum-scale at 2 or more (or remove it)."})
 def meta_viewport(dom: Dom):
-    for tag in dom.soup.find_all("meta", attrs={"name": True, "content": True}):
-        if str(tag.get("name")).strip().lower() != "viewport":
+    for tag in dom.named("meta"):
+        if not tag.has_attr("content") or str(tag.get("name", "")).strip().lower() != "viewport":
             continue
         props = {}
         for part in re.split(r"[,;]", str(tag.get("content"))):
@@ -321,7 +331,7 @@ def meta_viewport(dom: Dom):
        "en": "Screen-reader users need a frame's name to decide whether to enter it."},
       {"zh": "为 <iframe> 添加描述内容的 title 属性。", "en": "Give the <iframe> a title describing its content."})
 def frame_title(dom: Dom):
-    for tag in shown(dom, dom.soup.find_all(["iframe", "frame"])):
+    for tag in shown(dom, dom.named("iframe", "frame")):
         tabindex = str(tag.get("tabindex", "")).strip()
         if tabindex.startswith("-") and tabindex[1:].isdigit():
             continue
@@ -351,8 +361,8 @@ def refresh_delay(content: str) -> float | None:
       {"zh": "去掉定时 meta refresh；必须跳转时使用服务器端 301/302 或 content=\"0\"。",
        "en": "Remove the timed meta refresh; redirect on the server (301/302) or with content=\"0\"."})
 def meta_refresh(dom: Dom):
-    for tag in dom.soup.find_all("meta", attrs={"http-equiv": True, "content": True}):
-        if str(tag.get("http-equiv")).strip().lower() != "refresh":
+    for tag in dom.named("meta"):
+        if not tag.has_attr("content") or str(tag.get("http-equiv", "")).strip().lower() != "refresh":
             continue
         delay = refresh_delay(str(tag.get("content")))
         if delay is None:
@@ -368,10 +378,9 @@ def meta_refresh(dom: Dom):
        "en": "With an invalid language code, the passage is read with the wrong voice."},
       {"zh": "使用 BCP 47 语言代码（如 en、mn、bo、ug）。", "en": "Use a BCP 47 language tag (en, mn, bo, ug)."})
 def element_lang_valid(dom: Dom):
-    body = dom.soup.find("body")
-    if body is None:
-        return
-    for tag in body.find_all(attrs={"lang": True}):
+    for tag in dom.with_lang:
+        if tag.name == "html" or tag.find_parent("body") is None:
+            continue
         lang = str(tag.get("lang"))
         if not lang or valid_lang(lang):
             continue
@@ -419,7 +428,7 @@ def heading_name(dom: Dom):
       {"zh": "使用 WAI-ARIA 定义的角色（如 navigation、button、dialog），或删除 role。",
        "en": "Use a role WAI-ARIA defines (navigation, button, dialog...), or remove it."})
 def aria_role(dom: Dom):
-    for tag in dom.soup.find_all(attrs={"role": True}):
+    for tag in dom.with_role_attr:
         value = str(tag.get("role"))
         if not value.strip() or dom.hidden(tag):
             continue
@@ -434,7 +443,7 @@ def aria_role(dom: Dom):
       {"zh": "改为 WAI-ARIA 定义的属性名（如 aria-label、aria-expanded）。",
        "en": "Use an attribute WAI-ARIA defines (aria-label, aria-expanded...)."})
 def aria_attr(dom: Dom):
-    for tag in dom.soup.find_all(True):
+    for tag in dom.with_aria:
         bad = [a for a in tag.attrs if a.lower().startswith("aria-") and a.lower() not in ARIA_ATTRIBUTES]
         if bad:
             yield tag, f"未定义的 ARIA 属性：{', '.join(bad)}", f"undefined ARIA attribute: {', '.join(bad)}"
@@ -474,7 +483,9 @@ def autocomplete_ok(value: str) -> bool:
       {"zh": "使用 HTML 定义的字段名（如 name、tel、email、street-address），并与输入框类型相符。",
        "en": "Use an HTML autofill field name (name, tel, email, street-address) that fits the field type."})
 def autocomplete(dom: Dom):
-    for tag in dom.soup.find_all(["input", "select", "textarea"], attrs={"autocomplete": True}):
+    for tag in dom.named("input", "select", "textarea"):
+        if not tag.has_attr("autocomplete"):
+            continue
         value = str(tag.get("autocomplete"))
         if not value.strip() or value.strip().lower() in ("on", "off"):
             continue
