@@ -2,6 +2,7 @@
 
     python benchmarks/a11y_bench.py --demo                  # crawl the demo farm, time check ± accessibility
     python benchmarks/a11y_bench.py --demo --browser        # ... and browser mode (sample, then all pages)
+    python benchmarks/a11y_bench.py --demo --browser --workers 1 --modes sample   # one tab, no pool
     python benchmarks/a11y_bench.py --store DIR             # a stored crawl (DIR/pages.sqlite)
     python benchmarks/a11y_bench.py --synthetic 2000        # columns_bench's synthetic county portal
 
@@ -73,6 +74,7 @@ def main() -> int:
     source.add_argument("--synthetic", type=int, metavar="PAGES")
     parser.add_argument("--browser", action="store_true", help="also time browser mode (needs --demo)")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--modes", default="sample,all", help="browser modes to time (sample,all)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     farm = None
@@ -100,7 +102,7 @@ def main() -> int:
                 from auditcli.app.browser import render_store
                 from spiders.render import RenderOptions
 
-                for mode in ("sample", "all"):
+                for mode in args.modes.split(","):
                     copy = root / f"browser-{mode}"
                     shutil.copytree(store, copy)
                     run = render_store(copy, mode, RenderOptions(workers=args.workers, timeout=5))
