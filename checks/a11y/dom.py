@@ -355,6 +355,19 @@ class Dom:
 
     # ------------------------------------------------------------------ names
 
+    def has_name(self, tag: Tag) -> bool:
+        """Whether the accessible name is non-empty. A shown element whose role takes its name from its
+        content and that holds text directly has one whatever else names it (accname steps 2B-2F), so
+        most links, buttons and headings are decided without computing the name."""
+        label = tag.get("aria-label")
+        if isinstance(label, str) and label.strip():
+            return True
+        if self.role(tag) in NAME_FROM_CONTENT and not self.hidden(tag):
+            for child in tag.children:
+                if type(child) is NavigableString and child.strip():
+                    return True
+        return bool(self.name(tag).strip())
+
     def name(self, tag: Tag) -> str:
         """The accessible name of `tag` (whitespace collapsed)."""
         key = id(tag)

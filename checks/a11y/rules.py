@@ -177,7 +177,7 @@ def image_alt(dom: Dom):
                 continue
             if tag.name != "img" and dom.role(tag) != "img":
                 continue
-            if not dom.name(tag).strip():
+            if not dom.has_name(tag):
                 yield tag, "图片没有替代文本（alt）", "image has no text alternative (alt)"
 
 
@@ -189,7 +189,7 @@ def image_alt(dom: Dom):
        "en": "Give <input type=\"image\"> an alt attribute naming its action (e.g. \"Search\")."})
 def input_image_alt(dom: Dom):
     for tag in shown(dom, dom.named("input")):
-        if dom.input_type(tag) == "image" and not dom.name(tag).strip():
+        if dom.input_type(tag) == "image" and not dom.has_name(tag):
             yield tag, "图片按钮没有替代文本", "image button has no accessible name"
 
 
@@ -249,7 +249,7 @@ FORM_ROLES = {"checkbox", "combobox", "listbox", "menuitemcheckbox", "menuitemra
        "en": "Associate a visible <label for>, or add aria-label / aria-labelledby."})
 def form_label(dom: Dom):
     for tag in with_role(dom, FORM_ROLES):
-        if not dom.name(tag).strip():
+        if not dom.has_name(tag):
             yield tag, f"{tag.name} 表单控件没有可访问名称", f"{tag.name} form field has no accessible name"
 
 
@@ -264,7 +264,7 @@ LINK_ROLES = {"link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-note
        "en": "Give the link text, an alt on its image, or an aria-label."})
 def link_name(dom: Dom):
     for tag in with_role(dom, LINK_ROLES):
-        if not dom.name(tag).strip():
+        if not dom.has_name(tag):
             yield tag, "链接没有可访问名称", "link has no accessible name"
 
 
@@ -277,7 +277,7 @@ def button_name(dom: Dom):
     for tag in with_role(dom, {"button"}):
         if tag.name == "input" and dom.input_type(tag) == "image":
             continue
-        if not dom.name(tag).strip():
+        if not dom.has_name(tag):
             yield tag, "按钮没有可访问名称", "button has no accessible name"
 
 
@@ -337,7 +337,7 @@ def frame_title(dom: Dom):
             continue
         if dom.explicit_role(tag) in ("none", "presentation"):
             continue  # a frame marked presentational is not announced
-        if not dom.name(tag).strip():
+        if not dom.has_name(tag):
             yield tag, "框架没有 title", "frame has no title"
 
 
@@ -417,7 +417,7 @@ def _governs_shown_text(dom: Dom, tag: Tag) -> bool:
       {"zh": "为标题填写文字，或删除空的 <h1>–<h6>。", "en": "Give the heading text, or remove the empty <h1>–<h6>."})
 def heading_name(dom: Dom):
     for tag in with_role(dom, {"heading"}):
-        if not dom.name(tag).strip():
+        if not dom.has_name(tag):
             yield tag, "标题没有文字", "heading has no text"
 
 
