@@ -238,7 +238,12 @@ def run_browser(store_path, pages: str, options, quiet: bool) -> None:
         if not quiet and result.get("status") != "ok":
             err.print(f"browser: not scanned {url}: {result.get('status')} ({result.get('detail')})", markup=False)
 
-    run = render_store(store_path, pages, options, progress)
+    try:
+        run = render_store(store_path, pages, options, progress)
+    except Exception as exc:  # the crawl's results are safe: browser checks end as not judged
+        err.print(f"warning: browser mode failed, its checks are not judged: {type(exc).__name__}: {exc}",
+                  markup=False)
+        return
     if not quiet:
         err.print(f"browser: rendered {run.ok}/{run.pages} pages with axe-core in {run.seconds:.1f}s "
                   f"({options.workers} tabs)", markup=False)
