@@ -20,7 +20,7 @@ from bs4 import Tag
 
 from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
-from checks.a11y.rules import refs, template
+from checks.a11y.rules import RULES, refs, template
 from checks.registry import check, site_analysis
 from checks.siteview import SiteView
 
@@ -40,6 +40,19 @@ AXE_TO_CHECK = {
     "color-contrast": "a11y.color-contrast", "color-contrast-enhanced": "a11y.color-contrast",
 }
 IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
+CONTRAST_WHY = {"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。",
+                "en": "Low-contrast text is hard to read for low-vision and older visitors, and on phones in sunlight."}
+CONTRAST_FIX = {"zh": "正文与背景的对比度至少 4.5:1，大号文字（18pt 或 14pt 粗体）至少 3:1：加深文字颜色或调整背景。",
+                "en": "Give body text at least 4.5:1 against its background (3:1 for large text): darken the text "
+                      "or change the background."}
+
+
+def _why_fix(check_id: str) -> dict[str, Any]:
+    """The static rule's why/fix texts for an axe result reported under its id."""
+    if check_id == "a11y.color-contrast":
+        return {"why": CONTRAST_WHY, "fix": CONTRAST_FIX}
+    spec = next((r for r in RULES if r.id == check_id), None)
+    return {"why": spec.why, "fix": spec.fix} if spec else {}
 
 
 @site_analysis
@@ -110,7 +123,8 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                     refs=[] if check_id.startswith("a11y.") else refs(None, *criteria) + [f"axe-core {rule['id']}"],
                     title="" if check_id.startswith("a11y.") else f"axe-core：{rule.get('help')}",
                     title_en="" if check_id.startswith("a11y.") else str(rule.get("help") or rule["id"]),
-                    data={"source": "axe-core", "axe_rule": rule["id"], "review": review, "impact": impact,
+                    data={**_why_fix(check_id), "source": "axe-core", "axe_rule": rule["id"], "review": review,
+                          "impact": impact,
                           "help_url": rule.get("helpUrl"), "template": template(selector),
                           "level": "AAA" if rule["id"] == "color-contrast-enhanced" else None,
                           **({"contrast": data} if rule["id"].startswith("color-contrast") and data else {})},
@@ -142,11 +156,7 @@ def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
     id="a11y.color-contrast", dimension="accessibility", severity="medium",
     refs=refs("afw4f7", "1.4.3"),
     title={"zh": "文字与背景对比度不足", "en": "Text contrast is too low"},
-    fix={"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。正文与背景的对比度至少 "
-               "4.5:1，大号文字（18pt 或 14pt 粗体）至少 3:1：加深文字颜色或调整背景。",
-         "en": "Low-contrast text is hard to read for low-vision and older visitors, and on phones in sunlight. "
-               "Give body text at least 4.5:1 against its background (3:1 for large text): darken the "
-               "text or change the background."},
+    fix={lang: f"{CONTRAST_WHY[lang]} {CONTRAST_FIX[lang]}" for lang in ("zh", "en")},
     needs=("probe:browser",),
 )
 def color_contrast(site: SiteView) -> Iterator[Finding]:
