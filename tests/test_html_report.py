@@ -138,7 +138,7 @@ def test_accessibility_barriers_show_element_pages_why_fix_and_refs(soup):
     assert "WCAG 2.1 1.1.1" in text and "为图片添加 alt 属性" in text
     assert '<img src="/images/banner2.jpg">' in text  # shown as text, not an element
     assert "1 / 212" in text  # pages affected, of the pages checked
-    assert len(image_alt.select("td.num a")) == 1  # example pages
+    assert len(image_alt.select("td.url a")) == 1  # example pages
     review = county.select_one("details.review")
     assert "a11y.assistive-tool-missing" in review.get_text()  # info results apart, not scored
 
