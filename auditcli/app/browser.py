@@ -70,7 +70,11 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
             config = SiteConfig.from_dict(row["config"])
             configs[config.id] = config
             view = SiteView(config, store, as_of)
-            urls = all_urls(view) if mode == "all" else sample_urls(view)
+            try:
+                urls = all_urls(view) if mode == "all" else sample_urls(view)
+            except Exception as exc:  # one site's odd pages never cost the others their rendering
+                log.warning("browser mode: no pages chosen for %s: %s", config.id, exc)
+                continue
             for url in urls:
                 wanted.setdefault(url, []).append(config.id)
         results = render_pages(list(wanted), options or RenderOptions(), progress)
