@@ -53,3 +53,17 @@ def test_barriers_group_a_template_and_measure_browser_ones_against_the_rendered
     assert [(b["template"], b["pages"], b["share"]) for b in barriers] == [
         (".welcome", 3, 0.75), ("ul > li > img", 8, 0.08)]
     assert barriers[1]["instances"] == 8 and len(barriers[1]["examples"]) == 3
+
+
+def test_planted_barriers_convert_to_exhaustive_finding_entries():
+    from auditcli.demo.compare import accessibility_entries
+
+    entries = accessibility_entries({
+        "assistive_tool": False,
+        "barriers": [{"check": "a11y.image-alt", "element": 'src="/logo.png"', "pages": "many"},
+                     {"check": "a11y.form-label", "element": 'name="code"', "pages": ["http://x/a.html", "http://x/b"]}],
+        "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"', "pages": "many"}]})
+    assert [(e["check"], e.get("url"), e.get("optional", False)) for e in entries] == [
+        ("a11y.assistive-tool-missing", None, False), ("a11y.image-alt", None, False),
+        ("a11y.form-label", "http://x/a.html", False), ("a11y.form-label", "http://x/b", False),
+        ("a11y.color-contrast", None, True)]

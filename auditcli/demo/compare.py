@@ -88,6 +88,26 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
     return out
 
 
+def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
+    """The planted accessibility problems of a site's key as finding entries (check, url compared by
+    path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
+    Browser-mode barriers are optional (a static audit cannot see them)."""
+    out: list[dict[str, Any]] = []
+    if a11y.get("assistive_tool") is False:
+        out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
+    for key, optional in (("barriers", False), ("browser_barriers", True)):
+        for barrier in a11y.get(key, []):
+            entry = {"check": barrier["check"], "evidence": barrier["element"],
+                     "note": "planted accessibility barrier" + (" (browser mode only)" if optional else "")}
+            if optional:
+                entry["optional"] = True
+            if barrier["pages"] == "many":
+                out.append(entry)
+            else:
+                out += [{**entry, "url": url} for url in barrier["pages"]]
+    return out
+
+
 def _page(url: str) -> str:
     """A page's path with the index name dropped (/ and /index.html are one page)."""
     path = _p(url)
