@@ -258,15 +258,6 @@ class Dom:
                 invisible = not own
         return not invisible
 
-    def visible_text_under(self, tag: Tag) -> bool:
-        """Some text node under `tag` is shown (not hidden, not whitespace)."""
-        for string in tag.find_all(string=True):
-            if type(string).__name__ in ("Comment", "CData", "ProcessingInstruction", "Doctype", "Declaration"):
-                continue
-            if string.strip() and isinstance(string.parent, Tag) and not self.hidden(string.parent):
-                return True
-        return False
-
     # ------------------------------------------------------------------ roles
 
     @staticmethod
@@ -397,7 +388,7 @@ class Dom:
         role = self.role(tag)
         in_recursion = tag is not root
         # 2C embedded control inside another element's name
-        if in_recursion and not labelledby or (in_recursion and labelledby):
+        if in_recursion:
             control = self._embedded_value(tag, role)
             if control is not None:
                 return control
@@ -478,14 +469,8 @@ class Dom:
                     continue
                 out.append(str(child))
             elif isinstance(child, Tag):
-                if child is skip and skip is not root:
-                    continue
-                if child.name in ALWAYS_HIDDEN:
-                    continue
-                if not hidden_ok and self.hidden(child):
-                    continue
-                if child is skip:
-                    continue
+                if child is skip or child.name in ALWAYS_HIDDEN or (not hidden_ok and self.hidden(child)):
+                    continue  # `skip`: the control a wrapping label names is not part of its own name
                 text = self._name(child, root=root, visited=visited, labelledby=False, hidden_ok=hidden_ok)
                 if child.name in BLOCK_TAGS:
                     text = f" {text} "
