@@ -160,12 +160,16 @@ async def _render_all(urls: list[str], options: RenderOptions, executable: str, 
                     healthy = True
                 else:
                     healthy = False
-                    if waiter in done:
+                    if scan in done and waiter not in done:  # a navigation aborted by a crash: let the event land
+                        with contextlib.suppress(asyncio.TimeoutError):
+                            await asyncio.wait_for(asyncio.shield(waiter), timeout=0.5)
+                    if waiter.done():
                         result = {"status": "crashed", "detail": "the tab crashed while rendering"}
                     elif scan in done:
                         exc = scan.exception()
-                        kind = "crashed" if "crash" in str(exc).lower() else "error"
-                        result = {"status": kind, "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
+                        crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
+                        result = {"status": "crashed" if crashed_text else "error",
+                                  "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
                     else:
                         result = {"status": "timeout", "detail": f"not rendered and scanned within {options.timeout:g} s"}
                 for task in (scan, waiter):

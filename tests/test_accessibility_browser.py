@@ -131,6 +131,17 @@ def test_act_contrast_cases_in_browser_mode_beat_axe_and_match_the_readme():
         "README's browser-mode ACT table is stale: run python benchmarks/act_table.py --write-readme"
 
 
+@needs_chromium
+def test_a_tab_that_crashes_is_listed_and_the_next_page_still_rendered():
+    from spiders.render import RenderOptions, render_pages
+
+    begun = time.perf_counter()
+    results = render_pages(["chrome://crash", "chrome://version"], RenderOptions(workers=1, timeout=8))
+    assert results["chrome://crash"]["status"] == "crashed"
+    assert results["chrome://version"]["status"] == "ok"  # same worker, a fresh tab
+    assert time.perf_counter() - begun < 30
+
+
 def test_browser_options_are_checked_before_any_crawl(tmp_path):
     result = run_cli("audit", "http://127.0.0.1:9/", "--out", str(tmp_path), "--browser",
                      "--browser-pages", "some", "--no-history")
