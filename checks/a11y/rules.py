@@ -36,7 +36,13 @@ def refs(act: str | None, *criteria: str) -> list[str]:
 
 
 def outer_html(tag: Tag, limit: int = EVIDENCE_LIMIT) -> str:
-    text = " ".join(str(tag).split())
+    """The element's outer HTML, truncated; a whole document or page region only by its start tag
+    (serialising <html> to keep 240 characters of it would cost a page's worth of work)."""
+    if tag.name in ("html", "head", "body") or len(tag.contents) > 30:
+        attrs = "".join(f' {k}="{" ".join(v) if isinstance(v, list) else v}"' for k, v in tag.attrs.items())
+        text = f"<{tag.name}{attrs}>…"
+    else:
+        text = " ".join(str(tag).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
