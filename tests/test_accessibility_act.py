@@ -89,3 +89,35 @@ def test_readme_static_table_is_generated(act_base):
     text = README.read_text("utf-8")
     expected = replace_block(text, "static", table(CASES, run_static(act_base), "static rules"))
     assert text == expected, "README's ACT table is stale: run python benchmarks/act_table.py --write-readme"
+
+
+def test_act_cases_through_the_check_runner_and_the_page_store(act_base, tmp_path):
+    """The same verdicts when the cases are pages of a stored crawl judged by the runner's page pass."""
+    import time
+    from datetime import date
+    from urllib.request import urlopen
+
+    from auditcli.core.models import SiteConfig
+    from auditcli.stores.pagestore import PageStore, StoredPage
+    from checks.registry import all_checks
+    from checks.runner import run_site
+    from checks.siteview import SiteView
+
+    store = PageStore(tmp_path / "crawl")
+    config = SiteConfig(id="act", name="ACT", url=act_base)
+    store.register_site("act", config.to_dict())
+    for case in CASES:
+        url = act_base + case["relativePath"]
+        with urlopen(url, timeout=10) as response:
+            store.add_page(StoredPage("act", url, url, 200, {"content-type": response.headers["content-type"]},
+                                      response.read(), None, response.headers.get_content_type(), "page", 1,
+                                      None, 0.0, time.time()))
+    store.commit()
+    specs = [s for s in all_checks() if s.id in set(RULE_CHECKS.values())]
+    out = run_site(SiteView(config, store, date(2026, 11, 20)), specs)
+    assert out.errors == []
+    reported = {(f.check, f.url) for f in out.findings}
+    wrong = [case["relativePath"] for case in CASES
+             if ((RULE_CHECKS[case["ruleId"]], act_base + case["relativePath"]) in reported)
+             != (case["expected"] == "failed")]
+    assert wrong == []
