@@ -130,6 +130,10 @@ Lease = Annotated[float, typer.Option(
 CheckWorkersOption = Annotated[int | None, typer.Option(
     "--check-workers", min=0, help="Processes that judge sites, each as soon as its crawl is done (default: one per "
     "core; 0: judge in this process after the crawl).")]
+Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
+BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
+BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
+BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
@@ -193,6 +197,10 @@ def audit(
     redis_url: RedisUrl = None,
     job: JobName = "auditcli",
     lease: Lease = 60.0,
+    browser: Browser = False,
+    browser_pages: BrowserPages = "sample",
+    browser_timeout: BrowserTimeout = 20.0,
+    browser_workers: BrowserWorkers = 4,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -219,14 +227,18 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, user_agent)
     distributed = check_redis(redis_url, job, lease)
     with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers) as workers:
+        # browser mode renders after the crawl and before the checks: then sites are judged after it
+        early = workers.site_crawled if workers is not None and render is None else None
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
-                               site_done=workers.site_crawled if workers else None, distributed=distributed)
+                               site_done=early, distributed=distributed)
+        if render is not None:
+            run_browser(store_path, browser_pages, render, quiet)
         results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, run_meta, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
-
 
 def check_redis(redis_url: str | None, job: str, lease: float):
     """The distributed-crawl settings, with the Redis server reachable, or None without --redis."""
@@ -262,6 +274,46 @@ def check_workers_for(store_path: Path, options, workers: int | None):
     finally:
         if pool is not None:
             pool.close()
+
+
+def browser_options(browser: bool, pages: str, timeout: float, workers: int, user_agent: str | None):
+    """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present)."""
+    if not browser:
+        return None
+    from spiders.render import BrowserUnavailable, RenderOptions, axe_source, chromium_path
+
+    if pages not in ("sample", "all"):
+        raise fail(f"--browser-pages: {pages!r} is not sample or all")
+    try:
+        import playwright  # noqa: F401
+    except ModuleNotFoundError:
+        raise fail("--browser: Playwright is not installed (pip install 'auditcli[browser]')") from None
+    try:
+        axe_source()
+    except BrowserUnavailable as exc:
+        raise fail(f"--browser: {exc}") from None
+    if chromium_path() is None:
+        raise fail("--browser: no Chromium found (apt-get install chromium, or set AUDITCLI_CHROMIUM)")
+    return RenderOptions(workers=workers, timeout=timeout, user_agent=user_agent)
+
+
+def run_browser(store_path, pages: str, options, quiet: bool) -> None:
+    from auditcli.app.browser import render_store
+
+    def progress(url, result):
+        if not quiet and result.get("status") != "ok":
+            err.print(f"browser: not scanned {url}: {result.get('status')} ({result.get('detail')})", markup=False)
+
+    try:
+        run = render_store(store_path, pages, options, progress)
+    except Exception as exc:  # the crawl's results are safe: browser checks end as not judged
+        err.print(f"warning: browser mode failed, its checks are not judged: {type(exc).__name__}: {exc}",
+                  markup=False)
+        return
+    if not quiet:
+        err.print(f"browser: rendered {run.ok}/{run.pages} pages with axe-core in {run.seconds:.1f}s "
+                  f"({options.workers} tabs)", markup=False)
+
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
@@ -373,6 +425,10 @@ def crawl(
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
     resume: Resume = False,
+    browser: Browser = False,
+    browser_pages: BrowserPages = "sample",
+    browser_timeout: BrowserTimeout = 20.0,
+    browser_workers: BrowserWorkers = 4,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -386,7 +442,10 @@ def crawl(
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, user_agent)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
+    if render is not None:
+        run_browser(path, browser_pages, render, quiet)
     store = PageStore.open_existing(path)
     sites = store.sites()
     if not quiet:
