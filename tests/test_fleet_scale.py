@@ -155,3 +155,26 @@ def test_a_worker_killed_mid_crawl_loses_nothing(farm, single, redis_url, tmp_pa
     # what the killed worker held was fetched again by the survivor
     assert held, "the killed worker held no request: kill it earlier"
     assert all(client.sismember("auditcli:kill:done", lease) for lease in held)
+
+
+@needs_redis
+def test_a_stopped_coordinator_resumes_the_job(farm, single, redis_url, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    args = ["audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS, "--redis", redis_url, "--job", "resume"]
+    coordinator = start(*args)
+    worker = start("worker", "--redis", redis_url, "--job", "resume", "--quiet")
+    deadline = time.monotonic() + 60
+    while client.scard("auditcli:resume:done") < 40:
+        assert time.monotonic() < deadline, "the worker never got going"
+        time.sleep(0.05)
+    coordinator.send_signal(signal.SIGINT)  # Ctrl-C: the job stays in Redis, the worker goes on
+    code, stderr = finish(coordinator, 60)
+    assert code == 130, stderr
+    assert client.get("auditcli:resume:state") == b"crawling"
+    code, stderr = finish(start(*args, "--resume"))
+    assert code == 0, stderr
+    code, stderr = finish(worker, 30)
+    assert code == 0, stderr
+    assert comparable(tmp_path / "results.json") == single
