@@ -23,7 +23,8 @@ trace; its request is fetched again by another worker.
 Politeness across workers: a Redis slot per host:port and per IP address (sorted sets of holders
 with an expiry, so a dead worker's slots free themselves) and the minimum interval between two
 requests to one host (--delay) are taken in one script before each download. robots.txt is fetched
-and obeyed by every worker (one fetch per worker and host, under the same slots).
+once per host for the job (the first worker that needs it; the others read Redis's copy) and obeyed
+by every worker.
 """
 
 from __future__ import annotations
@@ -49,9 +50,12 @@ import redis
 import scrapy
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
@@ -552,6 +556,28 @@ class CommitPipeline:
         return {"t": "item", "b": index}
 
 
+# -- robots.txt, fetched once per job ------------------------------------------------------------------
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with each host's robots.txt shared through Redis (`robots` hash):
+    the first worker that needs it fetches it, the others parse the stored copy. A failed fetch is not
+    shared (Scrapy then allows the host for that worker, and another worker may fetch it again)."""
+
+    async def robot_parser(self, request: scrapy.Request):
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            job: Job = self.crawler.spider.job
+            body = await job.aio().hget(job.key("robots"), netloc)
+            if body is not None and netloc not in self._parsers:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+                self.crawler.stats.inc_value("robotstxt/shared")
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: scrapy.Request) -> None:
+        await super()._parse_robots(response, netloc, request)
+        job: Job = self.crawler.spider.job
+        await job.aio().hsetnx(job.key("robots"), netloc, response.body)
+
+
 # -- global politeness ---------------------------------------------------------------------------------
 class GlobalPolitenessMiddleware(PerIPConcurrencyMiddleware):
     """Per host:port and per IP concurrency, and the interval between two requests to one host, across
@@ -620,7 +646,9 @@ def worker_settings(redis_url: str, job: str, options: CrawlOptions, lease: floa
         "DUPEFILTER_KEY": prefix(job) + "rfp",
         "REDIS_URL": redis_url,
         "ITEM_PIPELINES": {"spiders.distributed.CommitPipeline": 100},
-        "DOWNLOADER_MIDDLEWARES": {"spiders.distributed.GlobalPolitenessMiddleware": 990},
+        "DOWNLOADER_MIDDLEWARES": {"spiders.distributed.GlobalPolitenessMiddleware": 990,
+                                   "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+                                   "spiders.distributed.SharedRobotsTxtMiddleware": 100},
         # the interval between two requests to one host is kept in Redis, for all workers at once
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "AUDITCLI_DELAY": options.delay,
         "AUDITCLI_LEASE": lease,

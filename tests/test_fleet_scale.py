@@ -116,7 +116,6 @@ def test_two_workers_give_the_single_process_results(farm, single, redis_url, tm
     workers = [start("worker", "--redis", redis_url, "--job", "two", "--quiet") for _ in range(2)]
     code, stderr = finish(coordinator)
     assert code == 0, stderr
-    handled = []
     for worker in workers:
         code, stderr = finish(worker, 30)
         assert code == 0, stderr
@@ -128,6 +127,7 @@ def test_two_workers_give_the_single_process_results(farm, single, redis_url, tm
     assert client.llen("auditcli:two:items") == 0 and client.zcard("auditcli:two:leases") == 0
     handled = len(client.smembers("auditcli:two:done"))
     assert handled > 300  # every request of the farm answered once (robots.txt aside)
+    assert client.hlen("auditcli:two:robots") >= len(farm.base_urls)  # each server's robots.txt, shared
 
 
 @needs_redis
