@@ -283,54 +283,45 @@ def measure(tmp: Path, configs: list[dict], small: int, extra: list[str]) -> Non
 
 def measure_distributed(tmp: Path, configs: list[dict], workers: int, extra: list[str]) -> None:
     """`auditcli audit --redis` with N local `auditcli worker`s against a redis-server of its own."""
-    redis_server = shutil.which("redis-server")
-    if redis_server is None:
+    from auditcli.demo.redis_server import local_redis, redis_server_binary
+
+    if redis_server_binary() is None:
         print("distributed: redis-server is not installed, skipped")
         return
     import redis
 
-    port = free_ports(1)[0]
-    server = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
+    with local_redis(tmp) as url:
+        _measure_distributed(tmp, configs, workers, extra, url, redis.Redis.from_url(url))
+
+
+def _measure_distributed(tmp: Path, configs: list[dict], workers: int, extra: list[str], url: str, client) -> None:
     sites_file = write_sites(tmp / "sites.yaml", configs)
-    try:
-        for count in range(1, workers + 1):
-            job = f"bench{count}"
-            cpu_before = client.info("cpu")
-            coordinator = subprocess.Popen(
-                [sys.executable, "-c", AUDITCLI, "audit", str(sites_file), "--out", str(tmp / job), "--no-history",
-                 "--format", "html", "--redis", url, "--job", job, *FAST, *extra],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-            started = [subprocess.Popen([sys.executable, "-c", WORKER, url, job], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in range(count)]
-            outputs = [process.communicate()[0] for process in started]
-            coordinated, coordinator_err = coordinator.communicate()
-            cpu_after = client.info("cpu")
-            redis_cpu = sum(cpu_after[k] - cpu_before[k] for k in ("used_cpu_sys", "used_cpu_user"))
-            lines = [line for line in coordinated.splitlines() if line.startswith("AUDITCLI")]
-            if not lines:
-                raise SystemExit(f"distributed audit failed:\n{coordinator_err[-3000:]}")
-            audit = {k: float(v) for k, v in (part.split("=") for part in lines[-1].split()[1:])}
-            print(line(f"(e) audit --redis, {count} worker{'s' if count > 1 else ''}", {**audit, "tree_mb": audit["rss_mb"]}),
-                  flush=True)
-            for number, output in enumerate(outputs, 1):
-                figures = dict(part.split("=") for part in next(
-                    (x for x in output.splitlines() if x.startswith("WORKER")), "WORKER responses=0 cpu=0").split()[1:])
-                print(f"    worker {number}: {figures['responses']:>6} responses in {figures.get('seconds', '?')} s, "
-                      f"CPU {figures['cpu']} s")
-            print(f"    coordinator (store writes + checks in its worker processes): CPU {audit['cpu']:.1f} s "
-                  f"in its own process; redis-server CPU {redis_cpu:.1f} s", flush=True)
-    finally:
-        server.terminate()
-        server.wait()
+    for count in range(1, workers + 1):
+        job = f"bench{count}"
+        cpu_before = client.info("cpu")
+        coordinator = subprocess.Popen(
+            [sys.executable, "-c", AUDITCLI, "audit", str(sites_file), "--out", str(tmp / job), "--no-history",
+             "--format", "html", "--redis", url, "--job", job, *FAST, *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        started = [subprocess.Popen([sys.executable, "-c", WORKER, url, job], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in range(count)]
+        outputs = [process.communicate()[0] for process in started]
+        coordinated, coordinator_err = coordinator.communicate()
+        cpu_after = client.info("cpu")
+        redis_cpu = sum(cpu_after[k] - cpu_before[k] for k in ("used_cpu_sys", "used_cpu_user"))
+        lines = [line for line in coordinated.splitlines() if line.startswith("AUDITCLI")]
+        if not lines:
+            raise SystemExit(f"distributed audit failed:\n{coordinator_err[-3000:]}")
+        audit = {k: float(v) for k, v in (part.split("=") for part in lines[-1].split()[1:])}
+        print(line(f"(e) audit --redis, {count} worker{'s' if count > 1 else ''}", {**audit, "tree_mb": audit["rss_mb"]}),
+              flush=True)
+        for number, output in enumerate(outputs, 1):
+            figures = dict(part.split("=") for part in next(
+                (x for x in output.splitlines() if x.startswith("WORKER")), "WORKER responses=0 cpu=0").split()[1:])
+            print(f"    worker {number}: {figures['responses']:>6} responses in {figures.get('seconds', '?')} s, "
+                  f"CPU {figures['cpu']} s")
+        print(f"    coordinator (store writes + checks in its worker processes): CPU {audit['cpu']:.1f} s "
+              f"in its own process; redis-server CPU {redis_cpu:.1f} s", flush=True)
 
 
 def extra_check(extra: list[str]) -> list[str]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,40 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from auditcli.demo.redis_server import local_redis, redis_server_binary
 from tests.conftest import DEMO_AS_OF, FAST, ROOT, run_cli
 
-REDIS = shutil.which("redis-server")
+REDIS = redis_server_binary()
 needs_redis = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
 # a longer timeout than FAST's 2 s (the slow demo page still times out at 5 s): two crawls compared under load
 OPTIONS = [*FAST, "--timeout", "3.5", "--no-history", "--format", "json", "--check-workers", "1"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     if REDIS is None:
         pytest.skip("redis-server is not installed")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(10)
+    with local_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
