@@ -229,7 +229,8 @@ def audit(
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
     render = browser_options(browser, browser_pages, browser_timeout, browser_workers, user_agent)
     distributed = check_redis(redis_url, job, lease)
-    with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers) as workers:
+    with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers,
+                           len(config.sites)) as workers:
         # browser mode renders after the crawl and before the checks: then sites are judged after it
         early = workers.site_crawled if workers is not None and render is None else None
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
@@ -263,11 +264,12 @@ def check_redis(redis_url: str | None, job: str, lease: float):
 
 
 @contextmanager
-def check_workers_for(store_path: Path, options, workers: int | None):
-    """The check worker pool of a run (None with --check-workers 0), shut down however the run ends."""
+def check_workers_for(store_path: Path, options, workers: int | None, sites: int):
+    """The check worker pool of a run (None with --check-workers 0, or by default for one site, where
+    starting processes would cost more than it saves), shut down however the run ends."""
     from auditcli.app.orchestrate import CheckWorkers, default_check_workers
 
-    count = default_check_workers() if workers is None else workers
+    count = (default_check_workers() if sites > 1 else 0) if workers is None else workers
     pool = CheckWorkers(store_path, options, count) if count > 0 else None
     try:
         yield pool
@@ -484,6 +486,7 @@ def check(
         raise fail(str(exc)) from None
     audit_meta = page_store.get_meta("audit", {}) or {}
     stored_as_of = page_store.get_meta("as_of")
+    stored_sites = len(page_store.sites())
     if page_store.get_meta("crawl_state", "finished") != "finished":  # older stores have no state: finished
         raise fail(f"{store}: this crawl did not finish; complete it with `auditcli crawl … --resume` first")
     page_store.close()
@@ -499,7 +502,7 @@ def check(
     from auditcli.app.orchestrate import CheckOptions
 
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
-    with check_workers_for(page_store.path, check_options, check_workers) as workers:
+    with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, None, record_in, quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
