@@ -656,8 +656,10 @@ def worker_settings(redis_url: str, job: str, options: CrawlOptions, lease: floa
     return settings
 
 
-def run_worker(redis_url: str, job_name: str = DEFAULT_JOB, wait: float = 60.0, verbose: bool = False) -> int:
-    """Work on the job until it is done: returns the number of responses this worker handled.
+def run_worker(redis_url: str, job_name: str = DEFAULT_JOB, wait: float = 60.0, verbose: bool = False,
+               outcome: dict[str, Any] | None = None) -> int:
+    """Work on the job until it is done: returns the number of responses this worker handled (and
+    Scrapy's finish reason in `outcome`: "finished", or "shutdown" when stopped with Ctrl-C).
     Waits up to `wait` seconds for the job to be created; raises LookupError when it is not."""
     server = connect(redis_url)
     server.ping()
@@ -673,6 +675,8 @@ def run_worker(redis_url: str, job_name: str = DEFAULT_JOB, wait: float = 60.0, 
     crawler = process.create_crawler(DistributedPortalSpider)
     process.crawl(crawler, sites=sites, options=options, job=job)
     process.start()
+    if outcome is not None and crawler.stats:
+        outcome["reason"] = crawler.stats.get_value("finish_reason")
     return int(crawler.stats.get_value("response_received_count", 0)) if crawler.stats else 0
 
 

@@ -529,12 +529,16 @@ def worker(
                    "(pip install 'auditcli[distributed]')") from None
     import redis
 
+    outcome: dict = {}
     try:
-        handled = run_worker(redis_url, job, wait, verbose)
+        handled = run_worker(redis_url, job, wait, verbose, outcome)
     except LookupError as exc:
         raise fail(str(exc)) from None
     except (ValueError, redis.RedisError) as exc:
         raise fail(f"--redis: cannot reach {redact(redis_url)}: {exc}") from None
+    if outcome.get("reason") not in (None, "finished"):  # its leases go back to the queue: nothing is lost
+        err.print(f"worker: stopped ({outcome['reason']}) after {handled} responses; the job goes on", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED)
     if not quiet:
         err.print(f"worker: job {job!r} done, {handled} responses fetched here", markup=False)
 
