@@ -73,7 +73,7 @@ class SiteColumns:
     home: PageSummary | None
     second_level: list[PageSummary]
     pages: int
-    home_item_dates: list[date] = field(default_factory=list)  # URL/PubDate dates of the home page's items
+    home_item_dates: list[date] = field(default_factory=list)  # dates of home items that show none: URL, PubDate
 
 
 # ------------------------------------------------------------------------------------------ keys
@@ -416,10 +416,10 @@ def columns_block(site: SiteView) -> list[dict]:
 def homepage_block(site: SiteView) -> dict:
     model = columns_model(site)
     url = model.home.final_url if model.home else site.config.url
-    latest = D.newest(model.home.content_dates, site.as_of) if model.home else None
+    # every item of the home page counts: its visible date, else the date in its URL, else the date of the
+    # article it opens (PubDate, 发布时间), as an inspector clicks through — as for the items of a column
+    latest = D.newest([*model.home.content_dates, *model.home_item_dates], site.as_of) if model.home else None
     judged_by = "homepage"
-    if latest is None:  # no visible dates: the items' own dates (detail URL, PubDate), as an inspector clicks through
-        latest = D.newest(model.home_item_dates, site.as_of)
     if latest is None:  # a navigation-only home page: judged by its second-level pages
         judged_by = "second-level"
         latest = D.newest((d for s in model.second_level for d in s.content_dates), site.as_of)

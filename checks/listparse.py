@@ -82,8 +82,8 @@ class PageSummary:
     main_text_len: int = 0
     content_dates: list[date] = field(default_factory=list)
     cjk_ratio: float = 1.0
-    item_links: list[str] = field(default_factory=list)
-    link_dates: list[date] = field(default_factory=list)
+    item_links: list[str] = field(default_factory=list)  # items showing no date, neither in the list nor in their URL
+    link_dates: list[date] = field(default_factory=list)  # URL dates of items showing no date in the list
     portal_home: bool = False
     main_list: bool = False  # the rows sit in the page's named list box (ul.list, div.list-box)
     list_headers: str = ""  # the header row of the page's list (标题 来信时间 回复时间 状态)
@@ -472,8 +472,10 @@ def summarise(page, as_of: date) -> PageSummary:
         main_list=bool(rows) and box is not None and list_box(box) is not None,
         list_headers=_headers(box) if rows and box is not None else "",
     )
-    summary.item_links = [r.href for r in every[:MAX_ROWS]]
-    summary.link_dates = sorted({r.url_date for r in every if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
+    # items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)
+    undated = [r for r in every[:MAX_ROWS] if r.date is None]
+    summary.item_links = [r.href for r in undated if r.url_date is None]
+    summary.link_dates = sorted({r.url_date for r in undated if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))
     summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
