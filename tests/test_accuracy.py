@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from checks.columns import columns_block, homepage_block
+from checks.columns import columns_block, columns_model, homepage_block
 from checks.registry import all_checks, select
 from checks.runner import run_site
 from tests.test_columns import AS_OF, article, column_page, doc, li, make_site
 
-assert AS_OF == date(2026, 11, 20)
+assert date(2026, 11, 20) == AS_OF  # the dates below are written for it
 
 
 def trs_home(*blocks: str) -> str:
@@ -89,3 +89,54 @@ def test_home_shown_dates_still_judge_when_the_undated_items_are_older(tmp_path)
     site = make_site(tmp_path, {"/index.html": home})
     assert homepage_block(site)["latest_date"] == "2026-09-01"
     assert [f.check for f in homepage_stale(site)] == ["freshness.homepage-stale"]
+
+
+# ----------------------------------------------------------------------------------- class 2
+def yl(href: str, title: str, md: str) -> str:
+    return li(href, title, f"[{md}]")
+
+
+def test_a_lone_yearless_date_takes_the_year_of_its_url_dated_neighbours(tmp_path) -> None:
+    # 政策法规 (other, 365 days): the items are from 2023 by their URLs; one item has a plain URL.
+    lis = (yl("./content_7712.html", "关于印发农村公路养护办法的通知", "10-09")
+           + yl("./202309/t20230920_7711.html", "关于加强耕地保护的实施意见", "09-20")
+           + yl("./202308/t20230816_7710.html", "关于促进民营经济发展的若干意见", "08-16"))
+    site = make_site(tmp_path, {"/index.html": trs_home(), "/zcfg/index.html": column_page("政策法规", lis)})
+    col = {c["name"]: c for c in columns_block(site)}["政策法规"]
+    assert (col["latest_date"], col["status"]) == ("2023-10-09", "stale")
+
+
+def test_a_lone_yearless_date_takes_the_year_of_full_dates_in_the_same_list(tmp_path) -> None:
+    lis = (yl("./content_3.html", "关于开展冬季消防检查的通知", "11-05")
+           + li("./content_2.html", "关于公开招聘社区工作者的公告", "2024-10-15")
+           + li("./content_1.html", "关于调整部分公交线路的公告", "2024-09-02"))
+    site = make_site(tmp_path, {"/index.html": trs_home(), "/tzgg/index.html": column_page("通知公告", lis)})
+    col = {c["name"]: c for c in columns_block(site)}["通知公告"]
+    assert (col["latest_date"], col["status"]) == ("2024-11-05", "stale")
+
+
+def test_context_never_places_a_yearless_date_after_as_of(tmp_path) -> None:
+    lis = (li("./202611/t20261118_2.html", "全县冬季供暖保障工作会议召开", "2026-11-18")
+           + yl("./content_1.html", "去年同期工作回顾", "11-25"))
+    lis += lis.replace("_2.", "_3.").replace("content_1", "content_0")
+    site = make_site(tmp_path, {"/index.html": trs_home(), "/gzdt/index.html": column_page("工作动态", lis)})
+    col = {c["name"]: c for c in columns_block(site)}["工作动态"]
+    assert col["latest_date"] == "2026-11-18"
+    rows = [r for r in columns_model(site).columns[0].items if r.yearless]
+    assert rows and all(r.date == date(2025, 11, 25) for r in rows)
+
+
+def test_yearless_list_without_neighbours_takes_the_pages_own_date(tmp_path) -> None:
+    lis = "".join(yl(f"./content_{n}.html", f"统计月报{n}", md) for n, md in enumerate(("12-28", "11-30", "10-31")))
+    page = column_page("统计数据", lis, extra='<p class="update">更新时间：2024-12-30</p>')
+    site = make_site(tmp_path, {"/index.html": trs_home(), "/tjsj/index.html": page})
+    col = {c["name"]: c for c in columns_block(site)}["统计数据"]
+    assert (col["latest_date"], col["status"]) == ("2024-12-28", "stale")
+
+
+def test_a_lone_yearless_date_on_the_home_page_takes_its_blocks_year(tmp_path) -> None:
+    home = trs_home(box("历史沿革", "/lsyg/", yl("/lsyg/content_9.html", "县志编纂工作回顾", "10-09")
+                        + plain_li("/lsyg/202310/t20231002_8.html", "建县七十周年纪念活动")
+                        + plain_li("/lsyg/202309/t20230915_7.html", "地方志资料征集")))
+    block = homepage_block(make_site(tmp_path, {"/index.html": home}))
+    assert block["latest_date"] == "2023-10-09"
