@@ -263,7 +263,8 @@ def columns_model(site: SiteView) -> SiteColumns:
             small[key] = s
         elif s.depth <= 1:
             summaries[key] = s
-    home_links, nav_targets = _link_targets(site, home)
+    bare = {u for s in [*summaries.values(), *small.values()] if not s.rows for u in (s.url, s.final_url)}
+    home_links, nav_targets, out_links, site_wide = _link_targets(site, home, bare)
     for key, s in small.items():
         columnish = looks_like_column_url(s.final_url) or COL_URL.search(urlsplit(s.final_url).path) is not None
         if (columnish or key in nav_targets) and key not in item_targets and normalise_url(s.url) not in item_targets:
@@ -282,6 +283,8 @@ def columns_model(site: SiteView) -> SiteColumns:
     columns = []
     for key, pages in groups.items():
         pages.sort(key=lambda p: (page_number(p.final_url), len(p.final_url)))
+        if not any(p.rows for p in pages) and _is_navigation(pages, key, list_keys, out_links, site_wide):
+            continue  # a hub: navigation to columns, not an empty column
         column = _judge(site, key, pages, list_keys, pubdates, articles, broken, home_links)
         if column is not None and is_letter_list(pages[0], column.name):
             continue  # letters (信箱, 留言, 咨询) are judged by checks.interaction, by their reply times
@@ -296,21 +299,56 @@ def columns_model(site: SiteView) -> SiteColumns:
                        home_item_dates=home_items)
 
 
-def _link_targets(site: SiteView, home: PageSummary | None) -> tuple[set[str], set[str]]:
-    """Pages the home page links to, and pages navigation leads to: linked from the home page, or by a
-    short (menu-like) link text from at least two pages (a menu repeated across the site)."""
+def _link_targets(site: SiteView, home: PageSummary | None,
+                  watched: set[str] = frozenset()) -> tuple[set[str], set[str], dict[str, set[str]], set[str]]:
+    """Pages the home page links to; pages navigation leads to (linked from the home page, or by a short,
+    menu-like link text from at least two pages: a menu repeated across the site); the links out of the
+    `watched` pages (src -> normalised dsts); and the site-wide menu (pages linked from half the pages or more)."""
     sources = {home.url, home.final_url} if home is not None else set()
     home_links: set[str] = set()
     menu_sources: dict[str, set[str]] = {}
+    out_links: dict[str, set[str]] = {}
+    linked_from: dict[str, int] = {}
+    seen_pairs: set[tuple[str, str]] = set()
+    all_sources: set[str] = set()
     for link in site.links():
         dst = normalise_url(link.dst)
+        all_sources.add(link.src)
+        if (link.src, dst) not in seen_pairs:
+            seen_pairs.add((link.src, dst))
+            linked_from[dst] = linked_from.get(dst, 0) + 1
+        if link.src in watched:
+            out_links.setdefault(link.src, set()).add(dst)
         if link.src in sources:
             home_links.add(dst)
         elif 0 < len(link.text.strip()) <= 12:
             seen = menu_sources.setdefault(dst, set())
             if len(seen) < 2:
                 seen.add(link.src)
-    return home_links, home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
+    site_wide = {d for d, n in linked_from.items() if len(all_sources) >= 4 and n * 2 >= len(all_sources)}
+    navigation = home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
+    return home_links, navigation, out_links, site_wide
+
+
+def _is_navigation(pages: list[PageSummary], key: str, list_keys: set[str], out_links: dict[str, set[str]],
+                   site_wide: set[str]) -> bool:
+    """A page without list rows whose links lead to the site's own column list pages is navigation
+    (政府信息公开 目录, 互动交流 index: docs/SPEC.md §5), not an empty column: its column links sit in menus
+    cut away as page furniture. It is navigation when two or more of the columns it links to lie under its
+    own directory (its sub-columns), or when it links to two or more columns (a menu repeated on every page
+    of the site not counted) and shows no sign of an empty list of its own (placeholder, 0 records, an empty
+    list box, a pager)."""
+    first = pages[0]
+    links: set[str] = set()
+    for p in pages:
+        links |= out_links.get(p.url, set()) | out_links.get(p.final_url, set())
+    columns = ({column_key(d) for d in links} & list_keys) - {key}
+    if sum(1 for c in columns if c.startswith(key)) >= 2:
+        return True  # its own sub-columns
+    if len({column_key(d) for d in links - site_wide} & columns) < 2:
+        return False
+    said_empty = any(p.placeholder or p.total == 0 or p.empty_container or p.has_pager for p in pages)
+    return not said_empty and not first.datastore
 
 
 def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[str],

@@ -140,3 +140,79 @@ def test_a_lone_yearless_date_on_the_home_page_takes_its_blocks_year(tmp_path) -
                         + plain_li("/lsyg/202309/t20230915_7.html", "地方志资料征集")))
     block = homepage_block(make_site(tmp_path, {"/index.html": home}))
     assert block["latest_date"] == "2023-10-09"
+
+
+# ----------------------------------------------------------------------------------- class 3
+GK_COLUMNS = [("/zfxxgk/zcwj/index.html", "政策文件"), ("/zfxxgk/ghjh/index.html", "规划计划"),
+              ("/zfxxgk/czxx/index.html", "财政信息"), ("/zfxxgk/rsxx/index.html", "人事信息")]
+
+
+def gk_left_nav(current: str) -> str:
+    """The left menu of a TRS 政府信息公开 channel: every sub-column, the current one marked."""
+    lis = "".join(f'<li{" class=on" if n == current else ""}><a href="{h}">{n}</a></li>' for h, n in GK_COLUMNS)
+    return f'<div class="left-nav"><h3>政府信息公开</h3><ul class="lmdh">{lis}</ul></div>'
+
+
+def gk_column(name: str, lis: str, empty: str = "") -> str:
+    body = (f'<div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/zfxxgk/">政府信息公开</a> &gt; {name}</div>'
+            + gk_left_nav(name) + f'<div class="list-box"><h2 class="column-title">{name}</h2><ul class="list">{lis}</ul>'
+            + empty + "</div>")
+    return doc(body, title=name, metas={"ColumnName": name, "ColumnType": name})
+
+
+def gk_site(tmp_path, hub: str):
+    lis = li("./202611/t20261101_1.html", "关于印发优化营商环境若干措施的通知", "2026-11-01")
+    return make_site(tmp_path, {
+        "/index.html": trs_home(), "/zfxxgk/index.html": hub,
+        "/zfxxgk/zcwj/index.html": gk_column("政策文件", lis),
+        "/zfxxgk/ghjh/index.html": gk_column("规划计划", lis.replace("1101_1", "1102_2")),
+        "/zfxxgk/czxx/index.html": gk_column("财政信息", lis.replace("1101_1", "1103_3")),
+        "/zfxxgk/rsxx/index.html": gk_column("人事信息", "", '<div class="no-data">暂无信息</div>'),
+    })
+
+
+@pytest.mark.parametrize("hub", [
+    # TRS channel page: ColumnName meta, the sub-columns only in the left menu (page furniture)
+    doc('<div class="location">当前位置：<a href="/">首页</a> &gt; 政府信息公开</div>' + gk_left_nav("")
+        + '<div class="right-box"><h2 class="column-title">政府信息公开</h2></div>',
+        title="政府信息公开", metas={"ColumnName": "政府信息公开", "ColumnType": "政府信息公开"}),
+    # the same hub with an empty-looking wrapper round its menu
+    doc('<div class="xxgk-list">' + gk_left_nav("") + "</div>", title="政府信息公开",
+        metas={"ColumnName": "政府信息公开"}),
+])
+def test_a_hub_linking_only_to_its_sub_columns_is_navigation_not_an_empty_column(tmp_path, hub) -> None:
+    site = gk_site(tmp_path, hub)
+    cols = {c["name"]: c["status"] for c in columns_block(site)}
+    assert cols == {"政策文件": "fresh", "规划计划": "fresh", "财政信息": "fresh", "人事信息": "empty"}
+    empty = run_site(site, select(all_checks(), ["columns.empty"], None)).findings
+    assert [f.data["column"] for f in empty] == ["人事信息"]
+
+
+def test_an_empty_column_beside_its_siblings_menu_is_still_empty(tmp_path) -> None:
+    bare = gk_column("人事信息", "")  # no placeholder, just the empty list box, with the siblings' menu
+    site = gk_site(tmp_path, doc(gk_left_nav(""), title="政府信息公开"))
+    site.store.add_page(type(site.store.page("s", "http://www.sl.gov.cn/zfxxgk/rsxx/index.html"))(
+        "s", "http://www.sl.gov.cn/zfxxgk/tjxx/index.html", "http://www.sl.gov.cn/zfxxgk/tjxx/index.html", 200,
+        {"content-type": "text/html; charset=utf-8"}, bare.replace("人事信息", "统计信息").encode(), "utf-8",
+        "text/html", "page", 2, None, 0.1, 0.0))
+    site.store.commit()
+    cols = {c["name"]: c["status"] for c in columns_block(site)}
+    assert cols["统计信息"] == "empty" and cols["人事信息"] == "empty"
+
+
+def test_a_flat_hanweb_hub_linking_to_columns_elsewhere_is_navigation(tmp_path) -> None:
+    cols = [(f"/col/col{1001 + n}/index.html", name) for n, name in enumerate(("政策文件", "规划计划", "财政信息"))]
+    menu = '<div class="lmdh"><ul>' + "".join(f'<li><a href="{h}">{n}</a></li>' for h, n in cols) + "</ul></div>"
+    pages = {"/index.html": trs_home(),
+             "/col/col1000/index.html": doc(menu + '<div class="con"><h2>信息公开目录</h2></div>', title="信息公开目录",
+                                            metas={"ColumnName": "信息公开目录"})}
+    for n, (href, name) in enumerate(cols):
+        art = f"/art/2026/11/{n + 1}/art_{1001 + n}_{n}.html"
+        pages[href] = doc(menu + f'<div class="list-box"><h2>{name}</h2><ul class="list">'
+                          + li(art, f"{name}一", f"2026-11-0{n + 1}") + "</ul></div>",
+                          title=name, metas={"ColumnName": name})
+        for k in range(3):  # articles: most pages of a site, without the column menu
+            pages[art.replace(f"_{n}.html", f"_{n}{k}.html")] = article(f"{name}{k}", f"2026-11-0{n + 1}")
+    site = make_site(tmp_path, pages)
+    assert {c["name"]: c["status"] for c in columns_block(site)} == {
+        "政策文件": "fresh", "规划计划": "fresh", "财政信息": "fresh"}
