@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 
+from checks import identity as ident
 from checks.columns import columns_block, columns_model, homepage_block
 from checks.registry import all_checks, select
 from checks.runner import run_site
@@ -216,3 +218,87 @@ def test_a_flat_hanweb_hub_linking_to_columns_elsewhere_is_navigation(tmp_path) 
     site = make_site(tmp_path, pages)
     assert {c["name"]: c["status"] for c in columns_block(site)} == {
         "政策文件": "fresh", "规划计划": "fresh", "财政信息": "fresh"}
+
+
+# ----------------------------------------------------------------------------------- class 4
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+OTHER_SHORT_NAMES = "黔滇陇蜀"  # 贵州, 云南, 甘肃, 四川 as their filings are also written
+ICP_FORMS = {  # how real footers write the ICP number; {p} = the province
+    "plain": '<a href="https://beian.miit.gov.cn/">{p}ICP备05001234号</a>',
+    "no-hao": '<a href="https://beian.miit.gov.cn/">{p}ICP备05001234</a>',
+    "suffix": "备案号：{p}ICP备05001234号-2",
+    "no-hao-suffix": "{p}ICP备05001234-1",
+    "colon": "{p}ICP备：05001234号",
+    "spaces": "{p} ICP 备 05001234 号",
+    "label-number": "{p}ICP备案号：05001234",
+    "split": '<span>{p}ICP备</span><span>0500</span><span>1234</span><span>号</span>',
+    "link-number": '{p}ICP备<a href="https://beian.miit.gov.cn/">05001234</a>号',
+    "fullwidth": "{p}ＩＣＰ备05001234号",
+}
+POLICE_FORMS = {
+    "plain": '<a href="http://www.beian.gov.cn/"><img src="/images/gongan.png">{p}公网安备 15040202000123号</a>',
+    "no-hao": "{p}公网安备15040202000123",
+    "colon": "{p}公网安备：15040202000123号",
+    "hao-link": '{p}公网安备号：<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=15040202000123">'
+                "15040202000123</a>",
+    "hao-no-colon": '{p}公网安备号<a href="http://www.beian.gov.cn/">15040202000123</a>',
+    "split": "<span>{p}公网安备</span> <b>1504</b><b>0202000123</b>号",
+    "older-11": "{p}公网安备 15040202001号",
+}
+
+
+def footer_soup(inner: str, style: str = "") -> BeautifulSoup:
+    return BeautifulSoup(f'<html><body><div class="main"><p>正文</p></div><div class="footer"{style}><p>主办单位：'
+                         f"示例县人民政府　电话：0471-1234567</p><p>{inner}</p></div></body></html>", "lxml")
+
+
+@pytest.mark.parametrize("form", sorted(ICP_FORMS))
+@pytest.mark.parametrize("province", list(PROVINCES + OTHER_SHORT_NAMES))
+def test_icp_numbers_as_footers_write_them(province, form) -> None:
+    found = ident.find_icp(footer_soup(ICP_FORMS[form].format(p=province)))
+    assert found is not None and not found.hidden and found.evidence.startswith(province)
+    assert "0500" in found.evidence
+
+
+@pytest.mark.parametrize("form", sorted(POLICE_FORMS))
+@pytest.mark.parametrize("province", list(PROVINCES + OTHER_SHORT_NAMES))
+def test_police_records_as_footers_write_them(province, form) -> None:
+    found = ident.find_police(footer_soup(POLICE_FORMS[form].format(p=province)))
+    assert found is not None and found.evidence.startswith(province) and "1504" in found.evidence
+
+
+@pytest.mark.parametrize("text", ["ICP备案查询", "京ICP备（申请中）", "公网安备", "电话：0471-15040202000123",
+                                  "京公网安备（待审核）", "邮编：015400 传真：0471-12345678"])
+def test_labels_without_a_number_are_no_filing(text) -> None:
+    assert ident.find_icp(footer_soup(text)) is None and ident.find_police(footer_soup(text)) is None
+
+
+def test_footer_written_by_document_write_is_read() -> None:
+    script = ("<script type=\"text/javascript\">document.write('<div class=\"footer\"><p>网站标识码：1504000001　"
+              "<a href=\"https://beian.miit.gov.cn/\">蒙ICP备05001234号<\\/a>　蒙公网安备 15040202000123号<\\/p>');"
+              "document.write('<a href=\"http://bszs.conac.cn/sitename?method=show&id=150\"><img src=\"/images/red.png\">"
+              "<\\/a><\\/div>');</script>")
+    soup = BeautifulSoup(f'<html><body><div class="main"><p>正文</p></div>{script}</body></html>', "lxml")
+    for finder in (ident.find_site_code, ident.find_icp, ident.find_police, ident.find_conac):
+        found = finder(soup)
+        assert found is not None and found.where == "script" and not found.hidden, finder
+
+
+@pytest.mark.parametrize("style", [' style="display:none"', ' style="DISPLAY: none;"', " hidden"])
+def test_marks_hidden_from_visitors_are_reported_as_hidden(style) -> None:
+    hidden = footer_soup('蒙ICP备05001234号 蒙公网安备 15040202000123号 <a href="http://bszs.conac.cn/s?id=1">'
+                         '<img src="/red.png" alt="党政机关"></a>', style)
+    for finder in (ident.find_icp, ident.find_police, ident.find_conac):
+        found = finder(hidden)
+        assert found is not None and found.hidden, finder
+    shown = footer_soup('<span style="display:none">x</span>蒙ICP备05001234号')
+    assert not ident.find_icp(shown).hidden
+
+
+def test_a_hidden_icp_number_is_a_finding_that_says_hidden(tmp_path) -> None:
+    home = trs_home(box("要闻", "/xwzx/", li("/xwzx/202611/t20261118_1.html", "要闻", "2026-11-18"))).replace(
+        "</body>", '<div class="beian" style="display:none">蒙ICP备05001234号</div></body>')
+    site = make_site(tmp_path, {"/index.html": home})
+    [finding] = run_site(site, select(all_checks(), ["identity.icp-missing"], None)).findings
+    assert finding.data["hidden"] is True and "display:none" in finding.evidence and "蒙ICP备05001234号" in finding.evidence
+    assert "hidden" in finding.message_en and "隐藏" in finding.message
