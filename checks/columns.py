@@ -212,6 +212,14 @@ def _candidate(s: PageSummary) -> bool:
                 or (s.empty_container and s.has_pager))
 
 
+def _start_page_is_column(s: PageSummary, site: SiteView) -> bool:
+    """A column audited directly: its own list page is the site's URL. The page declares its column
+    (ColumnName) or, for a site scoped to a URL prefix, reads as a list column; a portal home never is one."""
+    if not _candidate(s):
+        return False
+    return bool(s.column_name or s.datastore) or not site.config.is_host_root
+
+
 def _broken(site: SiteView) -> set[str]:
     bad = {url for url, final, status, _ in site.fetch_statuses() if status >= 400}
     bad |= {n.url for n in site.not_scanned() if n.reason.startswith("http-4")}
@@ -255,7 +263,8 @@ def columns_model(site: SiteView) -> SiteColumns:
         item_targets.update(s.item_targets)
         if _is_home(s, site):
             home = home or s
-            continue
+            if not _start_page_is_column(s, site):
+                continue
         if _candidate(s):
             summaries[key] = s
             candidate_keys.add(key)
@@ -395,7 +404,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
         if override.applies_to(name, first.final_url):
             category = override.category or category
             limit = override.max_age_days or max_age_for(category)
-    top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links for p in pages)
+    top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links
+                    or _is_home(p, site) for p in pages)  # a column audited directly is its site's top
     column = Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
                     pages=pages, items=rows, top_level=top_level,
                     selector=first.container)

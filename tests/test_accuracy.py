@@ -302,3 +302,37 @@ def test_a_hidden_icp_number_is_a_finding_that_says_hidden(tmp_path) -> None:
     [finding] = run_site(site, select(all_checks(), ["identity.icp-missing"], None)).findings
     assert finding.data["hidden"] is True and "display:none" in finding.evidence and "蒙ICP备05001234号" in finding.evidence
     assert "hidden" in finding.message_en and "隐藏" in finding.message
+
+
+# ----------------------------------------------------------------------------------- class 5
+def tzgg_lis(newest: str, older: str) -> str:
+    return (li(f"./{newest[:7].replace('-', '')}/t{newest.replace('-', '')}_3.html", "关于冬季供暖的通知", newest)
+            + li(f"./{older[:7].replace('-', '')}/t{older.replace('-', '')}_2.html", "关于调整公交线路的公告", older)
+            + li("./202601/t20260105_1.html", "关于元旦假期安排的通知", "2026-01-05"))
+
+
+@pytest.mark.parametrize("start", ["/xwzx/tzgg/index.html", "/xwzx/tzgg/"])
+def test_a_column_audited_by_its_own_url_reports_that_column(tmp_path, start) -> None:
+    page = column_page("通知公告", tzgg_lis("2026-03-01", "2026-02-10"), ctype="通知公告")
+    site = make_site(tmp_path, {"/xwzx/tzgg/index.html": page}, home="/xwzx/tzgg/index.html",
+                     config_url="http://www.sl.gov.cn" + start)
+    [col] = columns_block(site)
+    assert (col["name"], col["status"], col["latest_date"], col["item_count"]) == ("通知公告", "stale", "2026-03-01", 3)
+    assert col["top_level"] and col["url"] == "http://www.sl.gov.cn" + start
+    stale = run_site(site, select(all_checks(), ["freshness.column-stale"], None)).findings
+    assert [f.data["column"] for f in stale] == ["通知公告"]
+
+
+def test_a_url_prefix_site_whose_start_page_is_a_list_without_metas(tmp_path) -> None:
+    page = doc('<div class="list-box"><h2 class="column-title">乡镇动态</h2><ul class="list">'
+               + tzgg_lis("2026-11-16", "2026-11-02") + "</ul></div>", title="乡镇动态_甲镇人民政府")
+    site = make_site(tmp_path, {"/xzdt/jz/index.html": page}, home="/xzdt/jz/index.html",
+                     config_url="http://www.sl.gov.cn/xzdt/jz/")
+    [col] = columns_block(site)
+    assert (col["name"], col["status"], col["latest_date"]) == ("乡镇动态", "fresh", "2026-11-16")
+
+
+def test_a_portal_home_is_never_its_own_column(tmp_path) -> None:
+    home = trs_home(box("要闻", "/xwzx/zwyw/", tzgg_lis("2026-11-16", "2026-11-02")),
+                    box("公告", "/xwzx/tzgg/", tzgg_lis("2026-11-10", "2026-11-01")))
+    assert columns_block(make_site(tmp_path, {"/index.html": home})) == []
