@@ -263,18 +263,12 @@ def test_cli_build_writes_sites_file(tmp_path, capsys):
 
 
 def _results_from_key(key: dict) -> dict:
-    """A results.json that reports exactly what the answer key expects."""
-    identity = {"site_code": "identity.site-code-missing", "icp": "identity.icp-missing",
-                "police": "identity.police-record-missing", "conac": "identity.conac-missing",
-                "jiucuo": "identity.jiucuo-entry-missing", "page_tags": "identity.page-tags-missing"}
+    """A results.json that reports exactly what the answer key expects (findings from expected_findings)."""
     sites = []
     for sid, s in key["sites"].items():
-        findings = [{"check": check, "url": s["url"]} for item, check in identity.items()
-                    if s["identity"][item] is False]
-        findings += [{"check": "links.broken", "url": b["url"]}
-                     for b in s["broken_links"]["confirmed"] + s["broken_links"]["suspected"]]
-        if any(x["overdue"] for x in s["letters"]):
-            findings.append({"check": "interaction.reply-overdue", "url": s["url"]})
+        findings = [{"check": e["check"], "url": e.get("url", s["url"]), "selector": e.get("selector"),
+                     "evidence": e.get("evidence"), "data": dict(e.get("data") or {})}
+                    for e in s["expected_findings"] for _ in range(e.get("count", 1))]
         sites.append({
             "id": sid, "homepage": s["homepage"], "columns": [dict(c) for c in s["columns"]],
             "findings": findings,

@@ -3,8 +3,9 @@
     python -m auditcli.demo compare results.json answer_key.yaml
 
 URLs are compared by path (ports differ between farm runs). Returns/prints one line per
-mismatch; an empty list means the audit found exactly what was planted (for what is compared:
-homepage date, columns, languages, identity, not_scanned, broken links, overdue letters).
+mismatch; an empty list means the audit found exactly what was planted: homepage date, columns,
+languages, identity, not_scanned, broken links, overdue letters, and every finding (each must be
+expected by the key's `expected_findings`, auditcli/demo/expected.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from .expected import compare_findings
 
 IDENTITY_CHECKS = {
     "site_code": "identity.site-code-missing",
@@ -84,6 +87,8 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
         overdue = any(x["overdue"] for x in exp.get("letters", []))
         if overdue != ("interaction.reply-overdue" in checks):
             out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
+        if "expected_findings" in exp:  # exhaustive: any check of any dimension
+            out += compare_findings(sid, got.get("findings", []), exp["expected_findings"])
     return out
 
 
