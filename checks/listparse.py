@@ -424,7 +424,10 @@ def summarise(page, as_of: date) -> PageSummary:
 
     scripts_xml = [s.string or s.get_text() for s in soup.find_all("script", attrs={"type": "text/xml"})]
     script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
-    has_pager = "createPageHTML" in script_text or bool(re.search(r"\b(jpage|pageNum|pagination)\b", script_text))
+    # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
+    # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
+    has_pager = "createPageHTML" in script_text or bool(re.search(r"\b(jpage|pageNum|totalPages?|countPage)\b",
+                                                                  script_text))
 
     # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
     crumb_name = ""
@@ -578,7 +581,7 @@ def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None
         summary.placeholder_selector = css_path(holder)
     kinds = ["ul", "ol", "table", "tbody", "div", "dl"]
     for tag in body.find_all(kinds):
-        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find("li"):
+        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find(["li", "img"]):
             inner = [t for t in tag.find_all(kinds) if any(is_list_word(w) for w in _words(t))]
             summary.empty_container = css_path(inner[-1] if inner else tag)  # the innermost box: ul.list
             break

@@ -2,7 +2,9 @@
 
 - Hanweb (大汉) column lists arrive as CDATA records inside <script type="text/xml"><datastore>.
 - TRS (拓尔思) lists paginate with a script call createPageHTML(total, current, "index", "html")
-  that writes index_1.html … index_{total-1}.html at view time.
+  that writes index_1.html … index_{total-1}.html at view time, or only set its variables
+  (var countPage = 3; prefixName; suffixName) for a shared script to call it. jQuery pagination
+  plugins count from 1: var totalPage = 3 means index.html, index_2.html, index_3.html.
 - Many portal home pages are a stub that sends the browser on with a script
   (window.location.href = "/col/col1/index.html", location.replace(…)), and menus open pages with
   onclick="window.open('…')". A crawler that ignores them sees a one-page site.
@@ -28,6 +30,15 @@ ATTACHMENT_EXTENSIONS = (
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 FOLLOWED_TAGS = ("a", "area", "frame", "iframe")
 HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
+# TRS templates that set the pager's variables and leave the call to a shared script
+# (var countPage = 5; var currentPage = 0; var prefixName = "index"; var suffixName = "html"): 0-based, index_1 is page 2.
+TRS_PAGE_COUNT = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")
+TRS_PAGE_NAME = re.compile(r"\bvar\s+prefixName\s*=\s*['\"]([\w-]+)['\"]")
+TRS_PAGE_EXT = re.compile(r"\bvar\s+suffixName\s*=\s*['\"](\w+)['\"]")
+# jQuery pagination plugins (var totalPage = 3; $("#page").pagination({totalPage: …})): 1-based, index.html is
+# page 1 and index_2.html page 2 (there is no index_1.html).
+JQ_TOTAL_PAGES = re.compile(r"\btotalPages?\s*[:=]\s*['\"]?(\d+)")
+LIST_LEAF = re.compile(r"^([\w-]+?)(?:_\d+)?\.(s?html?)$", re.I)
 TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 
 
@@ -101,10 +112,23 @@ def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:
 
 
 def _trs_pager_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
+    leaf = LIST_LEAF.match(urlsplit(base_url).path.rsplit("/", 1)[-1])
+    stem, own_ext = (leaf.group(1), leaf.group(2)) if leaf else ("index", "html")
     for script in html.xpath("//script[not(@src)]/text()").getall():
         match = TRS_PAGER.search(script)
-        if not match:
+        if match:
+            total, name, ext = int(match.group(1)), match.group(3), match.group(4)
+            pages = range(1, min(total, 1000))
+        elif (count := TRS_PAGE_COUNT.search(script)) is not None:
+            name_var, ext_var = TRS_PAGE_NAME.search(script), TRS_PAGE_EXT.search(script)
+            total, name = int(count.group(1)), name_var.group(1) if name_var else stem
+            ext = ext_var.group(1) if ext_var else own_ext
+            pages = range(1, min(total, 1000))
+        elif (jq := JQ_TOTAL_PAGES.search(script)) is not None:
+            name, ext = stem, own_ext
+            pages = range(2, min(int(jq.group(1)), 1000) + 1)
+        else:
             continue
-        total, name, ext = int(match.group(1)), match.group(3), match.group(4)
-        for number in range(1, min(total, 1000)):
-            yield FoundLink(clean_url(urljoin(base_url, f"{name}_{number}.{ext}")), f"第{number + 1}页", "a")
+        for number in pages:
+            page = number + 1 if pages.start == 1 else number
+            yield FoundLink(clean_url(urljoin(base_url, f"{name}_{number}.{ext}")), f"第{page}页", "a")

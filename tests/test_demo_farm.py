@@ -184,6 +184,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         ("county", "规划计划"): "fresh", ("county", "财政信息"): "fresh",
         ("county", "人事信息"): "empty", ("county", "统计信息"): "empty",
         ("county", "政府信息公开年报"): "fresh", ("county", "办事指南"): "undated",
+        ("county", "统计公报"): "stale",
         ("dept-edu", "教育动态"): "fresh", ("dept-edu", "通知公告"): "fresh",
         ("dept-edu", "招生考试"): "empty",
         ("town-a", "镇内要闻"): "fresh", ("town-a", "通知公告"): "fresh",
