@@ -336,3 +336,22 @@ def test_a_portal_home_is_never_its_own_column(tmp_path) -> None:
     home = trs_home(box("要闻", "/xwzx/zwyw/", tzgg_lis("2026-11-16", "2026-11-02")),
                     box("公告", "/xwzx/tzgg/", tzgg_lis("2026-11-10", "2026-11-01")))
     assert columns_block(make_site(tmp_path, {"/index.html": home})) == []
+
+
+def test_columns_audited_by_their_own_urls_on_the_demo_farm(demo_farm, tmp_path) -> None:
+    import json
+
+    from tests.conftest import FAST, run_cli
+
+    county, fgw = demo_farm.base_urls["county"], demo_farm.base_urls["dept-fgw"]
+    targets = [county + "xwzx/tzgg/index.html", fgw + "tzgg/index.shtml"]
+    result = run_cli("audit", *targets, "--out", str(tmp_path), "--max-depth", "2", "--only", "freshness,columns", *FAST)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    sites = json.loads((tmp_path / "results.json").read_text("utf-8"))["sites"]
+    got = {s["url"]: [(c["name"], c["status"], c["latest_date"], c["item_count"]) for c in s["columns"]] for s in sites}
+    key = demo_farm.load_answer_key()["sites"]
+    want = {t: [(c["name"], c["status"], c["latest_date"], c["item_count"])
+                for site in key.values() for c in site["columns"] if c["url"] == t] for t in targets}
+    assert got == want and all(len(v) == 1 for v in want.values())
+    stale = [f for s in sites for f in s["findings"] if f["check"] == "freshness.column-stale"]
+    assert [f["data"]["column"] for f in stale] == ["通知公告"]  # the county's, 300 days old
