@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
 from auditcli.core.html import SCRIPT_NAVIGATION
+from auditcli.core.knowledge import load
 from auditcli.core.urls import clean_url
 
 ATTACHMENT_EXTENSIONS = (
@@ -111,14 +113,25 @@ def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:
                 yield FoundLink(url, "", "a")
 
 
+@cache
+def _list_page_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in load("columns")["page_names"])
+
+
 def _trs_pager_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
-    leaf = LIST_LEAF.match(urlsplit(base_url).path.rsplit("/", 1)[-1])
+    name = urlsplit(base_url).path.rsplit("/", 1)[-1]
+    leaf = LIST_LEAF.match(name)
     stem, own_ext = (leaf.group(1), leaf.group(2)) if leaf else ("index", "html")
+    # pager variables alone are expanded on list pages only (index.html, list_2.shtml, a directory URL):
+    # an article's script may count pages of something else
+    list_page = name == "" or (leaf is not None and stem.lower() in _list_page_names())
     for script in html.xpath("//script[not(@src)]/text()").getall():
         match = TRS_PAGER.search(script)
         if match:
             total, name, ext = int(match.group(1)), match.group(3), match.group(4)
             pages = range(1, min(total, 1000))
+        elif not list_page:
+            continue
         elif (count := TRS_PAGE_COUNT.search(script)) is not None:
             name_var, ext_var = TRS_PAGE_NAME.search(script), TRS_PAGE_EXT.search(script)
             total, name = int(count.group(1)), name_var.group(1) if name_var else stem

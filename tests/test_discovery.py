@@ -84,3 +84,9 @@ def test_an_image_carousel_with_a_pagination_box_is_no_pager():
     html = ('<div class="banner"><ul class="pics"><li><img src="/a.jpg"></li></ul><div class="pagination"></div></div>'
             '<script>new Swiper(".banner", {loop: true, pagination: {el: ".pagination", clickable: true}});</script>')
     assert urls(html) == []
+
+
+def test_pager_variables_on_an_article_are_not_expanded():
+    html = "<script>var totalPage = 3; var countPage = 2;</script>"
+    article = "http://www.shili.gov.cn/xxgk/tzgg/202611/t20261118_1001.html"
+    assert [link.url for link in extract_links(Selector(text=html), article)] == []
