@@ -17,16 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .expected import compare_findings
-
-IDENTITY_CHECKS = {
-    "site_code": "identity.site-code-missing",
-    "icp": "identity.icp-missing",
-    "police": "identity.police-record-missing",
-    "conac": "identity.conac-missing",
-    "jiucuo": "identity.jiucuo-entry-missing",
-    "page_tags": "identity.page-tags-missing",
-}
+from .expected import IDENTITY_CHECKS, compare_findings
 
 
 def _p(url: str | None) -> str:
@@ -65,7 +56,7 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
             if path not in exp_cols:
                 out.append(f"{sid}: unexpected column {g.get('name')} {path}")
         checks = {f["check"] for f in got.get("findings", [])}
-        for item, check in IDENTITY_CHECKS.items():
+        for item, check in {**IDENTITY_CHECKS, "page_tags": "identity.page-tags-missing"}.items():
             if item in exp["identity"] and (check in checks) == bool(exp["identity"][item]):
                 out.append(f"{sid}: identity {item} expected {exp['identity'][item]}, "
                            f"{check} {'reported' if check in checks else 'not reported'}")
