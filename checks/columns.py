@@ -317,15 +317,16 @@ def _link_targets(site: SiteView, home: PageSummary | None,
     home_links: set[str] = set()
     menu_sources: dict[str, set[str]] = {}
     out_links: dict[str, set[str]] = {}
-    linked_from: dict[str, int] = {}
-    seen_pairs: set[tuple[str, str]] = set()
-    all_sources: set[str] = set()
+    linked_from: dict[str, int] = {}  # distinct pages linking to each page (only when some page is watched)
+    sources_seen, current, current_dsts = 0, None, set()  # a page's links are stored together: one run per src
     for link in site.links():
         dst = normalise_url(link.dst)
-        all_sources.add(link.src)
-        if (link.src, dst) not in seen_pairs:
-            seen_pairs.add((link.src, dst))
-            linked_from[dst] = linked_from.get(dst, 0) + 1
+        if watched:
+            if link.src != current:
+                current, current_dsts, sources_seen = link.src, set(), sources_seen + 1
+            if dst not in current_dsts:
+                current_dsts.add(dst)
+                linked_from[dst] = linked_from.get(dst, 0) + 1
         if link.src in watched:
             out_links.setdefault(link.src, set()).add(dst)
         if link.src in sources:
@@ -334,7 +335,7 @@ def _link_targets(site: SiteView, home: PageSummary | None,
             seen = menu_sources.setdefault(dst, set())
             if len(seen) < 2:
                 seen.add(link.src)
-    site_wide = {d for d, n in linked_from.items() if len(all_sources) >= 4 and n * 2 >= len(all_sources)}
+    site_wide = {d for d, n in linked_from.items() if sources_seen >= 4 and n * 2 >= sources_seen}
     navigation = home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
     return home_links, navigation, out_links, site_wide
 
