@@ -217,12 +217,12 @@ def _text_search(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Found | None:
 def find_site_code(soup: BeautifulSoup) -> Found | None:
     """网站标识码: a 10/12-digit or bm+8 code next to its label, or <meta name="SiteIDCode">."""
     found = _text_search(soup, _site_code_pattern())
-    if found:
+    if found and not found.hidden:
         return found
     meta = _meta(soup, _data()["site_code"]["meta"])
     if meta and re.fullmatch(_data()["site_code"]["code"], meta, re.I):
         return Found("meta", f'<meta name="SiteIDCode" content="{meta}">')
-    return None
+    return found  # hidden in the footer, or None
 
 
 def find_icp(soup: BeautifulSoup) -> Found | None:

@@ -355,3 +355,12 @@ def test_columns_audited_by_their_own_urls_on_the_demo_farm(demo_farm, tmp_path)
     assert got == want and all(len(v) == 1 for v in want.values())
     stale = [f for s in sites for f in s["findings"] if f["check"] == "freshness.column-stale"]
     assert [f["data"]["column"] for f in stale] == ["通知公告"]  # the county's, 300 days old
+
+
+def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
+    hidden = footer_soup("网站标识码：1504000001", ' style="display:none"')
+    assert ident.find_site_code(hidden).hidden
+    meta = BeautifulSoup(str(hidden).replace("<html>", '<html><head><meta name="SiteIDCode" content="1504000001">'
+                                                       "</head>"), "lxml")
+    found = ident.find_site_code(meta)
+    assert found.where == "meta" and not found.hidden
