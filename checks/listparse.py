@@ -30,6 +30,9 @@ SKIP_HREF = ("javascript:", "mailto:", "tel:", "#", "data:")
 PAGER_TEXT = re.compile(r"^(首页|上一?页|下一?页|尾页|末页|前页|后页|第?\s*\d+\s*页?|更多.*|more.*|>>|<<|»|«|\.\.\.|"
                         r"返回.*|打印.*|关闭.*|跳转|GO|go|\[?\d+\]?)$", re.I)
 MAX_ROWS = 400
+# A pager script: Hanweb jpage, page counts of TRS and of jQuery/layui pagination plugins, a .pagination(…) call.
+PAGER_SCRIPT = re.compile(r"\b(?:jpage|pageNum|totalPages?|countPage|pageCount|totalNumber|num_entries|laypage)\b"
+                          r"|\.pagination\s*\(")
 MORE_TEXT = re.compile(r"^(更多|more)\s*(>>|»|>|\+)?$", re.I)
 # After a date written into the link text: a clock, a closing bracket, nothing else.
 LINK_TAIL = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?\s*$")
@@ -426,8 +429,7 @@ def summarise(page, as_of: date) -> PageSummary:
     script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
     # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
     # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
-    has_pager = "createPageHTML" in script_text or bool(re.search(r"\b(jpage|pageNum|totalPages?|countPage)\b",
-                                                                  script_text))
+    has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
 
     # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
     crumb_name = ""

@@ -364,3 +364,17 @@ def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
                                                        "</head>"), "lxml")
     found = ident.find_site_code(meta)
     assert found.where == "meta" and not found.hidden
+
+
+@pytest.mark.parametrize(("script", "pager"), [
+    ('$("#page").pagination({pageCount: 4, current: 1});', True),
+    ("$('#Pagination').pagination(120, {items_per_page: 20});", True),
+    ("laypage.render({elem: 'page', count: 58});", True),
+    ("var countPage = 3; var currentPage = 0;", True),
+    ('new Swiper(".banner", {loop: true, pagination: {el: ".pagination", clickable: true}});', False),
+    ('jQuery(".slide").slide({titCell: ".pagination span", mainCell: ".pics", autoPlay: true});', False),
+])
+def test_pager_scripts_and_carousels_that_name_their_dots_pagination(tmp_path, script, pager) -> None:
+    from checks.listparse import PAGER_SCRIPT
+
+    assert bool(PAGER_SCRIPT.search(script)) is pager
