@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from checks import identity as ident
 from checks.columns import columns_block, columns_model, homepage_block
+from checks.listparse import PAGER_SCRIPT
 from checks.registry import all_checks, select
 from checks.runner import run_site
 from tests.test_columns import AS_OF, article, column_page, doc, li, make_site
@@ -374,7 +375,5 @@ def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
     ('new Swiper(".banner", {loop: true, pagination: {el: ".pagination", clickable: true}});', False),
     ('jQuery(".slide").slide({titCell: ".pagination span", mainCell: ".pics", autoPlay: true});', False),
 ])
-def test_pager_scripts_and_carousels_that_name_their_dots_pagination(tmp_path, script, pager) -> None:
-    from checks.listparse import PAGER_SCRIPT
-
+def test_pager_scripts_and_carousels_that_name_their_dots_pagination(script, pager) -> None:
     assert bool(PAGER_SCRIPT.search(script)) is pager
