@@ -469,6 +469,8 @@ def homepage_block(site: SiteView) -> dict:
     # article it opens (PubDate, 发布时间), as an inspector clicks through — as for the items of a column
     latest = D.newest([*model.home.content_dates, *model.home_item_dates], site.as_of) if model.home else None
     judged_by = "homepage"
+    if model.home is not None and any(_is_home(p, site) for c in model.columns for p in c.pages[:1]):
+        judged_by = "column"  # the site's URL is a column's own list: its column limit judges it, not 14 days
     if latest is None:  # a navigation-only home page: judged by its second-level pages
         judged_by = "second-level"
         latest = D.newest((d for s in model.second_level for d in s.content_dates), site.as_of)

@@ -320,8 +320,9 @@ def test_a_column_audited_by_its_own_url_reports_that_column(tmp_path, start) ->
     [col] = columns_block(site)
     assert (col["name"], col["status"], col["latest_date"], col["item_count"]) == ("通知公告", "stale", "2026-03-01", 3)
     assert col["top_level"] and col["url"] == "http://www.sl.gov.cn" + start
-    stale = run_site(site, select(all_checks(), ["freshness.column-stale"], None)).findings
-    assert [f.data["column"] for f in stale] == ["通知公告"]
+    out = run_site(site, select(all_checks(), ["freshness.column-stale", "freshness.homepage-stale"], None))
+    assert [(f.check, f.data["column"]) for f in out.findings] == [("freshness.column-stale", "通知公告")]
+    assert homepage_block(site)["judged_by"] == "column"  # no 14-day home-page veto for a notice column
 
 
 def test_a_url_prefix_site_whose_start_page_is_a_list_without_metas(tmp_path) -> None:
@@ -354,8 +355,9 @@ def test_columns_audited_by_their_own_urls_on_the_demo_farm(demo_farm, tmp_path)
     want = {t: [(c["name"], c["status"], c["latest_date"], c["item_count"])
                 for site in key.values() for c in site["columns"] if c["url"] == t] for t in targets}
     assert got == want and all(len(v) == 1 for v in want.values())
-    stale = [f for s in sites for f in s["findings"] if f["check"] == "freshness.column-stale"]
-    assert [f["data"]["column"] for f in stale] == ["通知公告"]  # the county's, 300 days old
+    stale = [f["check"] for s in sites for f in s["findings"]]
+    assert stale == ["freshness.column-stale"]  # the county's 通知公告, 300 days old: no home-page veto
+    assert [[v["rule"] for v in s["vetoes"]] for s in sites] == [[], []]
 
 
 def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
