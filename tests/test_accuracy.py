@@ -245,7 +245,7 @@ POLICE_FORMS = {
     "hao-no-colon": '{p}公网安备号<a href="http://www.beian.gov.cn/">15040202000123</a>',
     "split": "<span>{p}公网安备</span> <b>1504</b><b>0202000123</b>号",
     "older-11": "{p}公网安备 15040202001号",
-    "older-wording": "{p}公安网备110101000005号",
+    "older-wording": "{p}公安网备150401000005号",
 }
 
 
