@@ -37,8 +37,9 @@ HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
 TRS_PAGE_COUNT = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")
 TRS_PAGE_NAME = re.compile(r"\bvar\s+prefixName\s*=\s*['\"]([\w-]+)['\"]")
 TRS_PAGE_EXT = re.compile(r"\bvar\s+suffixName\s*=\s*['\"](\w+)['\"]")
-# jQuery pagination plugins (var totalPage = 3; $("#page").pagination({totalPage: …})): 1-based, index.html is
-# page 1 and index_2.html page 2 (there is no index_1.html).
+# jQuery pagination plugins on static lists (var totalPage = 3; a jump to "index_" + p + ".html"): 1-based,
+# index.html is page 1 and index_2.html page 2 (there is no index_1.html). A page count alone, without the
+# page name it builds, may count pages of an AJAX list (?page=2): no pages are guessed from it.
 JQ_TOTAL_PAGES = re.compile(r"\btotalPages?\s*[:=]\s*['\"]?(\d+)")
 LIST_LEAF = re.compile(r"^([\w-]+?)(?:_\d+)?\.(s?html?)$", re.I)
 TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
@@ -132,12 +133,12 @@ def _trs_pager_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
             pages = range(1, min(total, 1000))
         elif not list_page:
             continue
-        elif (count := TRS_PAGE_COUNT.search(script)) is not None:
+        elif (count := TRS_PAGE_COUNT.search(script)) is not None and "currentPage" in script:
             name_var, ext_var = TRS_PAGE_NAME.search(script), TRS_PAGE_EXT.search(script)
             total, name = int(count.group(1)), name_var.group(1) if name_var else stem
             ext = ext_var.group(1) if ext_var else own_ext
             pages = range(1, min(total, 1000))
-        elif (jq := JQ_TOTAL_PAGES.search(script)) is not None:
+        elif (jq := JQ_TOTAL_PAGES.search(script)) is not None and f"{stem}_" in script:  # builds index_N.html
             name, ext = stem, own_ext
             pages = range(2, min(int(jq.group(1)), 1000) + 1)
         else:

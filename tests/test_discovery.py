@@ -73,7 +73,8 @@ def test_trs_pager_variables_without_the_call_expand_to_every_list_page():
 
 def test_jquery_pagination_counts_from_one_and_has_no_index_1():
     html = ('<div id="pagination"></div><script>var totalPage = 3; var currentPage = 1;\n'
-            '$("#pagination").pagination({totalPage: totalPage, current: currentPage});</script>')
+            '$("#pagination").pagination({totalPage: totalPage, current: currentPage, jump: function(p) {\n'
+            '  location.href = p == 1 ? "index.html" : "index_" + p + ".html"; }});</script>')
     assert urls(html) == ["http://www.shili.gov.cn/xxgk/tzgg/index_2.html",
                           "http://www.shili.gov.cn/xxgk/tzgg/index_3.html"]
     on_page_2 = [link.url for link in extract_links(Selector(text=html), BASE.replace("index.html", "index_2.html"))]
@@ -90,3 +91,9 @@ def test_pager_variables_on_an_article_are_not_expanded():
     html = "<script>var totalPage = 3; var countPage = 2;</script>"
     article = "http://www.shili.gov.cn/xxgk/tzgg/202611/t20261118_1001.html"
     assert [link.url for link in extract_links(Selector(text=html), article)] == []
+
+
+def test_page_counts_of_ajax_lists_and_other_scripts_guess_no_pages():
+    ajax = '<script>var totalPage = 5; $("#list").load("/api/list?page=" + p);</script>'
+    other = "<script>var countPage = 10, order = 'id', typeOrder = 'desc';</script>"
+    assert urls(ajax) == [] and urls(other) == []
