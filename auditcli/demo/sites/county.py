@@ -6,7 +6,9 @@ yearless [MM-DD] list, a list whose dates are only on the detail pages, an undat
 header clock and copyright year (not content dates), a stale English version, no Mongolian
 version, no 无障碍 entry, an HTTP password login, images without alt, broken links (404 page,
 404 attachment, 502 page), a 403 page, a 429 page, a 5 s slow page, a redirect loop, a 3 MB
-page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply.
+page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply. The hubs
+新闻中心 and 政府信息公开 carry ColumnName as TRS channel pages do (navigation, not empty columns); 统计公报
+writes yearless [MM-DD] dates, its newest item's year comes from its neighbours' URL dates (last year).
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Fresh columns, every identity item (site code in the ``bm`` + 8 digits form), security headers,
 a login with an SMS code (second factor). Languages: English only as an hreflang alternate (no
 visible link), a Cyrillic Mongolian version at /mn/, and a broken 蒙古文 link (404).
+Forms that tools misread (issue 14): the footer and the 党政机关 mark are written by document.write
+(ICP without 号, 公网安备号 then the number in its own link); the home page shows dates only on a
+month-old block, its fresh items are dated by their URLs or their articles' PubDate; 工作动态 pages
+with a jQuery pager (var totalPage = 3, index_2.html, no index_1.html); 通知公告 is .shtml with TRS
+pager variables and no createPageHTML call on the page.
 """
 
 from __future__ import annotations

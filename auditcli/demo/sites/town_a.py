@@ -2,7 +2,8 @@
 
 Column lists live in ``<script type="text/xml"><datastore>`` CDATA records: they are FULL
 columns (the classic false "empty column" alarm). One stale 乡镇动态 column (with a sites-file
-override of 30 days). Footer identity complete except 公安备案.
+override of 30 days). Footer identity complete except 公安备案 (its ICP written 蒙ICP备：05001234-3, with a
+colon and no 号). 美丽甲镇 is an image carousel whose dots are class="pagination": no pager, no column.
 """
 
 from __future__ import annotations

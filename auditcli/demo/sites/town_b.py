@@ -5,7 +5,8 @@ pages use GBK-only characters such as 喆 and 镕). Newest item as_of-200 days; 
 2026年3月5日, 二〇二六年三月五日, [03-05], 2026.03.05 and 2026/03/05. No 网站标识码, no 党政机关
 标识, no 找错 entry, no <html lang>, no interaction channel. Its "English" link leads to a Chinese
 page (wrong-language); its Mongolian link leads to a traditional-script (U+1800–U+18AF) page
-with recent dates. Five empty columns, each with a different placeholder.
+with recent dates. Five empty columns, each with a different placeholder. A 党政机关 mark sits in the
+footer's source inside display:none: identity.conac-missing says it is hidden.
 """
 
 from __future__ import annotations
