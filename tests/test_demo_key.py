@@ -56,3 +56,11 @@ def test_entries_match_by_check_path_selector_data_evidence_and_count() -> None:
                                                                       "selector=img.logo, got 1"]
     wrong = [*found[:3], {**found[3], "evidence": "Server: Apache/2.4"}]
     assert len(compare_findings("s", wrong, expected)) == 2  # unexpected, and the expected one missing
+
+
+def test_auditcli_demo_reports_the_answer_key_comparison(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("demo", "--out", str(tmp_path), "--as-of", "2026-11-20", "--format", "csv", "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "answer key: 0 mismatches" in result.stdout, result.stdout
