@@ -498,7 +498,7 @@ def summarise(page, as_of: date) -> PageSummary:
         list_headers=_headers(box) if rows and box is not None else "",
     )
     # items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)
-    undated = [r for r in every[:MAX_ROWS] if r.date is None]
+    undated = [r for r in [*every[:MAX_ROWS], *ds_rows] if r.date is None]
     summary.item_links = [r.href for r in undated if r.url_date is None]
     summary.link_dates = sorted({r.url_date for r in undated if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))

@@ -380,3 +380,12 @@ def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
 ])
 def test_pager_scripts_and_carousels_that_name_their_dots_pagination(script, pager) -> None:
     assert bool(PAGER_SCRIPT.search(script)) is pager
+
+
+def test_hanweb_home_records_without_dates_are_dated_by_their_urls(tmp_path) -> None:
+    records = "".join(f'<record><![CDATA[<li><a href="/art/2026/11/{d}/art_1229_{d}.html" title="镇内要闻{d}">镇内要闻{d}'
+                      "</a></li>]]></record>" for d in (18, 12))
+    home = trs_home(box("通知公告", "/col/col1002/", li("/col/col1002/content_1.html", "通知", "2026-09-30")),
+                    f'<div id="3927"><script type="text/xml"><datastore><recordset>{records}</recordset>'
+                    "</datastore></script></div>")
+    assert homepage_block(make_site(tmp_path, {"/index.html": home}))["latest_date"] == "2026-11-18"
