@@ -64,3 +64,10 @@ def test_auditcli_demo_reports_the_answer_key_comparison(tmp_path) -> None:
     result = run_cli("demo", "--out", str(tmp_path), "--as-of", "2026-11-20", "--format", "csv", "--quiet")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "answer key: 0 mismatches" in result.stdout, result.stdout
+
+
+def test_planted_accessibility_and_security_facts_are_expected_optionally(demo_audit) -> None:
+    county = demo_audit.key["county"]["expected_findings"]
+    planted = {(e["check"], e.get("url", "").split("/", 3)[-1]) for e in county if e.get("optional")}
+    assert {("a11y.assistive-tool-missing", ""), ("a11y.form-label", "hdjl/login.html"),
+            ("login.password-over-http", "hdjl/login.html"), ("http.server-version-disclosure", "")} <= planted

@@ -4,7 +4,8 @@ The answer key lists them under each site's ``expected_findings``, so the compar
 a finding of any check that no entry expects is a false alarm, an entry no finding meets is a miss.
 
 Most entries are derived from the key's facts (column statuses, the home page, identity items,
-languages, broken links, overdue letters, IPv6). Anything else a site plants goes in its module's
+languages, broken links, overdue letters, IPv6; and, optional until their checks exist, the
+accessibility, security and login facts). Anything else a site plants goes in its module's
 key as ``findings`` — a list of entries in the same format (``expected_finding(...)`` writes one):
 
     check: a11y.image-alt            # the check id (required), of any dimension
@@ -90,7 +91,43 @@ def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(e("interaction.no-channel", note="no consultation channel"))
     if urlsplit(site["url"]).hostname in ("127.0.0.1", "localhost", "::1"):
         out.append(e("network.no-ipv6", note="the demo farm listens on 127.0.0.1 only"))
+    out.extend(_accessibility_and_security(site))
     out.extend(site.get("findings", []))
+    return out
+
+
+def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
+    """Optional entries for the accessibility, security and login problems the key's facts already plant.
+
+    They are optional until the dimension's checks exist: its helper then makes them required (or
+    replaces them with exact entries in the site's `findings`), so a planted problem cannot go unreported."""
+    note = "planted (key facts); optional until the check exists"
+
+    def e(check: str, url: str | None = None, **fields: Any) -> dict[str, Any]:
+        return expected_finding(check, url, optional=True, note=note, **fields)
+
+    out: list[dict[str, Any]] = []
+    a11y = site.get("accessibility") or {}
+    if a11y.get("assistive_tool") is False:
+        out.append(e("a11y.assistive-tool-missing"))
+    for pages in (a11y.get("image_alt_missing") or {}).values():
+        out += [e("a11y.image-alt", page) for page in pages] if isinstance(pages, list) else [e("a11y.image-alt")]
+    out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
+    if a11y.get("html_lang_missing"):
+        out.append(e("a11y.html-lang"))
+    security = site.get("security") or {}
+    for fact, check in (("server_version_disclosure", "http.server-version-disclosure"),
+                        ("insecure_cookie", "http.insecure-cookie"),
+                        ("missing_security_headers", "http.missing-security-headers")):
+        if security.get(fact):
+            out.append(e(check))
+    for login in site.get("login") or []:
+        out.append(e("login.entrances"))
+        for fact, check in (("password_over_http", "login.password-over-http"),
+                            ("form_action_insecure", "login.form-action-insecure"),
+                            ("single_factor", "login.single-factor")):
+            if login.get(fact):
+                out.append(e(check, login["url"]))
     return out
 
 
