@@ -344,8 +344,8 @@ def _is_navigation(pages: list[PageSummary], key: str, list_keys: set[str], out_
                    site_wide: set[str]) -> bool:
     """A page without list rows whose links lead to the site's own column list pages is navigation
     (政府信息公开 目录, 互动交流 index: docs/SPEC.md §5), not an empty column: its column links sit in menus
-    cut away as page furniture. It is navigation when two or more of the columns it links to lie under its
-    own directory (its sub-columns), or when it links to two or more columns (a menu repeated on every page
+    cut away as page furniture. It is navigation when it links to two or more columns under its own
+    directory (its sub-columns, crawled or not), or when it links to two or more columns (a menu repeated on every page
     of the site not counted) and shows no sign of an empty list of its own (placeholder, 0 records, an empty
     list box, a pager)."""
     first = pages[0]
@@ -353,8 +353,11 @@ def _is_navigation(pages: list[PageSummary], key: str, list_keys: set[str], out_
     for p in pages:
         links |= out_links.get(p.url, set()) | out_links.get(p.final_url, set())
     columns = ({column_key(d) for d in links} & list_keys) - {key}
-    if sum(1 for c in columns if c.startswith(key)) >= 2:
-        return True  # its own sub-columns
+    # its own sub-columns: lists under its directory, crawled or not (a crawl limit may have left them out)
+    children = {c for d in links if (c := column_key(d)) != key and c.startswith(key)
+                and (c in list_keys or looks_like_column_url(d))}
+    if len(children) >= 2:
+        return True
     if len({column_key(d) for d in links - site_wide} & columns) < 2:
         return False
     said_empty = any(p.placeholder or p.total == 0 or p.empty_container or p.has_pager for p in pages)

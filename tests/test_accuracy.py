@@ -389,3 +389,10 @@ def test_hanweb_home_records_without_dates_are_dated_by_their_urls(tmp_path) -> 
                     f'<div id="3927"><script type="text/xml"><datastore><recordset>{records}</recordset>'
                     "</datastore></script></div>")
     assert homepage_block(make_site(tmp_path, {"/index.html": home}))["latest_date"] == "2026-11-18"
+
+
+def test_a_hub_whose_sub_columns_the_crawl_did_not_reach_is_still_navigation(tmp_path) -> None:
+    hub = doc('<div class="location">当前位置：<a href="/">首页</a> &gt; 政府信息公开</div>' + gk_left_nav(""),
+              title="政府信息公开", metas={"ColumnName": "政府信息公开"})
+    site = make_site(tmp_path, {"/index.html": trs_home(), "/zfxxgk/index.html": hub})  # --max-pages stopped here
+    assert columns_block(site) == []
