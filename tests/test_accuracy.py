@@ -396,3 +396,21 @@ def test_a_hub_whose_sub_columns_the_crawl_did_not_reach_is_still_navigation(tmp
               title="政府信息公开", metas={"ColumnName": "政府信息公开"})
     site = make_site(tmp_path, {"/index.html": trs_home(), "/zfxxgk/index.html": hub})  # --max-pages stopped here
     assert columns_block(site) == []
+
+
+# ----------------------------------------------------------------------------------- a whole TRS home page
+def test_a_saved_trs_county_home_page_is_judged_as_an_inspector_would(tmp_path) -> None:
+    """tests/data/portals/trs_county_home.html: classes 1, 2 and 4 on one page as a TRS template writes it."""
+    from pathlib import Path
+
+    html = (Path(__file__).parent / "data" / "portals" / "trs_county_home.html").read_text("utf-8")
+    site = make_site(tmp_path, {"/index.html": html})
+    block = homepage_block(site)
+    assert (block["latest_date"], block["judged_by"]) == ("2026-11-17", "homepage")  # the carousel's URL dates
+    dates = columns_model(site).home.content_dates
+    assert date(2023, 10, 9) in dates and date(2026, 10, 9) not in dates  # [10-09] among 2023 items
+    checks = ["freshness.homepage-stale", "identity.site-code-missing", "identity.icp-missing",
+              "identity.police-record-missing", "identity.conac-missing", "identity.jiucuo-entry-missing"]
+    findings = run_site(site, select(all_checks(), checks, None)).findings
+    assert [(f.check, f.data.get("hidden")) for f in findings] == [("identity.jiucuo-entry-missing", True)]
+    assert columns_block(site) == []
