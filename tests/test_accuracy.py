@@ -414,3 +414,19 @@ def test_a_saved_trs_county_home_page_is_judged_as_an_inspector_would(tmp_path) 
     findings = run_site(site, select(all_checks(), checks, None)).findings
     assert [(f.check, f.data.get("hidden")) for f in findings] == [("identity.jiucuo-entry-missing", True)]
     assert columns_block(site) == []
+
+
+def test_a_saved_hanweb_column_audited_by_its_own_url(tmp_path) -> None:
+    """tests/data/portals/hanweb_column.html, audited as its own site (classes 2, 4, 5): the newest record has a
+    plain URL and [11-02]; its neighbours' /art/2025/ URLs make it 2025-11-02, not 2026-11-02 (fresh)."""
+    from pathlib import Path
+
+    html = (Path(__file__).parent / "data" / "portals" / "hanweb_column.html").read_text("utf-8")
+    site = make_site(tmp_path, {"/col/col1229/index.html": html}, home="/col/col1229/index.html",
+                     config_url="http://www.sl.gov.cn/col/col1229/index.html")
+    [col] = columns_block(site)
+    assert (col["name"], col["status"], col["latest_date"], col["item_count"]) == ("通知公告", "stale", "2025-11-02", 46)
+    checks = ["freshness.homepage-stale", "freshness.column-stale", "identity.icp-missing",
+              "identity.police-record-missing", "identity.site-code-missing"]
+    findings = run_site(site, select(all_checks(), checks, None)).findings
+    assert [f.check for f in findings] == ["freshness.column-stale"]
