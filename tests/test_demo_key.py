@@ -71,3 +71,15 @@ def test_planted_accessibility_and_security_facts_are_expected_optionally(demo_a
     planted = {(e["check"], e.get("url", "").split("/", 3)[-1]) for e in county if e.get("optional")}
     assert {("a11y.assistive-tool-missing", ""), ("a11y.form-label", "hdjl/login.html"),
             ("login.password-over-http", "hdjl/login.html"), ("http.server-version-disclosure", "")} <= planted
+
+
+def test_the_accessibility_keys_barrier_list_becomes_required_entries() -> None:
+    site = {"url": "http://127.0.0.1:9/", "accessibility": {"assistive_tool": False, "barriers": [
+        {"check": "a11y.image-alt", "element": 'src="/images/logo.png"', "pages": "many"},
+        {"check": "a11y.link-name", "element": '<a class="print"', "pages": ["http://127.0.0.1:9/zn/index.html"]}],
+        "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"', "pages": "many"}]},
+        "security": {"https": False}}
+    entries = {(e["check"], e.get("url"), e.get("evidence"), bool(e.get("optional"))) for e in derive(site)}
+    assert {("a11y.image-alt", None, 'src="/images/logo.png"', False),
+            ("a11y.link-name", "http://127.0.0.1:9/zn/index.html", '<a class="print"', False),
+            ("a11y.color-contrast", None, 'class="welcome"', True), ("tls.no-https", None, None, True)} <= entries

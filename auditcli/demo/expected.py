@@ -110,12 +110,22 @@ def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
     a11y = site.get("accessibility") or {}
     if a11y.get("assistive_tool") is False:
         out.append(e("a11y.assistive-tool-missing"))
-    for pages in (a11y.get("image_alt_missing") or {}).values():
-        out += [e("a11y.image-alt", page) for page in pages] if isinstance(pages, list) else [e("a11y.image-alt")]
-    out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
-    if a11y.get("html_lang_missing"):
-        out.append(e("a11y.html-lang"))
+    if "barriers" in a11y:  # the accessibility key's own exhaustive list: {check, element, pages | "many"}
+        for key, optional in (("barriers", None), ("browser_barriers", True)):
+            for barrier in a11y.get(key, []):
+                entry = expected_finding(barrier["check"], evidence=barrier["element"], optional=optional,
+                                         note="planted accessibility barrier" + (" (browser mode)" if optional else ""))
+                pages = barrier["pages"]
+                out += [entry] if pages == "many" else [{**entry, "url": page} for page in pages]
+    else:
+        for pages in (a11y.get("image_alt_missing") or {}).values():
+            out += [e("a11y.image-alt", page) for page in pages] if isinstance(pages, list) else [e("a11y.image-alt")]
+        out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
+        if a11y.get("html_lang_missing"):
+            out.append(e("a11y.html-lang"))
     security = site.get("security") or {}
+    if security.get("https") is False:
+        out.append(e("tls.no-https"))
     for fact, check in (("server_version_disclosure", "http.server-version-disclosure"),
                         ("insecure_cookie", "http.insecure-cookie"),
                         ("missing_security_headers", "http.missing-security-headers")):
