@@ -66,11 +66,11 @@ def test_auditcli_demo_reports_the_answer_key_comparison(tmp_path) -> None:
     assert "answer key: 0 mismatches" in result.stdout, result.stdout
 
 
-def test_planted_accessibility_and_security_facts_are_expected_optionally(demo_audit) -> None:
+def test_planted_accessibility_security_and_login_facts_are_expected(demo_audit) -> None:
     county = demo_audit.key["county"]["expected_findings"]
-    planted = {(e["check"], e.get("url", "").split("/", 3)[-1]) for e in county if e.get("optional")}
-    assert {("a11y.assistive-tool-missing", ""), ("a11y.form-label", "hdjl/login.html"),
-            ("login.password-over-http", "hdjl/login.html"), ("http.server-version-disclosure", "")} <= planted
+    entries = {(e["check"], e.get("url", "").split("/", 3)[-1], bool(e.get("optional"))) for e in county}
+    assert {("a11y.assistive-tool-missing", "", False), ("a11y.form-label", "zfxxgk/zn/index.html", False),
+            ("login.password-over-http", "hdjl/login.html", True), ("http.server-version-disclosure", "", True)} <= entries
 
 
 def test_the_accessibility_keys_barrier_list_becomes_required_entries() -> None:

@@ -108,16 +108,11 @@ def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
 
     out: list[dict[str, Any]] = []
     a11y = site.get("accessibility") or {}
-    if a11y.get("assistive_tool") is False:
-        out.append(e("a11y.assistive-tool-missing"))
-    if "barriers" in a11y:  # the accessibility key's own exhaustive list: {check, element, pages | "many"}
-        for key, optional in (("barriers", None), ("browser_barriers", True)):
-            for barrier in a11y.get(key, []):
-                entry = expected_finding(barrier["check"], evidence=barrier["element"], optional=optional,
-                                         note="planted accessibility barrier" + (" (browser mode)" if optional else ""))
-                pages = barrier["pages"]
-                out += [entry] if pages == "many" else [{**entry, "url": page} for page in pages]
+    if "barriers" in a11y:  # the accessibility key's own exhaustive list: required (browser mode optional)
+        out += accessibility_entries(a11y)
     else:
+        if a11y.get("assistive_tool") is False:
+            out.append(e("a11y.assistive-tool-missing"))
         for pages in (a11y.get("image_alt_missing") or {}).values():
             out += [e("a11y.image-alt", page) for page in pages] if isinstance(pages, list) else [e("a11y.image-alt")]
         out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
@@ -138,6 +133,26 @@ def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
                             ("single_factor", "login.single-factor")):
             if login.get(fact):
                 out.append(e(check, login["url"]))
+    return out
+
+
+def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
+    """The planted accessibility problems of a site's key as finding entries (check, url compared by
+    path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
+    Browser-mode barriers are optional (a static audit cannot see them)."""
+    out: list[dict[str, Any]] = []
+    if a11y.get("assistive_tool") is False:
+        out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
+    for key, optional in (("barriers", False), ("browser_barriers", True)):
+        for barrier in a11y.get(key, []):
+            entry = {"check": barrier["check"], "evidence": barrier["element"],
+                     "note": "planted accessibility barrier" + (" (browser mode only)" if optional else "")}
+            if optional:
+                entry["optional"] = True
+            if barrier["pages"] == "many":
+                out.append(entry)
+            else:
+                out += [{**entry, "url": url} for url in barrier["pages"]]
     return out
 
 
