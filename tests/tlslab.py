@@ -165,7 +165,8 @@ class TLSLab:
 
     # ------------------------------------------------------------------------------ nginx
     def _write(self) -> Path:
-        conf = [f"pid {self.root}/nginx.pid;", "worker_processes 2;", "events { worker_connections 512; }",
+        conf = ["user root;" if os.geteuid() == 0 else "",  # as root, workers would be `nobody`: no access to tmp dirs
+                f"pid {self.root}/nginx.pid;", "worker_processes 2;", "events { worker_connections 512; }",
                 "http {", "  access_log off;", "  server_tokens off;", "  default_type text/html;",
                 f"  client_body_temp_path {self.root}/tmp;", f"  proxy_temp_path {self.root}/tmp;",
                 f"  fastcgi_temp_path {self.root}/tmp;", f"  uwsgi_temp_path {self.root}/tmp;", f"  scgi_temp_path {self.root}/tmp;",
