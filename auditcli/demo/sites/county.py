@@ -354,7 +354,7 @@ def build(ctx: Ctx) -> SiteBuild:
                 },
                 "form_label_missing": [base + "/hdjl/login.html"],
             },
-            "security": {"server_version_disclosure": "nginx/1.12.2",
+            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                          "insecure_cookie": "JSESSIONID (no HttpOnly)",
                          "missing_security_headers": ["Content-Security-Policy",
                                                       "X-Content-Type-Options", "X-Frame-Options"]},

@@ -77,6 +77,9 @@ def build(ctx: Ctx) -> SiteBuild:
             "login": [],
             "accessibility": {"assistive_tool": False,
                               "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"}},
+            # a column tree on the county host: the county server's headers and cookie are its own
+            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
+                         "insecure_cookie": "JSESSIONID (no HttpOnly)", "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
             "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
         },
     )

@@ -158,7 +158,7 @@ def build(ctx: Ctx) -> SiteBuild:
                        "form_action_insecure": False, "single_factor": False,
                        "second_factor": "短信验证码"}],
             "accessibility": {"assistive_tool": True},
-            "security": {"server_version_disclosure": None, "missing_security_headers": [],
+            "security": {"https": False, "server_version_disclosure": None, "missing_security_headers": [],
                          "insecure_cookie": None},
         },
     )

@@ -149,7 +149,8 @@ def build(ctx: Ctx) -> SiteBuild:
             "interaction": {"channel": False, "reply_overdue": False},
             "login": [],
             "accessibility": {"assistive_tool": False, "html_lang_missing": True},
-            "security": {"server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET"},
+            "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
+                         "insecure_cookie": None, "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
         },
     )
 
