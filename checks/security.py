@@ -280,7 +280,7 @@ def https_offered(site: SiteView) -> bool | None:
     if site.config.url.startswith("https://"):
         return True
     probe = site.store.probe("tls", *https_form(site.config.url))
-    if probe is None:
+    if probe is None or probe.get("tls") is None:  # not probed, or the scan itself failed or timed out
         return None
     return bool(probe.get("tls"))
 
@@ -820,8 +820,8 @@ def security_block(site: SiteView) -> dict[str, Any]:
                  "protocols": protocols_of(probe), "weak_ciphers": sorted({c["name"] for c in probe.get("ciphers") or []
                                                                            if weak_cipher_reason(c)}),
                  "scan_seconds": probe.get("elapsed")}
-        entry.update(grade(probe, hsts.get((host.host, host.port))) if host.probe is not None
-                     else {"grade": None, "cap": None, "caps": []})
+        entry.update(grade(probe, hsts.get((host.host, host.port))) if host.scanned
+                     else {"grade": None, "cap": None, "caps": []})  # not scanned, failed or timed out: no grade
         if certificate:
             problems = certificate.get("problems") or {}
             entry["certificate"] = {

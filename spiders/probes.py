@@ -110,7 +110,7 @@ class SecurityProber:
             self.tls(*https_form(url))
 
     def tls(self, host: str, port: int) -> None:
-        if host:
+        if host and sslyze_available():
             self._submit(("tls", host, port), tls_probe, host, port, self.ca_bundle, self.timeout)
 
     def _submit(self, key: tuple[str, str, int], function, *args) -> None:
@@ -139,6 +139,19 @@ class SecurityProber:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+def sslyze_available() -> bool:
+    """sslyze is the `tls` extra: without it no TLS probe is made and the TLS checks end as not judged."""
+    import importlib.util
+
+    available = importlib.util.find_spec("sslyze") is not None
+    if not available and not getattr(sslyze_available, "warned", False):
+        import logging
+
+        logging.getLogger("auditcli").warning("sslyze is not installed (pip install 'auditcli[tls]'): no TLS scans")
+        sslyze_available.warned = True  # type: ignore[attr-defined]
+    return available
+
+
 def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> dict[str, Any]:
     """sslyze in a child process, killed after `timeout` seconds."""
     import json
@@ -156,13 +169,13 @@ def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> di
     begun = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return {"host": host, "port": port, "tls": False, "timeout": True,
+    except subprocess.TimeoutExpired:  # unknown, not "no TLS": the checks leave the host not judged
+        return {"host": host, "port": port, "tls": None, "timeout": True,
                 "error": f"TLS scan timed out after {timeout:g} s", "elapsed": round(time.monotonic() - begun, 2)}
     try:
         result = json.loads(done.stdout)
     except ValueError:
-        return {"host": host, "port": port, "tls": False,
+        return {"host": host, "port": port, "tls": None,
                 "error": f"TLS scanner failed: {(done.stderr or done.stdout).strip()[-300:]}"}
     result["wall"] = round(time.monotonic() - begun, 2)
     return result

@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = scan(args.host, args.port, args.sni, args.ca_bundle, args.network_timeout)
     except Exception as exc:  # noqa: BLE001 - an error result, never a traceback for the crawl to parse
-        result = {"host": args.host, "port": args.port, "tls": False, "error": f"scan failed: {type(exc).__name__}: {exc}"}
+        result = {"host": args.host, "port": args.port, "tls": None, "error": f"scan failed: {type(exc).__name__}: {exc}"}
     json.dump(result, sys.stdout, ensure_ascii=False, default=str)
     return 0
 
