@@ -477,12 +477,16 @@ def _session_cookie() -> re.Pattern[str]:
 )
 def insecure_cookie(site: SiteView) -> Iterator[Finding]:
     judged = False
+    seen: set[tuple[str, str, bool]] = set()  # a cookie set on every page is one finding per host
     for facts in responses(site):
         https = facts.url.startswith("https://")
         for name, attributes in parse_cookies(facts.headers.get("set-cookie", "")):
             if not _session_cookie().search(name):
                 continue
             judged = True
+            if (urlsplit(facts.url).netloc, name, https) in seen:
+                continue
+            seen.add((urlsplit(facts.url).netloc, name, https))
             missing = [flag for flag, absent in (("Secure", https and "secure" not in attributes),
                                                  ("HttpOnly", "httponly" not in attributes)) if absent]
             no_samesite = "samesite" not in attributes

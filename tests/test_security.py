@@ -195,11 +195,12 @@ def test_each_host_is_scanned_once_and_the_scans_are_stored(lab_audit):
     assert all(h["scan_seconds"] is not None for s in results["sites"] for h in s["security"]["hosts"])
 
 
-def test_report_shows_hosts_and_login_entrances(lab_audit):
-    _, _, out = lab_audit
-    html = (out / "report.html").read_text() if (out / "report.html").exists() else \
-        next(out.glob("**/*.html")).read_text()
-    assert "TLS" in html and "A+" in html
+def test_report_shows_hosts_grades_caps_and_login_entrances(lab_audit):
+    lab, _, out = lab_audit
+    html = (out / "report.html").read_text("utf-8")
+    assert "TLS 主机评级" in html and "登录入口" in html
+    assert "不支持TLS 1.2" in html  # the cap that applies to the TLS 1.0-only host is named
+    assert f"127.0.0.1:{lab.servers['e-service'].port}/uc/login.html" in html
 
 
 def test_skip_security_leaves_it_not_assessed_and_scans_nothing(lab_audit, tmp_path):
@@ -220,3 +221,35 @@ def test_bad_ca_bundle_is_one_clear_message(tmp_path):
     bad.write_text("not a certificate")
     done = run_cli("audit", "https://127.0.0.1:9/", "--out", str(tmp_path / "o"), "--ca-bundle", str(bad), "--no-history")
     assert done.returncode == 2 and "--ca-bundle" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_set_cookie_values_joined_by_the_store_split_on_cookie_boundaries_not_on_expires():
+    from checks.security import parse_cookies
+
+    joined = "JSESSIONID=1; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly, token=2; Secure; SameSite=Lax"
+    assert parse_cookies(joined) == [("JSESSIONID", {"path": "/", "expires": "Wed, 21 Oct 2026 07:28:00 GMT", "httponly": ""}),
+                                     ("token", {"secure": "", "samesite": "Lax"})]
+
+
+def test_weak_ciphers_are_the_specs_list_and_cbc_or_sha1_mac_alone_is_not():
+    from checks.security import weak_cipher_reason
+
+    assert weak_cipher_reason({"name": "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}) == "3DES/DES"
+    assert weak_cipher_reason({"name": "TLS_ECDHE_RSA_WITH_RC4_128_SHA"}) == "RC4"
+    assert weak_cipher_reason({"name": "TLS_RSA_EXPORT_WITH_RC4_40_MD5"}) == "EXPORT"
+    assert weak_cipher_reason({"name": "TLS_RSA_WITH_NULL_SHA256"}) == "NULL"
+    assert weak_cipher_reason({"name": "TLS_DH_anon_WITH_AES_128_CBC_SHA", "anonymous": True}) == "anonymous"
+    assert weak_cipher_reason({"name": "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "kex": "DH", "kex_bits": 1024}) == "DH 1024"
+    assert weak_cipher_reason({"name": "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "kex": "DH", "kex_bits": 2048}) is None
+    assert weak_cipher_reason({"name": "TLS_RSA_WITH_AES_128_CBC_SHA"}) is None
+    assert weak_cipher_reason({"name": "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "kex": "ECDH", "kex_bits": 256}) is None
+
+
+def test_hostname_matching_follows_rfc_6125(tmp_path):
+    from spiders.tlsscan import matches_hostname
+    from tests.tlslab import make_cert, make_key
+
+    key = make_key()
+    cert = make_cert("x", key, names=["*.example.gov.cn", "10.0.0.1"])
+    assert matches_hostname(cert, "www.example.gov.cn") and matches_hostname(cert, "10.0.0.1")
+    assert not matches_hostname(cert, "a.b.example.gov.cn") and not matches_hostname(cert, "example.gov.cn")
