@@ -63,6 +63,7 @@ class LoginForm:
     snippet: str
     factors: list[str] = field(default_factory=list)    # second-factor signals found (labels)
     captcha: list[str] = field(default_factory=list)    # captcha/slider words found (not a factor)
+    referrer: str | None = None                         # the page the crawl came from
 
     @property
     def https_page(self) -> bool:
@@ -109,7 +110,7 @@ def _field_words(root: Tag) -> list[str]:
     return [w.lower() for w in words]
 
 
-def read_login_forms(soup: BeautifulSoup, url: str, kind: str) -> list[LoginForm]:
+def read_login_forms(soup: BeautifulSoup, url: str, kind: str, referrer: str | None = None) -> list[LoginForm]:
     """Every password field of a page, with its form, the page's second-factor signals and captcha words."""
     passwords = soup.find_all("input", attrs={"type": lambda v: v and v.strip().lower() == "password"})
     if not passwords:
@@ -138,16 +139,16 @@ def read_login_forms(soup: BeautifulSoup, url: str, kind: str) -> list[LoginForm
         action = urljoin(url, raw) if form is not None else ""
         holder = form if form is not None else password
         snippet = " ".join(str(holder)[:400].split())
-        forms.append(LoginForm(url, kind, action, raw, css_path(holder), snippet, list(found), captcha[:4]))
+        forms.append(LoginForm(url, kind, action, raw, css_path(holder), snippet, list(found), captcha[:4], referrer))
     return forms
 
 
 @page_analysis(dimensions=("security",))
 def login_forms(page: Page, site: SiteView) -> list[LoginForm] | None:
     """Password forms of one page of the site (read from the shared tree)."""
-    if "assword" not in page.text:
+    if "password" not in page.text.lower():
         return None
-    return read_login_forms(page.soup, page.final_url, "page") or None
+    return read_login_forms(page.soup, page.final_url, "page", page.stored.referrer) or None
 
 
 @site_analysis
@@ -155,8 +156,8 @@ def login_pages(site: SiteView) -> list[LoginForm]:
     """Login forms of the site's pages and of the login/e-service pages the crawl reached on other hosts."""
     forms = [form for record in site.page_results(login_forms) for form in record]
     for page in site.pages(kind="service"):
-        if "assword" in page.text:
-            forms += read_login_forms(page.soup, page.final_url, "service")
+        if "password" in page.text.lower():
+            forms += read_login_forms(page.soup, page.final_url, "service", page.stored.referrer)
         page.release()
     return forms
 
@@ -237,12 +238,15 @@ def entrances(site: SiteView) -> list[dict[str, Any]]:
         parts = urlsplit(form.page)
         key = f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
         entry = grouped.setdefault(key, {"url": form.page, "kind": form.kind, "actions": [], "factors": [],
-                                         "captcha": [], "https": form.https_page, "linked_from": []})
+                                         "captcha": [], "https": form.https_page, "linked_from": [],
+                                         "referrer": form.referrer})
         for name, values in (("actions", [form.action] if form.action else []), ("factors", form.factors),
                              ("captcha", form.captcha)):
             entry[name] += [v for v in values if v not in entry[name]]
     for entry in grouped.values():
-        entry["linked_from"] = [u for u in site.referrers(entry["url"]) if u != entry["url"]][:10]
+        referrer = entry.pop("referrer")
+        linked = [u for u in site.referrers(entry["url"]) if u != entry["url"]][:10]
+        entry["linked_from"] = linked or ([referrer] if referrer else [])
     return list(grouped.values())
 
 

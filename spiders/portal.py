@@ -7,6 +7,7 @@ because every URL the spider decides not to fetch must be recorded in `not_scann
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -28,6 +29,7 @@ from spiders.discovery import FOLLOWED_TAGS, FoundLink, extract_links, is_attach
 from spiders.errors import classify_failure
 from spiders.options import CrawlOptions
 
+PASSWORD_BYTES = re.compile(rb"password", re.I)
 PASSWORD_FORM_ACTIONS = ("//form[.//input[translate(@type, 'PASSWORD', 'password') = 'password']]/@action")
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
 LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
@@ -177,7 +179,7 @@ class PortalSpider(scrapy.Spider):
         """Every HTTPS host:port the site's pages and login forms live on is scanned once (in the background)."""
         if response.url.startswith("https://"):
             self.prober.tls(*host_port(response.url))
-        if is_html and response.status < 400 and b"assword" in response.body:
+        if is_html and response.status < 400 and PASSWORD_BYTES.search(response.body):
             for action in response.xpath(PASSWORD_FORM_ACTIONS).getall():
                 url = response.urljoin(action.strip())
                 if url.startswith("https://"):

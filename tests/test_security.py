@@ -180,6 +180,7 @@ def test_login_pages_signals_and_entrances(lab_audit):
     entrance = portal["security"]["login_entrances"]
     assert [e["url"] for e in entrance] == [f"https://127.0.0.1:{service.port}/uc/login.html"]
     assert entrance[0]["factors"] and entrance[0]["captcha"], entrance
+    assert entrance[0]["linked_from"] == [f"https://127.0.0.1:{service.port}/"]  # the service home led there
     assert f"127.0.0.1:{service.port}" in {f"{h['host']}:{h['port']}" for h in portal["security"]["hosts"]}
     infos = [f for f in portal["findings"] if f["check"] == "login.entrances"]
     assert len(infos) == 1 and infos[0]["severity"] == "info"
