@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, can_run_offline, run_cli
 from tests.tlslab import HOME, Server, TLSLab
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
@@ -135,6 +135,8 @@ def test_each_lab_site_gets_exactly_its_findings(lab_audit, site_id):
     assert dict(got) == EXPECTED[site_id], [(f["check"], f["severity"], f["message"]) for f in site["findings"]]
     assert site["dimensions"]["security"]["status"] == "assessed"
     assert not site["errors"], site["errors"]
+    # the crawler's own TLS client is permissive: bad TLS is reported, never a reason to be unreachable
+    assert site["status"] == "ok" and site["pages"] >= 1, (site["status"], site["status_detail"])
 
 
 def test_grades_name_the_cap_that_applies(lab_audit):
@@ -215,6 +217,16 @@ def test_skip_security_leaves_it_not_assessed_and_scans_nothing(lab_audit, tmp_p
     assert site["status"] == "ok"  # an expired certificate never makes a site unreachable to the crawler
     db = sqlite3.connect(out / "crawl" / "pages.sqlite")
     assert db.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'probe:tls:%'").fetchone()[0] == 0
+
+
+def test_check_judges_the_stored_scans_offline(lab_audit, tmp_path):
+    _, results, out = lab_audit
+    done = run_cli("check", str(out / "crawl"), "--out", str(tmp_path / "again"), "--only", "security", "--no-history",
+                   "--format", "json", "--quiet", offline=can_run_offline())
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    again = json.loads((tmp_path / "again" / "results.json").read_text())
+    fingerprints = {s["id"]: sorted(f["fingerprint"] for f in s["findings"]) for s in results["sites"]}
+    assert {s["id"]: sorted(f["fingerprint"] for f in s["findings"]) for s in again["sites"]} == fingerprints
 
 
 def test_bad_ca_bundle_is_one_clear_message(tmp_path):
