@@ -24,7 +24,6 @@ import datetime as dt
 import ipaddress
 import json
 import socket
-import ssl
 import sys
 import time
 import urllib.request
@@ -67,7 +66,7 @@ def scan(host: str, port: int, sni: str | None = None, ca_bundle: str | None = N
     started = time.monotonic()
     result: dict[str, Any] = {"host": host, "port": port, "sni": sni or host, "scanned_at": _now().isoformat(),
                               "tls": False, "error": None, "protocols": {}, "ciphers": [], "certificate": None}
-    plain = plain_http_port(host, port, sni or host, network_timeout)
+    plain = plain_http_port(host, port, network_timeout)
     if plain:
         result["error"] = plain
         return _done(result, started)
@@ -110,45 +109,24 @@ def scan(host: str, port: int, sni: str | None = None, ca_bundle: str | None = N
     return _done(result, started)
 
 
-def plain_http_port(host: str, port: int, sni: str, timeout: float) -> str | None:
-    """A quick look before the full scan: a port that fails a TLS 1.0–1.3 handshake but answers a plain
-    HTTP request is an HTTP port (an http-only site's https form); sslyze would spend its retries there.
-    Returns why there is no TLS, or None to go on with sslyze (which also tries SSL 2/3)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.TLSv1
-    context.set_ciphers("ALL:@SECLEVEL=0")
-    quick = min(float(timeout), 3.0)
+def plain_http_port(host: str, port: int, timeout: float) -> str | None:
+    """A quick look before the full scan: a port that answers a plain HTTP request is an HTTP port (an
+    http-only site's https form), and sslyze would spend its retries there. Returns why there is no
+    TLS, or None to go on with sslyze. A TLS server sent plain text closes, sends an alert, answers 400
+    ("plain HTTP request was sent to HTTPS port") or redirects to https: those go on to sslyze."""
     try:
-        with socket.create_connection((host, port), timeout=quick) as raw, \
-                context.wrap_socket(raw, server_hostname=sni if not _is_ip(sni) else None):
-            return None
-    except ConnectionRefusedError as exc:
-        return f"no TLS handshake: connection refused ({exc})"
-    except (OSError, ssl.SSLError) as exc:
-        failure = f"{type(exc).__name__}: {exc}"
-    try:
-        with socket.create_connection((host, port), timeout=quick) as raw:
+        with socket.create_connection((host, port), timeout=min(float(timeout), 3.0)) as raw:
             raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: auditcli\r\n\r\n".encode("ascii"))
             answer = raw.recv(1024)
+    except ConnectionRefusedError as exc:
+        return f"no TLS handshake: connection refused ({exc})"
     except OSError:
         return None
     status = answer.split(b" ", 2)[1] if answer.startswith(b"HTTP/") and answer.count(b" ") >= 2 else b""
-    # A TLS port sent plain HTTP answers 400 ("plain HTTP request was sent to HTTPS port") or redirects to
-    # https: then sslyze decides (the server may speak only SSL 3 or 国密 suites our quick client lacks).
     if not status or status == b"400" or (status.startswith(b"3") and b"https://" in answer.lower()):
         return None
     line = answer.split(b"\r\n", 1)[0].decode("latin-1")
-    return f"no TLS handshake ({failure}); the port answers plain HTTP: {line}"
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name.strip("[]"))
-        return True
-    except ValueError:
-        return False
+    return f"no TLS handshake: the port answers plain HTTP ({line})"
 
 
 def _done(result: dict[str, Any], started: float) -> dict[str, Any]:
