@@ -74,6 +74,8 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for state in self.states.values():
             site = state.config
+            if self.prober is not None:  # TLS of the start URL's host (or its https form) and the HTTP redirect
+                self.prober.site(clean_url(site.url))
             if self.resume_from:
                 resumed = list(self._resume(state))
                 if state.seen:  # this site had been crawled before: go on from there
@@ -81,8 +83,6 @@ class PortalSpider(scrapy.Spider):
                         yield item
                     continue
             start = clean_url(site.url)
-            if self.prober is not None:
-                self.prober.site(start)
             state.seen.add(start)
             state.pages_scheduled += 1
             yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)

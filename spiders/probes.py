@@ -125,7 +125,7 @@ class SecurityProber:
         outcomes = {}
         for (kind, host, port), future in jobs.items():
             try:
-                value = future.result(timeout=self.timeout + 30)
+                value = future.result()  # each probe is bounded by its own timeout
             except Exception as exc:  # noqa: BLE001 - a probe that failed is recorded, never fatal
                 value = {"error": f"{type(exc).__name__}: {exc}"}
             store.set_probe(kind, host, port, value)
