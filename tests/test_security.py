@@ -46,6 +46,9 @@ def build(root: Path) -> TLSLab:
         f'<script src="http://127.0.0.1:{plain.port}/app.js"></script>'
         f'<img src="http://127.0.0.1:{plain.port}/logo.png" alt="logo">'
         f'<a href="http://127.0.0.1:{plain.port}/">a plain link is not mixed content</a>'))})
+    lab.https("no-hsts", hsts=None)
+    lab.https("weak-hsts", hsts="max-age=86400")
+    lab.https("headers-and-version", headers=False, extra="    server_tokens on;")
     lab.https("insecure-cookies", extra=(
         '    add_header Set-Cookie "JSESSIONID=4F2A; Path=/" always;\n'
         '    add_header Set-Cookie "token=ab12; Path=/; Secure; HttpOnly" always;\n'
@@ -91,6 +94,9 @@ EXPECTED = {
     "sha1-signature": {"tls.cert-weak-signature": 1},
     "http-no-redirect": {"http.no-https-redirect": 1},
     "mixed-content": {"http.mixed-content": 2},
+    "no-hsts": {"http.no-hsts": 1},
+    "weak-hsts": {"http.weak-hsts": 1},
+    "headers-and-version": {"http.no-hsts": 1, "http.missing-security-headers": 1, "http.server-version-disclosure": 1},
     "insecure-cookies": {"http.insecure-cookie": 1},
     "login-over-http": {"tls.no-https": 1, "login.password-over-http": 1},
     "login-insecure-action": {"login.form-action-insecure": 1},
@@ -98,7 +104,7 @@ EXPECTED = {
     "portal-with-service": {},
     "login-unified-identity": {},
 }
-GRADES = {"clean": "A+", "expired": "T", "self-signed": "T", "wrong-host": "M", "untrusted-root": "T",
+GRADES = {"clean": "A+", "no-hsts": "A", "weak-hsts": "A", "expired": "T", "self-signed": "T", "wrong-host": "M", "untrusted-root": "T",
           "incomplete-chain": "B", "tls10-only": "C", "weak-dh": "B", "rsa-1024": "B", "sha1-signature": "T"}
 
 
@@ -161,6 +167,15 @@ def test_evidence_names_dates_names_protocols_and_ciphers(lab_audit):
     assert legacy["evidence"] == "protocols: TLSv1.0"
     mixed = {f["severity"]: f for f in _site(results, "mixed-content")["findings"] if f["check"] == "http.mixed-content"}
     assert set(mixed) == {"medium", "low"} and "app.js" in mixed["medium"]["evidence"] and "logo.png" in mixed["low"]["evidence"]
+
+
+def test_headers_and_version_are_named(lab_audit):
+    _, results, _ = lab_audit
+    found = {f["check"]: f for f in _site(results, "headers-and-version")["findings"]}
+    assert found["http.missing-security-headers"]["data"]["missing"] == [
+        "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]
+    assert found["http.server-version-disclosure"]["evidence"].startswith("Server: nginx/")
+    assert "max-age=86400" in next(f for f in _site(results, "weak-hsts")["findings"])["evidence"]
 
 
 def test_cookies_samesite_alone_is_info(lab_audit):

@@ -32,8 +32,7 @@ MODP_1024 = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
     "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
     "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16)
-HEADERS = ("add_header Strict-Transport-Security \"max-age=31536000\" always;\n"
-           "    add_header Content-Security-Policy \"default-src 'self'\" always;\n"
+HEADERS = ("add_header Content-Security-Policy \"default-src 'self'\" always;\n"
            "    add_header X-Content-Type-Options nosniff always;\n"
            "    add_header X-Frame-Options SAMEORIGIN always;")
 HOME = "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
@@ -102,6 +101,7 @@ class Server:
     ciphers: str | None = None
     dhparam: bool = False
     headers: bool = True
+    hsts: str | None = "max-age=31536000"
     redirect_plain_http: bool = True
     extra: str = ""
     pages: dict[str, str] = field(default_factory=dict)
@@ -198,8 +198,10 @@ class TLSLab:
                 if server.redirect_plain_http:  # nginx's 497: plain HTTP sent to this HTTPS port
                     block.append("    error_page 497 =301 https://$host:$server_port$request_uri;")
             if server.headers:
-                block.append("    " + HEADERS if server.tls else "    " + "\n".join(
-                    line for line in HEADERS.splitlines() if "Strict" not in line).strip())
+                lines = [line.strip() for line in HEADERS.splitlines() if "Strict" not in line]
+                if server.tls and server.hsts:
+                    lines.append(f'add_header Strict-Transport-Security "{server.hsts}" always;')
+                block += ["    " + line for line in lines]
             block.append(server.extra)
             block.append("  }")
             conf.append("\n".join(block))
