@@ -167,6 +167,10 @@ def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> di
     if ca_bundle:
         command += ["--ca-bundle", str(ca_bundle)]
     begun = time.monotonic()
+    plain = plain_http_port(host, port, 5.0)  # an http-only site's https form: no sslyze process needed
+    if plain:
+        return {"host": host, "port": port, "sni": host, "tls": False, "error": plain, "protocols": {}, "ciphers": [],
+                "certificate": None, "elapsed": round(time.monotonic() - begun, 2)}
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:  # unknown, not "no TLS": the checks leave the host not judged
@@ -179,6 +183,26 @@ def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> di
                 "error": f"TLS scanner failed: {(done.stderr or done.stdout).strip()[-300:]}"}
     result["wall"] = round(time.monotonic() - begun, 2)
     return result
+
+
+def plain_http_port(host: str, port: int, timeout: float) -> str | None:
+    """A quick look before the full scan: a port that answers a plain HTTP request is an HTTP port (an
+    http-only site's https form), and sslyze would spend its retries there. Returns why there is no
+    TLS, or None to go on with sslyze. A TLS server sent plain text closes, sends an alert, answers 400
+    ("plain HTTP request was sent to HTTPS port") or redirects to https: those go on to sslyze."""
+    try:
+        with socket.create_connection((host, port), timeout=min(float(timeout), 3.0)) as raw:
+            raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: auditcli\r\n\r\n".encode("ascii"))
+            answer = raw.recv(1024)
+    except ConnectionRefusedError as exc:
+        return f"no TLS handshake: connection refused ({exc})"
+    except OSError:
+        return None
+    status = answer.split(b" ", 2)[1] if answer.startswith(b"HTTP/") and answer.count(b" ") >= 2 else b""
+    if not status or status == b"400" or (status.startswith(b"3") and b"https://" in answer.lower()):
+        return None
+    line = answer.split(b"\r\n", 1)[0].decode("latin-1")
+    return f"no TLS handshake: the port answers plain HTTP ({line})"
 
 
 def redirect_probe(url: str, timeout: float, user_agent: str) -> dict[str, Any]:

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import ipaddress
 import json
-import socket
 import sys
 import time
 import urllib.request
@@ -35,6 +34,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, NameOID
+
+from spiders.probes import plain_http_port
 
 PROTOCOL_COMMANDS = (
     ("SSLv2", "SSL_2_0_CIPHER_SUITES"),
@@ -52,6 +53,13 @@ MAX_CHAIN = 8
 def scan(host: str, port: int, sni: str | None = None, ca_bundle: str | None = None,
          network_timeout: int = 5) -> dict[str, Any]:
     """Scan host:port with sslyze; never raises (an error is recorded in the result)."""
+    started = time.monotonic()
+    result: dict[str, Any] = {"host": host, "port": port, "sni": sni or host, "scanned_at": _now().isoformat(),
+                              "tls": False, "error": None, "protocols": {}, "ciphers": [], "certificate": None}
+    plain = plain_http_port(host, port, network_timeout)
+    if plain:
+        result["error"] = plain
+        return _done(result, started)
     from sslyze import (
         ScanCommand,
         ScanCommandAttemptStatusEnum,
@@ -63,13 +71,6 @@ def scan(host: str, port: int, sni: str | None = None, ca_bundle: str | None = N
     )
     from sslyze.errors import ServerHostnameCouldNotBeResolved
 
-    started = time.monotonic()
-    result: dict[str, Any] = {"host": host, "port": port, "sni": sni or host, "scanned_at": _now().isoformat(),
-                              "tls": False, "error": None, "protocols": {}, "ciphers": [], "certificate": None}
-    plain = plain_http_port(host, port, network_timeout)
-    if plain:
-        result["error"] = plain
-        return _done(result, started)
     try:
         location = ServerNetworkLocation(hostname=host, port=port)
     except ServerHostnameCouldNotBeResolved as exc:
@@ -107,26 +108,6 @@ def scan(host: str, port: int, sni: str | None = None, ca_bundle: str | None = N
         elif attempt.status != ScanCommandAttemptStatusEnum.COMPLETED:
             result["certificate_error"] = str(attempt.error_reason)
     return _done(result, started)
-
-
-def plain_http_port(host: str, port: int, timeout: float) -> str | None:
-    """A quick look before the full scan: a port that answers a plain HTTP request is an HTTP port (an
-    http-only site's https form), and sslyze would spend its retries there. Returns why there is no
-    TLS, or None to go on with sslyze. A TLS server sent plain text closes, sends an alert, answers 400
-    ("plain HTTP request was sent to HTTPS port") or redirects to https: those go on to sslyze."""
-    try:
-        with socket.create_connection((host, port), timeout=min(float(timeout), 3.0)) as raw:
-            raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: auditcli\r\n\r\n".encode("ascii"))
-            answer = raw.recv(1024)
-    except ConnectionRefusedError as exc:
-        return f"no TLS handshake: connection refused ({exc})"
-    except OSError:
-        return None
-    status = answer.split(b" ", 2)[1] if answer.startswith(b"HTTP/") and answer.count(b" ") >= 2 else b""
-    if not status or status == b"400" or (status.startswith(b"3") and b"https://" in answer.lower()):
-        return None
-    line = answer.split(b"\r\n", 1)[0].decode("latin-1")
-    return f"no TLS handshake: the port answers plain HTTP ({line})"
 
 
 def _done(result: dict[str, Any], started: float) -> dict[str, Any]:
