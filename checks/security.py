@@ -64,6 +64,7 @@ class LoginForm:
     factors: list[str] = field(default_factory=list)    # second-factor signals found (labels)
     captcha: list[str] = field(default_factory=list)    # captcha/slider words found (not a factor)
     referrer: str | None = None                         # the page the crawl came from
+    factors_en: list[str] = field(default_factory=list)
 
     @property
     def https_page(self) -> bool:
@@ -94,8 +95,8 @@ class HostTLS:
 @cache
 def _signals() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], tuple[str, ...], tuple[str, ...]]:
     config = knowledge()
-    factors = [(name, spec["label"]["zh"], tuple(w.lower() for w in spec["words"]), tuple(f.lower() for f in spec["fields"]))
-               for name, spec in config["second_factors"].items()]
+    factors = [(spec["label"]["en"], spec["label"]["zh"], tuple(w.lower() for w in spec["words"]),
+                tuple(f.lower() for f in spec["fields"])) for spec in config["second_factors"].values()]
     captcha = config["captcha"]
     return factors, tuple(w.lower() for w in captcha["words"]), tuple(f.lower() for f in captcha["fields"])
 
@@ -119,12 +120,13 @@ def read_login_forms(soup: BeautifulSoup, url: str, kind: str, referrer: str | N
     text = visible_text(body, alt_text=True).lower()
     fields = _field_words(body)
     factors, captcha_words, captcha_fields = _signals()
-    found = []
-    for _name, label, words, field_names in factors:
+    found, found_en = [], []
+    for label_en, label, words, field_names in factors:
         hit = next((w for w in words if w in text), None) or next(
             (f for f in field_names if any(f == v or f in v.split() for v in fields)), None)
         if hit:
             found.append(f"{label}（{hit}）")
+            found_en.append(f"{label_en} ({hit})")
     captcha = [w for w in captcha_words if w in text]
     captcha += [f for f in captcha_fields if any(f in v for v in fields) and f not in captcha]
     forms: list[LoginForm] = []
@@ -139,7 +141,8 @@ def read_login_forms(soup: BeautifulSoup, url: str, kind: str, referrer: str | N
         action = urljoin(url, raw) if form is not None else ""
         holder = form if form is not None else password
         snippet = " ".join(str(holder)[:400].split())
-        forms.append(LoginForm(url, kind, action, raw, css_path(holder), snippet, list(found), captcha[:4], referrer))
+        forms.append(LoginForm(url, kind, action, raw, css_path(holder), snippet, list(found), captcha[:4], referrer,
+                               list(found_en)))
     return forms
 
 
@@ -238,10 +241,10 @@ def entrances(site: SiteView) -> list[dict[str, Any]]:
         parts = urlsplit(form.page)
         key = f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
         entry = grouped.setdefault(key, {"url": form.page, "kind": form.kind, "actions": [], "factors": [],
-                                         "captcha": [], "https": form.https_page, "linked_from": [],
-                                         "referrer": form.referrer})
+                                         "factors_en": [], "captcha": [], "https": form.https_page,
+                                         "linked_from": [], "referrer": form.referrer})
         for name, values in (("actions", [form.action] if form.action else []), ("factors", form.factors),
-                             ("captcha", form.captcha)):
+                             ("factors_en", form.factors_en), ("captcha", form.captcha)):
             entry[name] += [v for v in values if v not in entry[name]]
     for entry in grouped.values():
         referrer = entry.pop("referrer")
