@@ -76,7 +76,11 @@ def build(ctx: Ctx) -> SiteBuild:
                             "note": "links to the parent portal's 县长信箱 (out of scope)"},
             "login": [],
             "accessibility": {"assistive_tool": False,
-                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"}},
+                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
+                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
+                                            "pages": "many"}],
+                              "browser_barriers": [{"check": "a11y.color-contrast",
+                                                    "element": 'class="welcome"', "pages": "many"}]},
             # a column tree on the county host: the county server's headers and cookie are its own
             "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                          "insecure_cookie": "JSESSIONID (no HttpOnly)", "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
