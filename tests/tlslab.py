@@ -153,7 +153,9 @@ class TLSLab:
         return x509.load_pem_x509_certificate(cert)
 
     def add(self, server: Server) -> Server:
-        server.port = server.port or free_port()
+        taken = {other.port for other in self.servers.values()}
+        while not server.port or server.port in taken:  # the OS may hand a just-closed port out again
+            server.port = free_port()
         self.servers[server.name] = server
         return server
 
