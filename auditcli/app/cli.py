@@ -116,6 +116,8 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+CaBundle = Annotated[Path | None, typer.Option(
+    "--ca-bundle", help="PEM file of extra trusted root certificates for the TLS checks (e.g. a government CA).")]
 Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
 BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
@@ -124,14 +126,40 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
 
-def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size):
+def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                  security: bool = True, ca_bundle: Path | None = None):
     from spiders.options import DEFAULT_USER_AGENT
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
         user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size,
+        security=security, ca_bundle=check_ca_bundle(ca_bundle),
     )
+
+
+def check_ca_bundle(path: Path | None) -> str | None:
+    """--ca-bundle must be a readable PEM file holding at least one certificate (checked before any crawl)."""
+    if path is None:
+        return None
+    from cryptography import x509
+
+    try:
+        certificates = x509.load_pem_x509_certificates(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"--ca-bundle: {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise fail(f"--ca-bundle: {path}: not a PEM file of certificates ({exc})") from None
+    if not certificates:
+        raise fail(f"--ca-bundle: {path}: no certificate in it")
+    return str(path.resolve())
+
+
+def security_selected(only: list[str], skip: list[str]) -> bool:
+    """The crawl makes the TLS scans and HTTP probes only when a security check will judge them."""
+    from checks.registry import all_checks, select
+
+    return any(spec.dimension == "security" for spec in select(all_checks(), only, skip))
 
 
 def load_config(targets: list[str], profile: str | None):
@@ -165,6 +193,7 @@ def audit(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    ca_bundle: CaBundle = None,
     only: Only = None,
     skip: Skip = None,
     profile: Profile = None,
@@ -194,7 +223,8 @@ def audit(
     check_profile(profile_name)
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            security_selected(only_list, skip_list), ca_bundle)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import new_run_id, now_iso
@@ -354,6 +384,7 @@ def crawl(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    ca_bundle: CaBundle = None,
     resume: Resume = False,
     browser: Browser = False,
     browser_pages: BrowserPages = "sample",
@@ -366,7 +397,8 @@ def crawl(
     setup_logging(quiet, verbose)
     config = load_config(targets, None)
     day = parse_as_of(as_of)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            True, ca_bundle)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore

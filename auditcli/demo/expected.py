@@ -97,10 +97,11 @@ def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
-    """Optional entries for the accessibility, security and login problems the key's facts already plant.
+    """Entries for the accessibility, security and login problems the key's facts plant.
 
-    They are optional until the dimension's checks exist: its helper then makes them required (or
-    replaces them with exact entries in the site's `findings`), so a planted problem cannot go unreported."""
+    Security and login facts, and the accessibility key's barrier list, are required: a planted problem
+    cannot go unreported. The older accessibility facts (`image_alt_missing`, …) stay optional, for keys
+    written before the barrier list."""
     note = "planted (key facts); optional until the check exists"
 
     def e(check: str, url: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -118,21 +119,22 @@ def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
         out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
         if a11y.get("html_lang_missing"):
             out.append(e("a11y.html-lang"))
+    required = expected_finding  # the security dimension exists: its planted facts must be reported
     security = site.get("security") or {}
     if security.get("https") is False:
-        out.append(e("tls.no-https"))
+        out.append(required("tls.no-https", note="the demo farm is plain HTTP"))
     for fact, check in (("server_version_disclosure", "http.server-version-disclosure"),
                         ("insecure_cookie", "http.insecure-cookie"),
                         ("missing_security_headers", "http.missing-security-headers")):
         if security.get(fact):
-            out.append(e(check))
+            out.append(required(check, note="planted"))
     for login in site.get("login") or []:
-        out.append(e("login.entrances"))
+        out.append(required("login.entrances", note="a planted login page"))
         for fact, check in (("password_over_http", "login.password-over-http"),
                             ("form_action_insecure", "login.form-action-insecure"),
                             ("single_factor", "login.single-factor")):
             if login.get(fact):
-                out.append(e(check, login["url"]))
+                out.append(required(check, login["url"], note="planted"))
     return out
 
 

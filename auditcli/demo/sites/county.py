@@ -399,7 +399,7 @@ def build(ctx: Ctx) -> SiteBuild:
                                       "pages": "many"}],
                 "browser_not_scanned": {sb.url(zcwj_items[0].path): "timeout"},
             },
-            "security": {"server_version_disclosure": "nginx/1.12.2",
+            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                          "insecure_cookie": "JSESSIONID (no HttpOnly)",
                          "missing_security_headers": ["Content-Security-Policy",
                                                       "X-Content-Type-Options", "X-Frame-Options"]},

@@ -178,7 +178,7 @@ def build(ctx: Ctx) -> SiteBuild:
             "accessibility": {"assistive_tool": True,
                               "barriers": [{"check": "a11y.meta-viewport", "element": 'name="viewport"',
                                             "pages": "many"}]},
-            "security": {"server_version_disclosure": None, "missing_security_headers": [],
+            "security": {"https": False, "server_version_disclosure": None, "missing_security_headers": [],
                          "insecure_cookie": None},
         },
     )

@@ -119,5 +119,7 @@ def build(ctx: Ctx) -> SiteBuild:
                             "note": "links to the parent portal's 县长信箱"},
             "login": [],
             "accessibility": {"assistive_tool": True, "barriers": []},  # clean: nothing to find
+            "security": {"https": False, "server_version_disclosure": None, "insecure_cookie": None,
+                         "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
         },
     )

@@ -161,7 +161,8 @@ def build(ctx: Ctx) -> SiteBuild:
                               "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
                                             "pages": "many"},
                                            {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
-            "security": {"server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET"},
+            "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
+                         "insecure_cookie": None, "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
         },
     )
 
