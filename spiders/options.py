@@ -20,6 +20,8 @@ class CrawlOptions:
     user_agent: str = DEFAULT_USER_AGENT
     max_size: int = 20 * 1024 * 1024   # bytes per response
     retries: int = 1
+    security: bool = True         # TLS scans and the plain-HTTP redirect probe (off with --skip security)
+    ca_bundle: str | None = None  # extra trusted roots for the TLS checks (--ca-bundle)
     active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others
                                   # wait, so sites finish one after another and are judged while others crawl
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from auditcli.core.models import SiteConfig
+from auditcli.core.security import host_port
+from auditcli.core.urls import clean_url
 from auditcli.stores.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
-from spiders.probes import probe_sites
+from spiders.probes import SecurityProber, probe_sites
 
 
 def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False,
@@ -47,9 +50,10 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "LOG_LEVEL": "INFO" if verbose else "ERROR",
         "LOG_ENABLED": verbose,
         "DEPTH_LIMIT": 0,
-        "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         # A permissive client: weak TLS is reported by the TLS checks, it never makes a site unreachable.
+        "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
+        "DOWNLOADER_CLIENTCONTEXTFACTORY": "spiders.tlsclient.PermissiveContextFactory",
         "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PerIPConcurrencyMiddleware": 990},
         "ITEM_PIPELINES": {"spiders.pipelines.PageStorePipeline": 100},
         # The frontier lives on disk beside the page store, so memory stays flat however wide a site is.
@@ -77,43 +81,87 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     crawl status) before judging it. Without it, every site is finished here.
     """
     store_path = open_crawl_store(store_dir, sites, options)
-    hand_over = _HandOver(site_done)
+    # TLS scans and the plain-HTTP redirect probe run beside the crawl, started as hosts are found
+    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=max(30.0, options.timeout * 6),
+                            http_timeout=options.timeout, user_agent=options.user_agent) if options.security else None
+    hand_over = _HandOver(site_done, prober, store_path)
     # a plain function in the settings: Scrapy deep-copies them, and would copy an object's pool and locks
     notify = (lambda site_id: hand_over(site_id)) if site_done else None  # noqa: E731
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose, notify))
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
+    process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None, prober=prober)
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     if reason != "finished":
+        if prober is not None:
+            prober.abandon()
         # Ctrl-C or a kill: what was fetched is safe in the store, but judging it would be judging half a site.
         store = PageStore(store_path)
         store.set_meta("crawl_state", f"interrupted: {reason or 'unknown'}")
         store.close()
         raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
                                f"run the same command with --resume to go on")
-    return hand_over.finish(store_path, sites)
+    return hand_over.finish(store_path, sites, options)
 
 
 class _HandOver:
-    """Sites handed over to `site_done` as their crawls end; the rest (or all, without it) at the end."""
+    """Sites handed over to `site_done` as their crawls end; the rest (or all, without it) at the end.
+    With security probes running beside the crawl, a site is handed over once every probe started so
+    far is done and stored (its hosts' probes were started while its pages were parsed)."""
 
-    def __init__(self, site_done: Callable[[str], None] | None):
+    def __init__(self, site_done: Callable[[str], None] | None, prober: SecurityProber | None = None,
+                 store_path: Path | None = None):
         self.site_done = site_done
+        self.prober = prober
+        self.store_path = store_path
         self.handed: set[str] = set()
+        self.held: list[str] = []
+        self.lock = threading.Lock()
 
     def __call__(self, site_id: str) -> None:
         self.handed.add(site_id)
-        if self.site_done is not None:
+        if self.site_done is None:
+            return
+        if self.prober is None:
+            self.site_done(site_id)
+            return
+        with self.lock:
+            self.held.append(site_id)
+        self._release()
+
+    def _release(self, _future: Any = None) -> None:
+        """Hand the held sites over if the probes are all done (stored first); else try again when one ends."""
+        assert self.prober is not None and self.site_done is not None
+        running = self.prober.running()
+        if running:
+            running[0].add_done_callback(self._release)
+            return
+        with self.lock:
+            sites, self.held = self.held, []
+        if not sites:
+            return
+        store = PageStore(self.store_path)
+        try:
+            self.prober.store_done(store)
+        finally:
+            store.close()
+        for site_id in sites:
             self.site_done(site_id)
 
-    def finish(self, store_path: Path, sites: list[SiteConfig]) -> Path:
+    def finish(self, store_path: Path, sites: list[SiteConfig], options: CrawlOptions | None = None) -> Path:
         store = PageStore(store_path)
         store.set_meta("crawl_state", "finished")
+        if self.prober is not None:
+            self.prober.finish(store)
+            store.set_meta("security_probes", {"ca_bundle": options.ca_bundle if options else None})
         if self.site_done is None:
             for site in sites:
                 finish_site(store, site)
         store.close()
+        with self.lock:
+            held, self.held = self.held, []
+        for site_id in held:
+            self.site_done(site_id)
         for site in sites:
             if site.id not in self.handed:
                 self(site.id)
@@ -142,17 +190,33 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
     from spiders.distributed import coordinate
 
     store_path = open_crawl_store(store_dir, sites, options)
-    hand_over = _HandOver(site_done)
+    # the security probes run here, beside the coordinator: each site's start URL, and the HTTPS host of
+    # every page the workers fetch (login forms on other hosts are probed by a single-machine crawl only)
+    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=max(30.0, options.timeout * 6),
+                            http_timeout=options.timeout, user_agent=options.user_agent) if options.security else None
+    if prober is not None:
+        for site in sites:
+            prober.site(clean_url(site.url))
+    hand_over = _HandOver(site_done, prober, store_path)
+
+    def fetched(site_id: str, url: str, status: int) -> None:
+        if prober is not None and url.startswith("https://"):
+            prober.tls(*host_port(url))
+        if progress is not None:
+            progress(site_id, url, status)
+
     try:
         coordinate(redis_url, job, sites, options, store_path, lease=lease, resume=resume,
-                   site_done=hand_over if site_done else None, progress=progress)
+                   site_done=hand_over if site_done else None, progress=fetched)
     except KeyboardInterrupt:
+        if prober is not None:
+            prober.abandon()
         store = PageStore(store_path)
         store.set_meta("crawl_state", "interrupted: coordinator stopped")
         store.close()
         raise CrawlInterrupted("the coordinator was stopped; the job stays in Redis: run the same command "
                                "with --resume to go on") from None
-    return hand_over.finish(store_path, sites)
+    return hand_over.finish(store_path, sites, options)
 
 
 def finish_site(store: PageStore, site: SiteConfig) -> None:

@@ -130,6 +130,8 @@ Lease = Annotated[float, typer.Option(
 CheckWorkersOption = Annotated[int | None, typer.Option(
     "--check-workers", min=0, help="Processes that judge sites, each as soon as its crawl is done (default: one per "
     "core; 0: judge in this process after the crawl).")]
+CaBundle = Annotated[Path | None, typer.Option(
+    "--ca-bundle", help="PEM file of extra trusted root certificates for the TLS checks (e.g. a government CA).")]
 Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
 BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
@@ -139,14 +141,39 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, i
 
 
 def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                  active_sites=0):
+                  active_sites=0, security: bool = True, ca_bundle: Path | None = None):
     from spiders.options import DEFAULT_USER_AGENT
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
         user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size, active_sites=active_sites,
+        security=security, ca_bundle=check_ca_bundle(ca_bundle),
     )
+
+
+def check_ca_bundle(path: Path | None) -> str | None:
+    """--ca-bundle must be a readable PEM file holding at least one certificate (checked before any crawl)."""
+    if path is None:
+        return None
+    from cryptography import x509
+
+    try:
+        certificates = x509.load_pem_x509_certificates(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"--ca-bundle: {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise fail(f"--ca-bundle: {path}: not a PEM file of certificates ({exc})") from None
+    if not certificates:
+        raise fail(f"--ca-bundle: {path}: no certificate in it")
+    return str(path.resolve())
+
+
+def security_selected(only: list[str], skip: list[str]) -> bool:
+    """The crawl makes the TLS scans and HTTP probes only when a security check will judge them."""
+    from checks.registry import all_checks, select
+
+    return any(spec.dimension == "security" for spec in select(all_checks(), only, skip))
 
 
 def load_config(targets: list[str], profile: str | None):
@@ -181,6 +208,7 @@ def audit(
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
+    ca_bundle: CaBundle = None,
     only: Only = None,
     skip: Skip = None,
     profile: Profile = None,
@@ -218,7 +246,7 @@ def audit(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            active_sites)
+                            active_sites, security_selected(only_list, skip_list), ca_bundle)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
@@ -426,6 +454,7 @@ def crawl(
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
+    ca_bundle: CaBundle = None,
     resume: Resume = False,
     browser: Browser = False,
     browser_pages: BrowserPages = "sample",
@@ -439,7 +468,7 @@ def crawl(
     config = load_config(targets, None)
     day = parse_as_of(as_of)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            active_sites)
+                            active_sites, True, ca_bundle)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
@@ -602,6 +631,7 @@ def demo(
         options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
         run_meta = {"id": new_run_id(), "started_at": now_iso()}
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
+        answer_key = farm.load_answer_key()
     results = run_checks_and_report(store_path, out_dir, day, config.profile, [], [], format_list, lang, run_meta, None, quiet)
     report = out_dir / "report.html"
     out.print(f"results: {out_dir / 'results.json'}", markup=False)
@@ -609,6 +639,10 @@ def demo(
         out.print(f"report:  {report}", markup=False)
     failing = sum(1 for site in results["sites"] if site["verdict"] == "fail")
     out.print(f"{len(results['sites'])} sites audited as of {day}, {failing} failing", markup=False)
+    from auditcli.demo.compare import compare  # the answer key: every column, date and finding planted
+
+    diffs = compare(results, answer_key)
+    out.print(f"answer key: {len(diffs)} mismatches" + "".join(f"\n  {d}" for d in diffs[:20]), markup=False)
 
 
 def register_optional_commands() -> None:
