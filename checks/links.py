@@ -31,6 +31,7 @@ REASON_LABELS = {
     "tls-error": ("TLS握手失败", "TLS handshake failed"),
     "redirect-loop": ("重定向循环", "redirect loop"),
     "too-many-redirects": ("重定向次数过多", "too many redirects"),
+    "soft-404": ("软404：页面不存在却返回200", "soft 404: a not-found page answered with 200"),
 }
 LINK_ATTRS = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src",
               "script": "src", "link": "href", "form": "action"}
@@ -97,9 +98,12 @@ def find_broken(site: SiteView) -> list[BrokenTarget]:
         if status >= 400 and site.in_scope(url):
             answered.append((url, final_url, status, kind))
     blocked = is_blocking(n_403, n_total, homepage_status, policy)
+    challenged = {e.url for e in site.not_scanned() if e.reason == "waf-challenge"}  # blocked, not broken
 
     targets: dict[str, BrokenTarget] = {}
     for url, final_url, status, kind in answered:
+        if url in challenged:
+            continue
         confidence = classify_status(status, blocked, policy)
         if confidence:
             targets[url] = BrokenTarget(url, confidence, status, f"http-{status}", kind,

@@ -98,7 +98,7 @@ class SiteView:
     def homepage(self) -> Page | None:
         """The page an inspector sees as the home page: a frameset or script-redirect doorway is followed."""
         page = self.page(self.config.url)
-        if not (page and 200 <= page.status < 300 and page.is_html):
+        if not (page and 200 <= page.status < 300 and page.is_html and page.kind == "page"):
             return None
         behind = [self.page(url) for url in stub_targets(page.text, page.final_url)]
         behind = [p for p in behind if p is not None and 200 <= p.status < 300 and p.is_html]

@@ -7,17 +7,20 @@ because every URL the spider decides not to fetch must be recorded in `not_scann
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from auditcli.core import knowledge
 from auditcli.core.language_links import is_language_link
 from auditcli.core.models import SiteConfig
 from auditcli.core.urls import clean_url, normalise_url
@@ -28,6 +31,43 @@ from spiders.options import CrawlOptions
 
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
 LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
+SAFETY = knowledge.load("crawling")
+UNSAFE_TEXT = tuple(word.lower() for word in SAFETY["unsafe_links"]["text"])
+UNSAFE_URL_TOKENS = frozenset(word.lower() for word in SAFETY["unsafe_links"]["url"])
+UNSAFE_TEXT_MAX = 8  # "注销" is a button; "企业注销登记办事指南" is an article about it
+TRAP_HOPS = SAFETY["traps"]["same_path_query_hops"]
+WAF = SAFETY["waf_challenge"]
+
+
+def unsafe_link(url: str, text: str) -> str | None:
+    """Why following this link could change state on the server (log out, delete), or None."""
+    label = re.sub(r"\s+", " ", text or "").strip().lower()
+    if label and len(label) <= UNSAFE_TEXT_MAX:
+        for word in UNSAFE_TEXT:
+            if word in label:
+                return f"link text {text.strip()!r} ({word})"
+    parts = urlsplit(url)
+    tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9_.=]+", f"{parts.path} {parts.query}") if t}
+    tokens |= {t.split("=", 1)[0] for t in tokens if "=" in t}
+    hits = sorted(tokens & UNSAFE_URL_TOKENS) or sorted(
+        w for w in UNSAFE_URL_TOKENS if "=" in w and w in parts.query.lower())
+    return f"URL contains {hits[0]!r}" if hits else None
+
+
+def waf_challenge(status: int, body: bytes) -> str | None:
+    """The marker of a WAF / anti-bot challenge page, or None."""
+    if status in WAF["always_challenge_statuses"]:
+        return f"HTTP {status} challenge"
+    if status not in WAF["statuses"] or len(body) > WAF["max_body_bytes"]:
+        return None
+    text = body.decode("utf-8", "ignore")
+    if len(text) < len(body) // 2:
+        text = body.decode("gb18030", "ignore")
+    lowered = text.lower()
+    for marker in WAF["markers"]:
+        if marker.lower() in lowered:
+            return f"HTTP {status} challenge page ({marker})"
+    return None
 
 
 class _SiteState:
@@ -38,6 +78,9 @@ class _SiteState:
         self.attachments_scheduled = 0
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
+        self.started: float | None = None   # when its first request reached the downloader (budget clock)
+        self.last: float | None = None      # its last answer or failure
+        self.cut_off = False                # its --site-budget ran out
 
     def is_duplicate_index(self, url: str, body: bytes) -> bool:
         """True when `url` is another name (/ vs /index.html) of an index page already fetched with this body."""
@@ -60,6 +103,25 @@ class PortalSpider(scrapy.Spider):
         self.states = {site.id: _SiteState(site) for site in sites}
         self.resume_from = resume_from
 
+    # -- the time budget of each site (checked by spiders.middlewares.SiteBudgetMiddleware) ----------
+    def budget_left(self, site_id: str) -> float:
+        state = self.states.get(site_id)
+        if state is None:
+            return float("inf")
+        now = time.monotonic()
+        if state.started is None:
+            state.started = now
+        left = self.options.site_budget - (now - state.started)
+        if left <= 0:
+            state.cut_off = True
+        return left
+
+    def clocks(self) -> dict[str, dict[str, Any]]:
+        """Per site: seconds from its first request to its last answer, and whether its budget ran out."""
+        return {site_id: {"seconds": round(s.last - s.started, 2) if s.started and s.last else None,
+                          "budget": self.options.site_budget, "cut_off": s.cut_off}
+                for site_id, s in self.states.items()}
+
     async def start(self) -> AsyncIterator[Any]:
         for state in self.states.values():
             site = state.config
@@ -73,6 +135,11 @@ class PortalSpider(scrapy.Spider):
             state.seen.add(start)
             state.pages_scheduled += 1
             yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)
+            if self.options.max_depth > 0:  # depth 0: exactly the given URLs
+                # a URL that cannot exist: a site answering it with 200 serves soft 404s (spiders/run.py)
+                name = SAFETY["soft_404"]["probe_name"].format(token=secrets.token_hex(6))
+                yield self._request(site.id, clean_url(urljoin(start, name)), depth=0, kind="probe-404",
+                                    referrer=None, priority=99)
             if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs
                 host_home = clean_url(site.host_root)
                 state.seen.add(host_home)
@@ -102,13 +169,14 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow(state, source, links, depth, kind)
 
     def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
-                 priority: int = 0, method: str = "GET", language_base: int | None = None) -> scrapy.Request:
+                 priority: int = 0, method: str = "GET", language_base: int | None = None,
+                 query_hops: int = 0) -> scrapy.Request:
         headers = {"Referer": referrer} if referrer else None
         return scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
             meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer,
-                  "language_base": language_base,
+                  "language_base": language_base, "query_hops": query_hops,
                   # one politeness slot per host:port (Scrapy's default ignores the port); the per-IP
                   # middleware still caps everything a server's address answers for
                   "download_slot": urlsplit(url).netloc.lower()},
@@ -119,6 +187,7 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
+        state.last = time.monotonic()
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
@@ -140,9 +209,18 @@ class PortalSpider(scrapy.Spider):
             "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
             "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
         }
+        if kind == "probe-404":
+            return  # stored for the soft-404 comparison only
+        challenge = waf_challenge(response.status, response.body) if response.status >= 400 else None
+        if challenge:
+            yield self._not_scanned(site_id, requested, "waf-challenge", challenge, meta["referrer"], fetched=True)
+            return
         if response.status in BLOCKED_STATUSES or response.status >= 500:
             reason = BLOCKED_STATUSES.get(response.status, f"http-{response.status}")
-            yield self._not_scanned(site_id, requested, reason, f"HTTP {response.status}", meta["referrer"], fetched=True)
+            detail = f"HTTP {response.status}"
+            if meta.get("retry_after_refused"):
+                detail += f"; {meta['retry_after_refused']}"
+            yield self._not_scanned(site_id, requested, reason, detail, meta["referrer"], fetched=True)
             return
         if not is_html or response.status >= 400 or kind in ("host-home", "duplicate"):
             return
@@ -154,7 +232,8 @@ class PortalSpider(scrapy.Spider):
             for link in links
         ]}
         if in_scope_final:
-            yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"))
+            yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"),
+                                    meta.get("query_hops", 0))
 
     def _adopt_redirect_host(self, state: _SiteState, final_url: str) -> Iterator[Any]:
         """A start page that redirects to another host (x.gov.cn -> www.x.gov.cn, http -> https:8443)
@@ -173,11 +252,26 @@ class PortalSpider(scrapy.Spider):
         return "resource"
 
     def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str,
-                language_base: int | None = None) -> Iterator[Any]:
+                language_base: int | None = None, query_hops: int = 0) -> Iterator[Any]:
         site = state.config
+        source_parts = urlsplit(source)
         for link in links:
             url = link.url
             if url in state.seen:
+                continue
+            danger = unsafe_link(url, link.text) if link.tag in FOLLOWED_TAGS else None
+            if danger:  # never log out, delete or cancel anything, whatever the flags
+                state.seen.add(url)
+                if site.on_host(url):
+                    yield self._not_scanned(site.id, url, "unsafe-link", danger, source)
+                continue
+            parts = urlsplit(url)
+            hops = query_hops + 1 if (parts.netloc, parts.path) == (source_parts.netloc, source_parts.path) \
+                and parts.query != source_parts.query else 0
+            if hops > TRAP_HOPS:
+                state.seen.add(url)
+                yield self._not_scanned(site.id, url, "crawler-trap",
+                                        f"more than {TRAP_HOPS} same-path query hops in a row ({parts.path}?…)", source)
                 continue
             language_link = is_language_link(url, link.text, link.hreflang, site)
             if link.tag not in FOLLOWED_TAGS and not (link.tag == "link-alternate" and language_link):
@@ -219,7 +313,8 @@ class PortalSpider(scrapy.Spider):
             base = None
             if next_kind == "language":  # depth is counted from the version's entry page
                 base = language_base if kind == "language" and language_base is not None else depth + 1
-            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base)
+            yield self._request(site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base,
+                                query_hops=hops)
 
     # -- failures ----------------------------------------------------------------------------------
     def failed(self, failure: Failure) -> Iterator[Any]:
@@ -227,6 +322,11 @@ class PortalSpider(scrapy.Spider):
         meta = request.meta
         reason, detail = classify_failure(failure)
         url = meta.get("redirect_urls", [request.url])[0]
+        state = self.states.get(meta.get("site_id"))
+        if state is not None:
+            state.last = time.monotonic()
+        if meta.get("kind") == "probe-404":
+            return
         if isinstance(failure.value, IgnoreRequest) and reason == "robots" and meta["kind"] == "host-home":
             return
         yield self._not_scanned(meta["site_id"], url, reason, detail, meta.get("referrer"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,12 +11,20 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from auditcli.core import knowledge
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
 from spiders.probes import probe_sites
+
+SAFETY = knowledge.load("crawling")
+# Politeness that no flag can lift: a minimum gap between requests to one host, a concurrency ceiling.
+MIN_DELAY = 1.0 / SAFETY["rate"]["max_requests_per_second_per_host"]
+MAX_PER_HOST = SAFETY["rate"]["max_concurrent_per_host"]
+# Reasons that make a site partial: what the crawl was denied, not what it chose to skip.
+CHOSEN_SKIPS = ("out-of-scope", "max-depth", "max-pages", "robots", "unsafe-link", "crawler-trap")
 
 
 def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False) -> dict[str, Any]:
@@ -24,13 +34,15 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "ROBOTSTXT_OBEY": options.obey_robots,
         "ROBOTSTXT_USER_AGENT": "auditcli",
         "CONCURRENT_REQUESTS": options.concurrency,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": options.per_host,
-        "DOWNLOAD_DELAY": options.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": min(options.per_host, MAX_PER_HOST),
+        "DOWNLOAD_DELAY": max(options.delay, MIN_DELAY),
+        "RANDOMIZE_DOWNLOAD_DELAY": options.delay > MIN_DELAY,  # at the floor, the gap is exact
         "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": max(options.delay, 0.01),
+        "AUTOTHROTTLE_START_DELAY": max(options.delay, MIN_DELAY),
         "AUTOTHROTTLE_MAX_DELAY": max(10.0, options.delay * 4),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.per_host),
         "DOWNLOAD_TIMEOUT": options.timeout,
+        "DNS_TIMEOUT": options.timeout,
         "DOWNLOAD_MAXSIZE": options.max_size,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_TIMES": options.retries,
@@ -46,7 +58,16 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         # A permissive client: weak TLS is reported by the TLS checks, it never makes a site unreachable.
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
-        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PerIPConcurrencyMiddleware": 990},
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.SiteBudgetMiddleware": 50,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
+            "spiders.middlewares.RetryAfterMiddleware": 560,   # before RetryMiddleware (550) sees a 429/503
+            "spiders.middlewares.PerIPConcurrencyMiddleware": 990,
+        },
+        "AUDITCLI_RETRY_AFTER_CAP": options.max_retry_after,
+        "AUDITCLI_RETRY_AFTER_TRIES": SAFETY["retry_after"]["max_retries"],
+        "AUDITCLI_ROBOTS_MAX": SAFETY["robots"]["max_bytes"],
         "ITEM_PIPELINES": {"spiders.pipelines.PageStorePipeline": 100},
         # The frontier lives on disk beside the page store, so memory stays flat however wide a site is.
         "JOBDIR": str(Path(store_path).parent / "frontier"),
@@ -91,8 +112,12 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
 
     store = PageStore(store_path)
     store.set_meta("crawl_state", "finished")
+    clocks = crawler.spider.clocks() if crawler.spider is not None else {}
+    for site_id, clock in clocks.items():
+        store.set_meta(f"site_clock:{site_id}", clock)
     probe_sites(store, [site.url for site in sites])
     for site in sites:
+        mark_soft_404(store, site.id)
         status, detail = site_status(store, site)
         store.set_site_status(site.id, status, detail)
     store.close()
@@ -111,7 +136,43 @@ def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:
         return "unreachable", "start page not fetched"
     if start.status >= 500:
         return "unreachable", f"HTTP {start.status}"
-    blocked = [e for e in skipped if e.reason not in ("out-of-scope", "max-depth", "max-pages", "robots")]
+    if start.kind == "soft-404":
+        return "partial", "soft-404: the start page is the same page a URL that does not exist gets"
+    blocked = [e for e in skipped if e.reason not in CHOSEN_SKIPS]
+    budget = [e for e in blocked if e.reason == "site-budget"]
+    if budget:
+        return "partial", f"site-budget: {budget[0].detail}; {len(budget)} pages not fetched, audited on what was"
     if start.status >= 400 or blocked:
         return "partial", f"{len(blocked)} pages could not be scanned" if blocked else f"HTTP {start.status}"
     return "ok", None
+
+
+def _visible(page_text: str, url: str) -> str:
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>|<[^>]+>", " ", page_text)
+    for variant in {url, url.split("://", 1)[-1], "/" + url.split("://", 1)[-1].split("/", 1)[-1]}:
+        text = text.replace(variant, " ")
+    return " ".join(text.split())
+
+
+def mark_soft_404(store: PageStore, site_id: str) -> int:
+    """Pages answering 200 with the page a URL that cannot exist got (the crawl's probe-404 request)
+    are soft 404s: kept as evidence with kind `soft-404`, listed as not scanned (`soft-404`)."""
+    probe = next(store.pages(site_id, kind="probe-404"), None)
+    if probe is None or not 200 <= probe.status < 300 or not probe.body:
+        return 0
+    reference = _visible(probe.text, probe.final_url)
+    threshold = SAFETY["soft_404"]["min_similarity"]
+    marked = []
+    for page in store.pages(site_id, kind="page"):
+        if not (200 <= page.status < 300 and page.is_html):
+            continue
+        text = _visible(page.text, page.final_url)
+        matcher = difflib.SequenceMatcher(None, reference, text, autojunk=False)
+        if text == reference or (matcher.real_quick_ratio() >= threshold and matcher.ratio() >= threshold):
+            marked.append(page)
+    for page in marked:
+        store.set_page_kind(site_id, page.url, "soft-404")
+        store.add_not_scanned(site_id, page.url, "soft-404", "answers 200 with the same page as a URL that does "
+                              f"not exist ({probe.final_url})", page.referrer, fetched=True)
+    store.commit()
+    return len(marked)

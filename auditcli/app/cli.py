@@ -20,13 +20,15 @@ CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags s
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+EXIT_INTERNAL_ERRORS = 4  # --strict: the audit completed, but a check or site crashed (see `errors`)
 
 app = typer.Typer(
     name="auditcli",
     help=(
         "Audit Chinese government web portals (county, township and department sites): column freshness, "
         "empty columns, language versions, accessibility, TLS/login security, links and identity.\n\n"
-        "Exit codes: 0 ok / gate passed; 1 gate failed; 2 bad input or usage; 3 nothing could be audited."
+        "Exit codes: 0 ok / gate passed; 1 gate failed; 2 bad input or usage; 3 nothing could be audited; "
+        "4 completed with internal errors (only with --strict)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -117,16 +119,28 @@ NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record thi
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+# Reliability and safety (issue 13)
+SiteBudget = Annotated[float, typer.Option(
+    "--site-budget", min=1.0, help="Seconds one site may take; then it is cut off, marked partial and audited on what was fetched.")]
+MaxRetryAfter = Annotated[float, typer.Option(
+    "--max-retry-after", min=0.0, help="Longest Retry-After (429/503) waited for, seconds; longer: not scanned.")]
+Contact = Annotated[str | None, typer.Option(
+    "--contact", envvar="AUDITCLI_CONTACT", help="Who runs this audit (e-mail or URL), named in the User-Agent.")]
+Strict = Annotated[bool, typer.Option(
+    "--strict", help="Exit 4 when the audit completed with internal errors (a check or site crashed).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
 
-def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size):
-    from spiders.options import DEFAULT_USER_AGENT
+def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                  site_budget=CRAWL_DEFAULTS.site_budget, max_retry_after=CRAWL_DEFAULTS.max_retry_after,
+                  contact=None):
+    from spiders.options import user_agent as make_user_agent
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
-        user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size,
+        user_agent=make_user_agent(contact, user_agent), max_size=max_size,
+        site_budget=site_budget, max_retry_after=max_retry_after,
     )
 
 
@@ -173,6 +187,10 @@ def audit(
     history: History = None,
     no_history: NoHistory = False,
     resume: Resume = False,
+    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
+    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
+    contact: Contact = None,
+    strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -186,7 +204,8 @@ def audit(
     check_profile(profile_name)
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            site_budget, max_retry_after, contact)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import new_run_id, now_iso
@@ -196,7 +215,7 @@ def audit(
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
                                     run_meta, record_in, quiet)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
@@ -270,12 +289,20 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     return path
 
 
-def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) -> None:
+def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict=False) -> None:
     sites = results["sites"]
+    errors = [(site["id"], e) for site in sites for e in site.get("errors") or []]
+    if errors:  # crash isolation, visible: every internal error named (check, page, message)
+        err.print(f"warning: completed with {len(errors)} internal error(s) (results.json `errors`, and the report):",
+                  markup=False)
+        for site_id, e in errors[:10]:
+            err.print(f"  {site_id}: {e.get('check')} on {e.get('url') or '-'}: {e.get('error')}", markup=False)
     if sites and all(site["status"] == "unreachable" or site["verdict"] == "not-assessed" for site in sites):
         raise fail("nothing could be audited: every site was unreachable or its start page blocked",
                    EXIT_NOTHING_AUDITED)
     if fail_under is None and max_new is None and baseline_results is None and not fail_on_veto:
+        if strict and errors:
+            raise typer.Exit(EXIT_INTERNAL_ERRORS)
         return
     from reports.gate import evaluate
 
@@ -287,6 +314,8 @@ def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) 
         raise typer.Exit(EXIT_GATE_FAILED)
     if not quiet:
         err.print("gate: passed", markup=False)
+    if strict and errors:
+        raise typer.Exit(EXIT_INTERNAL_ERRORS)
 
 
 @app.command()
@@ -305,6 +334,9 @@ def crawl(
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
     resume: Resume = False,
+    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
+    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
+    contact: Contact = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -312,7 +344,8 @@ def crawl(
     setup_logging(quiet, verbose)
     config = load_config(targets, None)
     day = parse_as_of(as_of)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size)
+    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                            site_budget, max_retry_after, contact)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
@@ -342,6 +375,7 @@ def check(
     fail_on_veto: FailOnVeto = False,
     history: History = None,
     no_history: NoHistory = False,
+    strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -368,7 +402,7 @@ def check(
     prepare_out(out_dir)
     results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                     lang, None, history_path(history, no_history), quiet)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
 
 
 @app.command("checks")

@@ -77,6 +77,9 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
             sites.append(_failed_site(config, row, specs, exc))
+        clock = store.get_meta(f"site_clock:{config.id}")
+        if clock:  # how long its crawl took, against --site-budget
+            sites[-1]["crawl"] = clock
         if site_done:
             site_done(config, sites[-1], time.perf_counter() - begun)
     store.close()
