@@ -190,6 +190,8 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def process_request(self, request: Request, spider=None) -> None:
         if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
             request.meta.setdefault("download_maxsize", self.crawler.settings.getint("AUDITCLI_ROBOTS_MAX", 524288))
+            # the host's own politeness slot (host:port, as the spider's requests), so the rate cap covers it
+            request.meta.setdefault("download_slot", urlsplit(request.url).netloc.lower())
             return
         await super().process_request(request)
 

@@ -252,7 +252,11 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
                       f"score {score} ({site['verdict']}) in {seconds:.1f}s", markup=False)
 
     results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta, site_done)
-    path = save(results, out_dir)
+    try:
+        path = save(results, out_dir)  # atomic: on failure the previous results.json is untouched
+    except OSError as exc:
+        raise fail(f"--out: cannot write {out_dir / 'results.json'} ({exc.strerror or exc}); "
+                   f"the previous results there are intact") from None
     written = [path]
     store = None
     if history is not None:
@@ -268,7 +272,11 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
     if extra:
         from reports.writers import write_formats
 
-        written += write_formats(results, out_dir, extra, lang=lang, history=store)
+        try:
+            written += write_formats(results, out_dir, extra, lang=lang, history=store)
+        except OSError as exc:
+            raise fail(f"--out: results.json was written, but {exc.filename or 'a report'} could not be "
+                       f"({exc.strerror or exc}); re-render with `auditcli report {path}`") from None
     if not quiet:
         for item in written:
             out.print(f"wrote {item}", markup=False)
