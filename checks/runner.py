@@ -104,6 +104,8 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
             out.blocks[name] = function(site)
         except Exception as exc:
             _error(out, f"analysis.{name}", site.config.url, exc)
+    for name, url, exc in site.analysis_errors:  # a page an analysis could not read is recorded, not hidden
+        _error(out, f"analysis.{name}", url, exc)
     return out
 
 

@@ -65,6 +65,7 @@ class SiteView:
         self._analyses: dict[Callable[..., Any], Any] = {}
         self._page_results: dict[Callable[..., Any], list[Any]] = {}
         self._recent: OrderedDict[str, Page | None] = OrderedDict()
+        self.analysis_errors: list[tuple[str, str, BaseException]] = []  # (analysis, page, error): made visible
 
     @property
     def id(self) -> str:
@@ -160,6 +161,7 @@ class SiteView:
                     record = function(page, self)
                 except Exception as exc:  # one unparseable page never costs the site its analysis
                     log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
+                    self.analysis_errors.append((function.__name__, page.final_url, exc))
                     continue
                 if record is not None:
                     results[function].append(record)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -137,7 +136,8 @@ class PortalSpider(scrapy.Spider):
             yield self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)
             if self.options.max_depth > 0:  # depth 0: exactly the given URLs
                 # a URL that cannot exist: a site answering it with 200 serves soft 404s (spiders/run.py)
-                name = SAFETY["soft_404"]["probe_name"].format(token=secrets.token_hex(6))
+                token = hashlib.sha1(f"auditcli soft-404 probe {start}".encode()).hexdigest()[:12]  # stable across runs
+                name = SAFETY["soft_404"]["probe_name"].format(token=token)
                 yield self._request(site.id, clean_url(urljoin(start, name)), depth=0, kind="probe-404",
                                     referrer=None, priority=99)
             if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs

@@ -166,6 +166,8 @@ def mark_soft_404(store: PageStore, site_id: str) -> int:
     for page in store.pages(site_id, kind="page"):
         if not (200 <= page.status < 300 and page.is_html):
             continue
+        if page.url == page.final_url == probe.final_url:
+            continue  # the page unknown URLs are sent to (often the home page) is itself real
         text = _visible(page.text, page.final_url)
         matcher = difflib.SequenceMatcher(None, reference, text, autojunk=False)
         if text == reference or (matcher.real_quick_ratio() >= threshold and matcher.ratio() >= threshold):

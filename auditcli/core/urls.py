@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
 from w3lib.url import canonicalize_url
@@ -26,6 +26,20 @@ def clean_url(url: str) -> str:
     """Drop the fragment; keep everything else as the site wrote it (an empty path becomes `/`)."""
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def join_url(base: str, raw: str) -> str | None:
+    """`raw` (an href as written) made absolute against `base`, fragment dropped; None when it is no
+    http(s) URL or cannot be parsed at all (`http://[::1`, a port out of range)."""
+    try:
+        url = urljoin(base, raw.strip())
+        if not url.startswith(("http://", "https://")):
+            return None
+        cleaned = clean_url(url)
+        urlsplit(cleaned).port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return None
+    return cleaned
 
 
 def normalise_url(url: str) -> str:
