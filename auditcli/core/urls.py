@@ -42,6 +42,14 @@ def join_url(base: str, raw: str) -> str | None:
     return cleaned
 
 
+def url_path(url: str) -> str:
+    """The path of a URL or href as written; "" when it cannot be parsed (`http://[::1`)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def normalise_url(url: str) -> str:
     """The page's identity: canonical (lower-case host, sorted query, percent-encoded), index names dropped."""
     canonical = canonicalize_url(clean_url(url), keep_fragments=False)
