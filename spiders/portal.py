@@ -46,7 +46,7 @@ def unsafe_link(url: str, text: str) -> str | None:
             if word in label:
                 return f"link text {text.strip()!r} ({word})"
     parts = urlsplit(url)
-    tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9_.=]+", f"{parts.path} {parts.query}") if t}
+    tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9_=]+", f"{parts.path} {parts.query}") if t}
     tokens |= {t.split("=", 1)[0] for t in tokens if "=" in t}
     hits = sorted(tokens & UNSAFE_URL_TOKENS) or sorted(
         w for w in UNSAFE_URL_TOKENS if "=" in w and w in parts.query.lower())
@@ -59,8 +59,9 @@ def waf_challenge(status: int, body: bytes) -> str | None:
         return f"HTTP {status} challenge"
     if status not in WAF["statuses"] or len(body) > WAF["max_body_bytes"]:
         return None
-    text = body.decode("utf-8", "ignore")
-    if len(text) < len(body) // 2:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:  # GBK-family block pages are common
         text = body.decode("gb18030", "ignore")
     lowered = text.lower()
     for marker in WAF["markers"]:

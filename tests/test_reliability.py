@@ -240,3 +240,45 @@ def test_the_report_escapes_every_audited_text_attribute_and_url(tmp_path):
         assert not tree.xpath("//svg[@onload] | //img[@onerror] | //*[@onmouseover]")
         assert "&lt;script&gt;alert(" in text          # shown as text, not markup
         assert "script-src 'sha256-" in text            # and a CSP that would block any script that slipped in
+
+
+# -- the crawler's own judgement of links and answers (data in auditcli/core/knowledge/crawling.yaml) --
+
+@pytest.mark.parametrize(("url", "text", "unsafe"), [
+    ("http://x.gov.cn/logout.html", "退出登录", True),
+    ("http://x.gov.cn/user/center.html", "注销", True),
+    ("http://x.gov.cn/a.do?action=del&id=3", "", True),
+    ("http://x.gov.cn/loginOut.jsp", "", True),
+    ("http://x.gov.cn/zwgk/202611/t20261118_1.html", "企业注销登记办事指南", False),   # an article about it
+    ("http://x.gov.cn/news/removal-notice.html", "关于拆除违章建筑的通告", False),
+    ("http://x.gov.cn/xxgk/index.html", "政府信息公开", False),
+])
+def test_unsafe_links_are_recognised_by_text_or_url(url, text, unsafe):
+    from spiders.portal import unsafe_link
+
+    assert (unsafe_link(url, text) is not None) is unsafe
+
+
+@pytest.mark.parametrize(("status", "body", "challenge"), [
+    (412, b"<script>$_ts=window['$_ts'];</script>", True),
+    (521, b"<script>document.cookie='__jsl_clearance=1'</script>", True),
+    (403, "<h1>网站防火墙</h1><p>您的请求带有不合法参数，已被网站管理员设置拦截！</p>".encode(), True),
+    (403, "<h1>403 Forbidden</h1><p>您无权访问该页面。</p>".encode(), False),   # a site's own 403: blocked, not a WAF
+    (404, "<p>安全验证</p>".encode(), False),
+    (403, b"x" * 70000 + "安全狗".encode(), False),   # too big to be a challenge page
+])
+def test_waf_challenges_are_told_from_ordinary_refusals(status, body, challenge):
+    from spiders.portal import waf_challenge
+
+    assert (waf_challenge(status, body) is not None) is challenge
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("120", 120.0), ("0", 0.0), ("soon", None), ("", None),
+                                                 ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_retry_after_is_read_in_seconds_and_as_an_http_date(value, seconds):
+    from spiders.middlewares import parse_retry_after
+
+    assert parse_retry_after(value) == seconds
+    import email.utils
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 28 <= parse_retry_after(later) <= 31
