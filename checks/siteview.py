@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
+from checks.watchdog import page_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
 T = TypeVar("T")
@@ -158,7 +159,8 @@ class SiteView:
                 on_page(page)
             for function in wanted:
                 try:
-                    record = function(page, self)
+                    with time_limit(page_limit()):
+                        record = function(page, self)
                 except Exception as exc:  # one unparseable page never costs the site its analysis
                     log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
                     self.analysis_errors.append((function.__name__, page.final_url, exc))

@@ -282,3 +282,16 @@ def test_retry_after_is_read_in_seconds_and_as_an_http_date(value, seconds):
     import email.utils
     later = email.utils.formatdate(time.time() + 30, usegmt=True)
     assert 28 <= parse_retry_after(later) <= 31
+
+
+def test_a_check_that_never_returns_is_stopped_and_recorded_and_the_audit_ends(tmp_path):
+    store = stored_crawl(tmp_path / "crawl")
+    started = time.monotonic()
+    done = run_cli("check", str(store), "--out", str(tmp_path / "out"), "--no-history", "--format", "json",
+                   env={"AUDITCLI_PLUGINS": "tests.plugins.hanging_check", "AUDITCLI_CHECK_TIME_LIMIT": "1"}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    site = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))["sites"][0]
+    (error,) = [e for e in site["errors"] if e["check"] == "plugin.hangs"]
+    assert error["url"] == "http://127.0.0.1:9/" and "CheckTimeout" in error["error"]
+    assert site["findings"], "the other checks still judged the site"
