@@ -110,7 +110,7 @@ class HostileFarm:
         t = self.timeout
         # a fetch and its retry, plus the Retry-After waits the `paths` host asks for (1 s + 2 s, during
         # which its other requests wait too), plus slack for a loaded machine
-        fetch = 2 * t + 5
+        fetch = 2 * t + 7
         c = Case
         return [
             c("slow", "path", "/slow", f"answers after 30 s (over --timeout {t:g} s)", ("timeout",), fetch),
@@ -126,9 +126,9 @@ class HostileFarm:
             c("meta-refresh-loop", "path", "/meta-loop", "meta refresh loop A → B → A", ("redirect-loop",), fetch),
             c("js-redirect-loop", "path", "/js-loop", "JavaScript redirect loop A → B → A", ("audited",), fetch),
             c("calendar-trap", "path", "/calendar?date=2026-11-01", "infinite calendar (?date=… next/previous)",
-              ("crawler-trap", "max-depth"), 3 * t + 6),
+              ("crawler-trap", "max-depth"), 3 * t + 8),
             c("query-trap", "path", "/list?page=1", "infinite pager (?page=N+1, ?page=N+2, …)",
-              ("crawler-trap", "max-depth"), 3 * t + 6),
+              ("crawler-trap", "max-depth"), 3 * t + 8),
             c("retry-429-seconds", "path", "/retry-429", "429 with Retry-After: 1 (seconds), then 200",
               ("audited",), fetch + 1),
             c("retry-503-date", "path", "/retry-503-date", "503 with Retry-After as an HTTP-date (+2 s), then 200",
@@ -155,7 +155,7 @@ class HostileFarm:
               site="soft-404"),
             c("endless", "host", "/", "an endless slow site (1.5 s a page, 5 new links each)", ("site-budget",),
               # cut off at the budget; the requests already queued for the host still finish
-              self.site_budget + 8, site="endless"),
+              self.site_budget + 10, site="endless"),
         ]
 
     # -- life cycle --------------------------------------------------------------------------------
