@@ -111,10 +111,39 @@ class PortalSpider(scrapy.Spider):
         now = time.monotonic()
         if state.started is None:
             state.started = now
+            self._schedule_cut_off(site_id)
         left = self.options.site_budget - (now - state.started)
-        if left <= 0:
-            state.cut_off = True
+        if left <= 0 and not state.cut_off:
+            self._cut_off(site_id)
         return left
+
+    def _schedule_cut_off(self, site_id: str) -> None:
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.callLater(self.options.site_budget, self._cut_off, site_id)
+
+    def _cut_off(self, site_id: str) -> None:
+        """The site's budget ran out: drop its requests already waiting in the downloader's queues
+        (new ones are dropped by SiteBudgetMiddleware), so only those on the wire still finish."""
+        state = self.states[site_id]
+        if state.cut_off:
+            return
+        state.cut_off = True
+        downloader = getattr(getattr(getattr(self, "crawler", None), "engine", None), "downloader", None)
+        message = f"site budget of {self.options.site_budget:g} s used up"
+        for slot in list(getattr(downloader, "slots", {}).values()):
+            queue = getattr(slot, "queue", None)
+            if not queue:
+                continue
+            kept, dropped = [], []
+            for entry in queue:
+                (dropped if entry[0].meta.get("site_id") == site_id else kept).append(entry)
+            if dropped:
+                queue.clear()
+                queue.extend(kept)
+                for _request, deferred in dropped:
+                    deferred.errback(IgnoreRequest(message))
 
     def clocks(self) -> dict[str, dict[str, Any]]:
         """Per site: seconds from its first request to its last answer, and whether its budget ran out."""

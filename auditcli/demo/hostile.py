@@ -154,8 +154,8 @@ class HostileFarm:
             c("soft-404", "host", "/", "every URL answers 200 with the same 页面不存在 page", ("soft-404",), fetch,
               site="soft-404"),
             c("endless", "host", "/", "an endless slow site (1.5 s a page, 5 new links each)", ("site-budget",),
-              # cut off at the budget; the requests already queued for the host still finish
-              self.site_budget + 10, site="endless"),
+              # cut off at the budget; only the requests already on the wire still finish
+              self.site_budget + 5, site="endless"),
         ]
 
     # -- life cycle --------------------------------------------------------------------------------
