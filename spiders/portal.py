@@ -80,7 +80,8 @@ class _SiteState:
         self.index_bodies: dict[str, bytes] = {}
         self.started: float | None = None   # when its first request reached the downloader (budget clock)
         self.last: float | None = None      # its last answer or failure
-        self.cut_off = False                # its --site-budget ran out
+        self.cut_off = False                # its --site-budget ran out while it still had work
+        self.expired = False                # its budget's time is over (its queued requests were dropped)
 
     def is_duplicate_index(self, url: str, body: bytes) -> bool:
         """True when `url` is another name (/ vs /index.html) of an index page already fetched with this body."""
@@ -113,7 +114,8 @@ class PortalSpider(scrapy.Spider):
             state.started = now
             self._schedule_cut_off(site_id)
         left = self.options.site_budget - (now - state.started)
-        if left <= 0 and not state.cut_off:
+        if left <= 0:  # asked for a request the site has no time left for: it is cut off
+            state.cut_off = True
             self._cut_off(site_id)
         return left
 
@@ -127,9 +129,9 @@ class PortalSpider(scrapy.Spider):
         """The site's budget ran out: drop its requests already waiting in the downloader's queues
         (new ones are dropped by SiteBudgetMiddleware), so only those on the wire still finish."""
         state = self.states[site_id]
-        if state.cut_off:
+        if state.expired:
             return
-        state.cut_off = True
+        state.expired = True
         downloader = getattr(getattr(getattr(self, "crawler", None), "engine", None), "downloader", None)
         message = f"site budget of {self.options.site_budget:g} s used up"
         for slot in list(getattr(downloader, "slots", {}).values()):
@@ -140,6 +142,7 @@ class PortalSpider(scrapy.Spider):
             for entry in queue:
                 (dropped if entry[0].meta.get("site_id") == site_id else kept).append(entry)
             if dropped:
+                state.cut_off = True  # (a site that had finished before its budget ran out is not "cut off")
                 queue.clear()
                 queue.extend(kept)
                 for _request, deferred in dropped:
