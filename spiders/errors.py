@@ -33,6 +33,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         message = str(exc)
         if "robots.txt unavailable" in message:
             return "robots-unavailable", message
+        if "unsafe redirect" in message:
+            return "unsafe-link", message
         if "site budget" in message:
             return "site-budget", message
         if "max size" in message or "MAXSIZE" in message:  # a decompressed body (gzip bomb) over --max-size

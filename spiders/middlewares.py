@@ -121,6 +121,21 @@ class SiteBudgetMiddleware:
         return None
 
 
+class UnsafeRedirectMiddleware:
+    """A redirect (HTTP or meta refresh) to a logout/delete URL is not followed either: the spider
+    never links there itself, and this refuses the redirected request (reason `unsafe-link`)."""
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("redirect_urls"):
+            return None
+        from spiders.portal import unsafe_link
+
+        why = unsafe_link(request.url, "")
+        if why:
+            raise IgnoreRequest(f"unsafe redirect target not followed: {why}")
+        return None
+
+
 class RetryAfterMiddleware:
     """429 and 503 answers with Retry-After (seconds or an HTTP-date) are retried after that wait,
     up to a cap (--max-retry-after) and never past the site's budget; the host's download slot

@@ -60,6 +60,7 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.SiteBudgetMiddleware": 50,
+            "spiders.middlewares.UnsafeRedirectMiddleware": 60,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
             "spiders.middlewares.RetryAfterMiddleware": 560,   # before RetryMiddleware (550) sees a 429/503

@@ -139,6 +139,8 @@ class HostileFarm:
             c("waf-412", "path", "/waf-412", "WAF JavaScript challenge with 412 (瑞数-style)", ("waf-challenge",), fetch),
             c("logout-link", "path", "/logout.html", "a 退出登录 (logout) link", ("unsafe-link",), fetch),
             c("delete-link", "path", "/delete?id=1", "a 删除 (delete) link", ("unsafe-link",), fetch),
+            c("logout-redirect", "path", "/jump?id=7", "a link that redirects (302) to a logout URL", ("unsafe-link",),
+              fetch),
             c("form", "path", "/form-target", "a form (GET and POST) on a page", ("never-requested",), fetch),
             c("slow-site", "host", "/", f"every answer takes 30 s (over --timeout {t:g} s)", ("timeout",), fetch + 2,
               site="slow-site"),
@@ -404,7 +406,9 @@ class HostileFarm:
             w(_page(412, html("", "<script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;"
                                   "$_ts.cd='qEsrrq...';</script><script src='/4QbVtADbnLVIc/c.FxJzG50F.js'></script>"),
                     **{"Set-Cookie": "FSSBBIl1UgzbN7N80S=abc; path=/"}))
-        elif path in ("/logout.html", "/delete", "/user/zhuxiao.html", "/form-target"):
+        elif path == "/jump":
+            w(_page(302, b"", Location="/sso/logout?from=redirect"))
+        elif path in ("/logout.html", "/delete", "/user/zhuxiao.html", "/form-target", "/sso/logout"):
             w(_page(200, html("危险", "<p>auditcli must never ask for this</p>")))
         else:
             w(_page(404, html("404", "<p>页面不存在</p>")))
