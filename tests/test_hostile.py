@@ -101,6 +101,8 @@ def test_a_site_over_its_budget_is_cut_off_partial_and_audited_on_what_was_fetch
     assert endless["crawl"]["seconds"] <= SITE_BUDGET + 5
     assert endless["pages"] > 1 and endless["verdict"] != "not-assessed"
     assert any(n["reason"] == "site-budget" for n in endless["not_scanned"])
+    report = (hostile.out / "report.html").read_text("utf-8")
+    assert endless["status_detail"] in report.replace("&#39;", "'")  # the cut-off is said in the report too
 
 
 def test_never_submits_forms_nor_follows_logout_or_delete_links(hostile):
