@@ -29,7 +29,8 @@ def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen
     for finding in produced:
         if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
             raise ValueError(f"{spec.id} produced a finding without an absolute URL or message: {finding!r}"[:300])
-        finding.check = spec.id
+        if not (spec.id.endswith(".*") and finding.check.startswith(spec.id[:-1])):
+            finding.check = spec.id  # a check family (`axe.*`) keeps each finding's own id
         finding.dimension = spec.dimension
         finding.severity = finding.severity or spec.severity
         finding.title = finding.title or spec.title.get("zh", spec.id)

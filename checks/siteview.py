@@ -42,6 +42,7 @@ class Page:
     def release(self) -> None:
         """Drop the parsed tree, so memory stays flat however many pages a site has."""
         self.__dict__.pop("soup", None)
+        self.__dict__.pop("a11y_dom", None)  # the accessibility view of that tree (checks.a11y.dom)
 
     @property
     def title(self) -> str:

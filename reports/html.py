@@ -20,8 +20,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from auditcli.core.barriers import group_barriers
 from auditcli.core.vocabulary import SEVERITY, dimension_title, dimensions_of, severity_rank
-from reports import finding_fix, finding_message, finding_refs, finding_title, localized
+from reports import check_info, finding_fix, finding_message, finding_refs, finding_title, localized
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGS = ("zh", "en")
@@ -134,6 +135,35 @@ def _group_findings(results: dict, findings: list[dict], lang: str,
     return groups
 
 
+def _accessibility_view(results: dict, site: dict, lang: str) -> dict | None:
+    """The site's accessibility barriers for the report: each once, with its page count, example pages,
+    why it matters and how to fix it; "needs review" results apart."""
+    block = site.get("accessibility")
+    if not isinstance(block, dict):
+        mine = [f for f in site.get("findings") or [] if f.get("dimension") == "accessibility"]
+        if not mine:
+            return None
+        pages = int(site.get("pages") or 0)
+        block = {"pages": pages,
+                 "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages),
+                 "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages)}
+
+    def view(barrier: dict) -> dict:
+        fix = barrier.get("fix") or {}
+        why = barrier.get("why") or {}
+        info = check_info(results, barrier.get("check", ""))
+        title = localized(info.get("title"), lang, barrier.get("title") or barrier.get("check", ""))
+        if lang == "en" and barrier.get("title_en"):
+            title = barrier["title_en"]
+        return {**barrier, "title": title, "why_text": localized(why, lang, ""),
+                "fix_text": localized(fix, lang, "") or localized(info.get("fix"), lang, ""),
+                "refs": barrier.get("refs") or info.get("refs") or [],
+                "percent": round(100 * float(barrier.get("share") or 0))}
+
+    return {"pages": block.get("pages"), "barriers": [view(b) for b in block.get("barriers") or []],
+            "review": [view(b) for b in block.get("review") or []], "browser": block.get("browser")}
+
+
 def _trend_points(trend: list[dict]) -> dict | None:
     """Polyline geometry for a score sparkline (0–100 on the y axis)."""
     scored = [t for t in trend if t.get("score") is not None]
@@ -223,7 +253,10 @@ def build_view(results: dict, lang: str = "zh",
         site_views.append({
             "site": site, "rank": rank, "anchor": _anchor(site["id"]), "verdict": verdict,
             "dims": dims, "columns": columns,
-            "groups": _group_findings(results, findings, lang,
+            "a11y": (a11y := _accessibility_view(results, site, lang)),
+            # accessibility findings are shown once per barrier in their own section
+            "groups": _group_findings(results, [f for f in findings if not a11y
+                                                or f.get("dimension") != "accessibility"], lang,
                                       ((lifecycle or {}).get(site["id"]) or {}).get("states")),
             "changes": _changes(results, (lifecycle or {}).get(site["id"]), lang),
             "parent": by_id.get(site.get("parent") or ""),

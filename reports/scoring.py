@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from auditcli.core.barriers import group_barriers
 from auditcli.core.vocabulary import (
     DIMENSION_TABLE,
     DIMENSIONS,
@@ -42,6 +43,8 @@ class DeductionRule:
     points: float
     severity: tuple[str, ...] = ()
     max: float | None = None
+    per: str = "finding"  # or "barrier": one deduction per rule + template element, by share of pages
+    min_share: float = 0.1  # a barrier on a few pages still weighs this share of its points
 
     def matches(self, finding: dict) -> bool:
         check_id = str(finding.get("check", ""))
@@ -239,7 +242,7 @@ def _build_profile(data: dict, source: str) -> Profile:
         where = f"deductions[{index}]"
         if not isinstance(spec, dict):
             raise ProfileError(f"{source}: {where}: must be a mapping")
-        extra = sorted(set(spec) - {"rule", "checks", "severity", "points", "max"})
+        extra = sorted(set(spec) - {"rule", "checks", "severity", "points", "max", "per", "min_share"})
         if extra:
             raise ProfileError(f"{source}: {where}.{extra[0]}: unknown setting")
         rule = spec.get("rule")
@@ -261,6 +264,8 @@ def _build_profile(data: dict, source: str) -> Profile:
             severity=severity,
             max=_number(source, f"{where}.max", spec["max"]) if spec.get("max") is not None
             else None,
+            per=_per(source, where, spec.get("per", "finding")),
+            min_share=_number(source, f"{where}.min_share", spec.get("min_share", 0.1)),
         ))
     title = data.get("title") or {}
     if isinstance(title, str):
@@ -274,6 +279,12 @@ def _build_profile(data: dict, source: str) -> Profile:
 
 
 # ---------------------------------------------------------------- scoring
+
+
+def _per(source: str, where: str, value: Any) -> str:
+    if value not in ("finding", "barrier"):
+        raise ProfileError(f"{source}: {where}.per: must be 'finding' or 'barrier', not {value!r}")
+    return value
 
 
 def _fmt(points: float) -> str:
@@ -405,8 +416,9 @@ def score_site(site: dict, profile: Profile) -> None:
         rule = profile.rule_for(finding)
         if rule is None or rule.points <= 0:
             continue
-        entry = raw.setdefault((dim, rule.rule), {"rule": rule, "count": 0, "checks": {}})
+        entry = raw.setdefault((dim, rule.rule), {"rule": rule, "count": 0, "checks": {}, "findings": []})
         entry["count"] += 1
+        entry["findings"].append(finding)
         check_id = str(finding.get("check"))
         entry["checks"][check_id] = entry["checks"].get(check_id, 0) + 1
 
@@ -415,8 +427,24 @@ def score_site(site: dict, profile: Profile) -> None:
     for (dim, _name), entry in sorted(raw.items(), key=lambda kv: (dimensions.index(kv[0][0]),
                                                                     order[kv[0][1]])):
         rule: DeductionRule = entry["rule"]
-        wanted = rule.points * entry["count"]
         notes_zh, notes_en = [], []
+        if rule.per == "barrier":
+            rendered = ((site.get("accessibility") or {}).get("browser") or {}).get("scanned") or 0
+            barriers = group_barriers(entry["findings"], int(site.get("pages") or 0), int(rendered))
+            wanted = sum(rule.points * max(rule.min_share, b["share"]) for b in barriers)
+            listed = barriers[:5]
+            more = len(barriers) - len(listed)
+            entry["checks"] = {}
+            zh_list = "；".join(f"{b['check']} {b['template']} {b['pages']} 页" for b in listed)
+            en_list = "; ".join(f"{b['check']} {b['template']} on {b['pages']} page(s)" for b in listed)
+            zh_more = f" 等 {len(barriers)} 个" if more else ""
+            en_more = f" and {more} more" if more else ""
+            barrier_zh = (f"{len(barriers)} 个障碍（{zh_list}{zh_more}），每个障碍按受影响页面比例扣分，"
+                          f"最多 {_fmt(rule.points)} 分")
+            barrier_en = (f"{len(barriers)} barrier(s) ({en_list}{en_more}), each up to {_fmt(rule.points)} "
+                          f"points by the share of pages it affects")
+        else:
+            wanted = rule.points * entry["count"]
         if rule.max is not None and wanted > rule.max:
             wanted = rule.max
             notes_zh.append(f"本规则上限 {_fmt(rule.max)} 分")
@@ -436,8 +464,10 @@ def score_site(site: dict, profile: Profile) -> None:
             "dimension": dim,
             "points": round(points, 2),
             "count": entry["count"],
-            "message": f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}",
-            "message_en": f"{checks}, {_fmt(rule.points)} points each{en_note}",
+            "message": (f"{barrier_zh}{zh_note}" if rule.per == "barrier"
+                        else f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}"),
+            "message_en": (f"{barrier_en}{en_note}" if rule.per == "barrier"
+                           else f"{checks}, {_fmt(rule.points)} points each{en_note}"),
         })
 
     for dim in dimensions:

@@ -275,6 +275,12 @@ def _results_from_key(key: dict) -> dict:
                      for b in s["broken_links"]["confirmed"] + s["broken_links"]["suspected"]]
         if any(x["overdue"] for x in s["letters"]):
             findings.append({"check": "interaction.reply-overdue", "url": s["url"]})
+        a11y = s.get("accessibility") or {}
+        if a11y.get("assistive_tool") is False:
+            findings.append({"check": "a11y.assistive-tool-missing", "url": s["url"], "severity": "info"})
+        for b in a11y.get("barriers", []):
+            pages = [s["url"], s["url"] + "x.html"] if b["pages"] == "many" else b["pages"]
+            findings += [{"check": b["check"], "url": u, "evidence": b["element"]} for u in pages]
         sites.append({
             "id": sid, "homepage": s["homepage"], "columns": [dict(c) for c in s["columns"]],
             "findings": findings,
@@ -296,3 +302,9 @@ def test_compare_reports_exact_match_and_mismatches(key):
     diffs = compare(results, key)
     assert any("部门动态 status fresh != stale" in d for d in diffs)
     assert any("restricted.html expected http-403" in d for d in diffs)
+    county["findings"].append({"check": "a11y.link-name", "url": "http://127.0.0.1/a.html",
+                               "evidence": "<a href=\"/\"></a>"})
+    county["findings"] = [f for f in county["findings"] if f.get("evidence") != 'name="code"']
+    diffs = compare(results, key)
+    assert any("unexpected a11y.link-name" in d for d in diffs)
+    assert any("a11y.form-label name=\"code\" expected on" in d for d in diffs)

@@ -117,15 +117,30 @@ def test_site_page_for_webmasters(soup):
 def test_findings_grouped_by_rule_then_page_with_selector_evidence_ref_and_fix(soup):
     county = site_section(soup, "示例县人民政府")
     groups = county.select("details.group")
-    image_alt = next(g for g in groups if "a11y.image-alt" in g.summary.get_text())
-    assert "× 2" in image_alt.summary.get_text()
-    assert len(image_alt.select("div.page")) == 2
-    text = image_alt.get_text()
-    assert "#banner > a:nth-child(2) > img" in text
-    assert "WCAG 2.1 1.1.1" in text and "为图片添加 alt 属性" in text
-    assert '<img src="/images/banner2.jpg">' in text  # shown as text, not an element
+    stale = next(g for g in groups if "freshness.column-stale" in g.summary.get_text())
+    assert "× 3" in stale.summary.get_text()
+    assert len(stale.select("div.page")) == 3
+    assert "国办秘函〔2019〕19号" in stale.get_text() and "整改建议" in stale.get_text()
     # Worst severity first.
     assert groups[0].select_one(".sev").get_text() == "高"
+    # accessibility findings are shown once per barrier, in their own section, not again here
+    assert not any("a11y." in g.summary.get_text() for g in groups)
+
+
+def test_accessibility_barriers_show_element_pages_why_fix_and_refs(soup):
+    county = site_section(soup, "示例县人民政府")
+    table = county.find("h4", string="无障碍障碍（按规则和模板元素合并）").find_next("table")
+    rows = [row for row in table.select("tbody tr") if row.select("code")[0].get_text() == "a11y.image-alt"]
+    assert len(rows) == 2  # two templates: the banner link and the article image
+    image_alt = next(row for row in rows if "#banner" in row.get_text())
+    text = image_alt.get_text()
+    assert "#banner > a > img" in text  # the template element: positions dropped
+    assert "WCAG 2.1 1.1.1" in text and "为图片添加 alt 属性" in text
+    assert '<img src="/images/banner2.jpg">' in text  # shown as text, not an element
+    assert "1 / 212" in text  # pages affected, of the pages checked
+    assert len(image_alt.select("td.url a")) == 1  # example pages
+    review = county.select_one("details.review")
+    assert "a11y.assistive-tool-missing" in review.get_text()  # info results apart, not scored
 
 
 def test_deductions_and_vetoes_name_their_rule(soup):

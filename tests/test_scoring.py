@@ -178,8 +178,7 @@ def test_interaction_problems_veto(profile, check):
 
 
 def test_deductions_are_capped_per_dimension_and_name_their_rule(profile):
-    many = [finding("a11y.image-alt", "accessibility", "high", selector=f"img:nth-child({i})")
-            for i in range(40)]
+    many = [finding("a11y.image-alt", "accessibility", "high", selector=f"img.c{i}") for i in range(40)]
     many += [finding("a11y.document-title", "accessibility", "medium")] * 40
     s = site(findings=many)
     score_site(s, profile)
@@ -189,6 +188,25 @@ def test_deductions_are_capped_per_dimension_and_name_their_rule(profile):
     assert s["score"] == 85.0
     assert all(d["rule"].startswith("cn-gov-2019.") for d in s["deductions"])
     assert any("capped" in d["message_en"] for d in s["deductions"])
+
+
+def test_accessibility_is_scored_by_barrier_and_share_of_pages_not_by_count(profile):
+    def a11y_site(pages_hit: int, total: int = 100, selector: str = "div.header > img.logo") -> dict:
+        found = [finding("a11y.image-alt", "accessibility", "high", selector=selector,
+                         url=f"http://127.0.0.1:8101/p{k}.html") for k in range(pages_hit)]
+        s = site(findings=found, pages=total)
+        score_site(s, profile)
+        return s
+
+    one_template_everywhere = a11y_site(100)
+    [deduction] = one_template_everywhere["deductions"]
+    assert deduction["rule"] == "cn-gov-2019.a11y-barrier-high" and deduction["points"] == 6
+    assert "1 barrier" in deduction["message_en"] and "100 page" in deduction["message_en"]
+    assert a11y_site(50)["deductions"][0]["points"] == 3          # half the pages: half the points
+    assert a11y_site(1)["deductions"][0]["points"] == 0.6         # one page: the floor share (10 %)
+    # positions do not make new barriers: the same template element in different list rows
+    rows = a11y_site(100, selector="ul.list > li:nth-of-type(3) > img")
+    assert len(rows["deductions"]) == 1 and rows["deductions"][0]["points"] == 6
 
 
 def test_info_findings_cost_nothing(profile):

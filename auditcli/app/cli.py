@@ -118,6 +118,10 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
+BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
+BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
+BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 # Reliability and safety (issue 13)
 SiteBudget = Annotated[float, typer.Option(
@@ -191,6 +195,10 @@ def audit(
     max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
     contact: Contact = None,
     strict: Strict = False,
+    browser: Browser = False,
+    browser_pages: BrowserPages = "sample",
+    browser_timeout: BrowserTimeout = 20.0,
+    browser_workers: BrowserWorkers = 4,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -212,10 +220,52 @@ def audit(
     from auditcli.app.progress import run_crawl
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume)
+    if render is not None:
+        run_browser(store_path, browser_pages, render, quiet)
     results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list, lang,
                                     run_meta, record_in, quiet)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
+
+
+def browser_options(browser: bool, pages: str, timeout: float, workers: int, user_agent: str | None):
+    """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present)."""
+    if not browser:
+        return None
+    from spiders.render import BrowserUnavailable, RenderOptions, axe_source, chromium_path
+
+    if pages not in ("sample", "all"):
+        raise fail(f"--browser-pages: {pages!r} is not sample or all")
+    try:
+        import playwright  # noqa: F401
+    except ModuleNotFoundError:
+        raise fail("--browser: Playwright is not installed (pip install 'auditcli[browser]')") from None
+    try:
+        axe_source()
+    except BrowserUnavailable as exc:
+        raise fail(f"--browser: {exc}") from None
+    if chromium_path() is None:
+        raise fail("--browser: no Chromium found (apt-get install chromium, or set AUDITCLI_CHROMIUM)")
+    return RenderOptions(workers=workers, timeout=timeout, user_agent=user_agent)
+
+
+def run_browser(store_path, pages: str, options, quiet: bool) -> None:
+    from auditcli.app.browser import render_store
+
+    def progress(url, result):
+        if not quiet and result.get("status") != "ok":
+            err.print(f"browser: not scanned {url}: {result.get('status')} ({result.get('detail')})", markup=False)
+
+    try:
+        run = render_store(store_path, pages, options, progress)
+    except Exception as exc:  # the crawl's results are safe: browser checks end as not judged
+        err.print(f"warning: browser mode failed, its checks are not judged: {type(exc).__name__}: {exc}",
+                  markup=False)
+        return
+    if not quiet:
+        err.print(f"browser: rendered {run.ok}/{run.pages} pages with axe-core in {run.seconds:.1f}s "
+                  f"({options.workers} tabs)", markup=False)
 
 
 def parse_formats(formats: str, lang: str) -> list[str]:
@@ -345,6 +395,10 @@ def crawl(
     site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
     max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
     contact: Contact = None,
+    browser: Browser = False,
+    browser_pages: BrowserPages = "sample",
+    browser_timeout: BrowserTimeout = 20.0,
+    browser_workers: BrowserWorkers = 4,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -358,7 +412,10 @@ def crawl(
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
+    if render is not None:
+        run_browser(path, browser_pages, render, quiet)
     store = PageStore.open_existing(path)
     sites = store.sites()
     if not quiet:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditcli import __version__
+from auditcli.core.barriers import group_barriers
 from auditcli.core.models import AuditConfig, SiteConfig
 from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
@@ -121,6 +122,16 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
         site["findings"] = [f.to_dict() for f in outcome.findings]
         site["errors"] = outcome.errors
         site["outcomes"] = outcome.outcomes
+        if any(spec.dimension == "accessibility" for spec in specs):
+            rendered = store.rendered_status(config.id)
+            scanned = sum(1 for _, status, _ in rendered if status == "ok")
+            site["accessibility"] = accessibility_block(site["findings"], site["pages"], scanned)
+            if rendered:
+                site["accessibility"]["browser"] = {
+                    "scanned": scanned,
+                    "not_scanned": [{"url": url, "reason": status, "detail": detail}
+                                    for url, status, detail in rendered if status != "ok"],
+                }
         for name, value in outcome.blocks.items():
             if name == "homepage":
                 site["homepage"] = {**site["homepage"], **value}
@@ -128,6 +139,17 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
                 site[name] = value
     score_site(site, profile)
     return site
+
+
+def accessibility_block(findings: list[dict[str, Any]], pages: int, rendered: int = 0) -> dict[str, Any]:
+    """The site's accessibility barriers (rule + template element, with page counts and example pages);
+    info results (axe's "needs review", the 适老化 entry) are listed apart under `review`."""
+    mine = [f for f in findings if f.get("dimension") == "accessibility"]
+    return {
+        "pages": pages,
+        "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages, rendered),
+        "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages, rendered),
+    }
 
 
 def _site_name(config: SiteConfig, view: SiteView) -> str:

@@ -74,7 +74,10 @@ def css_path(tag: Tag, depth: int = 4) -> str:
     while node is not None and isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < depth:
         ident = node.get("id")
         if isinstance(ident, str) and ident.strip() and not ident.strip()[0].isdigit():
-            parts.append((f"{node.name}#{ident.strip()}", ""))
+            ident = ident.strip()
+            # `#a.b` would mean id a and class b: an id that is no CSS identifier is matched as an attribute
+            by_id = f"#{ident}" if re.fullmatch(r"[A-Za-z_][\w-]*", ident) else f"[id={css_string(ident)}]"
+            parts.append((f"{node.name}{by_id}", ""))
             break
         classes = [c for c in (node.get("class") or []) if re.fullmatch(r"[A-Za-z_][\w-]*", c)]
         part = node.name + "".join(f".{c}" for c in classes[:2])

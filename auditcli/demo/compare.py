@@ -4,7 +4,7 @@
 
 URLs are compared by path (ports differ between farm runs). Returns/prints one line per
 mismatch; an empty list means the audit found exactly what was planted (for what is compared:
-homepage date, columns, languages, identity, not_scanned, broken links, overdue letters).
+homepage date, columns, languages, identity, not_scanned, broken links, overdue letters, accessibility barriers).
 """
 
 from __future__ import annotations
@@ -81,9 +81,78 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
         for b in exp["broken_links"]["confirmed"] + exp["broken_links"]["suspected"]:
             if _p(b["url"]) not in broken:
                 out.append(f"{sid}: broken link {_p(b['url'])} not reported")
+        out += _accessibility(sid, got, exp.get("accessibility") or {})
         overdue = any(x["overdue"] for x in exp.get("letters", []))
         if overdue != ("interaction.reply-overdue" in checks):
             out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
+    return out
+
+
+def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
+    """The planted accessibility problems of a site's key as finding entries (check, url compared by
+    path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
+    Browser-mode barriers are optional (a static audit cannot see them)."""
+    out: list[dict[str, Any]] = []
+    if a11y.get("assistive_tool") is False:
+        out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
+    for key, optional in (("barriers", False), ("browser_barriers", True)):
+        for barrier in a11y.get(key, []):
+            entry = {"check": barrier["check"], "evidence": barrier["element"],
+                     "note": "planted accessibility barrier" + (" (browser mode only)" if optional else "")}
+            if optional:
+                entry["optional"] = True
+            if barrier["pages"] == "many":
+                out.append(entry)
+            else:
+                out += [{**entry, "url": url} for url in barrier["pages"]]
+    return out
+
+
+def _page(url: str) -> str:
+    """A page's path with the index name dropped (/ and /index.html are one page)."""
+    path = _p(url)
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
+
+
+def _accessibility(sid: str, got: dict[str, Any], exp: dict[str, Any]) -> list[str]:
+    """Accessibility findings against the planted barriers: each barrier found (on exactly its pages,
+    or on several for a site-wide template), nothing else reported; the 适老化 entry as planted."""
+    out: list[str] = []
+    found = [f for f in got.get("findings", []) if str(f.get("check", "")).startswith(("a11y.", "axe."))]
+    missing_entry = any(f["check"] == "a11y.assistive-tool-missing" for f in found)
+    if "assistive_tool" in exp and missing_entry == bool(exp["assistive_tool"]):
+        out.append(f"{sid}: assistive entry expected {exp['assistive_tool']}, "
+                   f"a11y.assistive-tool-missing {'reported' if missing_entry else 'not reported'}")
+    if "barriers" not in exp:
+        return out
+    browser = (got.get("accessibility") or {}).get("browser")
+    barriers = exp["barriers"] + (exp.get("browser_barriers", []) if browser else [])
+    if browser:
+        got_ns = {_page(n["url"]): n["reason"] for n in browser.get("not_scanned", [])}
+        for url, reason in exp.get("browser_not_scanned", {}).items():
+            if got_ns.get(_page(url)) != reason:
+                out.append(f"{sid}: browser not_scanned {_p(url)} expected {reason}, got {got_ns.get(_page(url))}")
+        for path, reason in got_ns.items():
+            if path not in {_page(u) for u in exp.get("browser_not_scanned", {})}:
+                out.append(f"{sid}: browser mode did not scan {path} ({reason})")
+    pages: dict[int, set[str]] = {k: set() for k in range(len(barriers))}
+    for f in found:
+        if f["check"] == "a11y.assistive-tool-missing" or f.get("severity") == "info":
+            continue
+        match = next((k for k, b in enumerate(barriers)
+                      if b["check"] == f["check"] and b["element"] in (f.get("evidence") or "")), None)
+        if match is None:
+            out.append(f"{sid}: unexpected {f['check']} on {_p(f['url'])}: {(f.get('evidence') or '')[:80]}")
+        else:
+            pages[match].add(_page(f["url"]))
+    for k, barrier in enumerate(barriers):
+        want = barrier["pages"]
+        if want == "many" and len(pages[k]) < 2:
+            out.append(f"{sid}: {barrier['check']} {barrier['element']} expected on many pages, "
+                       f"found on {len(pages[k])}")
+        elif want != "many" and pages[k] != {_page(u) for u in want}:
+            out.append(f"{sid}: {barrier['check']} {barrier['element']} expected on "
+                       f"{sorted(_page(u) for u in want)}, found on {sorted(pages[k])}")
     return out
 
 

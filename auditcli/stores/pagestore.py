@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS links (
     site_id TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, text TEXT, tag TEXT,
     in_scope INTEGER NOT NULL, kind TEXT NOT NULL, UNIQUE (site_id, src, dst, tag));
 CREATE INDEX IF NOT EXISTS links_dst ON links (site_id, dst);
+CREATE TABLE IF NOT EXISTS rendered (
+    site_id TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL, detail TEXT, result TEXT,
+    UNIQUE (site_id, url));
 CREATE TABLE IF NOT EXISTS not_scanned (
     site_id TEXT NOT NULL, url TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, referrer TEXT,
     UNIQUE (site_id, url));
@@ -189,6 +192,15 @@ class PageStore:
         self.db.execute("INSERT OR REPLACE INTO not_scanned VALUES (?, ?, ?, ?, ?)", (site_id, url, reason, detail, referrer))
         self._tick()
 
+    def add_rendered(self, site_id: str, url: str, status: str, detail: str | None = None,
+                     result: Any = None) -> None:
+        """A page rendered in the browser (browser mode): its status (ok, timeout, crashed, error) and
+        the axe-core result, judged offline by the accessibility checks."""
+        self.db.execute("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)",
+                        (site_id, url, status, detail,
+                         json.dumps(result, ensure_ascii=False) if result is not None else None))
+        self._tick()
+
     def _tick(self) -> None:
         self._pending += 1
         if self._pending >= 50:
@@ -282,6 +294,18 @@ class PageStore:
     def referrers(self, site_id: str, url: str) -> list[str]:
         rows = self.db.execute("SELECT DISTINCT src FROM links WHERE site_id = ? AND dst = ? ORDER BY src", (site_id, url))
         return [r[0] for r in rows]
+
+    def rendered(self, site_id: str) -> Iterator[tuple[str, str, str | None, Any]]:
+        """(url, status, detail, axe result) of every page rendered in browser mode, in render order."""
+        rows = self.db.execute("SELECT url, status, detail, result FROM rendered WHERE site_id = ? ORDER BY rowid",
+                               (site_id,))
+        for url, status, detail, result in rows:
+            yield url, status, detail, json.loads(result) if result else None
+
+    def rendered_status(self, site_id: str) -> list[tuple[str, str, str | None]]:
+        """(url, status, detail) of the pages rendered in browser mode, without their results."""
+        return list(self.db.execute("SELECT url, status, detail FROM rendered WHERE site_id = ? ORDER BY rowid",
+                                    (site_id,)))
 
     def not_scanned(self, site_id: str) -> list[NotScanned]:
         rows = self.db.execute("SELECT url, reason, detail, referrer FROM not_scanned WHERE site_id = ? ORDER BY rowid", (site_id,))

@@ -38,6 +38,11 @@ NAV = [
 ]
 
 
+A11Y_GUIDE_FORM = ('<form class="ysq-query" action="/zfxxgk/zn/index.html" method="get"><span>申请查询码</span>'
+                   '<input type="text" name="code"><button type="submit">查询</button></form>'
+                   '<p class="tools"><a href="/zfxxgk/zn/index.html" class="print"><i class="icon-print"></i></a></p>')
+
+
 def county_footer(ctx: Ctx) -> str:
     return footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号",
                   police="蒙公网安备 15040202000123号", conac_id="1504000001000000001",
@@ -52,6 +57,8 @@ def county_header(ctx: Ctx, site_name: str = NAME, nav: list[tuple[str, str]] = 
         f'<span class="tools">{langs}<a href="/hdjl/login.html">用户登录</a></span></div>'
         f'<div class="header"><img src="/images/logo.png" class="logo">'  # planted: no alt
         f"<h1>{site_name}</h1>"
+        # planted (browser mode): a light-grey welcome line on white, contrast 1.9:1
+        '<p class="welcome" style="color:#bbbbbb;background:#ffffff">欢迎访问</p>'
         '<form action="/search/index.html" method="get" class="search">'
         '<input type="text" name="q" title="站内搜索"><button type="submit">搜索</button></form></div>'
         + T.nav(nav)
@@ -117,6 +124,9 @@ def build(ctx: Ctx) -> SiteBuild:
                    crumbs=[*fdk, (None, "机构职能")])
     zcwj_items = items(POLICY_TOPICS, A(25), 30, 12)
     zcwj_items[0].extra_html = '<p>附件：<a href="/uploads/2025/report.pdf">2025年度工作报告.pdf</a></p>'
+    # planted (browser mode): the newest 政策文件 also draws a chart with a script that never ends; a
+    # browser hangs on it, so browser mode must list it as not scanned and go on
+    zcwj_items[0].extra_html += '<div class="chart"></div><script>for (;;) {}</script>'
     zcwj = sb.column("政策文件", fd + "zcwj/", "policy", zcwj_items, column_type="政策文件",
                      crumbs=fdk, list_extra='<div class="side"><h3>相关解读</h3><p>暂无</p></div>',
                      key_extra={"note": "a 暂无 box beside a real list is not emptiness"})
@@ -144,10 +154,13 @@ def build(ctx: Ctx) -> SiteBuild:
                      items([f"示例县人民政府{y}年政府信息公开工作年度报告" for y in (2025, 2024, 2023)],
                            A(290), 365, 3, suffix=False),
                      column_type="政府信息公开年报", crumbs=gk)
-    sb.static_page("/zfxxgk/zn/index.html", "政府信息公开指南",
-                   ["公民、法人或者其他组织可以通过本网站获取政府信息。",
-                    "依申请公开：申请人可以通过信函、当面或网上提交申请。"],
-                   crumbs=[*gk, (None, "政府信息公开指南")])
+    # planted (accessibility): an 依申请公开 query field with no label, and an icon-only print link
+    sb.html("/zfxxgk/zn/index.html", "政府信息公开指南",
+            T.breadcrumb([*gk, (None, "政府信息公开指南")])
+            + T.article_body("政府信息公开指南", ["公民、法人或者其他组织可以通过本网站获取政府信息。",
+                                             "依申请公开：申请人可以通过信函、当面或网上提交申请。"], info="",
+                             extra_html=A11Y_GUIDE_FORM))
+    sb.not_column("/zfxxgk/zn/index.html", "政府信息公开指南", "static")
     sb.html(fd + "index.html", "法定主动公开内容",
             T.breadcrumb([*gk, (None, "法定主动公开内容")])
             + T.nav([(fd + "jgzn/index.html", "机构职能")]
@@ -352,7 +365,28 @@ def build(ctx: Ctx) -> SiteBuild:
                     base + "/images/news1.jpg": [sb.url(zwyw_items[0].path)],
                     base + "/images/captcha.png": [base + "/hdjl/login.html"],
                 },
-                "form_label_missing": [base + "/hdjl/login.html"],
+                # the login form's fields are named by their placeholders (as browsers and ACT e086e5
+                # count), so its planted form-label barrier is the 依申请公开 query field instead
+                "form_label_missing": [base + "/zfxxgk/zn/index.html"],
+                # every accessibility finding expected (exhaustive): check, a piece of the element's
+                # outer HTML, and the pages ("many": the site-wide template, on most pages)
+                "barriers": [
+                    {"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
+                     "pages": "many"},
+                    {"check": "a11y.image-alt", "element": 'src="/images/banner.png"', "pages": [base + "/index.html"]},
+                    {"check": "a11y.image-alt", "element": 'src="/images/news1.jpg"',
+                     "pages": [sb.url(zwyw_items[0].path)]},
+                    {"check": "a11y.image-alt", "element": 'src="/images/captcha.png"',
+                     "pages": [base + "/hdjl/login.html"]},
+                    {"check": "a11y.form-label", "element": 'name="code"',
+                     "pages": [base + "/zfxxgk/zn/index.html"]},
+                    {"check": "a11y.link-name", "element": '<a class="print"',
+                     "pages": [base + "/zfxxgk/zn/index.html"]},
+                ],
+                # found only in browser mode (--browser): rendered colours, and a page that hangs
+                "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"',
+                                      "pages": "many"}],
+                "browser_not_scanned": {sb.url(zcwj_items[0].path): "timeout"},
             },
             "security": {"server_version_disclosure": "nginx/1.12.2",
                          "insecure_cookie": "JSESSIONID (no HttpOnly)",

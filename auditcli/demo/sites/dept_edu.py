@@ -76,7 +76,11 @@ def build(ctx: Ctx) -> SiteBuild:
                             "note": "links to the parent portal's 县长信箱 (out of scope)"},
             "login": [],
             "accessibility": {"assistive_tool": False,
-                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"}},
+                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
+                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
+                                            "pages": "many"}],
+                              "browser_barriers": [{"check": "a11y.color-contrast",
+                                                    "element": 'class="welcome"', "pages": "many"}]},
             "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
         },
     )

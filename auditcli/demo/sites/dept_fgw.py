@@ -46,7 +46,9 @@ def build(ctx: Ctx) -> SiteBuild:
                   jiucuo_code=SITE_CODE, year=ctx.as_of.year, address="示例县政府路1号综合楼")
     alt = ('<link rel="alternate" hreflang="zh-CN" href="/">\n'
            '<link rel="alternate" hreflang="en" href="/english/">\n'
-           '<link rel="alternate" hreflang="mn" href="/mn/">\n')
+           '<link rel="alternate" hreflang="mn" href="/mn/">\n'
+           # planted (accessibility): zoom disabled on every page of the site's template
+           '<meta name="viewport" content="width=device-width, maximum-scale=1.0, user-scalable=no">\n')
 
     def layout(title, content, *, metas=None, lang="zh-CN", charset="utf-8"):
         return T.document(title if title == NAME else f"{title}-{NAME}",
@@ -157,7 +159,9 @@ def build(ctx: Ctx) -> SiteBuild:
             "login": [{"url": base + "/login.html", "password_over_http": True,
                        "form_action_insecure": False, "single_factor": False,
                        "second_factor": "短信验证码"}],
-            "accessibility": {"assistive_tool": True},
+            "accessibility": {"assistive_tool": True,
+                              "barriers": [{"check": "a11y.meta-viewport", "element": 'name="viewport"',
+                                            "pages": "many"}]},
             "security": {"server_version_disclosure": None, "missing_security_headers": [],
                          "insecure_cookie": None},
         },

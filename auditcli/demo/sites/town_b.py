@@ -148,7 +148,11 @@ def build(ctx: Ctx) -> SiteBuild:
             "letters": [],
             "interaction": {"channel": False, "reply_overdue": False},
             "login": [],
-            "accessibility": {"assistive_tool": False, "html_lang_missing": True},
+            "accessibility": {"assistive_tool": False, "html_lang_missing": True,
+                              # planted: the old table layout's banner image has no alt, <html> no lang
+                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
+                                            "pages": "many"},
+                                           {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
             "security": {"server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET"},
         },
     )

@@ -1,0 +1,177 @@
+"""axe-core results of browser mode (`--browser`), judged offline from the page store.
+
+The crawl's browser pass (spiders/render.py) stores each rendered page's axe-core violations and
+"needs review" (incomplete) results. Here they become findings:
+- axe rules that mean what a static rule means are reported under the static rule's id, on the same
+  page, and only for elements the static rule did not already report (the axe node's selector is
+  resolved in the page's tree and compared with the static findings' elements);
+- `a11y.color-contrast` (WCAG 1.4.3) comes from axe only: it needs the rendered colours;
+- every other axe rule keeps axe's id, prefixed `axe.` (the `axe.*` check family);
+- "needs review" results are never errors: they are info findings (`data.review`), listed apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bs4 import Tag
+
+from auditcli.core.models import Finding
+from checks.a11y.dom import Dom
+from checks.a11y.rules import RULES, refs, template
+from checks.registry import check, site_analysis
+from checks.siteview import SiteView
+
+# axe-core rule id -> auditcli check id (the same requirement, ACT rule mapping of axe's report)
+AXE_TO_CHECK = {
+    "image-alt": "a11y.image-alt", "role-img-alt": "a11y.image-alt", "svg-img-alt": "a11y.image-alt",
+    "input-image-alt": "a11y.input-image-alt", "html-has-lang": "a11y.html-lang",
+    "html-lang-valid": "a11y.html-lang-valid", "document-title": "a11y.document-title",
+    "label": "a11y.form-label", "select-name": "a11y.form-label", "aria-input-field-name": "a11y.form-label",
+    "aria-toggle-field-name": "a11y.form-label", "link-name": "a11y.link-name", "button-name": "a11y.button-name",
+    "input-button-name": "a11y.button-name", "aria-command-name": "a11y.button-name",
+    "meta-viewport": "a11y.meta-viewport", "meta-viewport-large": "a11y.meta-viewport",
+    "frame-title": "a11y.frame-title", "meta-refresh": "a11y.meta-refresh", "valid-lang": "a11y.element-lang-valid",
+    "empty-heading": "a11y.heading-name", "aria-roles": "a11y.aria-role", "aria-valid-attr": "a11y.aria-attr",
+    "autocomplete-valid": "a11y.autocomplete", "duplicate-id": "a11y.duplicate-id",
+    "duplicate-id-aria": "a11y.duplicate-id", "duplicate-id-active": "a11y.duplicate-id",
+    "color-contrast": "a11y.color-contrast", "color-contrast-enhanced": "a11y.color-contrast",
+}
+IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
+CONTRAST_WHY = {"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。",
+                "en": "Low-contrast text is hard to read for low-vision and older visitors, and on phones in sunlight."}
+CONTRAST_FIX = {"zh": "正文与背景的对比度至少 4.5:1，大号文字（18pt 或 14pt 粗体）至少 3:1：加深文字颜色或调整背景。",
+                "en": "Give body text at least 4.5:1 against its background (3:1 for large text): darken the text "
+                      "or change the background."}
+
+
+def _why_fix(check_id: str) -> dict[str, Any]:
+    """The static rule's why/fix texts for an axe result reported under its id."""
+    if check_id == "a11y.color-contrast":
+        return {"why": CONTRAST_WHY, "fix": CONTRAST_FIX}
+    spec = next((r for r in RULES if r.id == check_id), None)
+    return {"why": spec.why, "fix": spec.fix} if spec else {}
+
+
+@site_analysis
+def rendered(site: SiteView) -> dict[str, Any]:
+    """The site's browser pass: {"pages": {url: axe result}, "not_scanned": [...]} (empty without one)."""
+    pages: dict[str, Any] = {}
+    failed: list[dict[str, Any]] = []
+    for url, status, detail, result in site.store.rendered(site.id):
+        if status == "ok" and isinstance(result, dict):
+            pages[url] = result
+            final = result.get("final_url")
+            if final and final != url:
+                pages.setdefault(final, result)
+        else:
+            failed.append({"url": url, "reason": status, "detail": detail})
+    return {"pages": pages, "not_scanned": failed}
+
+
+def _target(node: dict[str, Any]) -> str:
+    target = node.get("target") or []
+    parts = [" ".join(t) if isinstance(t, list) else str(t) for t in target]
+    return " >>> ".join(parts)  # frames and shadow roots: one selector per document, as axe writes them
+
+
+def _resolve(dom: Dom | None, selector: str) -> Tag | None:
+    if dom is None or ">>>" in selector:
+        return None
+    try:
+        return dom.soup.select_one(selector)
+    except Exception:  # a selector soupsieve cannot read
+        return None
+
+
+def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | None = None,
+                 reported: set[int] | None = None) -> Iterator[Finding]:
+    """Findings for `check_id` (an auditcli id, or `axe.<rule>`) from one page's axe result, leaving out
+    elements the static rule already reported (`reported`: ids of their elements in `dom`)."""
+    for kind in ("violations", "incomplete"):
+        for rule in result.get(kind) or []:
+            mapped = AXE_TO_CHECK.get(rule["id"], f"axe.{rule['id']}")
+            if mapped != check_id:
+                continue
+            review = kind == "incomplete"
+            for node in rule.get("nodes") or []:
+                selector = _target(node)
+                element = _resolve(dom, selector)
+                if not review and reported is not None and element is not None and id(element) in reported:
+                    continue  # the static rule reported this element already
+                impact = node.get("impact") or rule.get("impact")
+                severity = "info" if review else (None if check_id.startswith("a11y.")
+                                                 else IMPACT_SEVERITY.get(impact or "", "low"))
+                summary = (node.get("failureSummary") or "").strip()
+                data = node.get("data") or {}
+                extra = ""
+                if rule["id"].startswith("color-contrast") and isinstance(data, dict) and data.get("contrastRatio"):
+                    extra = (f"（对比度 {data['contrastRatio']}:1，前景 {data.get('fgColor')}，背景 {data.get('bgColor')}，"
+                             f"要求 {data.get('expectedContrastRatio')}）")
+                prefix = "需人工复核：" if review else ""
+                criteria = [".".join(m.groups()) for t in rule.get("tags") or []
+                            if (m := re.fullmatch(r"wcag(\d)(\d)(\d+)", t))]
+                yield Finding(
+                    url=url, selector=selector or None,
+                    evidence=" ".join(str(node.get("html") or "").split())[:240] or None,
+                    message=f"{prefix}{rule.get('help')}{extra}（axe-core {rule['id']}）",
+                    message_en=f"{'needs review: ' if review else ''}{rule.get('help')} (axe-core {rule['id']})"
+                               + (f": {summary.splitlines()[-1].strip()}" if summary else ""),
+                    severity=severity,
+                    refs=[] if check_id.startswith("a11y.") else refs(None, *criteria) + [f"axe-core {rule['id']}"],
+                    title="" if check_id.startswith("a11y.") else f"axe-core：{rule.get('help')}",
+                    title_en="" if check_id.startswith("a11y.") else str(rule.get("help") or rule["id"]),
+                    data={**_why_fix(check_id), "source": "axe-core", "axe_rule": rule["id"], "review": review,
+                          "impact": impact,
+                          "help_url": rule.get("helpUrl"), "template": template(selector),
+                          "level": "AAA" if rule["id"] == "color-contrast-enhanced" else None,
+                          **({"contrast": data} if rule["id"].startswith("color-contrast") and data else {})},
+                )
+
+
+def page_axe_findings(check_id: str, page, site: SiteView, dom: Dom, reported: list[Tag]) -> Iterator[Finding]:
+    """The axe results of a static rule's id on a page rendered in browser mode (nothing otherwise)."""
+    pages = rendered(site)["pages"]
+    if not pages:
+        return
+    result = pages.get(page.final_url) or pages.get(page.url)
+    if result is None:
+        return
+    yield from axe_findings(check_id, page.final_url, result, dom, {id(tag) for tag in reported})
+
+
+def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
+    for url, result in rendered(site)["pages"].items():
+        if url != result.get("final_url", url) and result.get("final_url") in rendered(site)["pages"]:
+            continue  # the same page under its redirect target
+        ids = {AXE_TO_CHECK.get(r["id"], f"axe.{r['id']}") for kind in ("violations", "incomplete")
+               for r in result.get(kind) or []}
+        for check_id in sorted(i for i in ids if wanted(i)):
+            yield from axe_findings(check_id, url, result)
+
+
+@check(
+    id="a11y.color-contrast", dimension="accessibility", severity="medium",
+    refs=refs("afw4f7", "1.4.3"),
+    title={"zh": "文字与背景对比度不足", "en": "Text contrast is too low"},
+    fix={lang: f"{CONTRAST_WHY[lang]} {CONTRAST_FIX[lang]}" for lang in ("zh", "en")},
+    needs=("probe:browser",),
+)
+def color_contrast(site: SiteView) -> Iterator[Finding]:
+    yield from _site_axe(site, lambda check_id: check_id == "a11y.color-contrast")
+
+
+@check(
+    id="axe.*", dimension="accessibility", severity="low",
+    refs=["WCAG 2.1", "GB/T 37668-2019", "axe-core rules (https://dequeuniversity.com/rules/axe/)"],
+    title={"zh": "axe-core 发现的其他无障碍问题", "en": "Other accessibility problems axe-core found"},
+    fix={"zh": "浏览器模式下 axe-core 报告、静态规则未覆盖的问题（如地标、列表结构、ARIA 用法），"
+               "按每条结果所附的 axe-core 规则说明修改。",
+         "en": "Problems axe-core reports in browser mode that the static rules do not cover (landmarks, "
+               "list structure, ARIA usage): fix them as each result's axe-core rule page says."},
+    needs=("probe:browser",),
+)
+def axe_other(site: SiteView) -> Iterator[Finding]:
+    yield from _site_axe(site, lambda check_id: check_id.startswith("axe."))
