@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 from collections.abc import Callable
@@ -149,10 +148,13 @@ def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:
 
 
 def _visible(page_text: str, url: str) -> str:
+    """The page's visible text with its own URL (a 404 page often echoes it) and all digits (counters,
+    clocks) taken out: two pages are the same page when these are equal."""
     text = re.sub(r"(?is)<(script|style)\b.*?</\1>|<[^>]+>", " ", page_text)
-    for variant in {url, url.split("://", 1)[-1], "/" + url.split("://", 1)[-1].split("/", 1)[-1]}:
+    for variant in sorted({url, url.split("://", 1)[-1], "/" + url.split("://", 1)[-1].split("/", 1)[-1]},
+                          key=len, reverse=True):
         text = text.replace(variant, " ")
-    return " ".join(text.split())
+    return " ".join(re.sub(r"\d+", " ", text).split())
 
 
 def mark_soft_404(store: PageStore, site_id: str) -> int:
@@ -162,16 +164,14 @@ def mark_soft_404(store: PageStore, site_id: str) -> int:
     if probe is None or not 200 <= probe.status < 300 or not probe.body:
         return 0
     reference = _visible(probe.text, probe.final_url)
-    threshold = SAFETY["soft_404"]["min_similarity"]
     marked = []
     for page in store.pages(site_id, kind="page"):
         if not (200 <= page.status < 300 and page.is_html):
             continue
         if page.url == page.final_url == probe.final_url:
             continue  # the page unknown URLs are sent to (often the home page) is itself real
-        text = _visible(page.text, page.final_url)
-        matcher = difflib.SequenceMatcher(None, reference, text, autojunk=False)
-        if text == reference or (matcher.real_quick_ratio() >= threshold and matcher.ratio() >= threshold):
+        # identity, not similarity: a short notice on a template-heavy site is much like its 404 page
+        if _visible(page.text, page.final_url) == reference:
             marked.append(page)
     for page in marked:
         store.set_page_kind(site_id, page.url, "soft-404")

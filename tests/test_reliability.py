@@ -295,3 +295,34 @@ def test_a_check_that_never_returns_is_stopped_and_recorded_and_the_audit_ends(t
     (error,) = [e for e in site["errors"] if e["check"] == "plugin.hangs"]
     assert error["url"] == "http://127.0.0.1:9/" and "CheckTimeout" in error["error"]
     assert site["findings"], "the other checks still judged the site"
+
+
+def test_soft_404s_are_the_pages_identical_to_a_missing_one_not_pages_that_look_alike(tmp_path):
+    from spiders.run import mark_soft_404
+
+    nav = "".join(f'<li><a href="/col{i}/">栏目{i}</a></li>' for i in range(80))  # a template-heavy portal
+    base = "http://127.0.0.1:9/"
+
+    def page(url, body, kind="page", final=None):
+        html = f"<html><body><ul>{nav}</ul><div>{body}</div><p>访问量 {len(url) * 7}</p></body></html>"
+        return StoredPage("s", url, final or url, 200, {}, html.encode(), "utf-8", "text/html; charset=utf-8",
+                          kind, 1, None, 0.01, time.time())
+
+    store = PageStore(tmp_path)
+    store.register_site("s", {"id": "s", "name": "s", "level": "county", "url": base})
+    probe_url = base + "auditcli-no-such-page-1.html"
+    store.add_page(page(probe_url, f"抱歉，页面 {probe_url} 不存在", kind="probe-404"))
+    store.add_page(page(base + "old/gone.html", f"抱歉，页面 {base}old/gone.html 不存在"))
+    store.add_page(page(base + "tzgg/1.html", "关于开展节能宣传周活动的通知 2026-11-18"))
+    store.add_page(page(base, "首页"))
+    assert mark_soft_404(store, "s") == 1
+    assert [e.url for e in store.not_scanned("s") if e.reason == "soft-404"] == [base + "old/gone.html"]
+
+    # a site that sends unknown URLs to its home page: the home page is no soft 404, the redirected URL is
+    other = PageStore(tmp_path / "other")
+    other.register_site("s", {"id": "s", "name": "s", "level": "county", "url": base})
+    other.add_page(page(probe_url, "首页", kind="probe-404", final=base))
+    other.add_page(page(base, "首页"))
+    other.add_page(page(base + "old/gone.html", "首页", final=base))
+    assert mark_soft_404(other, "s") == 1
+    assert [e.url for e in other.not_scanned("s")] == [base + "old/gone.html"]
