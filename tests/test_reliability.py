@@ -326,3 +326,26 @@ def test_soft_404s_are_the_pages_identical_to_a_missing_one_not_pages_that_look_
     other.add_page(page(base + "old/gone.html", "首页", final=base))
     assert mark_soft_404(other, "s") == 1
     assert [e.url for e in other.not_scanned("s")] == [base + "old/gone.html"]
+
+
+def test_two_audits_recording_into_one_history_store_at_once_both_land(tmp_path):
+    """Two real `auditcli check` runs, started together, record into the same history store."""
+    import os
+
+    store = stored_crawl(tmp_path / "crawl")
+    history = tmp_path / "shared-history.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen([sys.executable, "-m", "auditcli", "check", str(store), "--out", str(tmp_path / f"out{n}"),
+                              "--history", str(history), "--format", "json", "--quiet"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in (1, 2)]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+        assert "not recorded" not in stderr
+    ids = {json.loads((tmp_path / f"out{n}" / "results.json").read_text("utf-8"))["run"]["id"] for n in (1, 2)}
+    db = sqlite3.connect(history)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {row[0] for row in db.execute("SELECT run_id FROM runs")} == ids and len(ids) == 2
+    trend = run_cli("history", "county", "--db", str(history), "--json")
+    assert trend.returncode == 0, trend.stderr
+    assert len(json.loads(trend.stdout)) == 2
