@@ -31,9 +31,9 @@ from spiders.options import CrawlOptions
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
 LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
 SAFETY = knowledge.load("crawling")
-UNSAFE_TEXT = tuple(word.lower() for word in SAFETY["unsafe_links"]["text"])
+UNSAFE_TEXT_EXACT = frozenset(word.lower() for word in SAFETY["unsafe_links"]["text_exact"])
+UNSAFE_TEXT = tuple(word.lower() for word in SAFETY["unsafe_links"]["text_contains"])
 UNSAFE_URL_TOKENS = frozenset(word.lower() for word in SAFETY["unsafe_links"]["url"])
-UNSAFE_TEXT_MAX = 8  # "注销" is a button; "企业注销登记办事指南" is an article about it
 TRAP_HOPS = SAFETY["traps"]["same_path_query_hops"]
 WAF = SAFETY["waf_challenge"]
 
@@ -41,10 +41,12 @@ WAF = SAFETY["waf_challenge"]
 def unsafe_link(url: str, text: str) -> str | None:
     """Why following this link could change state on the server (log out, delete), or None."""
     label = re.sub(r"\s+", " ", text or "").strip().lower()
-    if label and len(label) <= UNSAFE_TEXT_MAX:
-        for word in UNSAFE_TEXT:
-            if word in label:
-                return f"link text {text.strip()!r} ({word})"
+    bare = re.sub(r"^[\W_]+|[\W_]+$", "", label)  # [退出] 【注销】 » 退出
+    if bare in UNSAFE_TEXT_EXACT:
+        return f"link text {text.strip()!r}"
+    for word in UNSAFE_TEXT:
+        if word in label:
+            return f"link text {text.strip()!r} ({word})"
     parts = urlsplit(url)
     tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9_=]+", f"{parts.path} {parts.query}") if t}
     tokens |= {t.split("=", 1)[0] for t in tokens if "=" in t}

@@ -252,6 +252,9 @@ def test_the_report_escapes_every_audited_text_attribute_and_url(tmp_path):
     ("http://x.gov.cn/a.do?action=del&id=3", "", True),
     ("http://x.gov.cn/loginOut.jsp", "", True),
     ("http://x.gov.cn/zwgk/202611/t20261118_1.html", "企业注销登记办事指南", False),   # an article about it
+    ("http://x.gov.cn/zwfw/zxdj/", "注销登记", False),                                 # a service column
+    ("http://x.gov.cn/user/x.jsp", "【退出】", True),
+    ("http://x.gov.cn/user/y.jsp", "Sign out of 政务服务", True),
     ("http://x.gov.cn/news/removal-notice.html", "关于拆除违章建筑的通告", False),
     ("http://x.gov.cn/xxgk/index.html", "政府信息公开", False),
 ])
