@@ -34,6 +34,8 @@ class CrawlOptions:
     retries: int = 1
     site_budget: float = DEFAULT_SITE_BUDGET  # seconds per site, then the rest is not scanned (site-budget)
     max_retry_after: float = 60.0  # longest Retry-After (429/503) waited for
+    security: bool = True         # TLS scans and the plain-HTTP redirect probe (off with --skip security)
+    ca_bundle: str | None = None  # extra trusted roots for the TLS checks (--ca-bundle)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -22,12 +22,16 @@ from twisted.python.failure import Failure
 from auditcli.core import knowledge
 from auditcli.core.language_links import is_language_link
 from auditcli.core.models import SiteConfig
+from auditcli.core.security import data as security_data
+from auditcli.core.security import host_port, is_service_link
 from auditcli.core.urls import clean_url, normalise_url
 from auditcli.stores.pagestore import PageStore
 from spiders.discovery import FOLLOWED_TAGS, FoundLink, extract_links, is_attachment
 from spiders.errors import classify_failure
 from spiders.options import CrawlOptions
 
+PASSWORD_BYTES = re.compile(rb"password", re.I)
+PASSWORD_FORM_ACTIONS = ("//form[.//input[translate(@type, 'PASSWORD', 'password') = 'password']]/@action")
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
 LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
 SAFETY = knowledge.load("crawling")
@@ -77,6 +81,7 @@ class _SiteState:
         self.config = config
         self.seen: set[str] = set()
         self.pages_scheduled = 0
+        self.service_scheduled = 0  # login / e-service pages on other hosts (kind "service")
         self.attachments_scheduled = 0
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
@@ -100,11 +105,16 @@ class _SiteState:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, sites: list[SiteConfig], options: CrawlOptions, resume_from: str | None = None, **kwargs: Any):
+    def __init__(self, sites: list[SiteConfig], options: CrawlOptions, resume_from: str | None = None,
+                 prober: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.options = options
         self.states = {site.id: _SiteState(site) for site in sites}
         self.resume_from = resume_from
+        self.prober = prober  # spiders.probes.SecurityProber: TLS scans started as HTTPS hosts are found
+        config = security_data()
+        self.service_depth = int(config["service_depth"])
+        self.service_max_pages = int(config["service_max_pages"])
 
     # -- the time budget of each site (checked by spiders.middlewares.SiteBudgetMiddleware) ----------
     def budget_left(self, site_id: str) -> float:
@@ -159,6 +169,8 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for state in self.states.values():
             site = state.config
+            if self.prober is not None:  # TLS of the start URL's host (or its https form) and the HTTP redirect
+                self.prober.site(clean_url(site.url))
             if self.resume_from:
                 resumed = list(self._resume(state))
                 if state.seen:  # this site had been crawled before: go on from there
@@ -246,6 +258,12 @@ class PortalSpider(scrapy.Spider):
         }
         if kind == "probe-404":
             return  # stored for the soft-404 comparison only
+        if self.prober is not None and kind in ("page", "host-home", "service", "duplicate"):
+            self._probe_hosts(response, is_html)
+        if kind == "service":
+            if is_html and response.status < 400:
+                yield from self._follow_service(state, response, depth, meta.get("language_base") or depth)
+            return
         challenge = waf_challenge(response.status, response.body) if response.status >= 400 else None
         if challenge:
             yield self._not_scanned(site_id, requested, "waf-challenge", challenge, meta["referrer"], fetched=True)
@@ -269,6 +287,29 @@ class PortalSpider(scrapy.Spider):
         if in_scope_final:
             yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"),
                                     meta.get("query_hops", 0))
+
+    def _probe_hosts(self, response: Response, is_html: bool) -> None:
+        """Every HTTPS host:port the site's pages and login forms live on is scanned once (in the background)."""
+        if response.url.startswith("https://"):
+            self.prober.tls(*host_port(response.url))
+        if is_html and response.status < 400 and PASSWORD_BYTES.search(response.body):
+            for action in response.xpath(PASSWORD_FORM_ACTIONS).getall():
+                url = response.urljoin(action.strip())
+                if url.startswith("https://"):
+                    self.prober.tls(*host_port(url))
+
+    def _follow_service(self, state: _SiteState, response: Response, depth: int, base: int) -> Iterator[Any]:
+        """On a login/e-service host, follow its own login links a little way, to reach the login page."""
+        if depth + 1 - base > self.service_depth:
+            return
+        for link in extract_links(response.selector, response.url):
+            if (link.tag in ("a", "area", "frame", "iframe") and link.url not in state.seen
+                    and _same_host(link.url, response.url) and is_service_link(link.text, link.url)
+                    and state.service_scheduled < self.service_max_pages):
+                state.service_scheduled += 1
+                state.seen.add(link.url)
+                yield self._request(state.config.id, link.url, depth=depth + 1, kind="service",
+                                    referrer=response.url, language_base=base)
 
     def _adopt_redirect_host(self, state: _SiteState, final_url: str) -> Iterator[Any]:
         """A start page that redirects to another host (x.gov.cn -> www.x.gov.cn, http -> https:8443)
@@ -318,6 +359,17 @@ class PortalSpider(scrapy.Spider):
             elif not site.in_scope(url):
                 if language_link:
                     next_kind = "language"
+                elif (kind == "page" and link.tag in ("a", "area") and not site.on_host(url)
+                      and is_service_link(link.text, url)):
+                    # a login / e-service system on another host: fetched to find its login page, never audited
+                    # as part of the site otherwise (docs/SPEC.md §6)
+                    if (state.service_scheduled < self.service_max_pages and self.options.max_depth > 0
+                            and depth + 1 <= self.options.max_depth + self.service_depth):
+                        state.service_scheduled += 1
+                        state.seen.add(url)
+                        yield self._request(site.id, url, depth=depth + 1, kind="service", referrer=source,
+                                            language_base=depth + 1)
+                    continue
                 else:
                     if site.on_host(url):
                         state.seen.add(url)
@@ -363,6 +415,8 @@ class PortalSpider(scrapy.Spider):
         if meta.get("kind") == "probe-404":
             return
         if isinstance(failure.value, IgnoreRequest) and reason == "robots" and meta["kind"] == "host-home":
+            return
+        if meta["kind"] == "service":  # another host's login system: not part of the site's scan record
             return
         yield self._not_scanned(meta["site_id"], url, reason, detail, meta.get("referrer"))
 

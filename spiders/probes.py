@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditcli.core.urls import ip_literal
@@ -72,3 +73,153 @@ def _lookup_aaaa(host: str, port: int, timeout: float) -> list[tuple] | str:
         return f"no IPv6 address for {host} ({result['error']})"
     addresses = [info[4] for info in result.get("value") or []]  # type: ignore[union-attr]
     return list(dict.fromkeys(addresses)) or f"no IPv6 address for {host}"
+
+
+class SecurityProber:
+    """Crawl-time security probes, run in the background while the crawl goes on (docs/SPEC.md §6).
+
+    - `tls(host, port)`: one sslyze scan per distinct HTTPS host:port of the run, in a child process
+      (`python -m spiders.tlsscan`) killed at its deadline; `workers` scans at once.
+    - `site(url)`: a site's start URL. An https site also gets the plain-HTTP redirect probe (its
+      http:// form, same port when the URL names one, else 80); an http site gets a TLS scan of its
+      https form (same port, else 443), whose failed handshake is `tls.no-https`.
+    `finish(store)` waits for what is still running and stores every outcome as a probe
+    (`tls` / `redirect`, host, port) for the checks to judge offline.
+    """
+
+    def __init__(self, ca_bundle: str | None = None, workers: int = 4, timeout: float = 90.0,
+                 http_timeout: float = 10.0, user_agent: str = "auditcli"):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.ca_bundle = ca_bundle
+        self.timeout = timeout
+        self.http_timeout = http_timeout
+        self.user_agent = user_agent
+        self.jobs: dict[tuple[str, str, int], Any] = {}
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="auditcli-probe")
+
+    def site(self, url: str) -> None:
+        from auditcli.core.security import host_port, http_form, https_form
+
+        if url.startswith("https://"):
+            self.tls(*host_port(url))
+            host, port = host_port(http_form(url))
+            self._submit(("redirect", host, port), redirect_probe, http_form(url), self.http_timeout, self.user_agent)
+        else:
+            self.tls(*https_form(url))
+
+    def tls(self, host: str, port: int) -> None:
+        if host and sslyze_available():
+            self._submit(("tls", host, port), tls_probe, host, port, self.ca_bundle, self.timeout)
+
+    def _submit(self, key: tuple[str, str, int], function, *args) -> None:
+        with self._lock:
+            if key not in self.jobs:
+                self.jobs[key] = self._executor.submit(function, *args)
+
+    def finish(self, store: PageStore) -> dict[tuple[str, str, int], Any]:
+        """Wait for every probe (each bounded by its own timeout) and store the outcomes."""
+        with self._lock:
+            jobs = dict(self.jobs)
+        outcomes = {}
+        for (kind, host, port), future in jobs.items():
+            try:
+                value = future.result()  # each probe is bounded by its own timeout
+            except Exception as exc:  # noqa: BLE001 - a probe that failed is recorded, never fatal
+                value = {"error": f"{type(exc).__name__}: {exc}"}
+            store.set_probe(kind, host, port, value)
+            outcomes[(kind, host, port)] = value
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        return outcomes
+
+
+    def abandon(self) -> None:
+        """The crawl was interrupted: start nothing more (running scans end at their own timeouts)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def sslyze_available() -> bool:
+    """sslyze is the `tls` extra: without it no TLS probe is made and the TLS checks end as not judged."""
+    import importlib.util
+
+    available = importlib.util.find_spec("sslyze") is not None
+    if not available and not getattr(sslyze_available, "warned", False):
+        import logging
+
+        logging.getLogger("auditcli").warning("sslyze is not installed (pip install 'auditcli[tls]'): no TLS scans")
+        sslyze_available.warned = True  # type: ignore[attr-defined]
+    return available
+
+
+def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> dict[str, Any]:
+    """sslyze in a child process, killed after `timeout` seconds."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "spiders.tlsscan", host, str(port)]
+    if ca_bundle:
+        command += ["--ca-bundle", str(ca_bundle)]
+    begun = time.monotonic()
+    plain = plain_http_port(host, port, 5.0)  # an http-only site's https form: no sslyze process needed
+    if plain:
+        return {"host": host, "port": port, "sni": host, "tls": False, "error": plain, "protocols": {}, "ciphers": [],
+                "certificate": None, "elapsed": round(time.monotonic() - begun, 2)}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:  # unknown, not "no TLS": the checks leave the host not judged
+        return {"host": host, "port": port, "tls": None, "timeout": True,
+                "error": f"TLS scan timed out after {timeout:g} s", "elapsed": round(time.monotonic() - begun, 2)}
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        return {"host": host, "port": port, "tls": None,
+                "error": f"TLS scanner failed: {(done.stderr or done.stdout).strip()[-300:]}"}
+    result["wall"] = round(time.monotonic() - begun, 2)
+    return result
+
+
+def plain_http_port(host: str, port: int, timeout: float) -> str | None:
+    """A quick look before the full scan: a port that answers a plain HTTP request is an HTTP port (an
+    http-only site's https form), and sslyze would spend its retries there. Returns why there is no
+    TLS, or None to go on with sslyze. A TLS server sent plain text closes, sends an alert, answers 400
+    ("plain HTTP request was sent to HTTPS port") or redirects to https: those go on to sslyze."""
+    try:
+        with socket.create_connection((host, port), timeout=min(float(timeout), 3.0)) as raw:
+            raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: auditcli\r\n\r\n".encode("ascii"))
+            answer = raw.recv(1024)
+    except ConnectionRefusedError as exc:
+        return f"no TLS handshake: connection refused ({exc})"
+    except OSError:
+        return None
+    status = answer.split(b" ", 2)[1] if answer.startswith(b"HTTP/") and answer.count(b" ") >= 2 else b""
+    if not status or status == b"400" or (status.startswith(b"3") and b"https://" in answer.lower()):
+        return None
+    line = answer.split(b"\r\n", 1)[0].decode("latin-1")
+    return f"no TLS handshake: the port answers plain HTTP ({line})"
+
+
+def redirect_probe(url: str, timeout: float, user_agent: str) -> dict[str, Any]:
+    """GET the plain-HTTP form of an https site once, without following: does it send the visitor to https?"""
+    import http.client
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    try:
+        connection.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                           headers={"User-Agent": user_agent})
+        response = connection.getresponse()
+        location = response.getheader("Location")
+        return {"url": url, "status": response.status, "location": location, "refused": False, "error": None}
+    except ConnectionRefusedError as exc:
+        return {"url": url, "status": None, "location": None, "refused": True, "error": str(exc)}
+    except (OSError, http.client.HTTPException) as exc:
+        return {"url": url, "status": None, "location": None, "refused": False, "error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        connection.close()

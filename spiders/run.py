@@ -16,7 +16,7 @@ from auditcli.stores.pagestore import PageStore
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
-from spiders.probes import probe_sites
+from spiders.probes import SecurityProber, probe_sites
 
 SAFETY = knowledge.load("crawling")
 # Politeness that no flag can lift: a minimum gap between requests to one host, a concurrency ceiling.
@@ -54,9 +54,10 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "LOG_LEVEL": "INFO" if verbose else "ERROR",
         "LOG_ENABLED": verbose,
         "DEPTH_LIMIT": 0,
-        "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         # A permissive client: weak TLS is reported by the TLS checks, it never makes a site unreachable.
+        "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
+        "DOWNLOADER_CLIENTCONTEXTFACTORY": "spiders.tlsclient.PermissiveContextFactory",
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.SiteBudgetMiddleware": 50,
             "spiders.middlewares.UnsafeRedirectMiddleware": 60,
@@ -97,12 +98,17 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     # Scrapy's own job state is only a disk queue here; continuity across runs is the page store's (resume).
     shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
 
+    # TLS scans and the plain-HTTP redirect probe run beside the crawl, started as hosts are found
+    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=max(30.0, options.timeout * 6),
+                            http_timeout=options.timeout, user_agent=options.user_agent) if options.security else None
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None)
+    process.crawl(crawler, sites=sites, options=options, resume_from=store_path if resume else None, prober=prober)
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     if reason != "finished":
+        if prober is not None:
+            prober.abandon()
         # Ctrl-C or a kill: what was fetched is safe in the store, but judging it would be judging half a site.
         store = PageStore(store_path)
         store.set_meta("crawl_state", f"interrupted: {reason or 'unknown'}")
@@ -116,6 +122,9 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     for site_id, clock in clocks.items():
         store.set_meta(f"site_clock:{site_id}", clock)
     probe_sites(store, [site.url for site in sites])
+    if prober is not None:
+        prober.finish(store)
+        store.set_meta("security_probes", {"ca_bundle": options.ca_bundle})
     for site in sites:
         mark_soft_404(store, site.id)
         status, detail = site_status(store, site)

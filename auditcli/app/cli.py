@@ -118,6 +118,8 @@ History = Annotated[Path | None, typer.Option(
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
+CaBundle = Annotated[Path | None, typer.Option(
+    "--ca-bundle", help="PEM file of extra trusted root certificates for the TLS checks (e.g. a government CA).")]
 Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
 BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
@@ -136,6 +138,7 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, i
 
 
 def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
+                  security: bool = True, ca_bundle: Path | None = None, *,
                   site_budget=CRAWL_DEFAULTS.site_budget, max_retry_after=CRAWL_DEFAULTS.max_retry_after,
                   contact=None):
     from spiders.options import user_agent as make_user_agent
@@ -144,8 +147,33 @@ def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concur
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
         user_agent=make_user_agent(contact, user_agent), max_size=max_size,
+        security=security, ca_bundle=check_ca_bundle(ca_bundle),
         site_budget=site_budget, max_retry_after=max_retry_after,
     )
+
+
+def check_ca_bundle(path: Path | None) -> str | None:
+    """--ca-bundle must be a readable PEM file holding at least one certificate (checked before any crawl)."""
+    if path is None:
+        return None
+    from cryptography import x509
+
+    try:
+        certificates = x509.load_pem_x509_certificates(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"--ca-bundle: {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise fail(f"--ca-bundle: {path}: not a PEM file of certificates ({exc})") from None
+    if not certificates:
+        raise fail(f"--ca-bundle: {path}: no certificate in it")
+    return str(path.resolve())
+
+
+def security_selected(only: list[str], skip: list[str]) -> bool:
+    """The crawl makes the TLS scans and HTTP probes only when a security check will judge them."""
+    from checks.registry import all_checks, select
+
+    return any(spec.dimension == "security" for spec in select(all_checks(), only, skip))
 
 
 def load_config(targets: list[str], profile: str | None):
@@ -179,6 +207,7 @@ def audit(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    ca_bundle: CaBundle = None,
     only: Only = None,
     skip: Skip = None,
     profile: Profile = None,
@@ -213,7 +242,8 @@ def audit(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            site_budget, max_retry_after, contact)
+                            security_selected(only_list, skip_list), ca_bundle,
+                            site_budget=site_budget, max_retry_after=max_retry_after, contact=contact)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import new_run_id, now_iso
@@ -391,6 +421,7 @@ def crawl(
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
     user_agent: UserAgent = None,
     max_size: MaxSize = CRAWL_DEFAULTS.max_size,
+    ca_bundle: CaBundle = None,
     resume: Resume = False,
     site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
     max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
@@ -407,7 +438,8 @@ def crawl(
     config = load_config(targets, None)
     day = parse_as_of(as_of)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            site_budget, max_retry_after, contact)
+                            True, ca_bundle, site_budget=site_budget, max_retry_after=max_retry_after,
+                            contact=contact)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
@@ -529,6 +561,7 @@ def demo(
         options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
         run_meta = {"id": new_run_id(), "started_at": now_iso()}
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
+        answer_key = farm.load_answer_key()
     results = run_checks_and_report(store_path, out_dir, day, config.profile, [], [], format_list, lang, run_meta, None, quiet)
     report = out_dir / "report.html"
     out.print(f"results: {out_dir / 'results.json'}", markup=False)
@@ -536,6 +569,10 @@ def demo(
         out.print(f"report:  {report}", markup=False)
     failing = sum(1 for site in results["sites"] if site["verdict"] == "fail")
     out.print(f"{len(results['sites'])} sites audited as of {day}, {failing} failing", markup=False)
+    from auditcli.demo.compare import compare  # the answer key: every column, date and finding planted
+
+    diffs = compare(results, answer_key)
+    out.print(f"answer key: {len(diffs)} mismatches" + "".join(f"\n  {d}" for d in diffs[:20]), markup=False)
 
 
 def register_optional_commands() -> None:

@@ -81,6 +81,9 @@ def build(ctx: Ctx) -> SiteBuild:
                                             "pages": "many"}],
                               "browser_barriers": [{"check": "a11y.color-contrast",
                                                     "element": 'class="welcome"', "pages": "many"}]},
+            # a column tree on the county host: the county server's headers and cookie are its own
+            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
+                         "insecure_cookie": "JSESSIONID (no HttpOnly)", "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
             "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
         },
     )
