@@ -99,7 +99,8 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     shutil.rmtree(Path(store_path).parent / "frontier", ignore_errors=True)
 
     # TLS scans and the plain-HTTP redirect probe run beside the crawl, started as hosts are found
-    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=max(30.0, options.timeout * 6),
+    # (a TLS scan's deadline never outlasts the site budget: no one host can hold a fleet audit longer)
+    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=min(max(30.0, options.timeout * 6), options.site_budget),
                             http_timeout=options.timeout, user_agent=options.user_agent) if options.security else None
     process = CrawlerProcess(scrapy_settings(options, store_path, progress, verbose))
     crawler = process.create_crawler(PortalSpider)

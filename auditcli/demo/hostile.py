@@ -111,6 +111,9 @@ class HostileFarm:
         # a fetch and its retry, plus the Retry-After waits the `paths` host asks for (1 s + 2 s, during
         # which its other requests wait too), plus slack for a loaded machine
         fetch = 2 * t + 7
+        # a host that stalls or resets every connection also holds the security dimension's TLS scan,
+        # whose deadline is max(30 s, 6 × --timeout) but never more than the site budget
+        tls = min(max(30.0, 6 * t), self.site_budget) + 5
         c = Case
         return [
             c("slow", "path", "/slow", f"answers after 30 s (over --timeout {t:g} s)", ("timeout",), fetch),
@@ -142,14 +145,14 @@ class HostileFarm:
             c("logout-redirect", "path", "/jump?id=7", "a link that redirects (302) to a logout URL", ("unsafe-link",),
               fetch),
             c("form", "path", "/form-target", "a form (GET and POST) on a page", ("never-requested",), fetch),
-            c("slow-site", "host", "/", f"every answer takes 30 s (over --timeout {t:g} s)", ("timeout",), fetch + 2,
+            c("slow-site", "host", "/", f"every answer takes 30 s (over --timeout {t:g} s)", ("timeout",), tls,
               site="slow-site"),
-            c("reset-site", "host", "/", "every connection is reset", ("connection-error",), fetch, site="reset-site"),
+            c("reset-site", "host", "/", "every connection is reset", ("connection-error",), tls, site="reset-site"),
             c("robots-huge", "host", "/", "robots.txt of 30 MB", ("audited",), fetch + 2, site="robots-huge"),
             c("robots-binary", "host", "/", "robots.txt of random binary bytes", ("audited",), fetch,
               site="robots-binary"),
             c("robots-500", "host", "/", "robots.txt answers 500", ("robots-unavailable",), fetch, site="robots-500"),
-            c("tls-stall", "host", "/", "TLS handshake that never completes", ("timeout", "tls-error"), fetch + 2,
+            c("tls-stall", "host", "/", "TLS handshake that never completes", ("timeout", "tls-error"), tls,
               site="tls-stall"),
             c("dns", "host", "/", f"host name that does not resolve ({UNRESOLVABLE_HOST})", ("dns-error",), fetch + 2,
               site="dns"),
