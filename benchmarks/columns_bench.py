@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditcli.core.models import SiteConfig  # noqa: E402
 from auditcli.stores.pagestore import PageStore, StoredPage  # noqa: E402
+from checks.columns import columns_model, homepage_block  # noqa: E402
 from checks.siteview import SiteView  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
@@ -93,7 +94,7 @@ def demo_accuracy(as_of: date) -> None:
     import yaml
 
     from auditcli.app.config import load_targets
-    from auditcli.core.models import normalise_url
+    from auditcli.core.urls import normalise_url
     from auditcli.demo import DemoFarm
 
     with tempfile.TemporaryDirectory() as tmp, DemoFarm(as_of=as_of) as farm:
@@ -111,7 +112,7 @@ def demo_accuracy(as_of: date) -> None:
         for config in load_targets([str(farm.sites_file)]).sites:
             site = SiteView(config, store, as_of)
             start = time.perf_counter()
-            model = site.analysis("columns_model")
+            model = columns_model(site)
             elapsed += time.perf_counter() - start
             pages += model.pages
             got = {normalise_url(c.url): c for c in model.columns}
@@ -159,9 +160,8 @@ def main() -> None:
         pages = store.count_pages(config.id)
         site = SiteView(config, store, args.as_of)
         start = time.perf_counter()
-        model = site.analysis("columns_model")
-        site.analysis("homepage")
-        site.analysis("counts")
+        model = columns_model(site)
+        homepage_block(site)
         elapsed = time.perf_counter() - start
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         statuses: dict[str, int] = {}

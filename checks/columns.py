@@ -73,7 +73,7 @@ class SiteColumns:
     home: PageSummary | None
     second_level: list[PageSummary]
     pages: int
-    home_item_dates: list[date] = field(default_factory=list)  # URL/PubDate dates of the home page's items
+    home_item_dates: list[date] = field(default_factory=list)  # dates of home items that show none: URL, PubDate
 
 
 # ------------------------------------------------------------------------------------------ keys
@@ -212,6 +212,14 @@ def _candidate(s: PageSummary) -> bool:
                 or (s.empty_container and s.has_pager))
 
 
+def _start_page_is_column(s: PageSummary, site: SiteView) -> bool:
+    """A column audited directly: its own list page is the site's URL. The page declares its column
+    (ColumnName) or, for a site scoped to a URL prefix, reads as a list column; a portal home never is one."""
+    if not _candidate(s):
+        return False
+    return bool(s.column_name or s.datastore) or not site.config.is_host_root
+
+
 def _broken(site: SiteView) -> set[str]:
     bad = {url for url, final, status, _ in site.fetch_statuses() if status >= 400}
     bad |= {n.url for n in site.not_scanned() if n.reason.startswith("http-4")}
@@ -255,7 +263,8 @@ def columns_model(site: SiteView) -> SiteColumns:
         item_targets.update(s.item_targets)
         if _is_home(s, site):
             home = home or s
-            continue
+            if not _start_page_is_column(s, site):
+                continue
         if _candidate(s):
             summaries[key] = s
             candidate_keys.add(key)
@@ -263,7 +272,8 @@ def columns_model(site: SiteView) -> SiteColumns:
             small[key] = s
         elif s.depth <= 1:
             summaries[key] = s
-    home_links, nav_targets = _link_targets(site, home)
+    bare = {u for s in [*summaries.values(), *small.values()] if not s.rows for u in (s.url, s.final_url)}
+    home_links, nav_targets, out_links, site_wide = _link_targets(site, home, bare)
     for key, s in small.items():
         columnish = looks_like_column_url(s.final_url) or COL_URL.search(urlsplit(s.final_url).path) is not None
         if (columnish or key in nav_targets) and key not in item_targets and normalise_url(s.url) not in item_targets:
@@ -282,6 +292,8 @@ def columns_model(site: SiteView) -> SiteColumns:
     columns = []
     for key, pages in groups.items():
         pages.sort(key=lambda p: (page_number(p.final_url), len(p.final_url)))
+        if not any(p.rows for p in pages) and _is_navigation(pages, key, list_keys, out_links, site_wide):
+            continue  # a hub: navigation to columns, not an empty column
         column = _judge(site, key, pages, list_keys, pubdates, articles, broken, home_links)
         if column is not None and is_letter_list(pages[0], column.name):
             continue  # letters (信箱, 留言, 咨询) are judged by checks.interaction, by their reply times
@@ -296,21 +308,60 @@ def columns_model(site: SiteView) -> SiteColumns:
                        home_item_dates=home_items)
 
 
-def _link_targets(site: SiteView, home: PageSummary | None) -> tuple[set[str], set[str]]:
-    """Pages the home page links to, and pages navigation leads to: linked from the home page, or by a
-    short (menu-like) link text from at least two pages (a menu repeated across the site)."""
+def _link_targets(site: SiteView, home: PageSummary | None,
+                  watched: set[str] = frozenset()) -> tuple[set[str], set[str], dict[str, set[str]], set[str]]:
+    """Pages the home page links to; pages navigation leads to (linked from the home page, or by a short,
+    menu-like link text from at least two pages: a menu repeated across the site); the links out of the
+    `watched` pages (src -> normalised dsts); and the site-wide menu (pages linked from half the pages or more)."""
     sources = {home.url, home.final_url} if home is not None else set()
     home_links: set[str] = set()
     menu_sources: dict[str, set[str]] = {}
+    out_links: dict[str, set[str]] = {}
+    linked_from: dict[str, int] = {}  # distinct pages linking to each page (only when some page is watched)
+    sources_seen, current, current_dsts = 0, None, set()  # a page's links are stored together: one run per src
     for link in site.links():
         dst = normalise_url(link.dst)
+        if watched:
+            if link.src != current:
+                current, current_dsts, sources_seen = link.src, set(), sources_seen + 1
+            if dst not in current_dsts:
+                current_dsts.add(dst)
+                linked_from[dst] = linked_from.get(dst, 0) + 1
+        if link.src in watched:
+            out_links.setdefault(link.src, set()).add(dst)
         if link.src in sources:
             home_links.add(dst)
         elif 0 < len(link.text.strip()) <= 12:
             seen = menu_sources.setdefault(dst, set())
             if len(seen) < 2:
                 seen.add(link.src)
-    return home_links, home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
+    site_wide = {d for d, n in linked_from.items() if sources_seen >= 4 and n * 2 >= sources_seen}
+    navigation = home_links | {d for d, srcs in menu_sources.items() if len(srcs) >= 2}
+    return home_links, navigation, out_links, site_wide
+
+
+def _is_navigation(pages: list[PageSummary], key: str, list_keys: set[str], out_links: dict[str, set[str]],
+                   site_wide: set[str]) -> bool:
+    """A page without list rows whose links lead to the site's own column list pages is navigation
+    (政府信息公开 目录, 互动交流 index: docs/SPEC.md §5), not an empty column: its column links sit in menus
+    cut away as page furniture. It is navigation when it links to two or more columns under its own
+    directory (its sub-columns, crawled or not), or when it links to two or more columns (a menu repeated on every page
+    of the site not counted) and shows no sign of an empty list of its own (placeholder, 0 records, an empty
+    list box, a pager)."""
+    first = pages[0]
+    links: set[str] = set()
+    for p in pages:
+        links |= out_links.get(p.url, set()) | out_links.get(p.final_url, set())
+    columns = ({column_key(d) for d in links} & list_keys) - {key}
+    # its own sub-columns: lists under its directory, crawled or not (a crawl limit may have left them out)
+    children = {c for d in links if (c := column_key(d)) != key and c.startswith(key)
+                and (c in list_keys or looks_like_column_url(d))}
+    if len(children) >= 2:
+        return True
+    if len({column_key(d) for d in links - site_wide} & columns) < 2:
+        return False
+    said_empty = any(p.placeholder or p.total == 0 or p.empty_container or p.has_pager for p in pages)
+    return not said_empty and not first.datastore
 
 
 def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[str],
@@ -357,7 +408,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
         if override.applies_to(name, first.final_url):
             category = override.category or category
             limit = override.max_age_days or max_age_for(category)
-    top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links for p in pages)
+    top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links
+                    or _is_home(p, site) for p in pages)  # a column audited directly is its site's top
     column = Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
                     pages=pages, items=rows, top_level=top_level,
                     selector=first.container)
@@ -416,10 +468,12 @@ def columns_block(site: SiteView) -> list[dict]:
 def homepage_block(site: SiteView) -> dict:
     model = columns_model(site)
     url = model.home.final_url if model.home else site.config.url
-    latest = D.newest(model.home.content_dates, site.as_of) if model.home else None
+    # every item of the home page counts: its visible date, else the date in its URL, else the date of the
+    # article it opens (PubDate, 发布时间), as an inspector clicks through — as for the items of a column
+    latest = D.newest([*model.home.content_dates, *model.home_item_dates], site.as_of) if model.home else None
     judged_by = "homepage"
-    if latest is None:  # no visible dates: the items' own dates (detail URL, PubDate), as an inspector clicks through
-        latest = D.newest(model.home_item_dates, site.as_of)
+    if model.home is not None and any(_is_home(p, site) for c in model.columns for p in c.pages[:1]):
+        judged_by = "column"  # the site's URL is a column's own list: its column limit judges it, not 14 days
     if latest is None:  # a navigation-only home page: judged by its second-level pages
         judged_by = "second-level"
         latest = D.newest((d for s in model.second_level for d in s.content_dates), site.as_of)

@@ -105,6 +105,12 @@ def infer_year(month: int, day: int, as_of: date, hint_year: int | None = None) 
     return None
 
 
+def year_near(month: int, day: int, near: date, as_of: date) -> date | None:
+    """A yearless date in the year that puts it closest to a neighbour's date, never after as_of."""
+    options = [d for y in (near.year - 1, near.year, near.year + 1) if (d := _valid(y, month, day)) and d <= as_of]
+    return min(options, key=lambda d: abs((d - near).days)) if options else None
+
+
 def _year_for(month: int, day: int, year: int) -> date | None:
     """month-day in `year`, or in the nearest earlier year that has it (29 February)."""
     for y in range(year, year - 8, -1):

@@ -8,7 +8,7 @@ from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks.columns import category_label, columns_model, homepage_block
-from checks.registry import check
+from checks.registry import NotApplicable, check
 from checks.siteview import SiteView
 
 HOMEPAGE_LIMIT_DAYS = knowledge.load("columns")["homepage_max_age_days"]
@@ -28,6 +28,9 @@ def homepage_stale(site: SiteView) -> Iterator[Finding]:
     if site.homepage is None:
         return  # nothing fetched: the site is unreachable, which has its own veto
     block = homepage_block(site)
+    if block.get("judged_by") == "column":
+        raise NotApplicable("起始页是栏目列表，按该栏目的更新期限判断（见 freshness.column-stale）",
+                            "the start page is a column's list, judged by that column's limit (freshness.column-stale)")
     age = block.get("age_days")
     where = "首页" if block.get("judged_by") == "homepage" else "首页及二级页面"
     where_en = "home page" if block.get("judged_by") == "homepage" else "home page and its second-level pages"

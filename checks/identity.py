@@ -3,8 +3,12 @@
 Judged on the home page (for a column-tree site, its host portal's home page, `site.host_home`,
 docs/SPEC.md §3). Each item is looked for in the footer region first — elements whose class or id says
 footer/foot/bottom/copyright, else the last part of <body> — and then anywhere on the page, since
-the codes carry their own label (网站标识码…, …ICP备…号, …公网安备…号). All patterns live in
-data/identity.yaml; the detectors below are pure functions of a parsed page, tested on snippets.
+the codes carry their own label (网站标识码…, …ICP备…号, …公网安备…号), and last in the markup inline
+scripts write (document.write of a footer or a badge). Filing numbers are read as footers write them:
+every province's short name, with or without 号, a colon after 备, the number in its own link or split
+over elements. A mark found only inside elements hidden by display:none is reported as hidden (a visitor
+never sees it), not counted present. All patterns live in auditcli/core/knowledge/identity.yaml; the
+detectors below are pure functions of a parsed page, tested on snippets.
 
 Severity: the five footer/home items are medium. 国办秘函〔2019〕19号 scores them as deductions of
 the "网站标识" part, not as vetoes, and a missing one is a compliance gap with no user harm; the
@@ -27,14 +31,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from auditcli.core import knowledge
-from auditcli.core.html import visible_text
+from auditcli.core.html import visible_text, written_markup
 from auditcli.core.models import Finding
 from auditcli.core.urls import ip_literal, normalise_url
 from checks.registry import CouldNotJudge, check, page_analysis
@@ -53,10 +57,18 @@ def _data() -> dict:
 class Region:
     """A part of a page: its visible text (plus image alt/title texts) and its elements."""
 
-    name: str            # "footer" | "page"
+    name: str            # "footer" | "page" | "script" (markup that inline scripts write)
     text: str
     elements: list[Tag]
     selector: str | None
+    roots: list[Tag] = field(default_factory=list)  # the subtrees the text was read from
+
+    def hides(self) -> bool:
+        """Does some element of the region hide itself from visitors (display:none, hidden)?"""
+        return any(is_hidden(r) or r.find(_hides) is not None for r in self.roots)
+
+    def shown_text(self) -> str:
+        return " ".join(_shown_text(r) for r in self.roots)
 
 
 def _marked(tag: Tag, markers: list[str]) -> bool:
@@ -90,27 +102,40 @@ def footer_region(soup: BeautifulSoup) -> Region:
             elements.append(tag)
             elements.extend(tag.find_all(True))
         text = " ".join(visible_text(tag, alt_text=True) for tag in outermost)
-        return Region("footer", text, elements, ", ".join(dict.fromkeys(_selector(t) for t in outermost)))
+        return Region("footer", text, elements, ", ".join(dict.fromkeys(_selector(t) for t in outermost)),
+                      outermost)
     every = body.find_all(True)
     tail = every[int(len(every) * (1 - config["tail_share"])):]
     text = visible_text(body, alt_text=True)[-int(config["tail_chars"]):]
-    return Region("footer", text, tail, None)
+    return Region("footer", text, tail, None, [body])
 
 
 def page_region(soup: BeautifulSoup) -> Region:
     body = soup.body or soup
-    return Region("page", visible_text(body, alt_text=True), body.find_all(True), None)
+    return Region("page", visible_text(body, alt_text=True), body.find_all(True), None, [body])
+
+
+def script_region(soup: BeautifulSoup) -> Region | None:
+    """What the page's inline scripts write (document.write of a footer or a badge), parsed as markup."""
+    markup = written_markup(soup)
+    if not markup:
+        return None
+    fragment = BeautifulSoup(markup, "lxml")
+    root = fragment.body or fragment
+    return Region("script", visible_text(root, alt_text=True), root.find_all(True), None, [root])
 
 
 def regions(soup: BeautifulSoup) -> list[Region]:
-    return [footer_region(soup), page_region(soup)]
+    written = script_region(soup)
+    return [footer_region(soup), page_region(soup), *([written] if written else [])]
 
 
 # ------------------------------------------------------------------------------------- detectors
 @dataclass
 class Found:
-    where: str           # footer | page | meta
+    where: str           # footer | page | meta | script (written by document.write)
     evidence: str
+    hidden: bool = False  # in the page source, but hidden from visitors (display:none)
 
 
 @cache
@@ -122,7 +147,40 @@ def _site_code_pattern() -> re.Pattern[str]:
 
 @cache
 def _pattern(item: str) -> re.Pattern[str]:
-    return re.compile(_data()[item]["pattern"], re.I)
+    data = _data()
+    pattern = data[item]["pattern"]
+    for name in ("provinces", "digits6", "digits14"):
+        pattern = pattern.replace("{" + name + "}", data[name])
+    return re.compile(pattern, re.I)
+
+
+@cache
+def _hidden_style() -> re.Pattern[str]:
+    return re.compile("|".join(_data()["hidden_styles"]), re.I)
+
+
+def _hides(tag: Tag) -> bool:
+    style = tag.get("style")
+    return tag.has_attr("hidden") or (isinstance(style, str) and _hidden_style().search(style) is not None)
+
+
+def is_hidden(tag: Tag) -> bool:
+    """Hidden from visitors by its own or an ancestor's inline style (display:none) or `hidden` attribute."""
+    for node in [tag, *tag.parents]:
+        if not isinstance(node, Tag) or node.name in ("body", "html", "[document]"):
+            break
+        if _hides(node):
+            return True
+    return False
+
+
+def _shown_text(root: Tag) -> str:
+    """visible_text of `root` without the elements hidden by display:none (a copy: the shared tree stays whole)."""
+    copy = BeautifulSoup(str(root), "lxml")
+    for tag in copy.find_all(_hides):
+        if not tag.decomposed:
+            tag.decompose()
+    return visible_text(copy, alt_text=True)
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:
@@ -142,22 +200,29 @@ def _host_matches(url: str | None, domains: list[str]) -> bool:
 
 
 def _text_search(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Found | None:
+    """The first match in the footer, the page, then what inline scripts write. A match found only inside
+    hidden elements is returned marked `hidden`, when no region shows one."""
+    hidden: Found | None = None
     for region in regions(soup):
         match = pattern.search(region.text)
-        if match:
-            return Found(region.name, match.group(0))
-    return None
+        if not match:
+            continue
+        if region.hides() and not pattern.search(region.shown_text()):
+            hidden = hidden or Found(region.name, match.group(0), hidden=True)
+            continue
+        return Found(region.name, match.group(0))
+    return hidden
 
 
 def find_site_code(soup: BeautifulSoup) -> Found | None:
     """网站标识码: a 10/12-digit or bm+8 code next to its label, or <meta name="SiteIDCode">."""
     found = _text_search(soup, _site_code_pattern())
-    if found:
+    if found and not found.hidden:
         return found
     meta = _meta(soup, _data()["site_code"]["meta"])
     if meta and re.fullmatch(_data()["site_code"]["code"], meta, re.I):
         return Found("meta", f'<meta name="SiteIDCode" content="{meta}">')
-    return None
+    return found  # hidden in the footer, or None
 
 
 def find_icp(soup: BeautifulSoup) -> Found | None:
@@ -170,20 +235,31 @@ def find_police(soup: BeautifulSoup) -> Found | None:
     return _text_search(soup, _pattern("police"))
 
 
+def _first_shown(hits: Iterator[tuple[Region, Tag, str]]) -> Found | None:
+    """The first hit a visitor sees; else the first hidden one (display:none), marked so."""
+    hidden: Found | None = None
+    for region, element, evidence in hits:
+        if not is_hidden(element):
+            return Found(region.name, evidence)
+        hidden = hidden or Found(region.name, evidence, hidden=True)
+    return hidden
+
+
 def find_conac(soup: BeautifulSoup) -> Found | None:
     """党政机关网站标识: a link/image on conac.cn, or the dcs.conac.cn script that draws it."""
+    return _first_shown(_conac_hits(soup))
+
+
+def _conac_hits(soup: BeautifulSoup) -> Iterator[tuple[Region, Tag, str]]:
     config = _data()["conac"]
     for region in regions(soup):
         for element in region.elements:
-            if element.name == "a" and _host_matches(element.get("href"), config["domains"]):
-                return Found(region.name, str(element)[:200])
-            if element.name == "img" and _host_matches(element.get("src"), config["domains"]):
-                return Found(region.name, str(element)[:200])
-            if element.name == "script" and _host_matches(element.get("src"), config["script_domains"]):
-                return Found(region.name, str(element)[:200])
-            if element.name == "script" and any(d in _inline_script(element) for d in config["script_domains"]):
-                return Found(region.name, _inline_script(element)[:200])
-    return None
+            attr, domains = {"a": ("href", "domains"), "img": ("src", "domains"),
+                             "script": ("src", "script_domains")}.get(element.name, ("", ""))
+            if attr and _host_matches(element.get(attr), config[domains]):
+                yield region, element, str(element)[:200]
+            elif element.name == "script" and any(d in _inline_script(element) for d in config["script_domains"]):
+                yield region, element, _inline_script(element)[:200]
 
 
 def _inline_script(element: Tag) -> str:
@@ -197,6 +273,10 @@ def find_jiucuo(soup: BeautifulSoup) -> Found | None:
     The label must be the link's own (short) text or an image alt: a news headline that mentions
     the campaign (关于开展“我为政府网站找错”活动的通知) is no entry.
     """
+    return _first_shown(_jiucuo_hits(soup))
+
+
+def _jiucuo_hits(soup: BeautifulSoup) -> Iterator[tuple[Region, Tag, str]]:
     config = _data()["jiucuo"]
     slack = int(config["max_extra_chars"])
     for region in regions(soup):
@@ -205,18 +285,18 @@ def find_jiucuo(soup: BeautifulSoup) -> Found | None:
                 label = (str(element.get("alt") or "") if element.name == "img"
                          else " ".join(element.get_text(" ").split()))
                 if any(t in label and len(label) <= len(t) + slack for t in config["texts"]):
-                    return Found(region.name, label)
+                    yield region, element, label
+                    continue
             href = element.get("href") if element.name in ("a", "area") else None
-            if isinstance(href, str) and (_host_matches(href, config["domains"])
-                                          or any(w in href.lower() for w in config["href_words"])):
-                return Found(region.name, str(element)[:200])
             src = element.get("src") if element.name == "script" else None
-            if isinstance(src, str) and (any(s in src.lower() for s in config["scripts"])
-                                         or _host_matches(src, config["domains"])):
-                return Found(region.name, str(element)[:200])
-            if element.name == "script" and any(s in _inline_script(element) for s in config["scripts"]):
-                return Found(region.name, _inline_script(element)[:200])
-    return None
+            links_platform = isinstance(href, str) and (_host_matches(href, config["domains"])
+                                                        or any(w in href.lower() for w in config["href_words"]))
+            loads_script = isinstance(src, str) and (any(s in src.lower() for s in config["scripts"])
+                                                     or _host_matches(src, config["domains"]))
+            if links_platform or loads_script:
+                yield region, element, str(element)[:200]
+            elif element.name == "script" and any(s in _inline_script(element) for s in config["scripts"]):
+                yield region, element, _inline_script(element)[:200]
 
 
 # ------------------------------------------------------------------------------------- findings
@@ -224,12 +304,26 @@ def _missing(site: SiteView, detector, item_zh: str, item_en: str, example: str)
     page = site.host_home
     if page is None:  # home page not fetched: the site is unreachable, nothing to judge
         return
-    if detector(page.soup) is not None:
-        return
+    found = detector(page.soup)
     footer = footer_region(page.soup)
     on_host = not site.config.is_host_root
     where_zh = "所在门户网站首页" if on_host else "首页"
     where_en = "the host portal's home page" if on_host else "the home page"
+    if found is not None and found.hidden:  # in the source, but a visitor never sees it
+        yield Finding(
+            url=page.final_url,
+            message=f"{where_zh}的{item_zh}写在页面源码中，但被隐藏（display:none），访问者看不到",
+            message_en=f"The {item_en} is in the source of {where_en} but hidden (display:none): "
+                       "visitors do not see it",
+            selector=footer.selector or "body",
+            evidence=f"隐藏（display:none）：{found.evidence}"[:200],
+            locator="footer",
+            data={"judged_on": page.final_url, "host_portal": on_host, "hidden": True,
+                  "found_in": found.where, "footer_marked": footer.selector is not None},
+        )
+        return
+    if found is not None:
+        return
     yield Finding(
         url=page.final_url,
         message=f"{where_zh}底部及页面中未找到{item_zh}（如“{example}”）",

@@ -30,6 +30,9 @@ SKIP_HREF = ("javascript:", "mailto:", "tel:", "#", "data:")
 PAGER_TEXT = re.compile(r"^(首页|上一?页|下一?页|尾页|末页|前页|后页|第?\s*\d+\s*页?|更多.*|more.*|>>|<<|»|«|\.\.\.|"
                         r"返回.*|打印.*|关闭.*|跳转|GO|go|\[?\d+\]?)$", re.I)
 MAX_ROWS = 400
+# A pager script: Hanweb jpage, page counts of TRS and of jQuery/layui pagination plugins, a .pagination(…) call.
+PAGER_SCRIPT = re.compile(r"\b(?:jpage|pageNum|totalPages?|countPage|pageCount|totalNumber|num_entries|laypage)\b"
+                          r"|\.pagination\s*\(")
 MORE_TEXT = re.compile(r"^(更多|more)\s*(>>|»|>|\+)?$", re.I)
 # After a date written into the link text: a clock, a closing bracket, nothing else.
 LINK_TAIL = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?\s*$")
@@ -82,8 +85,8 @@ class PageSummary:
     main_text_len: int = 0
     content_dates: list[date] = field(default_factory=list)
     cjk_ratio: float = 1.0
-    item_links: list[str] = field(default_factory=list)
-    link_dates: list[date] = field(default_factory=list)
+    item_links: list[str] = field(default_factory=list)  # items showing no date, neither in the list nor in their URL
+    link_dates: list[date] = field(default_factory=list)  # URL dates of items showing no date in the list
     portal_home: bool = False
     main_list: bool = False  # the rows sit in the page's named list box (ul.list, div.list-box)
     list_headers: str = ""  # the header row of the page's list (标题 来信时间 回复时间 状态)
@@ -241,9 +244,9 @@ def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Ro
     if when is None and found:
         when = max(found)  # only future dates: keep them visible, newest() ignores them later
     yearless = None
-    if hint is None and len(found) == 1 and len(cells) == 1:
+    if len(found) == 1 and len(cells) == 1:  # the list wrote no year: the list's context gives it
         md = D.yearless_month_day(cells[0])
-        yearless = md if md and D.infer_year(*md, as_of) == found[0] else None
+        yearless = md if md and (found[0].month, found[0].day) == md else None
     return Row(href=href, title=title[:120], date=when, url_date=url_date,
                pinned=_is_pinned(row, anchor), selector=selector, yearless=yearless)
 
@@ -263,15 +266,33 @@ def _date_in_link_text(text: str, as_of: date | None, hint: int | None) -> tuple
     return [], text, None
 
 
-def infer_row_years(rows: list[Row], as_of: date) -> None:
-    """Yearless dates of one list take their years together, from the list's order (not one by one)."""
-    ordered = [r for r in rows if r.yearless and not r.pinned]
-    if len(ordered) < 3:
+def infer_row_years(rows: list[Row], as_of: date, page_date: date | None = None) -> None:
+    """Yearless dates ([10-09], 10月9日) take the year of their context, never a year after as_of.
+
+    A row whose own URL carries a date already took that year. Otherwise the context is the list:
+    the nearest row (by position) dated by its URL or by a full date gives the year that puts the
+    yearless date closest to it. A list with no such row is read from its own order (three or more
+    yearless rows, checks.dates.infer_list_years), each date no later than the page's own date (an
+    article's related list) or as_of; a single yearless date the same way.
+    """
+    free = [k for k, r in enumerate(rows) if r.yearless and r.url_date is None]
+    if not free:
         return
-    for r, when in zip(ordered, D.infer_list_years([r.yearless for r in ordered if r.yearless], as_of),
-                       strict=True):
-        if when:
-            r.date = when
+    anchors = [(k, d) for k, r in enumerate(rows) if not r.pinned
+               and (d := r.url_date or (r.date if not r.yearless else None)) and d <= as_of]
+    if anchors:
+        for k in free:
+            near = min(anchors, key=lambda a: abs(a[0] - k))[1]
+            rows[k].date = D.year_near(*rows[k].yearless, near, as_of) or rows[k].date  # type: ignore[misc]
+        return
+    ref = min(as_of, page_date) if page_date else as_of
+    ordered = [rows[k] for k in free if not rows[k].pinned]
+    years = D.infer_list_years([r.yearless for r in ordered if r.yearless], ref)
+    for r, when in zip(ordered, years, strict=True):
+        r.date = when or r.date
+    for k in free:
+        if rows[k].pinned:
+            rows[k].date = D.infer_year(*rows[k].yearless, ref) or rows[k].date  # type: ignore[misc]
 
 
 def looks_like_column_url(url: str) -> bool:
@@ -319,7 +340,8 @@ def list_box(tag: Tag, levels: int = 4) -> Tag | None:
     return None
 
 
-def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None, list[Row], Tag | None]:
+def best_list(body: Tag, base: str, as_of: date,
+              page_date: date | None = None) -> tuple[list[Row], str | None, list[Row], Tag | None]:
     """The page's own list (most rows, dated rows count double), every row of every list, and its box.
 
     A sidebar list (热点排行, 相关推荐) is never the page's list: its rows count only as dates on the page."""
@@ -348,7 +370,7 @@ def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None,
             r = make_row(row, anchor, base, as_of, row_selector(container, sel, row))
             if r:
                 rows.append(r)
-        infer_row_years(rows, as_of)
+        infer_row_years(rows, as_of, page_date)
         dated = sum(1 for r in rows if r.date)
         every += rows
         if _in_sidebar(container):
@@ -363,7 +385,8 @@ def best_list(body: Tag, base: str, as_of: date) -> tuple[list[Row], str | None,
     return best[1], best[2], every, best[3]
 
 
-def datastore_rows(scripts: list[str], base: str, as_of: date) -> tuple[list[Row], int | None]:
+def datastore_rows(scripts: list[str], base: str, as_of: date,
+                   page_date: date | None = None) -> tuple[list[Row], int | None]:
     """Hanweb (大汉) jpage lists: <record><![CDATA[<li><a …>…</a><span>date</span></li>]]></record>."""
     rows: list[Row] = []
     total = None
@@ -377,7 +400,7 @@ def datastore_rows(scripts: list[str], base: str, as_of: date) -> tuple[list[Row
             r = make_row(row, anchor, base, as_of, f"script[type='text/xml'] record:nth-of-type({k + 1})")
             if r:
                 rows.append(r)
-        infer_row_years(rows, as_of)
+        infer_row_years(rows, as_of, page_date)
         m = re.search(r"<totalrecord>\s*(\d+)", script, re.I)
         if m:
             total = int(m.group(1))
@@ -404,7 +427,9 @@ def summarise(page, as_of: date) -> PageSummary:
 
     scripts_xml = [s.string or s.get_text() for s in soup.find_all("script", attrs={"type": "text/xml"})]
     script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
-    has_pager = "createPageHTML" in script_text or bool(re.search(r"\b(jpage|pageNum|pagination)\b", script_text))
+    # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
+    # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
+    has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
 
     # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
     crumb_name = ""
@@ -438,7 +463,7 @@ def summarise(page, as_of: date) -> PageSummary:
     if pub is None:
         pub = D.labelled_date(main_text)
 
-    rows, container, every, box = best_list(body, base, as_of)
+    rows, container, every, box = best_list(body, base, as_of, pub)
     row_dates = [r.date for r in every if r.date]
     holder = find_placeholder(body)
     if rows and holder is not None and _placeholder_empties_list(holder, box):
@@ -446,7 +471,7 @@ def summarise(page, as_of: date) -> PageSummary:
     if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
         # no article metas, but a labelled date and an article body: a detail page of an older CMS
         is_article = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
-    ds_rows, ds_total = datastore_rows(scripts_xml, base, as_of)
+    ds_rows, ds_total = datastore_rows(scripts_xml, base, as_of, pub)
     datastore = bool(scripts_xml and ds_rows) or ds_total is not None
     if len(ds_rows) >= len(rows) and ds_rows:
         rows, container = ds_rows, "script[type='text/xml']"
@@ -472,8 +497,10 @@ def summarise(page, as_of: date) -> PageSummary:
         main_list=bool(rows) and box is not None and list_box(box) is not None,
         list_headers=_headers(box) if rows and box is not None else "",
     )
-    summary.item_links = [r.href for r in every[:MAX_ROWS]]
-    summary.link_dates = sorted({r.url_date for r in every if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
+    # items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)
+    undated = [r for r in [*every[:MAX_ROWS], *ds_rows] if r.date is None]
+    summary.item_links = [r.href for r in undated if r.url_date is None]
+    summary.link_dates = sorted({r.url_date for r in undated if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))
     summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
@@ -556,7 +583,7 @@ def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None
         summary.placeholder_selector = css_path(holder)
     kinds = ["ul", "ol", "table", "tbody", "div", "dl"]
     for tag in body.find_all(kinds):
-        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find("li"):
+        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find(["li", "img"]):
             inner = [t for t in tag.find_all(kinds) if any(is_list_word(w) for w in _words(t))]
             summary.empty_container = css_path(inner[-1] if inner else tag)  # the innermost box: ul.list
             break

@@ -339,7 +339,8 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
     checks_present = {f.get("check") for f in findings}
     if "homepage-stale" in v:
         limit = _setting(v, "homepage-stale", "max_age_days")
-        age = (site.get("homepage") or {}).get("age_days")
+        home = site.get("homepage") or {}
+        age = home.get("age_days") if home.get("judged_by") != "column" else None  # a column audited directly
         if isinstance(age, (int, float)) and age > limit:
             veto("homepage-stale", f"首页最新信息已 {age:g} 天未更新（上限 {limit} 天）",
                  f"home page not updated for {age:g} days (limit {limit})")

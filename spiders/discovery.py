@@ -2,7 +2,9 @@
 
 - Hanweb (大汉) column lists arrive as CDATA records inside <script type="text/xml"><datastore>.
 - TRS (拓尔思) lists paginate with a script call createPageHTML(total, current, "index", "html")
-  that writes index_1.html … index_{total-1}.html at view time.
+  that writes index_1.html … index_{total-1}.html at view time, or only set its variables
+  (var countPage = 3; prefixName; suffixName) for a shared script to call it. jQuery pagination
+  plugins count from 1: var totalPage = 3 means index.html, index_2.html, index_3.html.
 - Many portal home pages are a stub that sends the browser on with a script
   (window.location.href = "/col/col1/index.html", location.replace(…)), and menus open pages with
   onclick="window.open('…')". A crawler that ignores them sees a one-page site.
@@ -13,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
 from auditcli.core.html import SCRIPT_NAVIGATION
+from auditcli.core.knowledge import load
 from auditcli.core.urls import clean_url
 
 ATTACHMENT_EXTENSIONS = (
@@ -28,6 +32,16 @@ ATTACHMENT_EXTENSIONS = (
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 FOLLOWED_TAGS = ("a", "area", "frame", "iframe")
 HREF_IN_MARKUP = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
+# TRS templates that set the pager's variables and leave the call to a shared script
+# (var countPage = 5; var currentPage = 0; var prefixName = "index"; var suffixName = "html"): 0-based, index_1 is page 2.
+TRS_PAGE_COUNT = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")
+TRS_PAGE_NAME = re.compile(r"\bvar\s+prefixName\s*=\s*['\"]([\w-]+)['\"]")
+TRS_PAGE_EXT = re.compile(r"\bvar\s+suffixName\s*=\s*['\"](\w+)['\"]")
+# jQuery pagination plugins on static lists (var totalPage = 3; a jump to "index_" + p + ".html"): 1-based,
+# index.html is page 1 and index_2.html page 2 (there is no index_1.html). A page count alone, without the
+# page name it builds, may count pages of an AJAX list (?page=2): no pages are guessed from it.
+JQ_TOTAL_PAGES = re.compile(r"\btotalPages?\s*[:=]\s*['\"]?(\d+)")
+LIST_LEAF = re.compile(r"^([\w-]+?)(?:_\d+)?\.(s?html?)$", re.I)
 TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 
 
@@ -100,11 +114,35 @@ def _hanweb_datastore_links(html: Selector, absolute) -> Iterator[FoundLink]:
                 yield FoundLink(url, "", "a")
 
 
+@cache
+def _list_page_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in load("columns")["page_names"])
+
+
 def _trs_pager_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
+    name = urlsplit(base_url).path.rsplit("/", 1)[-1]
+    leaf = LIST_LEAF.match(name)
+    stem, own_ext = (leaf.group(1), leaf.group(2)) if leaf else ("index", "html")
+    # pager variables alone are expanded on list pages only (index.html, list_2.shtml, a directory URL):
+    # an article's script may count pages of something else
+    list_page = name == "" or (leaf is not None and stem.lower() in _list_page_names())
     for script in html.xpath("//script[not(@src)]/text()").getall():
         match = TRS_PAGER.search(script)
-        if not match:
+        if match:
+            total, name, ext = int(match.group(1)), match.group(3), match.group(4)
+            pages = range(1, min(total, 1000))
+        elif not list_page:
             continue
-        total, name, ext = int(match.group(1)), match.group(3), match.group(4)
-        for number in range(1, min(total, 1000)):
-            yield FoundLink(clean_url(urljoin(base_url, f"{name}_{number}.{ext}")), f"第{number + 1}页", "a")
+        elif (count := TRS_PAGE_COUNT.search(script)) is not None and "currentPage" in script:
+            name_var, ext_var = TRS_PAGE_NAME.search(script), TRS_PAGE_EXT.search(script)
+            total, name = int(count.group(1)), name_var.group(1) if name_var else stem
+            ext = ext_var.group(1) if ext_var else own_ext
+            pages = range(1, min(total, 1000))
+        elif (jq := JQ_TOTAL_PAGES.search(script)) is not None and f"{stem}_" in script:  # builds index_N.html
+            name, ext = stem, own_ext
+            pages = range(2, min(int(jq.group(1)), 1000) + 1)
+        else:
+            continue
+        for number in pages:
+            page = number + 1 if pages.start == 1 else number
+            yield FoundLink(clean_url(urljoin(base_url, f"{name}_{number}.{ext}")), f"第{page}页", "a")

@@ -62,3 +62,38 @@ def test_doorway_pages_point_at_the_real_home_page():
     page = "<html><body>" + "<p>县政府召开常务会议，研究部署近期重点工作。</p>" * 20 + \
            '<script>if (mobile) { window.location.href = "/m/"; }</script></body></html>'
     assert stub_targets(page, "http://x.gov.cn/") == [], "a real page with a mobile redirect is no doorway"
+
+
+def test_trs_pager_variables_without_the_call_expand_to_every_list_page():
+    html = ('<script>var countPage = 3//共多少页\nvar currentPage = 0//当前页\nvar prefixName = "index"\n'
+            'var suffixName = "shtml"</script><script src="/js/page.js"></script>')
+    assert urls(html) == ["http://www.shili.gov.cn/xxgk/tzgg/index_1.shtml",
+                          "http://www.shili.gov.cn/xxgk/tzgg/index_2.shtml"]
+
+
+def test_jquery_pagination_counts_from_one_and_has_no_index_1():
+    html = ('<div id="pagination"></div><script>var totalPage = 3; var currentPage = 1;\n'
+            '$("#pagination").pagination({totalPage: totalPage, current: currentPage, jump: function(p) {\n'
+            '  location.href = p == 1 ? "index.html" : "index_" + p + ".html"; }});</script>')
+    assert urls(html) == ["http://www.shili.gov.cn/xxgk/tzgg/index_2.html",
+                          "http://www.shili.gov.cn/xxgk/tzgg/index_3.html"]
+    on_page_2 = [link.url for link in extract_links(Selector(text=html), BASE.replace("index.html", "index_2.html"))]
+    assert on_page_2 == ["http://www.shili.gov.cn/xxgk/tzgg/index_2.html", "http://www.shili.gov.cn/xxgk/tzgg/index_3.html"]
+
+
+def test_an_image_carousel_with_a_pagination_box_is_no_pager():
+    html = ('<div class="banner"><ul class="pics"><li><img src="/a.jpg"></li></ul><div class="pagination"></div></div>'
+            '<script>new Swiper(".banner", {loop: true, pagination: {el: ".pagination", clickable: true}});</script>')
+    assert urls(html) == []
+
+
+def test_pager_variables_on_an_article_are_not_expanded():
+    html = "<script>var totalPage = 3; var countPage = 2;</script>"
+    article = "http://www.shili.gov.cn/xxgk/tzgg/202611/t20261118_1001.html"
+    assert [link.url for link in extract_links(Selector(text=html), article)] == []
+
+
+def test_page_counts_of_ajax_lists_and_other_scripts_guess_no_pages():
+    ajax = '<script>var totalPage = 5; $("#list").load("/api/list?page=" + p);</script>'
+    other = "<script>var countPage = 10, order = 'id', typeOrder = 'desc';</script>"
+    assert urls(ajax) == [] and urls(other) == []

@@ -519,6 +519,7 @@ def demo(
         options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
         run_meta = {"id": new_run_id(), "started_at": now_iso()}
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
+        answer_key = farm.load_answer_key()
     results = run_checks_and_report(store_path, out_dir, day, config.profile, [], [], format_list, lang, run_meta, None, quiet)
     report = out_dir / "report.html"
     out.print(f"results: {out_dir / 'results.json'}", markup=False)
@@ -526,6 +527,10 @@ def demo(
         out.print(f"report:  {report}", markup=False)
     failing = sum(1 for site in results["sites"] if site["verdict"] == "fail")
     out.print(f"{len(results['sites'])} sites audited as of {day}, {failing} failing", markup=False)
+    from auditcli.demo.compare import compare  # the answer key: every column, date and finding planted
+
+    diffs = compare(results, answer_key)
+    out.print(f"answer key: {len(diffs)} mismatches" + "".join(f"\n  {d}" for d in diffs[:20]), markup=False)
 
 
 def register_optional_commands() -> None:

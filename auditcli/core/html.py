@@ -7,7 +7,7 @@ never regular expressions over markup.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from bs4 import Tag
 from parsel import Selector
@@ -45,6 +45,40 @@ def visible_text(root: Tag, *, alt_text: bool = False) -> str:
                 if isinstance(value, str) and value.strip():
                     parts.append(value)
     return " ".join(" ".join(parts).split())
+
+
+JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.)*)'" + r'|"((?:[^"\\\n]|\\.)*)"')
+JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+WRITE_CALL = re.compile(r"document\.write(?:ln)?\s*\(")
+
+
+def _js_unescape(literal: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(code, code)
+    return JS_ESCAPE.sub(one, literal)
+
+
+def written_markup(soup: Tag) -> str:
+    """The markup a page's inline scripts write with document.write (footers and badges of many portals,
+    often through unescape("%3Cdiv…")): the string literals of every script that calls document.write,
+    decoded and joined. Empty when no script writes markup."""
+    out = []
+    for script in soup.find_all("script"):
+        if script.get("src") or str(script.get("type") or "").lower() in ("text/xml", "text/template"):
+            continue
+        code = script.string or script.get_text()
+        if not WRITE_CALL.search(code):
+            continue
+        text = "".join(_js_unescape(m.group(1) if m.group(1) is not None else m.group(2) or "")
+                       for m in JS_STRING.finditer(code))
+        if "%3C" in text.upper() or "unescape(" in code:
+            text = unquote(text)
+        if "<" in text:
+            out.append(text)
+    return "\n".join(out)
 
 
 def css_string(value: str) -> str:

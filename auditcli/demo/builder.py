@@ -41,6 +41,7 @@ class Item:
     extra_html: str = ""  # planted links/images inside the article body
     source: str = ""
     path: str = ""  # filled by the builder: the detail page path
+    url_style: str | None = None  # this item's URL style, when it differs from its column's
 
 
 @dataclass
@@ -123,7 +124,8 @@ class SiteBuilder:
         items: list[Item],
         *,
         column_type: str | None = None,
-        style: str = "trs",  # trs | hanweb | plain
+        style: str = "trs",  # trs | trs-vars (pager variables, no call) | jquery (totalPage, index_2) | hanweb | plain
+        ext: str = "html",  # list and detail pages: html | shtml
         list_date: Callable[[date], str] | None = T.fmt_iso,
         url_style: str = "trs",  # trs (./YYYYMM/tYYYYMMDD_N.html) | hanweb (/art/Y/m/d/art_C_N.html) | plain
         detail_dates: bool = True,
@@ -150,7 +152,7 @@ class SiteBuilder:
         ordered = pinned + normal
         # detail pages
         for it in ordered:
-            self._article(it, dir, name, url_style, detail_dates, item_source, crumbs)
+            self._article(it, dir, name, it.url_style or url_style, detail_dates, item_source, crumbs, ext)
             if broken_items:  # the list links to pages that do not exist (404): an empty column
                 del self.pages[it.path]
         # list pages
@@ -162,7 +164,7 @@ class SiteBuilder:
                 body = '<ul class="list"></ul>'
             if empty_pager:
                 body += T.static_empty_pager()
-            pages.append(self._list_page(dir + "index.html", name, body, metas, crumbs))
+            pages.append(self._list_page(dir + f"index.{ext}", name, body, metas, crumbs))
         elif style == "hanweb":
             colid = dir.strip("/").split("col")[-1]
             recs = [self._li(it, dir, list_date) for it in ordered]
@@ -178,8 +180,13 @@ class SiteBuilder:
                 body = f'<ul class="list">\n{lis}\n</ul>'
                 if style == "trs":
                     body += T.trs_pager(len(chunks), n)
+                elif style == "trs-vars":
+                    body += T.trs_pager_vars(len(chunks), n, ext)
+                elif style == "jquery":
+                    body += T.jquery_pager(len(chunks), n + 1)
                 body += list_extra
-                page = dir + ("index.html" if n == 0 else f"index_{n}.html")
+                number = n + 1 if style == "jquery" else n  # jQuery pagination counts from 1: no index_1
+                page = dir + (f"index.{ext}" if n == 0 else f"index_{number}.{ext}")
                 pages.append(self._list_page(page, name, body, metas, crumbs))
         dates = [i.date for i in items if i.date]
         latest = max(dates) if dates and (list_date or detail_dates) and not broken_items else None
@@ -225,16 +232,16 @@ class SiteBuilder:
                            pinned=it.pinned)
 
     def _article(self, it: Item, dir: str, column: str, url_style: str, detail_dates: bool,
-                 source: str | None, crumbs: list[tuple[str | None, str]]) -> None:
+                 source: str | None, crumbs: list[tuple[str | None, str]], ext: str = "html") -> None:
         n = self.next_id()
         d = it.date
         if url_style == "trs" and d:
-            it.path = f"{dir}{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
+            it.path = f"{dir}{d:%Y%m}/t{d:%Y%m%d}_{n}.{ext}"
         elif url_style == "hanweb" and d:
             colid = dir.strip("/").split("col")[-1]
             it.path = f"/art/{d.year}/{d.month}/{d.day}/art_{colid}_{n}.html"
         else:
-            it.path = f"{dir}content_{n}.html"
+            it.path = f"{dir}content_{n}.{ext}"
         src = it.source or source or self.source
         metas = {"ArticleTitle": it.title, "ContentSource": src}
         info = f"来源：{src}"
@@ -242,7 +249,7 @@ class SiteBuilder:
             metas = {"ArticleTitle": it.title, "PubDate": f"{d:%Y-%m-%d} 09:30", "ContentSource": src}
             info = f"发布日期：{d:%Y-%m-%d} 09:30　来源：{src}"
         paragraphs = it.paragraphs or [f"{it.title}。", "（全文略）"]
-        content = (T.breadcrumb([*crumbs[:-1], (dir + "index.html", column), (None, "正文")])
+        content = (T.breadcrumb([*crumbs[:-1], (dir + f"index.{ext}", column), (None, "正文")])
                    + T.article_body(it.title, paragraphs, info=info, extra_html=it.extra_html))
         self.html(it.path, it.title, content, metas=metas)
 

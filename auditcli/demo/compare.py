@@ -3,8 +3,9 @@
     python -m auditcli.demo compare results.json answer_key.yaml
 
 URLs are compared by path (ports differ between farm runs). Returns/prints one line per
-mismatch; an empty list means the audit found exactly what was planted (for what is compared:
-homepage date, columns, languages, identity, not_scanned, broken links, overdue letters, accessibility barriers).
+mismatch; an empty list means the audit found exactly what was planted: homepage date, columns,
+languages, identity, not_scanned, broken links, overdue letters, accessibility barriers, and every
+finding (each must be expected by the key's `expected_findings`, auditcli/demo/expected.py).
 """
 
 from __future__ import annotations
@@ -16,14 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-IDENTITY_CHECKS = {
-    "site_code": "identity.site-code-missing",
-    "icp": "identity.icp-missing",
-    "police": "identity.police-record-missing",
-    "conac": "identity.conac-missing",
-    "jiucuo": "identity.jiucuo-entry-missing",
-    "page_tags": "identity.page-tags-missing",
-}
+from .expected import IDENTITY_CHECKS, accessibility_entries, compare_findings  # noqa: F401 (re-exported)
 
 
 def _p(url: str | None) -> str:
@@ -62,7 +56,7 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
             if path not in exp_cols:
                 out.append(f"{sid}: unexpected column {g.get('name')} {path}")
         checks = {f["check"] for f in got.get("findings", [])}
-        for item, check in IDENTITY_CHECKS.items():
+        for item, check in {**IDENTITY_CHECKS, "page_tags": "identity.page-tags-missing"}.items():
             if item in exp["identity"] and (check in checks) == bool(exp["identity"][item]):
                 out.append(f"{sid}: identity {item} expected {exp['identity'][item]}, "
                            f"{check} {'reported' if check in checks else 'not reported'}")
@@ -85,68 +79,8 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
         overdue = any(x["overdue"] for x in exp.get("letters", []))
         if overdue != ("interaction.reply-overdue" in checks):
             out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
-        if "security" in exp:
-            out += _security(sid, got, exp)
-    return out
-
-
-LOGIN_CHECKS = {"password_over_http": "login.password-over-http", "form_action_insecure": "login.form-action-insecure",
-                "single_factor": "login.single-factor"}
-
-
-def _security(sid: str, got: dict[str, Any], exp: dict[str, Any]) -> list[str]:
-    """The security dimension (only when it ran): every security finding above info must be planted."""
-    if (got.get("dimensions", {}).get("security") or {}).get("status") != "assessed":
-        return []
-    out: list[str] = []
-    planted = exp["security"]
-    found = [f for f in got.get("findings", []) if f.get("dimension") == "security" and f.get("severity") != "info"]
-    by_check: dict[str, list[dict[str, Any]]] = {}
-    for finding in found:
-        by_check.setdefault(finding["check"], []).append(finding)
-    expected_checks = set()
-    if planted.get("https") is False:
-        expected_checks.add("tls.no-https")
-    if planted.get("server_version_disclosure"):
-        expected_checks.add("http.server-version-disclosure")
-    if planted.get("insecure_cookie"):
-        expected_checks.add("http.insecure-cookie")
-    if planted.get("missing_security_headers"):
-        expected_checks.add("http.missing-security-headers")
-        reported = [m for f in by_check.get("http.missing-security-headers", []) for m in (f.get("data") or {}).get("missing", [])]
-        if sorted(reported) != sorted(planted["missing_security_headers"]):
-            out.append(f"{sid}: missing security headers {sorted(reported)} != {sorted(planted['missing_security_headers'])}")
-    for login in exp.get("login", []):
-        for field, check in LOGIN_CHECKS.items():
-            hit = any(_p(f["url"]) == _p(login["url"]) for f in by_check.get(check, []))
-            if bool(login.get(field)) != hit:
-                out.append(f"{sid}: login {_p(login['url'])} {check} expected {bool(login.get(field))}")
-            if login.get(field):
-                expected_checks.add(check)
-    for check in sorted(set(by_check) - expected_checks):
-        out.append(f"{sid}: unexpected {check}: {by_check[check][0].get('message')}")
-    for check in sorted(expected_checks - set(by_check)):
-        out.append(f"{sid}: {check} not reported")
-    return out
-
-
-def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
-    """The planted accessibility problems of a site's key as finding entries (check, url compared by
-    path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
-    Browser-mode barriers are optional (a static audit cannot see them)."""
-    out: list[dict[str, Any]] = []
-    if a11y.get("assistive_tool") is False:
-        out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
-    for key, optional in (("barriers", False), ("browser_barriers", True)):
-        for barrier in a11y.get(key, []):
-            entry = {"check": barrier["check"], "evidence": barrier["element"],
-                     "note": "planted accessibility barrier" + (" (browser mode only)" if optional else "")}
-            if optional:
-                entry["optional"] = True
-            if barrier["pages"] == "many":
-                out.append(entry)
-            else:
-                out += [{**entry, "url": url} for url in barrier["pages"]]
+        if "expected_findings" in exp:  # exhaustive: any check of any dimension
+            out += compare_findings(sid, got.get("findings", []), exp["expected_findings"])
     return out
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .builder import MAX_AGE
+from .expected import derive
 from .model import Ctx, PageSpec, SiteBuild
 from .server import MANIFEST, DemoHTTPServer
 from .sites import SERVERS, SITE_MODULES
@@ -104,8 +105,11 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
     sites: dict[str, Any] = {}
     for b in builds:
         c = b.config
-        sites[c["id"]] = {"id": c["id"], "name": c["name"], "level": c["level"],
-                          "parent": c.get("parent"), "url": c["url"], **b.key}
+        site = {"id": c["id"], "name": c["name"], "level": c["level"],
+                "parent": c.get("parent"), "url": c["url"], **b.key}
+        site["expected_findings"] = derive(site)
+        site.pop("findings", None)  # the site's own entries are part of expected_findings now
+        sites[c["id"]] = site
     return {
         "schema": ANSWER_KEY_SCHEMA,
         "as_of": ctx.as_of.isoformat(),
@@ -122,6 +126,11 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
             "obeyed reports; see not_scanned_conditions.",
             "broken_links.confirmed = 404/403 (docs/SPEC.md §6), suspected = other failures.",
             "language-home pages (English/Mongolian start pages) are not columns of the main site.",
+            "expected_findings is exhaustive: every finding of an audit of the farm must match one of "
+            "its entries (check id; url compared by path; optional selector, data subset, evidence "
+            "text, count; optional: true when a run condition decides). Entries are derived from the "
+            "facts above; a site module adds any other planted finding to its key's `findings` list "
+            "with auditcli.demo.expected.expected_finding(check, url, ...). See auditcli/demo/expected.py.",
         ],
         "sites": sites,
     }

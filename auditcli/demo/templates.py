@@ -144,6 +144,37 @@ def trs_pager(page_count: int, current: int) -> str:
     )
 
 
+def trs_pager_vars(page_count: int, current: int, ext: str = "html") -> str:
+    """TRS pager variables only; a shared script (not on the page) calls createPageHTML with them."""
+    return (
+        '<div class="page" id="page"><script type="text/javascript">\n'
+        f"var countPage = {page_count}//共多少页\nvar currentPage = {current}//当前页\n"
+        f'var prefixName = "index"//网页名称\nvar suffixName = "{ext}"//网页后缀\n'
+        '</script><script type="text/javascript" src="/js/trs_page.js"></script></div>'
+    )
+
+
+def jquery_pager(page_count: int, current: int) -> str:
+    """A jQuery pagination plugin, 1-based: index.html is page 1, index_2.html page 2 (no index_1.html)."""
+    return (
+        '<div class="pagination-box"><div id="pagination"></div></div>'
+        f'<script type="text/javascript">var totalPage = {page_count}; var currentPage = {current};\n'
+        '$(function(){ $("#pagination").pagination({totalPage: totalPage, currentPage: currentPage, '
+        'jump: function(p){ location.href = p == 1 ? "index.html" : "index_" + p + ".html"; }}); });</script>'
+    )
+
+
+def carousel(images: list[tuple[str, str]]) -> str:
+    """A SuperSlide image carousel whose dots box is class="pagination": no pager, no list."""
+    imgs = "".join(f'<img src="{src}" alt="{alt}">' for src, alt in images)
+    dots = "".join("<span></span>" for _ in images)
+    return (
+        f'<div class="pic-list slide">{imgs}<div class="pagination">{dots}</div></div>'
+        '<script type="text/javascript">jQuery(".slide").slide({titCell: ".pagination span", '
+        'mainCell: ".pic-list", effect: "fold", autoPlay: true});</script>'
+    )
+
+
 def static_empty_pager() -> str:
     """A pager rendered for a list with nothing in it (still empty, docs/SPEC.md §6)."""
     return (

@@ -6,7 +6,9 @@ yearless [MM-DD] list, a list whose dates are only on the detail pages, an undat
 header clock and copyright year (not content dates), a stale English version, no Mongolian
 version, no 无障碍 entry, an HTTP password login, images without alt, broken links (404 page,
 404 attachment, 502 page), a 403 page, a 429 page, a 5 s slow page, a redirect loop, a 3 MB
-page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply.
+page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply. The hubs
+新闻中心 and 政府信息公开 carry ColumnName as TRS channel pages do (navigation, not empty columns); 统计公报
+writes yearless [MM-DD] dates, its newest item's year comes from its neighbours' URL dates (last year).
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ def build(ctx: Ctx) -> SiteBuild:
     gsgg = sb.column("公示公告", "/xwzx/gsgg/", "notice", gsgg_items, column_type="通知公告", crumbs=xw,
                      broken_items=True,
                      key_extra={"note": "every item link is 404: an empty column (columns.empty)"})
-    sb.html("/xwzx/index.html", "新闻中心",
+    hub_metas = {"ColumnName": "新闻中心", "ColumnType": "新闻中心"}  # a TRS channel page: ColumnName, no list
+    sb.html("/xwzx/index.html", "新闻中心", metas=hub_metas, content=
             T.breadcrumb([home, (None, "新闻中心")])
             + T.nav([(c["url"].replace(ctx.base(SERVER), ""), c["name"])
                      for c in (zwyw, bmdt, tzgg, tpxw, gzdt, mtjj, gsgg)], cls="sub-nav"))
@@ -154,6 +157,13 @@ def build(ctx: Ctx) -> SiteBuild:
                      items([f"示例县人民政府{y}年政府信息公开工作年度报告" for y in (2025, 2024, 2023)],
                            A(290), 365, 3, suffix=False),
                      column_type="政府信息公开年报", crumbs=gk)
+    tjgb_items = items([f"示例县{y}年国民经济和社会发展统计公报" for y in (2025, 2024, 2023)]
+                       + ["示例县农牧业统计年报", "示例县人口抽样调查主要数据公报"], A(400), 30, 6)
+    tjgb_items[0].url_style = "plain"  # the newest item: no date in its URL, only [MM-DD] on the list
+    tjgb = sb.column("统计公报", fd + "tjgb/", "statistics", tjgb_items, column_type="统计信息",
+                     list_date=T.fmt_yearless, crumbs=fdk,
+                     key_extra={"note": "yearless [MM-DD] list; the newest item's year comes from its "
+                                        "neighbours' URL dates (last year), not from as_of"})
     # planted (accessibility): an 依申请公开 query field with no label, and an icon-only print link
     sb.html("/zfxxgk/zn/index.html", "政府信息公开指南",
             T.breadcrumb([*gk, (None, "政府信息公开指南")])
@@ -165,16 +175,17 @@ def build(ctx: Ctx) -> SiteBuild:
             T.breadcrumb([*gk, (None, "法定主动公开内容")])
             + T.nav([(fd + "jgzn/index.html", "机构职能")]
                     + [(c["url"].replace(ctx.base(SERVER), ""), c["name"])
-                       for c in (zcwj, zcjd, ghjh, czxx, rsxx, tjxx)], cls="sub-nav"))
+                       for c in (zcwj, zcjd, ghjh, czxx, rsxx, tjxx, tjgb)], cls="sub-nav"))
     sb.not_column(fd + "index.html", "法定主动公开内容", "hub")
-    sb.html("/zfxxgk/index.html", "政府信息公开",
-            T.breadcrumb([home, (None, "政府信息公开")])
+    sb.html("/zfxxgk/index.html", "政府信息公开", metas={"ColumnName": "政府信息公开", "ColumnType": "政府信息公开"},
+            content=T.breadcrumb([home, (None, "政府信息公开")])
             + T.nav([("/zfxxgk/zn/index.html", "政府信息公开指南"),
                      (fd + "index.html", "法定主动公开内容"),
                      (fd + "jgzn/index.html", "机构职能"),
                      (fd + "zcwj/index.html", "政策文件"), (fd + "zcjd/index.html", "政策解读"),
                      (fd + "ghjh/index.html", "规划计划"), (fd + "czxx/index.html", "财政信息"),
                      (fd + "rsxx/index.html", "人事信息"), (fd + "tjxx/index.html", "统计信息"),
+                     (fd + "tjgb/index.html", "统计公报"),
                      ("/zfxxgk/ndbg/index.html", "政府信息公开年报"),
                      ("/xxgk/restricted.html", "依申请公开办理系统")], cls="sub-nav"))
     sb.not_column("/zfxxgk/index.html", "政府信息公开", "hub")

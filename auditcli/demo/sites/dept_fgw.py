@@ -3,6 +3,11 @@
 Fresh columns, every identity item (site code in the ``bm`` + 8 digits form), security headers,
 a login with an SMS code (second factor). Languages: English only as an hreflang alternate (no
 visible link), a Cyrillic Mongolian version at /mn/, and a broken 蒙古文 link (404).
+Forms that tools misread (issue 14): the footer and the 党政机关 mark are written by document.write
+(ICP without 号, 公网安备号 then the number in its own link); the home page shows dates only on a
+month-old block, its fresh items are dated by their URLs or their articles' PubDate; 工作动态 pages
+with a jQuery pager (var totalPage = 3, index_2.html, no index_1.html); 通知公告 is .shtml with TRS
+pager variables and no createPageHTML call on the page.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ SITE_CODE = "bm15040002"
 FGW_NEWS = ["县发改委召开重点项目调度会", "县发改委开展价格监督检查", "县发改委组织学习新修订的招标投标法",
             "县发改委调研新能源项目建设", "县发改委召开节能降碳工作推进会"]
 
-NAV = [("/index.html", "首页"), ("/gzdt/index.html", "工作动态"), ("/tzgg/index.html", "通知公告"),
+NAV = [("/index.html", "首页"), ("/gzdt/index.html", "工作动态"), ("/tzgg/index.shtml", "通知公告"),
        ("/zcwj/index.html", "政策文件"), ("/fzgh/index.html", "发展规划"),
        ("/jgjc/index.html", "价格监测"), ("/jgzn/index.html", "机构职能")]
 
@@ -41,9 +46,7 @@ def build(ctx: Ctx) -> SiteBuild:
               '　<a href="/login.html">登录</a></div>'
               f'<div class="header"><img src="/images/logo.png" alt="{NAME}"><h1>{NAME}</h1></div>'
               + T.nav(NAV))
-    foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号-5",
-                  police="蒙公网安备 15040202000789号", conac_id="1504000002000000001",
-                  jiucuo_code=SITE_CODE, year=ctx.as_of.year, address="示例县政府路1号综合楼")
+    foot = written_footer(ctx)
     alt = ('<link rel="alternate" hreflang="zh-CN" href="/">\n'
            '<link rel="alternate" hreflang="en" href="/english/">\n'
            '<link rel="alternate" hreflang="mn" href="/mn/">\n'
@@ -58,19 +61,23 @@ def build(ctx: Ctx) -> SiteBuild:
     sb.layout = layout
     home = [("/index.html", "首页")]
     gzdt_items = items(FGW_NEWS, A(1), 3, 15)
-    sb.column("工作动态", "/gzdt/", "news", gzdt_items, column_type="新闻动态", crumbs=home)
+    sb.column("工作动态", "/gzdt/", "news", gzdt_items, column_type="新闻动态", crumbs=home, style="jquery",
+              page_size=6, key_extra={"note": "jQuery pagination: var totalPage = 3, index_2.html and index_3.html, "
+                                              "no index_1.html"})
     sb.column("通知公告", "/tzgg/", "notice", items(NOTICE_TOPICS[2:], A(10), 20, 8),
-              column_type="通知公告", crumbs=home)
-    sb.column("政策文件", "/zcwj/", "policy",
-              items(["示例县发展和改革委员会关于做好2026年冬季能源保供工作的通知",
-                     "示例县发展和改革委员会关于规范政府定价行为的通知"], A(30), 30, 6),
-              column_type="政策文件", crumbs=home)
+              column_type="通知公告", crumbs=home, style="trs-vars", ext="shtml", page_size=5,
+              key_extra={"note": ".shtml pages; TRS pager variables (countPage) without a createPageHTML call"})
+    sb.raw("/js/trs_page.js", "if (typeof countPage != 'undefined') createPageHTML(countPage, currentPage, "
+           "prefixName, suffixName);\n", "application/javascript")
+    zcwj_items = items(["示例县发展和改革委员会关于做好2026年冬季能源保供工作的通知",
+                        "示例县发展和改革委员会关于规范政府定价行为的通知"], A(30), 30, 6)
+    sb.column("政策文件", "/zcwj/", "policy", zcwj_items, column_type="政策文件", crumbs=home)
     sb.column("发展规划", "/fzgh/", "planning",
               items(["示例县“十五五”能源发展规划", "示例县现代物流业发展规划"], A(90), 200, 4),
               column_type="规划计划", crumbs=home)
-    sb.column("价格监测", "/jgjc/", "statistics",
-              items(["示例县主要农产品价格监测周报", "示例县居民消费价格监测"], A(7), 7, 10),
-              column_type="统计信息", crumbs=home,
+    jgjc_items = items(["示例县主要农产品价格监测周报", "示例县居民消费价格监测"], A(7), 7, 10)
+    sb.column("价格监测", "/jgjc/", "statistics", jgjc_items, column_type="统计信息", crumbs=home,
+              url_style="plain",
               key_extra={"note": "category from <meta name=ColumnType content=统计信息>, not the name"})
     sb.static_page("/jgzn/index.html", "机构职能",
                    ["拟订并组织实施全县国民经济和社会发展战略、中长期规划和年度计划。"],
@@ -113,12 +120,21 @@ def build(ctx: Ctx) -> SiteBuild:
             f'<ul class="list">{mn_lis}</ul>', lang="mn", layout=_plain, metas=site_metas)
     sb.not_column("/mn/index.html", "Mongolian (Cyrillic) home", "language-home")
 
-    newest = gzdt_items[:6]
-    sb.homepage_dates.extend(i.date for i in newest)
-    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    # The home page shows dates only on 政策文件 (a month old). 工作动态 shows none, but its TRS URLs carry
+    # them (t20261119_…); 价格监测 shows none and has plain URLs, its articles carry PubDate. An inspector
+    # opens them: the home page is fresh.
+    newest, policy, prices = gzdt_items[:6], zcwj_items[:3], jgjc_items[:4]
+    sb.homepage_dates.extend(i.date for i in [*newest, *policy, *prices])
+    undated = "".join(T.list_item(i.path, i.title, None) for i in newest)
+    dated = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in policy)
+    price_lis = "".join(T.list_item(i.path, i.title, None) for i in prices)
     sb.html("/index.html", NAME,
             f'<div class="block"><h2>工作动态<a href="/gzdt/index.html">更多</a></h2>'
-            f'<ul class="list">{lis}</ul></div>'
+            f'<ul class="list">{undated}</ul></div>'
+            f'<div class="block"><h2>政策文件<a href="/zcwj/index.html">更多</a></h2>'
+            f'<ul class="list">{dated}</ul></div>'
+            f'<div class="block"><h2>价格监测<a href="/jgjc/index.html">更多</a></h2>'
+            f'<ul class="list">{price_lis}</ul></div>'
             f'<div class="block"><h2>互动交流</h2><a href="{county}/hdjl/xzxx/index.html">县长信箱</a>'
             f'</div><div class="links"><a href="{county}/">示例县人民政府</a></div>',
             metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
@@ -175,3 +191,19 @@ def _article_metas(title: str, d, source: str) -> dict[str, str]:
 def _plain(title, content, *, metas=None, lang="en", charset="utf-8"):
     return T.document(title, f'<div class="main">{content}</div>', metas=metas, lang=lang,
                       charset=charset)
+
+
+def written_footer(ctx: Ctx) -> str:
+    """The footer as this site's CMS writes it: by document.write, the filing numbers as real footers put
+    them (ICP without 号, 公网安备号 followed by the number in its own link), the 党政机关 mark in the script."""
+    html = footer(org=NAME, site_code=SITE_CODE, icp=None, police=None, conac_id="1504000002000000001",
+                  jiucuo_code=SITE_CODE, year=ctx.as_of.year, address="示例县政府路1号综合楼")
+    filings = ('<p>网站标识码：' + SITE_CODE + '　<a href="https://beian.miit.gov.cn/" target="_blank">'
+               '蒙ICP备05001234-5</a>　<img src="/images/gongan.png" alt="公安备案图标">蒙公网安备号：'
+               '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=15040202000789" '
+               'target="_blank">15040202000789</a></p>')
+    html = html.replace(f"<p>网站标识码：{SITE_CODE}</p>", filings)
+    lines = [html[i:i + 120] for i in range(0, len(html), 120)]
+    calls = "\n".join("document.write('" + line.replace("\\", "\\\\").replace("'", "\\'").replace("</", "<\\/")
+                      + "');" for line in lines)
+    return f'<div id="bottom-box"><script type="text/javascript">\n{calls}\n</script></div>'

@@ -2,7 +2,8 @@
 
 Column lists live in ``<script type="text/xml"><datastore>`` CDATA records: they are FULL
 columns (the classic false "empty column" alarm). One stale 乡镇动态 column (with a sites-file
-override of 30 days). Footer identity complete except 公安备案.
+override of 30 days). Footer identity complete except 公安备案 (its ICP written 蒙ICP备：05001234-3, with a
+colon and no 号). 美丽甲镇 is an image carousel whose dots are class="pagination": no pager, no column.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def build(ctx: Ctx) -> SiteBuild:
               f'　<a href="{county}/">示例县人民政府</a></div>'
               f'<div class="header"><img src="/images/logo.png" alt="{NAME}"><h1>{NAME}</h1></div>'
               + T.nav(NAV))
-    foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备05001234号-3", police=None,
+    foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备：05001234-3", police=None,
                   conac_id="1504000101000000001", jiucuo_code=SITE_CODE, year=ctx.as_of.year,
                   address="示例县甲镇人民路8号")
 
@@ -79,7 +80,13 @@ def build(ctx: Ctx) -> SiteBuild:
                    crumbs=[*home, (None, "领导信息")])
     sb.static_page("/wza/index.html", "无障碍浏览", ["本网站提供无障碍浏览服务：大字幕、高对比度、语音朗读。"],
                    crumbs=[*home, (None, "无障碍浏览")])
-    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("jiucuo", (200, 120, 0))]:
+    sb.html("/col/col1008/index.html", "美丽甲镇",
+            T.breadcrumb([*home, (None, "美丽甲镇")]) + '<h2 class="column-title">美丽甲镇</h2>'
+            + T.carousel([("/images/photo1.png", "草原风光"), ("/images/photo2.png", "那达慕大会"),
+                          ("/images/photo3.png", "冬季雪景")]))
+    sb.not_column("/col/col1008/index.html", "美丽甲镇", "photos")  # an image carousel, not a paged list
+    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("jiucuo", (200, 120, 0)),
+                      ("photo1", (60, 140, 60)), ("photo2", (200, 160, 40)), ("photo3", (230, 230, 240))]:
         sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
     sb.raw("/module/jslib/jquery/jpage/dataproxy.js",
            "/* Hanweb jpage: renders <datastore> records client-side */\n", "application/javascript")
@@ -91,7 +98,8 @@ def build(ctx: Ctx) -> SiteBuild:
             f'<div class="block"><h2>镇内要闻<a href="/col/col1001/index.html">更多</a></h2>'
             f'<ul class="list">{lis}</ul></div>'
             f'<div class="block"><h2>互动交流</h2><a href="{county}/hdjl/xzxx/index.html">县长信箱</a>'
-            "</div>",
+            '</div><div class="block"><h2>美丽甲镇</h2><a href="/col/col1008/index.html">'
+            '<img src="/images/photo1.png" alt="美丽甲镇"></a></div>',
             metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
                    "SiteIDCode": SITE_CODE})
     sb.not_column("/index.html", "首页", "home")

@@ -5,7 +5,8 @@ pages use GBK-only characters such as 喆 and 镕). Newest item as_of-200 days; 
 2026年3月5日, 二〇二六年三月五日, [03-05], 2026.03.05 and 2026/03/05. No 网站标识码, no 党政机关
 标识, no 找错 entry, no <html lang>, no interaction channel. Its "English" link leads to a Chinese
 page (wrong-language); its Mongolian link leads to a traditional-script (U+1800–U+18AF) page
-with recent dates. Five empty columns, each with a different placeholder.
+with recent dates. Five empty columns, each with a different placeholder. A 党政机关 mark sits in the
+footer's source inside display:none: identity.conac-missing says it is hidden.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from .. import assets
 from .. import templates as T
 from ..builder import SiteBuilder
+from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
 from .common import footer, items
 
@@ -62,6 +64,10 @@ def build(ctx: Ctx) -> SiteBuild:
     foot = footer(org=NAME, site_code=None, icp="蒙ICP备05001299号", police="蒙公网安备 15040202000456号",
                   conac_id=None, jiucuo_code=None, year=ctx.as_of.year, address="示例县乙镇政府街2号",
                   copyright_sign=False)
+    # a 党政机关 mark left in the template but hidden: no visitor sees it (identity.conac-missing says so)
+    foot = foot.removesuffix("</div>") + (
+        '<div class="dzjg" style="display:none"><a href="http://bszs.conac.cn/sitename?method=show&amp;'
+        'id=1504000102000000001"><img src="/images/red.png" alt="党政机关"></a></div></div>')
 
     def layout(title, content, *, metas=None, lang=None, charset="gb2312"):
         return T.document(f"{title}--{NAME}" if title != NAME else title,
@@ -133,6 +139,8 @@ def build(ctx: Ctx) -> SiteBuild:
         key={
             "homepage": sb.homepage_key("/index.html"),
             "encoding": "gbk (header charset=gbk, meta gb2312; contains GBK-only 喆 镕)",
+            "findings": [expected_finding("identity.conac-missing", data={"hidden": True},
+                                          note="the 党政机关 mark is in the footer's source but display:none")],
             "identity": {"site_code": False, "icp": True, "police": True, "conac": False,
                          "jiucuo": False, "page_tags": False,
                          "page_tags_missing": {"home": ["SiteName", "SiteDomain", "SiteIDCode"]}},
