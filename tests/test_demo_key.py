@@ -70,11 +70,11 @@ def test_planted_accessibility_security_and_login_facts_are_expected(demo_audit)
     county = demo_audit.key["county"]["expected_findings"]
     entries = {(e["check"], e.get("url", "").split("/", 3)[-1], bool(e.get("optional"))) for e in county}
     assert {("a11y.assistive-tool-missing", "", False), ("a11y.form-label", "zfxxgk/zn/index.html", False),
-            ("login.password-over-http", "hdjl/login.html", False),  # required: the security checks exist
-            ("http.server-version-disclosure", "", False)} <= entries
+            ("login.password-over-http", "hdjl/login.html", False), ("http.server-version-disclosure", "", False),
+            ("tls.no-https", "", False)} <= entries
 
 
-def test_the_accessibility_keys_barrier_list_becomes_required_entries() -> None:
+def test_the_barrier_list_and_security_facts_become_required_entries() -> None:
     site = {"url": "http://127.0.0.1:9/", "accessibility": {"assistive_tool": False, "barriers": [
         {"check": "a11y.image-alt", "element": 'src="/images/logo.png"', "pages": "many"},
         {"check": "a11y.link-name", "element": '<a class="print"', "pages": ["http://127.0.0.1:9/zn/index.html"]}],

@@ -97,10 +97,11 @@ def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
-    """Optional entries for the accessibility, security and login problems the key's facts already plant.
+    """Entries for the accessibility, security and login problems the key's facts plant.
 
-    They are optional until the dimension's checks exist: its helper then makes them required (or
-    replaces them with exact entries in the site's `findings`), so a planted problem cannot go unreported."""
+    Security and login facts, and the accessibility key's barrier list, are required: a planted problem
+    cannot go unreported. The older accessibility facts (`image_alt_missing`, …) stay optional, for keys
+    written before the barrier list."""
     note = "planted (key facts); optional until the check exists"
 
     def e(check: str, url: str | None = None, **fields: Any) -> dict[str, Any]:
