@@ -40,7 +40,7 @@ from bs4 import BeautifulSoup, Tag
 from auditcli.core import knowledge
 from auditcli.core.html import visible_text, written_markup
 from auditcli.core.models import Finding
-from auditcli.core.urls import ip_literal, normalise_url
+from auditcli.core.urls import ip_literal, normalise_url, url_path
 from checks.registry import CouldNotJudge, check, page_analysis
 from checks.siteview import Page, SiteView
 
@@ -438,7 +438,7 @@ def page_type(url: str, metas: dict[str, str], soup: BeautifulSoup | None = None
         return "list"
     if any(re.search(p, path, re.I) for p in config["list_url"]):
         hrefs = [str(a["href"]) for a in soup.find_all("a", href=True)] if soup is not None else []
-        items = {href for href in hrefs if _is_article_path(urlsplit(href).path)}
+        items = {href for href in hrefs if _is_article_path(url_path(href))}
         if len(items) >= int(config["list_min_items"]):
             return "list"
     return None

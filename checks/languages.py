@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from auditcli.core import html
 from auditcli.core.language_links import classify_link, knowledge, language_of_tag, version_root
 from auditcli.core.models import Finding
-from auditcli.core.urls import clean_url
+from auditcli.core.urls import join_url
 from checks import dates
 from checks.columns import homepage_block
 from checks.links import REASON_LABELS
@@ -270,7 +270,9 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
             href = (node.get("href") or "").strip()
             if not href:
                 continue
-            url = clean_url(urljoin(page.final_url, href))
+            url = join_url(page.final_url, href)
+            if url is None:
+                continue
             hit = classify_link(url, node.get_text(" ", strip=True), str(node.get("hreflang")), site.config)
             if hit:
                 tag = "link-alternate" if node.name == "link" else node.name
@@ -325,7 +327,7 @@ def _selector(site: SiteView, source: str, tag: str, url: str, lang: str) -> str
         return None
     names = ["link"] if tag == "link-alternate" else ["a", "area"]
     for node in page.soup.find_all(names, href=True):
-        if clean_url(urljoin(page.final_url, node["href"].strip())) != url:
+        if join_url(page.final_url, node["href"]) != url:
             continue
         if tag == "link-alternate":
             hreflang = node.get("hreflang")

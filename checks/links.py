@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from auditcli.core import knowledge
 from auditcli.core.html import css_string
 from auditcli.core.models import Finding
-from auditcli.core.urls import normalise_url
+from auditcli.core.urls import join_url, normalise_url
 from checks.registry import check
 from checks.siteview import Page, SiteView
 
@@ -31,6 +31,7 @@ REASON_LABELS = {
     "tls-error": ("TLS握手失败", "TLS handshake failed"),
     "redirect-loop": ("重定向循环", "redirect loop"),
     "too-many-redirects": ("重定向次数过多", "too many redirects"),
+    "soft-404": ("软404：页面不存在却返回200", "soft 404: a not-found page answered with 200"),
 }
 LINK_ATTRS = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src",
               "script": "src", "link": "href", "form": "action"}
@@ -97,9 +98,12 @@ def find_broken(site: SiteView) -> list[BrokenTarget]:
         if status >= 400 and site.in_scope(url):
             answered.append((url, final_url, status, kind))
     blocked = is_blocking(n_403, n_total, homepage_status, policy)
+    challenged = {e.url for e in site.not_scanned() if e.reason == "waf-challenge"}  # blocked, not broken
 
     targets: dict[str, BrokenTarget] = {}
     for url, final_url, status, kind in answered:
+        if url in challenged:
+            continue
         confidence = classify_status(status, blocked, policy)
         if confidence:
             targets[url] = BrokenTarget(url, confidence, status, f"http-{status}", kind,
@@ -134,12 +138,13 @@ def link_selector(page: Page, target: str) -> str | None:
     """A CSS selector of the element on `page` that links to `target`, e.g. a[href="/xwzx/old.html"]."""
     soup = page.soup
     base_tag = soup.find("base", href=True)
-    base = urljoin(page.final_url, base_tag["href"]) if base_tag else page.final_url
+    base = (join_url(page.final_url, base_tag["href"]) or page.final_url) if base_tag else page.final_url
     wanted = normalise_url(target)
     for tag, attr in LINK_ATTRS.items():
         for element in soup.find_all(tag, attrs={attr: True}):
             raw = element.get(attr)
-            if isinstance(raw, str) and raw.strip() and normalise_url(urljoin(base, raw.strip())) == wanted:
+            joined = join_url(base, raw) if isinstance(raw, str) and raw.strip() else None
+            if joined and normalise_url(joined) == wanted:
                 return f"{tag}[{attr}={css_string(raw)}]"
     return None
 

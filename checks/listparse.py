@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from auditcli.core.html import combinator, css_path, nth_of_type, text_of
 from auditcli.core.knowledge import load
-from auditcli.core.urls import clean_url
+from auditcli.core.urls import join_url
 from checks import dates as D
 
 ROW_TAGS = ("li", "tr", "dd", "dt")
@@ -163,8 +163,7 @@ def clean_href(base: str, raw: str | None) -> str | None:
     raw = raw.strip()
     if not raw or raw.lower().startswith(SKIP_HREF):
         return None
-    url = urljoin(base, raw)
-    return clean_url(url) if url.startswith(("http://", "https://")) else None
+    return join_url(base, raw)
 
 
 def cjk_ratio(text: str) -> float:
@@ -414,7 +413,7 @@ def summarise(page, as_of: date) -> PageSummary:
     base = page.final_url
     base_tag = soup.find("base", href=True)
     if base_tag:
-        base = urljoin(base, base_tag["href"])
+        base = join_url(base, base_tag["href"]) or base
     metas = {}
     for m in soup.find_all("meta"):
         name, content = m.get("name") or m.get("property"), m.get("content")

@@ -12,6 +12,7 @@ from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from checks.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
 from checks.siteview import SiteView
+from checks.watchdog import page_limit, site_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
 
@@ -69,10 +70,14 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
     applicable = {s.id: 0 for s in page_specs}
     failed: set[str] = set()
 
+    per_page, per_site = page_limit(), site_limit()
+
     def on_page(page) -> None:
         for spec in page_specs:
             try:
-                _collect(spec, list(spec.function(page, site) or ()), out, seen)
+                with time_limit(per_page):
+                    produced = list(spec.function(page, site) or ())
+                _collect(spec, produced, out, seen)
                 applicable[spec.id] += 1
             except CheckOutcome:
                 pass  # not applicable to this page; the check still runs on the others
@@ -91,7 +96,9 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
             out.outcomes[spec.id] = _outcome("not-applicable", "没有适用的页面", "no page it applies to")
     for spec in (s for s in runnable if s.scope == "site"):
         try:
-            _collect(spec, list(spec.function(site) or ()), out, seen)
+            with time_limit(per_site):
+                produced = list(spec.function(site) or ())
+            _collect(spec, produced, out, seen)
             out.outcomes[spec.id] = _judged(spec, out)
         except CheckOutcome as outcome:
             out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)
@@ -102,9 +109,12 @@ def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
         if not set(wanted_by) & dimensions:
             continue
         try:
-            out.blocks[name] = function(site)
+            with time_limit(per_site):
+                out.blocks[name] = function(site)
         except Exception as exc:
             _error(out, f"analysis.{name}", site.config.url, exc)
+    for name, url, exc in site.analysis_errors:  # a page an analysis could not read is recorded, not hidden
+        _error(out, f"analysis.{name}", url, exc)
     return out
 
 

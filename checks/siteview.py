@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
+from checks.watchdog import page_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class SiteView:
         self._analyses: dict[Callable[..., Any], Any] = {}
         self._page_results: dict[Callable[..., Any], list[Any]] = {}
         self._recent: OrderedDict[str, Page | None] = OrderedDict()
+        self.analysis_errors: list[tuple[str, str, BaseException]] = []  # (analysis, page, error): made visible
 
     @property
     def id(self) -> str:
@@ -99,7 +101,7 @@ class SiteView:
     def homepage(self) -> Page | None:
         """The page an inspector sees as the home page: a frameset or script-redirect doorway is followed."""
         page = self.page(self.config.url)
-        if not (page and 200 <= page.status < 300 and page.is_html):
+        if not (page and 200 <= page.status < 300 and page.is_html and page.kind == "page"):
             return None
         behind = [self.page(url) for url in stub_targets(page.text, page.final_url)]
         behind = [p for p in behind if p is not None and 200 <= p.status < 300 and p.is_html]
@@ -158,9 +160,11 @@ class SiteView:
                 on_page(page)
             for function in wanted:
                 try:
-                    record = function(page, self)
+                    with time_limit(page_limit()):
+                        record = function(page, self)
                 except Exception as exc:  # one unparseable page never costs the site its analysis
                     log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
+                    self.analysis_errors.append((function.__name__, page.final_url, exc))
                     continue
                 if record is not None:
                     results[function].append(record)

@@ -23,7 +23,7 @@ from parsel import Selector
 
 from auditcli.core.html import SCRIPT_NAVIGATION
 from auditcli.core.knowledge import load
-from auditcli.core.urls import clean_url
+from auditcli.core.urls import clean_url, join_url
 
 ATTACHMENT_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx",
@@ -59,7 +59,7 @@ def is_attachment(url: str) -> bool:
 
 def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
     base = html.css("base::attr(href)").get()
-    base_url = urljoin(base_url, base) if base else base_url
+    base_url = (join_url(base_url, base) or base_url) if base else base_url
 
     def absolute(raw: str | None) -> str | None:
         if not raw:
@@ -67,8 +67,7 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
         raw = raw.strip()
         if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
             return None
-        url = urljoin(base_url, raw)
-        return clean_url(url) if url.startswith(("http://", "https://")) else None
+        return join_url(base_url, raw)
 
     # One walk over lxml's tree (a parsel selector per node costs more than the rest of the crawl's parse).
     tops = _top_level(html.root)

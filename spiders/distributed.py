@@ -289,7 +289,7 @@ def encode_request(request: scrapy.Request, spider: scrapy.Spider | None = None)
     return pickle.dumps((request.url, request.method, request.priority, headers, meta), protocol=5)
 
 
-_KEPT_META = {"site_id", "depth", "kind", "referrer", "language_base", "download_slot", "aliases"}
+_KEPT_META = {"site_id", "depth", "kind", "referrer", "language_base", "download_slot", "aliases", "query_hops"}
 
 
 def decode_request(data: bytes, spider: PortalSpider) -> scrapy.Request:

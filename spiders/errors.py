@@ -31,6 +31,14 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     text = _describe(exc)
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
+        if "robots.txt unavailable" in message:
+            return "robots-unavailable", message
+        if "unsafe redirect" in message:
+            return "unsafe-link", message
+        if "site budget" in message:
+            return "site-budget", message
+        if "max size" in message or "MAXSIZE" in message:  # a decompressed body (gzip bomb) over --max-size
+            return "too-large", message[:300]
         if "robots" in message:
             return "robots", "disallowed by robots.txt"
         if "redirect" in message:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-DEFAULT_USER_AGENT = "auditcli/0.1 (+government website audit; obeys robots.txt)"
+from auditcli import __version__
+
+DEFAULT_USER_AGENT = f"auditcli/{__version__} (+government website audit; obeys robots.txt)"
+DEFAULT_SITE_BUDGET = 1800.0   # seconds per site: a fleet audit of hundreds of sites ends on schedule
+
+
+def user_agent(contact: str | None = None, explicit: str | None = None) -> str:
+    """The User-Agent: `--user-agent` as given, else auditcli's own, naming `--contact` when set."""
+    if explicit:
+        return explicit
+    if contact:
+        return f"auditcli/{__version__} (+government website audit; obeys robots.txt; contact: {contact})"
+    return DEFAULT_USER_AGENT
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,8 @@ class CrawlOptions:
     user_agent: str = DEFAULT_USER_AGENT
     max_size: int = 20 * 1024 * 1024   # bytes per response
     retries: int = 1
+    site_budget: float = DEFAULT_SITE_BUDGET  # seconds per site, then the rest is not scanned (site-budget)
+    max_retry_after: float = 60.0  # longest Retry-After (429/503) waited for
     security: bool = True         # TLS scans and the plain-HTTP redirect probe (off with --skip security)
     ca_bundle: str | None = None  # extra trusted roots for the TLS checks (--ca-bundle)
     active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others

@@ -29,6 +29,8 @@ class PageStorePipeline:
     def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
         store_item(self.store, item, self.progress)
         if item["type"] == "site_done":  # everything of the site is in the store: committed before anyone reads it
+            if item.get("clock"):  # how long its crawl took, against --site-budget
+                self.store.set_meta(f"site_clock:{item['site_id']}", item["clock"])
             self.store.commit()
             if self.site_done:
                 self.site_done(item["site_id"])

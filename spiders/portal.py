@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,6 +21,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from auditcli.core import knowledge
 from auditcli.core.language_links import is_language_link
 from auditcli.core.models import SiteConfig
 from auditcli.core.security import data as security_data
@@ -35,6 +36,46 @@ PASSWORD_BYTES = re.compile(rb"password", re.I)
 PASSWORD_FORM_ACTIONS = ("//form[.//input[translate(@type, 'PASSWORD', 'password') = 'password']]/@action")
 BLOCKED_STATUSES = {401: "http-401", 403: "http-403", 429: "http-429"}
 LANGUAGE_DEPTH = 2  # levels crawled below a language version's entry page (enough to date it)
+SAFETY = knowledge.load("crawling")
+UNSAFE_TEXT_EXACT = frozenset(word.lower() for word in SAFETY["unsafe_links"]["text_exact"])
+UNSAFE_TEXT = tuple(word.lower() for word in SAFETY["unsafe_links"]["text_contains"])
+UNSAFE_URL_TOKENS = frozenset(word.lower() for word in SAFETY["unsafe_links"]["url"])
+TRAP_HOPS = SAFETY["traps"]["same_path_query_hops"]
+WAF = SAFETY["waf_challenge"]
+
+
+def unsafe_link(url: str, text: str) -> str | None:
+    """Why following this link could change state on the server (log out, delete), or None."""
+    label = re.sub(r"\s+", " ", text or "").strip().lower()
+    bare = re.sub(r"^[\W_]+|[\W_]+$", "", label)  # [退出] 【注销】 » 退出
+    if bare in UNSAFE_TEXT_EXACT:
+        return f"link text {text.strip()!r}"
+    for word in UNSAFE_TEXT:
+        if word in label:
+            return f"link text {text.strip()!r} ({word})"
+    parts = urlsplit(url)
+    tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9_=]+", f"{parts.path} {parts.query}") if t}
+    tokens |= {t.split("=", 1)[0] for t in tokens if "=" in t}
+    hits = sorted(tokens & UNSAFE_URL_TOKENS) or sorted(
+        w for w in UNSAFE_URL_TOKENS if "=" in w and w in parts.query.lower())
+    return f"URL contains {hits[0]!r}" if hits else None
+
+
+def waf_challenge(status: int, body: bytes) -> str | None:
+    """The marker of a WAF / anti-bot challenge page, or None."""
+    if status in WAF["always_challenge_statuses"]:
+        return f"HTTP {status} challenge"
+    if status not in WAF["statuses"] or len(body) > WAF["max_body_bytes"]:
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:  # GBK-family block pages are common
+        text = body.decode("gb18030", "ignore")
+    lowered = text.lower()
+    for marker in WAF["markers"]:
+        if marker.lower() in lowered:
+            return f"HTTP {status} challenge page ({marker})"
+    return None
 
 
 class _SiteState:
@@ -47,6 +88,10 @@ class _SiteState:
         self.in_flight = 0  # requests made and not answered yet: 0 again means the site's crawl is done
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
+        self.started: float | None = None   # when its first request reached the downloader (budget clock)
+        self.last: float | None = None      # its last answer or failure
+        self.cut_off = False                # its --site-budget ran out while it still had work
+        self.expired = False                # its budget's time is over (its queued requests were dropped)
 
     # What the spider asks of a site's crawl state; the distributed worker keeps the same state in Redis.
     def prefetch(self, urls: list[str]) -> None:
@@ -126,6 +171,56 @@ class PortalSpider(scrapy.Spider):
         state.budget_cap = self.options.max_pages
         return state
 
+    # -- the time budget of each site (checked by spiders.middlewares.SiteBudgetMiddleware) ----------
+    def budget_left(self, site_id: str) -> float:
+        state = self.states.get(site_id)
+        if state is None:
+            return float("inf")
+        now = time.monotonic()
+        if state.started is None:
+            state.started = now
+            self._schedule_cut_off(site_id)
+        left = self.options.site_budget - (now - state.started)
+        if left <= 0:  # asked for a request the site has no time left for: it is cut off
+            state.cut_off = True
+            self._cut_off(site_id)
+        return left
+
+    def _schedule_cut_off(self, site_id: str) -> None:
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.callLater(self.options.site_budget, self._cut_off, site_id)
+
+    def _cut_off(self, site_id: str) -> None:
+        """The site's budget ran out: drop its requests already waiting in the downloader's queues
+        (new ones are dropped by SiteBudgetMiddleware), so only those on the wire still finish."""
+        state = self.states[site_id]
+        if state.expired:
+            return
+        state.expired = True
+        downloader = getattr(getattr(getattr(self, "crawler", None), "engine", None), "downloader", None)
+        message = f"site budget of {self.options.site_budget:g} s used up"
+        for slot in list(getattr(downloader, "slots", {}).values()):
+            queue = getattr(slot, "queue", None)
+            if not queue:
+                continue
+            kept, dropped = [], []
+            for entry in queue:
+                (dropped if entry[0].meta.get("site_id") == site_id else kept).append(entry)
+            if dropped:
+                state.cut_off = True  # (a site that had finished before its budget ran out is not "cut off")
+                queue.clear()
+                queue.extend(kept)
+                for _request, deferred in dropped:
+                    deferred.errback(IgnoreRequest(message))
+
+    def clocks(self) -> dict[str, dict[str, Any]]:
+        """Per site: seconds from its first request to its last answer, and whether its budget ran out."""
+        return {site_id: {"seconds": round(s.last - s.started, 2) if s.started and s.last else None,
+                          "budget": self.options.site_budget, "cut_off": s.cut_off}
+                for site_id, s in self.states.items()}
+
     async def start(self) -> AsyncIterator[Any]:
         states = list(self.states.values())
         if self.prober is not None:  # TLS of each start URL's host (or its https form) and the HTTP redirect
@@ -145,12 +240,18 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def start_requests_of(self, state: _SiteState) -> list[scrapy.Request]:
-        """A site's first requests: its start page and, for a column tree, its host's home page."""
+        """A site's first requests: its start page, a soft-404 probe and, for a column tree, its host's home page."""
         site = state.config
         start = clean_url(site.url)
         state.seen.add(start)
         state.pages_scheduled += 1
         requests = [self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)]
+        if self.options.max_depth > 0:  # depth 0: exactly the given URLs
+            # a URL that cannot exist: a site answering it with 200 serves soft 404s (spiders/run.py)
+            token = hashlib.sha1(f"auditcli soft-404 probe {start}".encode()).hexdigest()[:12]  # stable across runs
+            name = SAFETY["soft_404"]["probe_name"].format(token=token)
+            requests.append(self._request(site.id, clean_url(urljoin(start, name)), depth=0, kind="probe-404",
+                                          referrer=None, priority=99))
         if not site.is_host_root and self.options.max_depth > 0:  # depth 0: exactly the given URLs
             host_home = clean_url(site.host_root)
             state.seen.add(host_home)
@@ -181,14 +282,15 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow(state, source, links, depth, kind)
 
     def _request(self, site_id: str, url: str, *, depth: int, kind: str, referrer: str | None,
-                 priority: int = 0, method: str = "GET", language_base: int | None = None) -> scrapy.Request:
+                 priority: int = 0, method: str = "GET", language_base: int | None = None,
+                 query_hops: int = 0) -> scrapy.Request:
         headers = {"Referer": referrer} if referrer else None
         self.states[site_id].in_flight += 1
         return scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
             meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer,
-                  "language_base": language_base,
+                  "language_base": language_base, "query_hops": query_hops,
                   # one politeness slot per host:port (Scrapy's default ignores the port); the per-IP
                   # middleware still caps everything a server's address answers for
                   "download_slot": urlsplit(url).netloc.lower()},
@@ -205,7 +307,7 @@ class PortalSpider(scrapy.Spider):
         state = self.states[site_id]
         state.in_flight -= 1
         if state.in_flight == 0:
-            yield {"type": "site_done", "site_id": site_id}
+            yield {"type": "site_done", "site_id": site_id, "clock": self.clocks().get(site_id)}
             if self.waiting:  # its place goes to the next site (scheduled as a start request, at depth 0)
                 for request in self.start_requests_of(self.waiting.pop(0)):
                     self.crawler.engine.crawl(request)
@@ -214,6 +316,7 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
+        state.last = time.monotonic()
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
@@ -235,15 +338,24 @@ class PortalSpider(scrapy.Spider):
             "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
             "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
         }
+        if kind == "probe-404":
+            return  # stored for the soft-404 comparison only
         if self.prober is not None and kind in ("page", "host-home", "service", "duplicate"):
             self._probe_hosts(response, is_html)
         if kind == "service":
             if is_html and response.status < 400:
                 yield from self._follow_service(state, response, depth, meta.get("language_base") or depth)
             return
+        challenge = waf_challenge(response.status, response.body) if response.status >= 400 else None
+        if challenge:
+            yield self._not_scanned(site_id, requested, "waf-challenge", challenge, meta["referrer"], fetched=True)
+            return
         if response.status in BLOCKED_STATUSES or response.status >= 500:
             reason = BLOCKED_STATUSES.get(response.status, f"http-{response.status}")
-            yield self._not_scanned(site_id, requested, reason, f"HTTP {response.status}", meta["referrer"], fetched=True)
+            detail = f"HTTP {response.status}"
+            if meta.get("retry_after_refused"):
+                detail += f"; {meta['retry_after_refused']}"
+            yield self._not_scanned(site_id, requested, reason, detail, meta["referrer"], fetched=True)
             return
         if not is_html or response.status >= 400 or kind in ("host-home", "duplicate"):
             return
@@ -255,7 +367,8 @@ class PortalSpider(scrapy.Spider):
             for link in links
         ]}
         if in_scope_final:
-            yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"))
+            yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"),
+                                    meta.get("query_hops", 0))
 
     def _probe_hosts(self, response: Response, is_html: bool) -> None:
         """Every HTTPS host:port the site's pages and login forms live on is scanned once (in the background)."""
@@ -297,12 +410,27 @@ class PortalSpider(scrapy.Spider):
         return "resource"
 
     def _follow(self, state: _SiteState, source: str, links: list[FoundLink], depth: int, kind: str,
-                language_base: int | None = None) -> Iterator[Any]:
+                language_base: int | None = None, query_hops: int = 0) -> Iterator[Any]:
         site = state.config
         state.prefetch([link.url for link in links])
+        source_parts = urlsplit(source)
         for link in links:
             url = link.url
             if state.known(url):
+                continue
+            danger = unsafe_link(url, link.text) if link.tag in FOLLOWED_TAGS else None
+            if danger:  # never log out, delete or cancel anything, whatever the flags
+                state.seen.add(url)
+                if site.on_host(url):
+                    yield self._not_scanned(site.id, url, "unsafe-link", danger, source)
+                continue
+            parts = urlsplit(url)
+            hops = query_hops + 1 if (parts.netloc, parts.path) == (source_parts.netloc, source_parts.path) \
+                and parts.query != source_parts.query else 0
+            if hops > TRAP_HOPS:
+                state.seen.add(url)
+                yield self._not_scanned(site.id, url, "crawler-trap",
+                                        f"more than {TRAP_HOPS} same-path query hops in a row ({parts.path}?…)", source)
                 continue
             language_link = is_language_link(url, link.text, link.hreflang, site)
             if link.tag not in FOLLOWED_TAGS and not (link.tag == "link-alternate" and language_link):
@@ -349,8 +477,9 @@ class PortalSpider(scrapy.Spider):
                 base = language_base if kind == "language" and language_base is not None else depth + 1
             yield from state.claim(
                 url, "page" if next_kind == "page" else None,
-                lambda url=url, next_kind=next_kind, base=base: [self._request(
-                    site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base)],
+                lambda url=url, next_kind=next_kind, base=base, hops=hops: [self._request(
+                    site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base,
+                    query_hops=hops)],
                 partial(_one, self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)))
 
     # -- failures ----------------------------------------------------------------------------------
@@ -363,6 +492,11 @@ class PortalSpider(scrapy.Spider):
         meta = request.meta
         reason, detail = classify_failure(failure)
         url = meta.get("redirect_urls", [request.url])[0]
+        state = self.states.get(meta.get("site_id"))
+        if state is not None:
+            state.last = time.monotonic()
+        if meta.get("kind") == "probe-404":
+            return
         if isinstance(failure.value, IgnoreRequest) and reason == "robots" and meta["kind"] == "host-home":
             return
         if meta["kind"] == "service":  # another host's login system: not part of the site's scan record

@@ -6,6 +6,7 @@ sent), so `auditcli check` on a stored crawl needs no network and gives the same
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 from auditcli.core.urls import ip_literal
 from auditcli.stores.pagestore import PageStore
+from spiders.options import DEFAULT_USER_AGENT
 
 TIMEOUT = 2.0  # seconds, for the lookup and for each connect
 MAX_ADDRESSES = 3
@@ -111,7 +113,7 @@ class SecurityProber:
 
     def tls(self, host: str, port: int) -> None:
         if host and sslyze_available():
-            self._submit(("tls", host, port), tls_probe, host, port, self.ca_bundle, self.timeout)
+            self._submit(("tls", host, port), tls_probe, host, port, self.ca_bundle, self.timeout, self.user_agent)
 
     def _submit(self, key: tuple[str, str, int], function, *args) -> None:
         with self._lock:
@@ -168,7 +170,8 @@ def sslyze_available() -> bool:
     return available
 
 
-def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> dict[str, Any]:
+def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float,
+              user_agent: str | None = None) -> dict[str, Any]:
     """sslyze in a child process, killed after `timeout` seconds."""
     import json
     import os
@@ -179,11 +182,13 @@ def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> di
 
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    if user_agent:  # the scan's one plain-HTTP look names auditcli and --contact too
+        env["AUDITCLI_USER_AGENT"] = user_agent
     command = [sys.executable, "-m", "spiders.tlsscan", host, str(port)]
     if ca_bundle:
         command += ["--ca-bundle", str(ca_bundle)]
     begun = time.monotonic()
-    plain = plain_http_port(host, port, 5.0)  # an http-only site's https form: no sslyze process needed
+    plain = plain_http_port(host, port, 5.0, user_agent)  # an http-only site's https form: no sslyze process needed
     if plain:
         return {"host": host, "port": port, "sni": host, "tls": False, "error": plain, "protocols": {}, "ciphers": [],
                 "certificate": None, "elapsed": round(time.monotonic() - begun, 2)}
@@ -201,14 +206,15 @@ def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float) -> di
     return result
 
 
-def plain_http_port(host: str, port: int, timeout: float) -> str | None:
+def plain_http_port(host: str, port: int, timeout: float, user_agent: str | None = None) -> str | None:
     """A quick look before the full scan: a port that answers a plain HTTP request is an HTTP port (an
     http-only site's https form), and sslyze would spend its retries there. Returns why there is no
     TLS, or None to go on with sslyze. A TLS server sent plain text closes, sends an alert, answers 400
     ("plain HTTP request was sent to HTTPS port") or redirects to https: those go on to sslyze."""
     try:
         with socket.create_connection((host, port), timeout=min(float(timeout), 3.0)) as raw:
-            raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: auditcli\r\n\r\n".encode("ascii"))
+            agent = user_agent or os.environ.get("AUDITCLI_USER_AGENT") or DEFAULT_USER_AGENT
+            raw.sendall(f"HEAD / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: {agent}\r\n\r\n".encode("ascii", "replace"))
             answer = raw.recv(1024)
     except ConnectionRefusedError as exc:
         return f"no TLS handshake: connection refused ({exc})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from auditcli.core import knowledge
 from auditcli.core.models import SiteConfig
 from auditcli.core.security import host_port
 from auditcli.core.urls import clean_url
@@ -18,6 +20,13 @@ from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
 from spiders.probes import SecurityProber, probe_sites
+
+SAFETY = knowledge.load("crawling")
+# Politeness that no flag can lift: a minimum gap between requests to one host, a concurrency ceiling.
+MIN_DELAY = 1.0 / SAFETY["rate"]["max_requests_per_second_per_host"]
+MAX_PER_HOST = SAFETY["rate"]["max_concurrent_per_host"]
+# Reasons that make a site partial: what the crawl was denied, not what it chose to skip.
+CHOSEN_SKIPS = ("out-of-scope", "max-depth", "max-pages", "robots", "unsafe-link", "crawler-trap")
 
 
 def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable | None, verbose: bool = False,
@@ -28,16 +37,18 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "ROBOTSTXT_OBEY": options.obey_robots,
         "ROBOTSTXT_USER_AGENT": "auditcli",
         "CONCURRENT_REQUESTS": options.concurrency,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": options.per_host,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": min(options.per_host, MAX_PER_HOST),
         # items are written synchronously, one after the other: Scrapy's default of 100 concurrent items
         # costs a hundred asyncio tasks per response for nothing
         "CONCURRENT_ITEMS": 1,
-        "DOWNLOAD_DELAY": options.delay,
+        "DOWNLOAD_DELAY": max(options.delay, MIN_DELAY),
+        "RANDOMIZE_DOWNLOAD_DELAY": options.delay > MIN_DELAY,  # at the floor, the gap is exact
         "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": max(options.delay, 0.01),
+        "AUTOTHROTTLE_START_DELAY": max(options.delay, MIN_DELAY),
         "AUTOTHROTTLE_MAX_DELAY": max(10.0, options.delay * 4),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.per_host),
         "DOWNLOAD_TIMEOUT": options.timeout,
+        "DNS_TIMEOUT": options.timeout,
         "DOWNLOAD_MAXSIZE": options.max_size,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_TIMES": options.retries,
@@ -54,7 +65,17 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "DOWNLOADER_CLIENT_TLS_METHOD": "TLS",
         "DOWNLOADER_CLIENT_TLS_CIPHERS": "ALL:@SECLEVEL=0",
         "DOWNLOADER_CLIENTCONTEXTFACTORY": "spiders.tlsclient.PermissiveContextFactory",
-        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.PerIPConcurrencyMiddleware": 990},
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.SiteBudgetMiddleware": 50,
+            "spiders.middlewares.UnsafeRedirectMiddleware": 60,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
+            "spiders.middlewares.RetryAfterMiddleware": 560,   # before RetryMiddleware (550) sees a 429/503
+            "spiders.middlewares.PerIPConcurrencyMiddleware": 990,
+        },
+        "AUDITCLI_RETRY_AFTER_CAP": options.max_retry_after,
+        "AUDITCLI_RETRY_AFTER_TRIES": SAFETY["retry_after"]["max_retries"],
+        "AUDITCLI_ROBOTS_MAX": SAFETY["robots"]["max_bytes"],
         "ITEM_PIPELINES": {"spiders.pipelines.PageStorePipeline": 100},
         # The frontier lives on disk beside the page store, so memory stays flat however wide a site is.
         "JOBDIR": str(Path(store_path).parent / "frontier"),
@@ -82,7 +103,8 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
     """
     store_path = open_crawl_store(store_dir, sites, options)
     # TLS scans and the plain-HTTP redirect probe run beside the crawl, started as hosts are found
-    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=max(30.0, options.timeout * 6),
+    # (a TLS scan's deadline never outlasts the site budget: no one host can hold a fleet audit longer)
+    prober = SecurityProber(ca_bundle=options.ca_bundle, timeout=min(max(30.0, options.timeout * 6), options.site_budget),
                             http_timeout=options.timeout, user_agent=options.user_agent) if options.security else None
     hand_over = _HandOver(site_done, prober, store_path)
     # a plain function in the settings: Scrapy deep-copies them, and would copy an object's pool and locks
@@ -101,7 +123,8 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
         store.close()
         raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
                                f"run the same command with --resume to go on")
-    return hand_over.finish(store_path, sites, options)
+    clocks = crawler.spider.clocks() if crawler.spider is not None else {}
+    return hand_over.finish(store_path, sites, options, clocks)
 
 
 class _HandOver:
@@ -148,9 +171,12 @@ class _HandOver:
         for site_id in sites:
             self.site_done(site_id)
 
-    def finish(self, store_path: Path, sites: list[SiteConfig], options: CrawlOptions | None = None) -> Path:
+    def finish(self, store_path: Path, sites: list[SiteConfig], options: CrawlOptions | None = None,
+               clocks: dict[str, Any] | None = None) -> Path:
         store = PageStore(store_path)
         store.set_meta("crawl_state", "finished")
+        for site_id, clock in (clocks or {}).items():
+            store.set_meta(f"site_clock:{site_id}", clock)
         if self.prober is not None:
             self.prober.finish(store)
             store.set_meta("security_probes", {"ca_bundle": options.ca_bundle if options else None})
@@ -220,8 +246,10 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
 
 
 def finish_site(store: PageStore, site: SiteConfig) -> None:
-    """What a site's crawl ends with: the network probes of its host and its status (ok, partial, unreachable)."""
+    """What a site's crawl ends with: the network probes of its host, the soft-404 verdict and its status
+    (ok, partial, unreachable)."""
     probe_sites(store, [site.url])
+    mark_soft_404(store, site.id)
     status, detail = site_status(store, site)
     store.set_site_status(site.id, status, detail)
 
@@ -238,7 +266,46 @@ def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:
         return "unreachable", "start page not fetched"
     if start.status >= 500:
         return "unreachable", f"HTTP {start.status}"
-    blocked = [e for e in skipped if e.reason not in ("out-of-scope", "max-depth", "max-pages", "robots")]
+    if start.kind == "soft-404":
+        return "partial", "soft-404: the start page is the same page a URL that does not exist gets"
+    blocked = [e for e in skipped if e.reason not in CHOSEN_SKIPS]
+    budget = [e for e in blocked if e.reason == "site-budget"]
+    if budget:
+        return "partial", f"site-budget: {budget[0].detail}; {len(budget)} pages not fetched, audited on what was"
     if start.status >= 400 or blocked:
         return "partial", f"{len(blocked)} pages could not be scanned" if blocked else f"HTTP {start.status}"
     return "ok", None
+
+
+def _visible(page_text: str, url: str) -> str:
+    """The page's visible text with its own URL (a 404 page often echoes it) and all digits (counters,
+    clocks) taken out: two pages are the same page when these are equal."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>|<[^>]+>", " ", page_text)
+    for variant in sorted({url, url.split("://", 1)[-1], "/" + url.split("://", 1)[-1].split("/", 1)[-1]},
+                          key=len, reverse=True):
+        text = text.replace(variant, " ")
+    return " ".join(re.sub(r"\d+", " ", text).split())
+
+
+def mark_soft_404(store: PageStore, site_id: str) -> int:
+    """Pages answering 200 with the page a URL that cannot exist got (the crawl's probe-404 request)
+    are soft 404s: kept as evidence with kind `soft-404`, listed as not scanned (`soft-404`)."""
+    probe = next(store.pages(site_id, kind="probe-404"), None)
+    if probe is None or not 200 <= probe.status < 300 or not probe.body:
+        return 0
+    reference = _visible(probe.text, probe.final_url)
+    marked = []
+    for page in store.pages(site_id, kind="page"):
+        if not (200 <= page.status < 300 and page.is_html):
+            continue
+        if page.url == page.final_url == probe.final_url:
+            continue  # the page unknown URLs are sent to (often the home page) is itself real
+        # identity, not similarity: a short notice on a template-heavy site is much like its 404 page
+        if _visible(page.text, page.final_url) == reference:
+            marked.append(page)
+    for page in marked:
+        store.set_page_kind(site_id, page.url, "soft-404")
+        store.add_not_scanned(site_id, page.url, "soft-404", "answers 200 with the same page as a URL that does "
+                              f"not exist ({probe.final_url})", page.referrer, fetched=True)
+    store.commit()
+    return len(marked)

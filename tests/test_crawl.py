@@ -302,9 +302,10 @@ class _RedirectingPortal(BaseHTTPRequestHandler):
             self.end_headers()
             return
         links = "".join(f'<a href="/tzgg/t2026111{i}_{i}.html">通知{i}</a>' for i in range(3))
+        known = self.path == "/" or self.path.startswith("/tzgg/")  # anything else is a real 404 (no soft 404)
         body = (f"<html><body>{links}</body></html>" if self.path in ("/", "/robots.txt") else
-                "<html><body>正文</body></html>").encode()
-        self.send_response(404 if self.path == "/robots.txt" else 200)
+                f"<html><body>正文 {self.path}</body></html>").encode()
+        self.send_response(200 if known else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

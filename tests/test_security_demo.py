@@ -3,13 +3,16 @@ on localhost, so every site is expected to get `tls.no-https`; TLS itself is tes
 
 from __future__ import annotations
 
-from auditcli.demo.compare import _security
+from auditcli.demo.expected import compare_findings, security_entries
 
 
 def test_security_findings_are_exactly_the_planted_ones(demo_audit):
     for site_id, expected in demo_audit.key.items():
         assert "security" in expected, f"{site_id}: the answer key says nothing of security"
-        assert _security(site_id, demo_audit.sites[site_id], expected) == []
+        entries = security_entries(expected)
+        assert entries and not any(entry.get("optional") for entry in entries)
+        found = [f for f in demo_audit.sites[site_id]["findings"] if f["dimension"] == "security"]
+        assert compare_findings(site_id, found, entries) == []
 
 
 def test_http_only_sites_get_an_f_with_its_cap_named(demo_audit):

@@ -22,13 +22,15 @@ CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags s
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+EXIT_INTERNAL_ERRORS = 4  # --strict: the audit completed, but a check or site crashed (see `errors`)
 
 app = typer.Typer(
     name="auditcli",
     help=(
         "Audit Chinese government web portals (county, township and department sites): column freshness, "
         "empty columns, language versions, accessibility, TLS/login security, links and identity.\n\n"
-        "Exit codes: 0 ok / gate passed; 1 gate failed; 2 bad input or usage; 3 nothing could be audited."
+        "Exit codes: 0 ok / gate passed; 1 gate failed; 2 bad input or usage; 3 nothing could be audited; "
+        "4 completed with internal errors (only with --strict)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -137,18 +139,30 @@ BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to ren
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
 BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+# Reliability and safety (issue 13)
+SiteBudget = Annotated[float, typer.Option(
+    "--site-budget", min=1.0, help="Seconds one site may take; then it is cut off, marked partial and audited on what was fetched.")]
+MaxRetryAfter = Annotated[float, typer.Option(
+    "--max-retry-after", min=0.0, help="Longest Retry-After (429/503) waited for, seconds; longer: not scanned.")]
+Contact = Annotated[str | None, typer.Option(
+    "--contact", envvar="AUDITCLI_CONTACT", help="Who runs this audit (e-mail or URL), named in the User-Agent.")]
+Strict = Annotated[bool, typer.Option(
+    "--strict", help="Exit 4 when the audit completed with internal errors (a check or site crashed).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
 
 def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                  active_sites=0, security: bool = True, ca_bundle: Path | None = None):
-    from spiders.options import DEFAULT_USER_AGENT
+                  security: bool = True, ca_bundle: Path | None = None, *,
+                  site_budget=CRAWL_DEFAULTS.site_budget, max_retry_after=CRAWL_DEFAULTS.max_retry_after,
+                  contact=None, active_sites=0):
+    from spiders.options import user_agent as make_user_agent
 
     return CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
         per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
-        user_agent=user_agent or DEFAULT_USER_AGENT, max_size=max_size, active_sites=active_sites,
+        user_agent=make_user_agent(contact, user_agent), max_size=max_size, active_sites=active_sites,
         security=security, ca_bundle=check_ca_bundle(ca_bundle),
+        site_budget=site_budget, max_retry_after=max_retry_after,
     )
 
 
@@ -225,6 +239,10 @@ def audit(
     redis_url: RedisUrl = None,
     job: JobName = "auditcli",
     lease: Lease = 60.0,
+    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
+    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
+    contact: Contact = None,
+    strict: Strict = False,
     browser: Browser = False,
     browser_pages: BrowserPages = "sample",
     browser_timeout: BrowserTimeout = 20.0,
@@ -246,7 +264,9 @@ def audit(
     format_list = parse_formats(formats, lang)
     baseline_results = load_baseline(baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            active_sites, security_selected(only_list, skip_list), ca_bundle)
+                            security_selected(only_list, skip_list), ca_bundle,
+                            site_budget=site_budget, max_retry_after=max_retry_after, contact=contact,
+                            active_sites=active_sites)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
@@ -255,7 +275,7 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, user_agent)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     distributed = check_redis(redis_url, job, lease)
     with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers,
                            len(config.sites)) as workers:
@@ -267,7 +287,7 @@ def audit(
             run_browser(store_path, browser_pages, render, quiet)
         results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, run_meta, record_in, quiet, workers)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
 
 def check_redis(redis_url: str | None, job: str, lease: float):
     """The distributed-crawl settings, with the Redis server reachable, or None without --redis."""
@@ -382,7 +402,11 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
 
     results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta,
                           site_done, workers)
-    path = save(results, out_dir)
+    try:
+        path = save(results, out_dir)  # atomic: on failure the previous results.json is untouched
+    except OSError as exc:
+        raise fail(f"--out: cannot write {out_dir / 'results.json'} ({exc.strerror or exc}); "
+                   f"the previous results there are intact") from None
     written = [path]
     store = None
     if history is not None:
@@ -398,7 +422,11 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
     if extra:
         from reports.writers import write_formats
 
-        written += write_formats(results, out_dir, extra, lang=lang, history=store)
+        try:
+            written += write_formats(results, out_dir, extra, lang=lang, history=store)
+        except OSError as exc:
+            raise fail(f"--out: results.json was written, but {exc.filename or 'a report'} could not be "
+                       f"({exc.strerror or exc}); re-render with `auditcli report {path}`") from None
     if not quiet:
         for item in written:
             out.print(f"wrote {item}", markup=False)
@@ -419,12 +447,20 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     return path
 
 
-def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) -> None:
+def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict=False) -> None:
     sites = results["sites"]
+    errors = [(site["id"], e) for site in sites for e in site.get("errors") or []]
+    if errors:  # crash isolation, visible: every internal error named (check, page, message)
+        err.print(f"warning: completed with {len(errors)} internal error(s) (results.json `errors`, and the report):",
+                  markup=False)
+        for site_id, e in errors[:10]:
+            err.print(f"  {site_id}: {e.get('check')} on {e.get('url') or '-'}: {e.get('error')}", markup=False)
     if sites and all(site["status"] == "unreachable" or site["verdict"] == "not-assessed" for site in sites):
         raise fail("nothing could be audited: every site was unreachable or its start page blocked",
                    EXIT_NOTHING_AUDITED)
     if fail_under is None and max_new is None and baseline_results is None and not fail_on_veto:
+        if strict and errors:
+            raise typer.Exit(EXIT_INTERNAL_ERRORS)
         return
     from reports.gate import evaluate
 
@@ -436,6 +472,8 @@ def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet) 
         raise typer.Exit(EXIT_GATE_FAILED)
     if not quiet:
         err.print("gate: passed", markup=False)
+    if strict and errors:
+        raise typer.Exit(EXIT_INTERNAL_ERRORS)
 
 
 @app.command()
@@ -456,6 +494,9 @@ def crawl(
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
     ca_bundle: CaBundle = None,
     resume: Resume = False,
+    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
+    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
+    contact: Contact = None,
     browser: Browser = False,
     browser_pages: BrowserPages = "sample",
     browser_timeout: BrowserTimeout = 20.0,
@@ -468,12 +509,13 @@ def crawl(
     config = load_config(targets, None)
     day = parse_as_of(as_of)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            active_sites, True, ca_bundle)
+                            True, ca_bundle, site_budget=site_budget, max_retry_after=max_retry_after,
+                            contact=contact, active_sites=active_sites)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, user_agent)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     if render is not None:
         run_browser(path, browser_pages, render, quiet)
@@ -502,6 +544,7 @@ def check(
     history: History = None,
     no_history: NoHistory = False,
     check_workers: CheckWorkersOption = None,
+    strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -534,7 +577,7 @@ def check(
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
                                         lang, None, record_in, quiet, workers)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
 
 
 @app.command()

@@ -134,10 +134,14 @@ class _Judge:
     def __call__(self, store: PageStore, row: dict[str, Any]) -> dict[str, Any]:
         config = SiteConfig.from_dict(row["config"])
         try:
-            return _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site)
+            site = _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site)
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
-            return _failed_site(config, row, self.specs, exc)
+            site = _failed_site(config, row, self.specs, exc)
+        clock = store.get_meta(f"site_clock:{config.id}")
+        if clock:  # how long its crawl took, against --site-budget
+            site["crawl"] = clock
+        return site
 
 
 # -- check workers: sites judged in other processes, each as soon as its crawl is done ----------------

@@ -7,12 +7,12 @@ never regular expressions over markup.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 from bs4 import Tag
 from parsel import Selector
 
-from auditcli.core.urls import clean_url
+from auditcli.core.urls import join_url
 
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "title")
 NON_TEXT_STRINGS = ("Comment", "CData", "ProcessingInstruction", "Doctype", "Declaration")
@@ -149,12 +149,12 @@ def stub_targets(html: str, base_url: str) -> list[str]:
     visible = "".join(page.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
     if len("".join(visible.split())) > STUB_TEXT_LIMIT:
         return []
-    targets = [urljoin(base_url, src) for src in page.xpath("//frameset//frame/@src").getall()]
+    targets = [join_url(base_url, src) for src in page.xpath("//frameset//frame/@src").getall()]
     for script in page.xpath("//script[not(@src)][not(@type='text/xml')]/text()").getall():
         for match in SCRIPT_NAVIGATION.finditer(script):
             if not match.group(3):  # window.open is a menu, not a redirect
-                targets.append(urljoin(base_url, match.group(1) or match.group(2)))
+                targets.append(join_url(base_url, match.group(1) or match.group(2)))
     for refresh in page.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content").getall():
         if "url=" in refresh.lower():
-            targets.append(urljoin(base_url, refresh[refresh.lower().index("url=") + 4:].strip(" '\"")))
-    return [clean_url(t) for t in dict.fromkeys(targets) if t.startswith(("http://", "https://"))]
+            targets.append(join_url(base_url, refresh[refresh.lower().index("url=") + 4:].strip(" '\"")))
+    return [t for t in dict.fromkeys(targets) if t]  # join_url: absolute http(s), fragment dropped, or None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache, lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
 from w3lib.url import canonicalize_url
@@ -26,6 +26,28 @@ def clean_url(url: str) -> str:
     """Drop the fragment; keep everything else as the site wrote it (an empty path becomes `/`)."""
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def join_url(base: str, raw: str) -> str | None:
+    """`raw` (an href as written) made absolute against `base`, fragment dropped; None when it is no
+    http(s) URL or cannot be parsed at all (`http://[::1`, a port out of range)."""
+    try:
+        url = urljoin(base, raw.strip())
+        if not url.startswith(("http://", "https://")):
+            return None
+        cleaned = clean_url(url)
+        urlsplit(cleaned).port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return None
+    return cleaned
+
+
+def url_path(url: str) -> str:
+    """The path of a URL or href as written; "" when it cannot be parsed (`http://[::1`)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 @lru_cache(maxsize=1 << 15)  # pages are matched on it over and over (home page, nav links): 32k URLs, ~6 MB

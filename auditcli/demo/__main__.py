@@ -1,6 +1,7 @@
 """python -m auditcli.demo serve [--as-of D] [--base-port 8101] [--root DIR]
 python -m auditcli.demo build DIR [--as-of D] [--base-port 8101]
-python -m auditcli.demo compare RESULTS.json ANSWER_KEY.yaml"""
+python -m auditcli.demo compare RESULTS.json ANSWER_KEY.yaml
+python -m auditcli.demo hostile [--timeout S]      (the hostile-site farm, until Ctrl-C)"""
 
 from __future__ import annotations
 
@@ -29,7 +30,25 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("compare", help="diff a results.json against an answer key")
     c.add_argument("results")
     c.add_argument("answer_key")
+    h = sub.add_parser("hostile", help="serve the hostile-site farm (one pathology per path or host) until Ctrl-C")
+    h.add_argument("--timeout", type=float, default=2.0, help="the --timeout you will audit it with (default 2)")
     a = p.parse_args(argv)
+    if a.cmd == "hostile":
+        from .hostile import HostileFarm
+
+        with HostileFarm(timeout=a.timeout) as hostile:
+            print(hostile.sites_file, flush=True)
+            for case in hostile.cases:
+                print(f"  {case.id:22} {hostile.url(case.site, case.url_path)}", file=sys.stderr)
+            print("Serving the hostile farm; Ctrl-C to stop.", file=sys.stderr, flush=True)
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                while not stop.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
+                pass
+        return 0
     if a.cmd == "compare":
         from .compare import compare_files
 

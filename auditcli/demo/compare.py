@@ -81,48 +81,6 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
             out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
         if "expected_findings" in exp:  # exhaustive: any check of any dimension
             out += compare_findings(sid, got.get("findings", []), exp["expected_findings"])
-        if "security" in exp:
-            out += _security(sid, got, exp)
-    return out
-
-
-LOGIN_CHECKS = {"password_over_http": "login.password-over-http", "form_action_insecure": "login.form-action-insecure",
-                "single_factor": "login.single-factor"}
-
-
-def _security(sid: str, got: dict[str, Any], exp: dict[str, Any]) -> list[str]:
-    """The security dimension (only when it ran): every security finding above info must be planted."""
-    if (got.get("dimensions", {}).get("security") or {}).get("status") != "assessed":
-        return []
-    out: list[str] = []
-    planted = exp["security"]
-    found = [f for f in got.get("findings", []) if f.get("dimension") == "security" and f.get("severity") != "info"]
-    by_check: dict[str, list[dict[str, Any]]] = {}
-    for finding in found:
-        by_check.setdefault(finding["check"], []).append(finding)
-    expected_checks = set()
-    if planted.get("https") is False:
-        expected_checks.add("tls.no-https")
-    if planted.get("server_version_disclosure"):
-        expected_checks.add("http.server-version-disclosure")
-    if planted.get("insecure_cookie"):
-        expected_checks.add("http.insecure-cookie")
-    if planted.get("missing_security_headers"):
-        expected_checks.add("http.missing-security-headers")
-        reported = [m for f in by_check.get("http.missing-security-headers", []) for m in (f.get("data") or {}).get("missing", [])]
-        if sorted(reported) != sorted(planted["missing_security_headers"]):
-            out.append(f"{sid}: missing security headers {sorted(reported)} != {sorted(planted['missing_security_headers'])}")
-    for login in exp.get("login", []):
-        for field, check in LOGIN_CHECKS.items():
-            hit = any(_p(f["url"]) == _p(login["url"]) for f in by_check.get(check, []))
-            if bool(login.get(field)) != hit:
-                out.append(f"{sid}: login {_p(login['url'])} {check} expected {bool(login.get(field))}")
-            if login.get(field):
-                expected_checks.add(check)
-    for check in sorted(set(by_check) - expected_checks):
-        out.append(f"{sid}: unexpected {check}: {by_check[check][0].get('message')}")
-    for check in sorted(expected_checks - set(by_check)):
-        out.append(f"{sid}: {check} not reported")
     return out
 
 

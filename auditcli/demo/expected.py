@@ -119,22 +119,39 @@ def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
         out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
         if a11y.get("html_lang_missing"):
             out.append(e("a11y.html-lang"))
-    required = expected_finding  # the security dimension exists: its planted facts must be reported
+    out += security_entries(site)
+    return out
+
+
+def security_entries(site: dict[str, Any]) -> list[dict[str, Any]]:
+    """Required entries for the security and login problems the key plants (the security dimension,
+    checks/security.py): the farm is plain HTTP, so `tls.no-https` on every site; each fact names its
+    finding exactly (the Server value in the evidence, the cookie, the missing headers)."""
+    e = expected_finding
     security = site.get("security") or {}
+    out: list[dict[str, Any]] = []
     if security.get("https") is False:
-        out.append(required("tls.no-https", note="the demo farm is plain HTTP"))
-    for fact, check in (("server_version_disclosure", "http.server-version-disclosure"),
-                        ("insecure_cookie", "http.insecure-cookie"),
-                        ("missing_security_headers", "http.missing-security-headers")):
-        if security.get(fact):
-            out.append(required(check, note="planted"))
-    for login in site.get("login") or []:
-        out.append(required("login.entrances", note="a planted login page"))
+        out.append(e("tls.no-https", count=1, note="the demo farm is served over plain HTTP"))
+    if security.get("server_version_disclosure"):
+        for value in str(security["server_version_disclosure"]).split(","):
+            value = value.strip()
+            if any(ch.isdigit() for ch in value):  # "X-Powered-By ASP.NET" carries no version
+                out.append(e("http.server-version-disclosure", evidence=value, count=1, note="planted Server header"))
+    if security.get("insecure_cookie"):
+        cookie = str(security["insecure_cookie"]).split()[0]
+        out.append(e("http.insecure-cookie", data={"cookie": cookie}, count=1, note=security["insecure_cookie"]))
+    if security.get("missing_security_headers"):
+        out.append(e("http.missing-security-headers", data={"missing": list(security["missing_security_headers"])},
+                     count=1, note="planted: no security headers"))
+    logins = site.get("login") or []
+    if logins:
+        out.append(e("login.entrances", count=1, note="the site's login entrances, listed (info)"))
+    for login in logins:
         for fact, check in (("password_over_http", "login.password-over-http"),
                             ("form_action_insecure", "login.form-action-insecure"),
                             ("single_factor", "login.single-factor")):
             if login.get(fact):
-                out.append(required(check, login["url"], note="planted"))
+                out.append(e(check, login["url"], count=1, note="planted login problem"))
     return out
 
 

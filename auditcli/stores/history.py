@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 120  # seconds a writer waits for another audit's write to finish
 DEFAULT_PATH = Path("~/.local/share/auditcli/history.sqlite")
 
 _DDL = """
@@ -85,7 +86,7 @@ class HistoryStore:
             raise HistoryError(f"{self.path}: no history store (record a run first)")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         except (OSError, sqlite3.Error) as exc:
             raise HistoryError(f"{self.path}: cannot open history store: {exc}") from None
         try:
@@ -94,6 +95,7 @@ class HistoryStore:
             conn.executescript(_DDL)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                          (str(SCHEMA_VERSION),))
+            conn.commit()  # so that a writer can BEGIN IMMEDIATE its own transaction
             with conn:
                 yield conn
         except sqlite3.DatabaseError as exc:
@@ -108,6 +110,9 @@ class HistoryStore:
         audit = results.get("audit") or {}
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect() as conn:
+            # One transaction for the whole run, taking the write lock first: a second audit writing
+            # the same store waits (busy timeout) instead of reading a stale MAX(seq) or interleaving.
+            conn.execute("BEGIN IMMEDIATE")
             existing = conn.execute("SELECT seq FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if existing is not None:
                 seq = existing["seq"]

@@ -172,6 +172,11 @@ class PageStore:
         self.db.execute("DELETE FROM not_scanned WHERE site_id = ? AND url IN (?, ?)", (page.site_id, page.url, page.final_url))
         self._tick()
 
+    def set_page_kind(self, site_id: str, url: str, kind: str) -> None:
+        """Re-file a fetched page (a page found to be a soft 404 is kept as evidence, not checked)."""
+        self.db.execute("UPDATE pages SET kind = ? WHERE site_id = ? AND url = ?", (kind, site_id, url))
+        self._tick()
+
     def add_links(self, site_id: str, links: list[Link]) -> None:
         self.db.executemany(
             "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
