@@ -128,7 +128,7 @@ class SecurityProber:
     def store_done(self, store: PageStore) -> None:
         """Store the outcome of every probe done so far (a site's checks may start before the crawl ends)."""
         with self._lock:
-            jobs = [(key, future) for key, future in self.jobs.items() if future.done()]
+            jobs = [(key, future) for key, future in self.jobs.items() if future.done() and not future.cancelled()]
         for (kind, host, port), future in jobs:
             try:
                 value = future.result()

@@ -189,8 +189,8 @@ class CheckWorkers:
                                         initializer=_start_worker, initargs=(options,))
         self.futures: dict[str, Future] = {}
         self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
-        for _ in range(self.size):  # start them now: they load the checks while the crawl begins
-            self.pool.submit(time.sleep, 0)
+        # the processes start with the first site handed over, not with the crawl: loading the checks in
+        # two processes at once would take the CPU the crawl's first handshakes need
 
     def site_crawled(self, site_id: str) -> None:
         """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
@@ -202,8 +202,8 @@ class CheckWorkers:
                 self.futures[site_id] = self.pool.submit(_judge_in_worker, self.store_path, site_id, finish)
 
     def results(self, rows: list[dict[str, Any]], site_done=None) -> list[dict[str, Any]]:
-        for row in rows:  # sites never handed over (a stored crawl for `check`): judged now
-            self._submit(row["id"], False)
+        for row in rows:  # sites not handed over yet (or a stored crawl for `check`): judged now, their
+            self._submit(row["id"], True)  # crawl finished first when still pending
         sites = []
         for row in rows:
             try:
