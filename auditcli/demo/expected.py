@@ -4,8 +4,8 @@ The answer key lists them under each site's ``expected_findings``, so the compar
 a finding of any check that no entry expects is a false alarm, an entry no finding meets is a miss.
 
 Most entries are derived from the key's facts (column statuses, the home page, identity items,
-languages, broken links, overdue letters, IPv6; and, optional until their checks exist, the
-accessibility, security and login facts). Anything else a site plants goes in its module's
+languages, broken links, overdue letters, IPv6, the accessibility barriers, the security and login
+facts). Anything else a site plants goes in its module's
 key as ``findings`` — a list of entries in the same format (``expected_finding(...)`` writes one):
 
     check: a11y.image-alt            # the check id (required), of any dimension
@@ -97,30 +97,9 @@ def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _accessibility_and_security(site: dict[str, Any]) -> list[dict[str, Any]]:
-    """Entries for the accessibility, security and login problems the key's facts plant.
-
-    Security and login facts, and the accessibility key's barrier list, are required: a planted problem
-    cannot go unreported. The older accessibility facts (`image_alt_missing`, …) stay optional, for keys
-    written before the barrier list."""
-    note = "planted (key facts); optional until the check exists"
-
-    def e(check: str, url: str | None = None, **fields: Any) -> dict[str, Any]:
-        return expected_finding(check, url, optional=True, note=note, **fields)
-
-    out: list[dict[str, Any]] = []
-    a11y = site.get("accessibility") or {}
-    if "barriers" in a11y:  # the accessibility key's own exhaustive list: required (browser mode optional)
-        out += accessibility_entries(a11y)
-    else:
-        if a11y.get("assistive_tool") is False:
-            out.append(e("a11y.assistive-tool-missing"))
-        for pages in (a11y.get("image_alt_missing") or {}).values():
-            out += [e("a11y.image-alt", page) for page in pages] if isinstance(pages, list) else [e("a11y.image-alt")]
-        out += [e("a11y.form-label", page) for page in a11y.get("form_label_missing") or []]
-        if a11y.get("html_lang_missing"):
-            out.append(e("a11y.html-lang"))
-    out += security_entries(site)
-    return out
+    """Required entries for the accessibility barriers (the key's `barriers`; `browser_barriers`
+    optional, a static audit cannot see them) and the security and login problems the key plants."""
+    return accessibility_entries(site.get("accessibility") or {}) + security_entries(site)
 
 
 def security_entries(site: dict[str, Any]) -> list[dict[str, Any]]:
