@@ -40,14 +40,12 @@ class CrawlOptions:
                                   # wait, so sites finish one after another and are judged while others crawl
 
     def site_window(self) -> int:
-        """How many sites are crawled at once. Without a delay each site can use --per-host connections,
-        and twice the sites needed keep --concurrency busy while a site's last pages trickle in; with a
-        delay a site rarely has more than one request open, so one site per connection."""
+        """How many sites are crawled at once. No site is fetched faster than the politeness floor (at
+        most 20 requests a second, whatever --delay says), so a site rarely has more than one request
+        open: one site per connection of --concurrency keeps the crawl busy."""
         if self.active_sites > 0:
             return self.active_sites
-        if self.delay > 0:
-            return max(4, self.concurrency)
-        return max(4, 2 * -(-self.concurrency // max(1, self.per_host)))
+        return max(4, self.concurrency)
 
     def to_dict(self) -> dict:
         return asdict(self)
