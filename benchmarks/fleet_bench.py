@@ -255,23 +255,26 @@ def write_sites(path: Path, configs: list[dict]) -> Path:
     return path
 
 
-def measure(tmp: Path, configs: list[dict], small: int, extra: list[str]) -> None:
+def measure(tmp: Path, configs: list[dict], small: int, extra: list[str], only: str = "abcd") -> None:
     sites_file = write_sites(tmp / "sites.yaml", configs)
     bare = run([sys.executable, str(ROOT / "benchmarks" / "bare_spider.py"), str(sites_file), "500"])
     print(line("(a) bare Scrapy spider", bare), flush=True)
-    crawled = auditcli("crawl", str(sites_file), "--out", str(tmp / "crawl-only"), *FAST, *extra)
-    print(line("(b) auditcli crawl", crawled, bare), flush=True)
-    audited = auditcli("audit", str(sites_file), "--out", str(tmp / "audit"), "--no-history", "--format", "html",
-                       *FAST, *extra)
-    print(line("(c) auditcli audit (all checks)", audited, bare), flush=True)
-    checked = auditcli("check", str(tmp / "audit" / "crawl"), "--out", str(tmp / "check"), "--no-history",
-                       "--format", "html", "--quiet", *extra_check(extra))
-    print(line("(d) auditcli check (stored crawl)", checked, bare), flush=True)
-    ratios = {"(b)/(a)": crawled, "(c)/(a)": audited}
+    ratios = {}
+    if "b" in only:
+        ratios["(b)/(a)"] = crawled = auditcli("crawl", str(sites_file), "--out", str(tmp / "crawl-only"), *FAST, *extra)
+        print(line("(b) auditcli crawl", crawled, bare), flush=True)
+    if "c" in only or "d" in only:
+        ratios["(c)/(a)"] = audited = auditcli("audit", str(sites_file), "--out", str(tmp / "audit"), "--no-history",
+                                               "--format", "html", *FAST, *extra)
+        print(line("(c) auditcli audit (all checks)", audited, bare), flush=True)
+    if "d" in only:
+        checked = auditcli("check", str(tmp / "audit" / "crawl"), "--out", str(tmp / "check"), "--no-history",
+                           "--format", "html", "--quiet", *extra_check(extra))
+        print(line("(d) auditcli check (stored crawl)", checked, bare), flush=True)
     base_rate = bare["pages"] / bare["seconds"]
     for label, figures in ratios.items():
         print(f"{label} pages/s ratio: {figures['pages'] / figures['seconds'] / base_rate:.2f}")
-    if small and small < len(configs):
+    if small and small < len(configs) and "c" in only:
         small_file = write_sites(tmp / "sites-small.yaml", configs[:small])
         audited_small = auditcli("audit", str(small_file), "--out", str(tmp / "audit-small"), "--no-history",
                                  "--format", "html", *FAST, *extra)
@@ -341,6 +344,8 @@ def main() -> None:
     parser.add_argument("--distributed", type=int, default=0, metavar="N",
                         help="also audit with --redis and 1..N local workers (needs redis-server)")
     parser.add_argument("--only-distributed", action="store_true", help="skip (a)-(d)")
+    parser.add_argument("--only", default="abcd", metavar="LETTERS",
+                        help="which of (b)-(d) to measure beside (a), e.g. 'c' (the RSS run needs c); default all")
     parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
     parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
     args = parser.parse_args()
@@ -365,7 +370,8 @@ def main() -> None:
               f"{'nginx' if nginx else 'Python http.server'}", flush=True)
         try:
             if not args.only_distributed:
-                measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra)
+                measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra,
+                        args.only)
             if args.distributed:
                 measure_distributed(tmp, configs, args.distributed, args.extra)
         finally:

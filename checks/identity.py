@@ -461,15 +461,14 @@ class _TagTally:
 
 
 @page_analysis(dimensions=("identity",))
-def page_tag_facts(page: Page, site: SiteView) -> tuple[str, str, list[str]] | None:
-    """(page kind, URL, missing tags) of a Chinese list or article page of the site itself."""
-    if _is_home_url(site, page.url) or _is_home_url(site, page.final_url):
-        return None
+def page_tag_facts(page: Page, site: SiteView) -> tuple[str, str, str, list[str]] | None:
+    """(page kind, URL, final URL, missing tags) of a Chinese list or article page. Which page is the home
+    page is the site's to say (`page_tags_missing`): a page analysis reads its page alone."""
     metas = head_metas(page.soup)
     if "sitename" in metas or not is_chinese_page(page.soup):
         return None  # the home page of a sub-site, or a language version (the languages dimension's)
     kind = page_type(page.final_url, metas, page.soup)
-    return (kind, page.final_url, missing_tags(kind, metas)) if kind else None
+    return (kind, page.url, page.final_url, missing_tags(kind, metas)) if kind else None
 
 
 def _is_home_url(site: SiteView, url: str) -> bool:
@@ -494,8 +493,9 @@ def page_tags_missing(site: SiteView) -> Iterator[Finding]:
     home = site.homepage
     if home is not None:
         _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.soup)), config)
-    for kind, url, missing in site.page_results(page_tag_facts):
-        _tally(tallies[kind], url, missing, config)
+    for kind, url, final_url, missing in site.page_results(page_tag_facts):
+        if not (_is_home_url(site, url) or _is_home_url(site, final_url)):
+            _tally(tallies[kind], final_url, missing, config)
     for kind, tally in tallies.items():
         if not tally.missing_pages:
             continue

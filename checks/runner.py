@@ -12,7 +12,7 @@ from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from checks.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
 from checks.siteview import SiteView
-from checks.watchdog import page_limit, site_limit, time_limit
+from checks.watchdog import page_limit, site_limit, time_limit, watching
 
 log = logging.getLogger("auditcli.checks")
 
@@ -25,7 +25,9 @@ class SiteChecks:
     outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # check id -> status (and reason)
 
 
-def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen: set[str]) -> None:
+def _prepared(spec: CheckSpec, produced: Iterable[Finding]) -> list[Finding]:
+    """The check's findings completed from its declaration (id, dimension, severity, title, refs, fix)."""
+    out = []
     for finding in produced:
         if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
             raise ValueError(f"{spec.id} produced a finding without an absolute URL or message: {finding!r}"[:300])
@@ -38,10 +40,8 @@ def _collect(spec: CheckSpec, produced: Iterable[Finding], out: SiteChecks, seen
         finding.refs = finding.refs or list(spec.refs)
         finding.fix = finding.fix or spec.fix.get("zh", "")
         finding.fingerprint = finding.compute_fingerprint()
-        if finding.fingerprint in seen:
-            continue
-        seen.add(finding.fingerprint)
-        out.findings.append(finding)
+        out.append(finding)
+    return out
 
 
 def _error(out: SiteChecks, check_id: str, url: str | None, exc: BaseException) -> None:
@@ -57,65 +57,103 @@ def _error(out: SiteChecks, check_id: str, url: str | None, exc: BaseException) 
 def run_site(site: SiteView, specs: list[CheckSpec]) -> SiteChecks:
     """Every selected check over one site: one page pass (page checks and page analyses on one parsed
     tree per page), then the site checks, then the results blocks. Each check ends with an outcome."""
-    out = SiteChecks()
-    seen: set[str] = set()
-    runnable = []
-    for spec in specs:
-        missing = site.lacks(spec.needs)
-        if missing:
-            out.outcomes[spec.id] = _outcome("not-judged", *missing)
-        else:
-            runnable.append(spec)
-    page_specs = [s for s in runnable if s.scope == "page"]
-    applicable = {s.id: 0 for s in page_specs}
-    failed: set[str] = set()
+    with watching():
+        run = SiteRun(site, specs)
+        run.feed(site.pages())
+        return run.finish()
 
-    per_page, per_site = page_limit(), site_limit()
 
-    def on_page(page) -> None:
-        for spec in page_specs:
+class SiteRun:
+    """One site's checks in two steps: the page pass, fed page by page (as the crawl stores them, in the
+    streaming check workers), then `finish`: the site checks and the results blocks once the crawl is done."""
+
+    def __init__(self, site: SiteView, specs: list[CheckSpec]):
+        self.site = site
+        self.specs = specs
+        self.out = SiteChecks()
+        self.page_specs = [s for s in specs if s.scope == "page"]
+        self.page_findings: list[tuple[str, Finding]] = []  # (check id, finding) in page order
+        self.applicable = {s.id: 0 for s in self.page_specs}
+        self.failed: set[str] = set()
+        self.dimensions = {s.dimension for s in specs}
+        self.page_limit = page_limit()
+        self.pass_ = site.begin_pass(page_analyses_for(self.dimensions),
+                                     self._on_page if self.page_specs else None)
+
+    def _on_page(self, page) -> None:
+        for spec in self.page_specs:
             try:
-                with time_limit(per_page):
-                    produced = list(spec.function(page, site) or ())
-                _collect(spec, produced, out, seen)
-                applicable[spec.id] += 1
+                with time_limit(self.page_limit):
+                    found = _prepared(spec, spec.function(page, self.site) or ())
+                self.page_findings += [(spec.id, finding) for finding in found]
+                self.applicable[spec.id] += 1
             except CheckOutcome:
                 pass  # not applicable to this page; the check still runs on the others
             except Exception as exc:  # crash isolation: one page, one check
-                _error(out, spec.id, page.final_url, exc)
-                failed.add(spec.id)
+                _error(self.out, spec.id, page.final_url, exc)
+                self.failed.add(spec.id)
 
-    dimensions = {s.dimension for s in specs}
-    site.page_pass(page_analyses_for(dimensions), on_page if page_specs else None)
-    for spec in page_specs:
-        if applicable[spec.id]:
-            out.outcomes[spec.id] = _judged(spec, out)
-        elif spec.id in failed:
-            out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
-        else:
-            out.outcomes[spec.id] = _outcome("not-applicable", "没有适用的页面", "no page it applies to")
-    for spec in (s for s in runnable if s.scope == "site"):
-        try:
-            with time_limit(per_site):
-                produced = list(spec.function(site) or ())
-            _collect(spec, produced, out, seen)
-            out.outcomes[spec.id] = _judged(spec, out)
-        except CheckOutcome as outcome:
-            out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)
-        except Exception as exc:
-            _error(out, spec.id, site.config.url, exc)
-            out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
-    for name, (function, wanted_by) in result_blocks().items():
-        if not set(wanted_by) & dimensions:
-            continue
-        try:
-            with time_limit(per_site):
-                out.blocks[name] = function(site)
-        except Exception as exc:
-            _error(out, f"analysis.{name}", site.config.url, exc)
-    for name, url, exc in site.analysis_errors:  # a page an analysis could not read is recorded, not hidden
-        _error(out, f"analysis.{name}", url, exc)
-    return out
+    def feed(self, pages: Iterable[Any]) -> None:
+        with watching():
+            for page in pages:
+                self.pass_.feed(page)
+
+    def finish(self) -> SiteChecks:
+        with watching():
+            return self._finish()
+
+    def _finish(self) -> SiteChecks:
+        site, out = self.site, self.out
+        self.pass_.close()
+        seen: set[str] = set()
+
+        def add(findings: Iterable[Finding]) -> None:
+            for finding in findings:
+                if finding.fingerprint not in seen:
+                    seen.add(finding.fingerprint)
+                    out.findings.append(finding)
+
+        runnable = []
+        for spec in self.specs:
+            missing = site.lacks(spec.needs)
+            if missing:
+                out.outcomes[spec.id] = _outcome("not-judged", *missing)
+            else:
+                runnable.append(spec)
+        judged_pages = {s.id for s in runnable if s.scope == "page"}
+        add(finding for check_id, finding in self.page_findings if check_id in judged_pages)
+        for spec in self.page_specs:
+            if spec.id not in judged_pages:
+                continue
+            if self.applicable[spec.id]:
+                out.outcomes[spec.id] = _judged(spec, out)
+            elif spec.id in self.failed:
+                out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
+            else:
+                out.outcomes[spec.id] = _outcome("not-applicable", "没有适用的页面", "no page it applies to")
+        per_site = site_limit()
+        for spec in (s for s in runnable if s.scope == "site"):
+            try:
+                with time_limit(per_site):
+                    found = _prepared(spec, spec.function(site) or ())
+                add(found)
+                out.outcomes[spec.id] = _judged(spec, out)
+            except CheckOutcome as outcome:
+                out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)
+            except Exception as exc:
+                _error(out, spec.id, site.config.url, exc)
+                out.outcomes[spec.id] = _outcome("error", "检查出错", "the check failed")
+        for name, (function, wanted_by) in result_blocks().items():
+            if not set(wanted_by) & self.dimensions:
+                continue
+            try:
+                with time_limit(per_site):
+                    out.blocks[name] = function(site)
+            except Exception as exc:
+                _error(out, f"analysis.{name}", site.config.url, exc)
+        for name, url, exc in site.analysis_errors:  # a page an analysis could not read is recorded, not hidden
+            _error(out, f"analysis.{name}", url, exc)
+        return out
 
 
 def _outcome(status: str, reason: str, reason_en: str) -> dict[str, str]:

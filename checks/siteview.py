@@ -82,6 +82,11 @@ class SiteView:
                 continue
             yield Page(stored)
 
+    @staticmethod
+    def is_checked(stored: StoredPage) -> bool:
+        """Is a stored page one of those `pages()` gives by default (the page pass reads)?"""
+        return stored.kind == "page" and 200 <= stored.status < 300 and stored.is_html
+
     RECENT_PAGES = 16
 
     def page(self, url: str) -> Page | None:
@@ -153,26 +158,49 @@ class SiteView:
         """One pass over the site's pages: each page parsed once, its tree shared by every page analysis
         (and by `on_page`, the runner's page checks) and released before the next page, so memory stays
         flat. Analyses that cut the tree (`consumes_tree`) run last."""
-        wanted = [f for f in analyses if f not in self._page_results]
-        results: dict[Callable[..., Any], list[Any]] = {f: [] for f in wanted}
+        run = self.begin_pass(analyses, on_page)
         for page in self.pages():
-            if on_page is not None:
-                on_page(page)
-            for function in wanted:
-                try:
-                    with time_limit(page_limit()):
-                        record = function(page, self)
-                except Exception as exc:  # one unparseable page never costs the site its analysis
-                    log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
-                    self.analysis_errors.append((function.__name__, page.final_url, exc))
-                    continue
-                if record is not None:
-                    results[function].append(record)
-            page.release()
-        self._page_results.update(results)
+            run.feed(page)
+        run.close()
+
+    def begin_pass(self, analyses: list[Callable[..., Any]],
+                   on_page: Callable[[Page], None] | None = None) -> PagePass:
+        """A page pass fed page by page: the streaming check workers feed pages as the crawl stores them."""
+        return PagePass(self, [f for f in analyses if f not in self._page_results], on_page)
 
     def page_results(self, analysis: Callable[..., T]) -> list[T]:
         """The records a page analysis made of every page (a pass of its own if the runner made none)."""
         if analysis not in self._page_results:
             self.page_pass([analysis])
         return self._page_results[analysis]
+
+
+class PagePass:
+    """The page pass of one site, fed one page at a time. Page analyses and page checks read the page
+    and the site's configuration only (never other pages, never site analyses), so feeding pages while
+    the crawl goes on gives what a pass over the finished crawl gives."""
+
+    def __init__(self, site: SiteView, analyses: list[Callable[..., Any]], on_page: Callable[[Page], None] | None):
+        self.site = site
+        self.on_page = on_page
+        self.analyses = analyses
+        self.results: dict[Callable[..., Any], list[Any]] = {f: [] for f in analyses}
+
+    def feed(self, page: Page) -> None:
+        if self.on_page is not None:
+            self.on_page(page)
+        limit = page_limit()
+        for function in self.analyses:
+            try:
+                with time_limit(limit):
+                    record = function(page, self.site)
+            except Exception as exc:  # one unparseable page never costs the site its analysis
+                log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
+                self.site.analysis_errors.append((function.__name__, page.final_url, exc))
+                continue
+            if record is not None:
+                self.results[function].append(record)
+        page.release()
+
+    def close(self) -> None:
+        self.site._page_results.update(self.results)

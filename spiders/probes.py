@@ -22,13 +22,25 @@ MAX_ADDRESSES = 3
 
 def probe_sites(store: PageStore, urls: list[str]) -> None:
     """Probe each distinct portal host:port once and record the outcome in the store's meta table."""
+    store_ipv6_probes(store, ipv6_probes(urls))
+
+
+def ipv6_probes(urls: list[str]) -> list[tuple[str, int, dict[str, Any]]]:
+    """(host, port, outcome) of each distinct portal host:port: the network part, with no store open."""
+    found = []
     for url in dict.fromkeys(urls):
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         if host:
             reachable, detail = ipv6_probe(host, port, TIMEOUT)
-            store.set_probe("ipv6", host, port, {"reachable": reachable, "detail": detail})
+            found.append((host, port, {"reachable": reachable, "detail": detail}))
+    return found
+
+
+def store_ipv6_probes(store: PageStore, found: list[tuple[str, int, dict[str, Any]]]) -> None:
+    for host, port, outcome in found:
+        store.set_probe("ipv6", host, port, outcome)
 
 
 def ipv6_probe(host: str, port: int, timeout: float = 2.0) -> tuple[bool, str]:

@@ -15,11 +15,11 @@ from auditcli.core import knowledge
 from auditcli.core.models import SiteConfig
 from auditcli.core.security import host_port
 from auditcli.core.urls import clean_url
-from auditcli.stores.pagestore import PageStore
+from auditcli.stores.pagestore import PageStore, StoredPage
 from spiders.errors import UNREACHABLE_REASONS
 from spiders.options import CrawlInterrupted, CrawlOptions
 from spiders.portal import PortalSpider
-from spiders.probes import SecurityProber, probe_sites
+from spiders.probes import SecurityProber, ipv6_probes, store_ipv6_probes
 
 SAFETY = knowledge.load("crawling")
 # Politeness that no flag can lift: a minimum gap between requests to one host, a concurrency ceiling.
@@ -248,10 +248,13 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
 def finish_site(store: PageStore, site: SiteConfig) -> None:
     """What a site's crawl ends with: the network probes of its host, the soft-404 verdict and its status
     (ok, partial, unreachable)."""
-    probe_sites(store, [site.url])
-    mark_soft_404(store, site.id)
-    status, detail = site_status(store, site)
-    store.set_site_status(site.id, status, detail)
+    probes = ipv6_probes([site.url])  # the network and the reading first, then one short write
+    soft, probe_url = soft_404_pages(store, site.id)
+    with store.writing():
+        store_ipv6_probes(store, probes)
+        _mark_soft_404(store, site.id, soft, probe_url)
+        status, detail = site_status(store, site)
+        store.set_site_status(site.id, status, detail)
 
 
 def site_status(store: PageStore, site: SiteConfig) -> tuple[str, str | None]:
@@ -290,9 +293,17 @@ def _visible(page_text: str, url: str) -> str:
 def mark_soft_404(store: PageStore, site_id: str) -> int:
     """Pages answering 200 with the page a URL that cannot exist got (the crawl's probe-404 request)
     are soft 404s: kept as evidence with kind `soft-404`, listed as not scanned (`soft-404`)."""
+    marked, probe_url = soft_404_pages(store, site_id)
+    _mark_soft_404(store, site_id, marked, probe_url)
+    store.commit()
+    return len(marked)
+
+
+def soft_404_pages(store: PageStore, site_id: str) -> tuple[list[StoredPage], str]:
+    """The site's soft-404 pages (read only) and the URL of the probe they answer like."""
     probe = next(store.pages(site_id, kind="probe-404"), None)
     if probe is None or not 200 <= probe.status < 300 or not probe.body:
-        return 0
+        return [], ""
     reference = _visible(probe.text, probe.final_url)
     marked = []
     for page in store.pages(site_id, kind="page"):
@@ -303,9 +314,11 @@ def mark_soft_404(store: PageStore, site_id: str) -> int:
         # identity, not similarity: a short notice on a template-heavy site is much like its 404 page
         if _visible(page.text, page.final_url) == reference:
             marked.append(page)
+    return marked, probe.final_url
+
+
+def _mark_soft_404(store: PageStore, site_id: str, marked: list[StoredPage], probe_url: str) -> None:
     for page in marked:
         store.set_page_kind(site_id, page.url, "soft-404")
         store.add_not_scanned(site_id, page.url, "soft-404", "answers 200 with the same page as a URL that does "
-                              f"not exist ({probe.final_url})", page.referrer, fetched=True)
-    store.commit()
-    return len(marked)
+                              f"not exist ({probe_url})", page.referrer, fetched=True)

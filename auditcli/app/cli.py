@@ -277,8 +277,9 @@ def audit(
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
     render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     distributed = check_redis(redis_url, job, lease)
+    # without browser mode, the workers follow the crawl (browser mode renders after it, before the checks)
     with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers,
-                           len(config.sites)) as workers:
+                           [site.id for site in config.sites], stream=render is None) as workers:
         # browser mode renders after the crawl and before the checks: then sites are judged after it
         early = workers.site_crawled if workers is not None and render is None else None
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
@@ -312,13 +313,14 @@ def check_redis(redis_url: str | None, job: str, lease: float):
 
 
 @contextmanager
-def check_workers_for(store_path: Path, options, workers: int | None, sites: int):
-    """The check worker pool of a run (None with --check-workers 0, or by default for one site, where
-    starting processes would cost more than it saves), shut down however the run ends."""
-    from auditcli.app.orchestrate import CheckWorkers, default_check_workers
+def check_workers_for(store_path: Path, options, workers: int | None, sites: list[str], stream: bool = False):
+    """The check workers of a run (None with --check-workers 0, or by default for one site, where
+    starting processes would cost more than it saves), shut down however the run ends. Streaming
+    workers follow the crawl and check each page as it is stored (auditcli.app.checkworkers)."""
+    from auditcli.app.checkworkers import CheckWorkers, default_check_workers
 
-    count = (default_check_workers() if sites > 1 else 0) if workers is None else workers
-    pool = CheckWorkers(store_path, options, count) if count > 0 else None
+    count = (default_check_workers() if len(sites) > 1 else 0) if workers is None else workers
+    pool = CheckWorkers(store_path, options, count, sites, stream=stream) if count > 0 else None
     try:
         yield pool
     finally:
@@ -558,7 +560,7 @@ def check(
         raise fail(str(exc)) from None
     audit_meta = page_store.get_meta("audit", {}) or {}
     stored_as_of = page_store.get_meta("as_of")
-    stored_sites = len(page_store.sites())
+    stored_sites = [row["id"] for row in page_store.sites()]
     if page_store.get_meta("crawl_state", "finished") != "finished":  # older stores have no state: finished
         raise fail(f"{store}: this crawl did not finish; complete it with `auditcli crawl … --resume` first")
     page_store.close()

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import re
-import threading
 import time
 import uuid
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +19,7 @@ from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
 from checks.registry import CheckSpec, all_checks, select
-from checks.runner import SiteChecks, dimension_status, run_site
+from checks.runner import SiteChecks, SiteRun, dimension_status, run_site
 from checks.siteview import SiteView
 
 log = logging.getLogger("auditcli")
@@ -79,10 +74,10 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
 
 
 def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,
-                site_done=None, workers: CheckWorkers | None = None) -> dict[str, Any]:
+                site_done=None, workers=None) -> dict[str, Any]:
     """Checks and scoring over a stored crawl: no network. Returns the results dict.
 
-    With `workers`, sites are judged in worker processes (those already handed to them while the
+    With `workers` (auditcli.app.checkworkers.CheckWorkers), sites are judged in worker processes (those already handed to them while the
     crawl ran are not judged again); otherwise one after the other in this process."""
     store = PageStore.open_existing(store_path)
     specs = select(all_checks(), options.only, options.skip)
@@ -131,10 +126,11 @@ class _Judge:
         self.score_site = score_site
         self.specs = select(all_checks(), options.only, options.skip)
 
-    def __call__(self, store: PageStore, row: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, store: PageStore, row: dict[str, Any], streamed: SiteRun | None = None) -> dict[str, Any]:
+        """The site's results; `streamed` is its page pass already made while the crawl ran."""
         config = SiteConfig.from_dict(row["config"])
         try:
-            site = _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site)
+            site = _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site, streamed)
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
             site = _failed_site(config, row, self.specs, exc)
@@ -144,92 +140,14 @@ class _Judge:
         return site
 
 
-# -- check workers: sites judged in other processes, each as soon as its crawl is done ----------------
-_worker_judge: _Judge | None = None
-
-
-def _start_worker(options: CheckOptions) -> None:
-    global _worker_judge
-    _worker_judge = _Judge(options)
-
-
-def _judge_in_worker(store_path: str, site_id: str, finish: bool) -> tuple[dict[str, Any], float]:
-    """In a worker process: finish the site's crawl record if asked (probes, status), then judge it."""
-    begun = time.perf_counter()
-    store = PageStore(store_path)
-    try:
-        row = next(r for r in store.sites() if r["id"] == site_id)
-        if finish and row["status"] == "pending":
-            from spiders.run import finish_site
-
-            finish_site(store, SiteConfig.from_dict(row["config"]))
-            store.commit()
-            row = next(r for r in store.sites() if r["id"] == site_id)
-        assert _worker_judge is not None
-        return _worker_judge(store, row), time.perf_counter() - begun
-    finally:
-        store.close()
-
-
-def default_check_workers() -> int:
-    return os.cpu_count() or 1
-
-
-class CheckWorkers:
-    """A pool of processes that judge sites while the crawl goes on: a site's checks start as soon as its
-    last page is in the store, on whatever the crawl leaves of the cores (it waits on the network much of
-    the time). Sites come back in the store's order whatever order they finished in."""
-
-    def __init__(self, store_path: Path, options: CheckOptions, workers: int):
-        self.store_path = str(store_path)
-        self.options = options
-        self.size = max(1, workers)
-        # forkserver: workers never inherit the crawler's reactor, threads or sockets
-        self.pool = ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("forkserver"),
-                                        initializer=_start_worker, initargs=(options,))
-        self.futures: dict[str, Future] = {}
-        self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
-        # the processes start with the first site handed over, not with the crawl: loading the checks in
-        # two processes at once would take the CPU the crawl's first handshakes need
-
-    def site_crawled(self, site_id: str) -> None:
-        """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
-        self._submit(site_id, True)
-
-    def _submit(self, site_id: str, finish: bool) -> None:
-        with self.lock:
-            if site_id not in self.futures:
-                self.futures[site_id] = self.pool.submit(_judge_in_worker, self.store_path, site_id, finish)
-
-    def results(self, rows: list[dict[str, Any]], site_done=None) -> list[dict[str, Any]]:
-        for row in rows:  # sites not handed over yet (or a stored crawl for `check`): judged now, their
-            self._submit(row["id"], True)  # crawl finished first when still pending
-        sites = []
-        for row in rows:
-            try:
-                site, seconds = self.futures[row["id"]].result()
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): judge here instead
-                log.warning("check worker lost while judging %s (%s); judging it in this process", row["id"], exc)
-                if _worker_judge is None:
-                    _start_worker(self.options)
-                site, seconds = _judge_in_worker(self.store_path, row["id"], True)
-            sites.append(site)
-            if site_done:
-                site_done(SiteConfig.from_dict(row["config"]), site, seconds)
-        return sites
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
-                 options: CheckOptions, profile, score_site) -> dict[str, Any]:
+                 options: CheckOptions, profile, score_site, streamed: SiteRun | None = None) -> dict[str, Any]:
     site = _skeleton(config, row, specs)
     site["pages"] = store.count_checked_pages(config.id)
     site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
                            for e in store.not_scanned(config.id)]
     status = site["status"]
-    view = SiteView(config, store, options.as_of)
+    view = streamed.site if streamed is not None else SiteView(config, store, options.as_of)
     if status == "unreachable" or view.homepage is None:
         # Nothing of the site itself could be read (unreachable, or its start page blocked, excluded by
         # robots.txt or missing): it is not assessed, never a perfect score for want of findings.
@@ -237,7 +155,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
             site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
         site["name"] = _site_name(config, view)
-        outcome = run_site(view, specs)
+        outcome = streamed.finish() if streamed is not None else run_site(view, specs)
         site["dimensions"] = dimension_status(specs, outcome)
         site["findings"] = [f.to_dict() for f in outcome.findings]
         site["errors"] = outcome.errors

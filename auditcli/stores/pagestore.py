@@ -12,6 +12,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,7 @@ class PageStore:
     """Writer and reader of one crawl. Safe to open read-only while nothing writes."""
 
     FILENAME = "pages.sqlite"
+    BUSY_TIMEOUT = 30.0  # seconds a write waits for another writer (SQLite's busy handler)
 
     def __init__(self, path: Path | str):
         path = Path(path)
@@ -111,11 +113,12 @@ class PageStore:
             path.mkdir(parents=True, exist_ok=True)
             path = path / self.FILENAME
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30)
+        self.db = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self._pending = 0
+        self._writing = False  # inside `writing()`: commits wait for its end
 
     @classmethod
     def open_existing(cls, path: Path | str) -> PageStore:
@@ -139,7 +142,7 @@ class PageStore:
     # -- writing -------------------------------------------------------------------------------
     def set_meta(self, key: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
-        self.db.commit()
+        self.commit()
 
     def register_site(self, site_id: str, config: dict[str, Any]) -> None:
         self.db.execute(
@@ -147,14 +150,14 @@ class PageStore:
             "ON CONFLICT(id) DO UPDATE SET config = excluded.config",
             (site_id, json.dumps(config, ensure_ascii=False), time.time()),
         )
-        self.db.commit()
+        self.commit()
 
     def set_site_status(self, site_id: str, status: str, detail: str | None = None) -> None:
         self.db.execute(
             "UPDATE sites SET status = ?, detail = ?, finished_at = ? WHERE id = ?",
             (status, detail, time.time(), site_id),
         )
-        self.db.commit()
+        self.commit()
 
     def add_page(self, page: StoredPage) -> None:
         self.db.execute(
@@ -207,8 +210,39 @@ class PageStore:
             self.commit()
 
     def commit(self) -> None:
-        self.db.commit()
-        self._pending = 0
+        if not self._writing:
+            self.db.commit()
+            self._pending = 0
+
+    @contextmanager
+    def writing(self, patience: float = BUSY_TIMEOUT) -> Iterator[None]:
+        """One short write transaction, for a process writing beside the crawl (a check worker finishing
+        a site). The crawl's writer holds the lock from its first write to its commit, nearly always;
+        SQLite's busy handler sleeps up to 100 ms between tries and so can miss the gaps for seconds. Here
+        the lock is asked for every millisecond until a gap comes, then held only for the writes."""
+        self.commit()
+        self.db.execute("PRAGMA busy_timeout = 0")
+        deadline = time.monotonic() + patience
+        try:
+            while True:
+                try:
+                    self.db.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.001)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(self.BUSY_TIMEOUT * 1000)}")
+        self._writing = True
+        try:
+            yield
+        except BaseException:
+            self._writing = False
+            self.db.rollback()
+            raise
+        self._writing = False
+        self.commit()
 
     def close(self) -> None:
         self.commit()
@@ -254,13 +288,28 @@ class PageStore:
 
     def pages(self, site_id: str, kind: str | None = "page") -> Iterator[StoredPage]:
         """Stream pages of a site in crawl order; one row in memory at a time."""
-        sql = f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE site_id = ?"
-        args: tuple = (site_id,)
+        for _, page in self.numbered_pages(site_id, kind):
+            yield page
+
+    def numbered_pages(self, site_id: str, kind: str | None = "page", after: int = 0) -> Iterator[tuple[int, StoredPage]]:
+        """(row id, page) of a site's pages stored after row `after`, in crawl order (ids only grow)."""
+        sql = f"SELECT id, {self._PAGE_COLUMNS} FROM pages WHERE site_id = ? AND id > ?"
+        args: tuple = (site_id, after)
         if kind is not None:
             sql += " AND kind = ?"
             args += (kind,)
         for row in self.db.execute(sql + " ORDER BY id", args):
-            yield self._row_to_page(row)
+            yield row[0], self._row_to_page(row[1:])
+
+    def stored_since(self, after: int, limit: int = 500) -> list[tuple[int, str, str]]:
+        """(row id, site, kind) of the pages stored after row `after`: what a reader following the crawl
+        has not seen yet (committed rows only; bodies are read with `page_by_id`)."""
+        return self.db.execute("SELECT id, site_id, kind FROM pages WHERE id > ? ORDER BY id LIMIT ?",
+                               (after, limit)).fetchall()
+
+    def page_by_id(self, row_id: int) -> StoredPage | None:
+        row = self.db.execute(f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE id = ?", (row_id,)).fetchone()
+        return self._row_to_page(row) if row else None
 
     def page(self, site_id: str, url: str) -> StoredPage | None:
         row = self.db.execute(
