@@ -1,6 +1,7 @@
 """A bare Scrapy spider over the same sites: the baseline auditcli's crawler and audit are measured against.
 
-Same politeness settings (robots, AutoThrottle, concurrency per host:port and in total), same scope
+Same politeness settings (robots, AutoThrottle, concurrency per host:port and in total, auditcli's
+hard floor of at most 20 requests a second to one host), same scope
 (each site's URL prefix) and depth, but no page store, no link records, no not-scanned bookkeeping
 and no checks. Links are every href in the markup (so Hanweb's CDATA records are followed too).
 Run: python benchmarks/bare_spider.py SITES.yaml MAX_PAGES
@@ -18,6 +19,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from auditcli.app.config import load_targets
+from spiders.run import MIN_DELAY
 
 HREF = re.compile(rb"""href\s*=\s*["']([^"'#<>\s]+)""", re.I)
 
@@ -48,7 +50,8 @@ def main() -> None:
 
     process = CrawlerProcess({
         "LOG_ENABLED": False, "ROBOTSTXT_OBEY": True, "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": 0.01, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
+        "AUTOTHROTTLE_START_DELAY": MIN_DELAY, "DOWNLOAD_DELAY": MIN_DELAY, "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0,
         "CLOSESPIDER_PAGECOUNT": max_pages, "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False, "DOWNLOAD_TIMEOUT": 5,

@@ -10,7 +10,7 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-from auditcli.app.checkworkers import _Worker
+from auditcli.app.checkworkers import CheckWorkers, _Worker
 from auditcli.app.orchestrate import CheckOptions, _Judge
 from auditcli.stores.pagestore import PageStore
 from tests.conftest import DEMO_AS_OF, run_cli
@@ -93,3 +93,26 @@ def test_worker_checks_pages_as_they_are_stored(demo_audit, tmp_path):
         assert streamed[site_id] == batch[site_id], site_id
     assert sum(len(site["findings"]) for site in batch.values()) > 20
     assert any("refetched.png" in (finding.get("evidence") or "") for finding in batch[site_ids[0]]["findings"])
+
+
+def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path):
+    """SIGKILL one of two workers before it judged anything: its sites are judged in the main process,
+    and every site's results are those of judging in one process."""
+    store_path = tmp_path / PageStore.FILENAME
+    shutil.copy(demo_audit.out / "crawl" / PageStore.FILENAME, store_path)
+    options = CheckOptions(as_of=DEMO_AS_OF)
+    store = PageStore.open_existing(store_path)
+    rows = store.sites()
+    judge = _Judge(options)
+    batch = [judge(store, row) for row in rows]
+    store.close()
+    workers = CheckWorkers(store_path, options, 2, [row["id"] for row in rows], stream=True)
+    try:
+        workers.processes[0].kill()
+        workers.processes[0].join(timeout=10)
+        judged = workers.results(rows)
+    finally:
+        workers.close()
+    assert not workers.processes[0].is_alive()
+    assert judged == batch
+    assert [site["id"] for site in judged] == [row["id"] for row in rows]

@@ -204,12 +204,13 @@ class CheckWorkers:
         self.stream = stream and bool(self.sites)
         # forkserver: workers never inherit the crawler's reactor, threads or sockets
         context = multiprocessing.get_context("forkserver")
-        self.outbox = context.Queue()
         self.inboxes = [context.Queue() for _ in range(self.size)]
+        # one outbox each: a worker killed while writing to its queue can only break its own
+        self.outboxes = [context.Queue() for _ in range(self.size)]
         self.processes = [
             context.Process(target=_serve, daemon=True, name=f"auditcli-checks-{k}",
                             args=(self.store_path, options, self.sites[k::self.size], self.stream,
-                                  self.inboxes[k], self.outbox))
+                                  self.inboxes[k], self.outboxes[k]))
             for k in range(self.size)]
         self.owner: dict[str, int] = {}
         self.started = False
@@ -259,11 +260,11 @@ class CheckWorkers:
                 if site_done:
                     site_done(SiteConfig.from_dict(row["config"]), site, seconds)
                 continue
-            try:
-                site_id, site, error, seconds = self.outbox.get(timeout=1.0)
-            except queue.Empty:
+            message = self._next_message()
+            if message is None:
                 self._rescue(rows, got)
                 continue
+            site_id, site, error, seconds = message
             if site_id not in wanted:
                 continue
             if site is None:  # the worker could not judge it: judged here
@@ -271,6 +272,19 @@ class CheckWorkers:
                 site, seconds = self._judge_here(site_id, rows)
             got[site_id] = (site, seconds)
         return sites
+
+    def _next_message(self, wait: float = 1.0) -> tuple | None:
+        """The next result of any worker, or None after `wait` seconds without one."""
+        deadline = time.monotonic() + wait
+        while True:
+            for outbox in self.outboxes:
+                try:
+                    return outbox.get_nowait()
+                except queue.Empty:
+                    continue
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.02)
 
     def _rescue(self, rows: list[dict[str, Any]], got: dict[str, Any]) -> None:
         """Sites of a worker that died (killed, out of memory) are judged in this process."""
