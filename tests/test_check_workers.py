@@ -10,6 +10,8 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+import pytest
+
 from auditcli.app.checkworkers import CheckWorkers, _Worker
 from auditcli.app.orchestrate import CheckOptions, _Judge
 from auditcli.stores.pagestore import PageStore
@@ -95,9 +97,11 @@ def test_worker_checks_pages_as_they_are_stored(demo_audit, tmp_path):
     assert any("refetched.png" in (finding.get("evidence") or "") for finding in batch[site_ids[0]]["findings"])
 
 
-def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path):
-    """SIGKILL one of two workers before it judged anything: its sites are judged in the main process,
-    and every site's results are those of judging in one process."""
+@pytest.mark.parametrize("stream", [True, False], ids=["streaming", "stored-crawl"])
+def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path, stream):
+    """SIGKILL one of two workers before it judged anything: its sites are judged in the main process
+    (streaming: they were bound to it) or by the live worker (a stored crawl's backlog), and every
+    site's results are those of judging in one process."""
     store_path = tmp_path / PageStore.FILENAME
     shutil.copy(demo_audit.out / "crawl" / PageStore.FILENAME, store_path)
     options = CheckOptions(as_of=DEMO_AS_OF)
@@ -106,8 +110,9 @@ def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path):
     judge = _Judge(options)
     batch = [judge(store, row) for row in rows]
     store.close()
-    workers = CheckWorkers(store_path, options, 2, [row["id"] for row in rows], stream=True)
+    workers = CheckWorkers(store_path, options, 2, [row["id"] for row in rows], stream=stream)
     try:
+        workers._start()
         workers.processes[0].kill()
         workers.processes[0].join(timeout=10)
         judged = workers.results(rows)

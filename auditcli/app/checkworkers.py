@@ -28,6 +28,7 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,7 @@ class _Worker:
 
     def _row(self, site_id: str) -> dict[str, Any] | None:
         assert self.store is not None
-        return next((r for r in self.store.sites() if r["id"] == site_id), None)
+        return self.store.site(site_id)
 
     def _judge(self, site_id: str, finish: bool) -> None:
         begun = time.perf_counter()
@@ -213,6 +214,9 @@ class CheckWorkers:
                                   self.inboxes[k], self.outboxes[k]))
             for k in range(self.size)]
         self.owner: dict[str, int] = {}
+        self.outstanding = [0] * self.size  # sites sent to each worker and not yet answered
+        self.backlog: deque[tuple[str, bool]] = deque()  # sites for whichever worker frees up first
+        self.queued: set[str] = set()  # the backlog's sites
         self.started = False
         self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
         if self.stream:
@@ -232,18 +236,34 @@ class CheckWorkers:
 
     def _submit(self, site_id: str, finish: bool) -> None:
         with self.lock:
-            if site_id in self.owner:
+            if site_id in self.owner or site_id in self.queued:
                 return
             self._start()
-            if self.stream and site_id in self.position:
-                worker = self.position[site_id] % self.size
-            else:  # the least busy worker
-                busy = [0] * self.size
-                for owner in self.owner.values():
-                    busy[owner] += 1
-                worker = busy.index(min(busy))
-            self.owner[site_id] = worker
-            self.inboxes[worker].put((site_id, finish))
+            if self.stream and site_id in self.position:  # its worker holds its streamed page pass
+                self._send(site_id, finish, self.position[site_id] % self.size)
+            else:
+                self.backlog.append((site_id, finish))
+                self.queued.add(site_id)
+                self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Backlog sites to the live workers with fewer than two in hand (one judged, one waiting), so a
+        big site on one worker does not hold up the sites queued behind it."""
+        while self.backlog:
+            live = [k for k in range(self.size) if self.processes[k].is_alive()]
+            if not live:
+                return  # judged in this process by `results`
+            worker = min(live, key=lambda k: self.outstanding[k])
+            if self.outstanding[worker] >= 2:
+                return
+            site_id, finish = self.backlog.popleft()
+            self.queued.discard(site_id)
+            self._send(site_id, finish, worker)
+
+    def _send(self, site_id: str, finish: bool, worker: int) -> None:
+        self.owner[site_id] = worker
+        self.outstanding[worker] += 1
+        self.inboxes[worker].put((site_id, finish))
 
     def results(self, rows: list[dict[str, Any]], site_done: Callable | None = None) -> list[dict[str, Any]]:
         for row in rows:  # sites not handed over yet (or a stored crawl for `check`): judged now, their
@@ -264,7 +284,10 @@ class CheckWorkers:
             if message is None:
                 self._rescue(rows, got)
                 continue
-            site_id, site, error, seconds = message
+            worker, (site_id, site, error, seconds) = message
+            with self.lock:
+                self.outstanding[worker] -= 1
+                self._dispatch()
             if site_id not in wanted:
                 continue
             if site is None:  # the worker could not judge it: judged here
@@ -273,13 +296,13 @@ class CheckWorkers:
             got[site_id] = (site, seconds)
         return sites
 
-    def _next_message(self, wait: float = 1.0) -> tuple | None:
-        """The next result of any worker, or None after `wait` seconds without one."""
+    def _next_message(self, wait: float = 1.0) -> tuple[int, tuple] | None:
+        """(worker, its next result) of any worker, or None after `wait` seconds without one."""
         deadline = time.monotonic() + wait
         while True:
-            for outbox in self.outboxes:
+            for worker, outbox in enumerate(self.outboxes):
                 try:
-                    return outbox.get_nowait()
+                    return worker, outbox.get_nowait()
                 except queue.Empty:
                     continue
             if time.monotonic() > deadline:
@@ -291,8 +314,13 @@ class CheckWorkers:
         dead = {k for k, process in enumerate(self.processes) if self.started and not process.is_alive()}
         if not dead:
             return
+        with self.lock:
+            left = {site_id for site_id, _ in self.backlog} if len(dead) == self.size else set()
+            if left:
+                self.backlog.clear()
+                self.queued.clear()
         for row in rows:
-            if self.owner.get(row["id"]) in dead and row["id"] not in got:
+            if (self.owner.get(row["id"]) in dead or row["id"] in left) and row["id"] not in got:
                 log.warning("check worker lost while judging %s; judging it in this process", row["id"])
                 got[row["id"]] = self._judge_here(row["id"], rows)
                 self.owner[row["id"]] = -1

@@ -271,7 +271,16 @@ class PageStore:
 
     def sites(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, config, status, detail FROM sites ORDER BY rowid").fetchall()
-        return [{"id": r[0], "config": json.loads(r[1]), "status": r[2], "detail": r[3]} for r in rows]
+        return [self._site_row(r) for r in rows]
+
+    def site(self, site_id: str) -> dict[str, Any] | None:
+        """One row of `sites()`: a fleet of thousands is not read whole for each site."""
+        row = self.db.execute("SELECT id, config, status, detail FROM sites WHERE id = ?", (site_id,)).fetchone()
+        return self._site_row(row) if row else None
+
+    @staticmethod
+    def _site_row(row: tuple) -> dict[str, Any]:
+        return {"id": row[0], "config": json.loads(row[1]), "status": row[2], "detail": row[3]}
 
     def site_status(self, site_id: str) -> tuple[str, str | None]:
         row = self.db.execute("SELECT status, detail FROM sites WHERE id = ?", (site_id,)).fetchone()
