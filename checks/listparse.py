@@ -410,22 +410,24 @@ def datastore_rows(scripts: list[str], base: str, as_of: date,
 def summarise(page, as_of: date) -> PageSummary:
     """Summarise one checks.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
     soup = page.soup
+    elements = [node for node in soup.descendants if isinstance(node, Tag)]  # one walk for the head's reads
+    named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template"))
     base = page.final_url
-    base_tag = soup.find("base", href=True)
+    base_tag = next((t for t in named["base"] if t.get("href") is not None), None)
     if base_tag:
         base = join_url(base, base_tag["href"]) or base
     metas = {}
-    for m in soup.find_all("meta"):
+    for m in named["meta"]:
         name, content = m.get("name") or m.get("property"), m.get("content")
         if isinstance(name, str) and isinstance(content, str):
             metas[name.strip()] = content.strip()
     lowered = {k.lower(): v for k, v in metas.items()}
-    html = soup.find("html")
+    html = next(iter(named["html"]), None)
     lang = str(html.get("lang") or "") if html else ""
-    title = text_of(soup.title) if soup.title else ""
+    title = text_of(named["title"][0]) if named["title"] else ""
 
-    scripts_xml = [s.string or s.get_text() for s in soup.find_all("script", attrs={"type": "text/xml"})]
-    script_text = "\n".join(s.get_text() for s in soup.find_all("script") if not s.get("src"))
+    scripts_xml = [s.string or s.get_text() for s in named["script"] if s.get("type") == "text/xml"]
+    script_text = "\n".join(s.get_text() for s in named["script"] if not s.get("src"))
     # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
     # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
     has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
@@ -433,7 +435,9 @@ def summarise(page, as_of: date) -> PageSummary:
     # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
     crumb_name = ""
     crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
-    for tag in soup.find_all(True, attrs={"class": True}):
+    for tag in elements:
+        if tag.get("class") is None:
+            continue
         if any(w in crumb_words or any(p in crumb_words for p in w.split("_")) for w in _words(tag)):
             parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", text_of(tag)) if p.strip()]
             if parts:
@@ -441,8 +445,10 @@ def summarise(page, as_of: date) -> PageSummary:
             tag.decompose()
             break
 
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
+    for name in ("script", "style", "noscript", "template"):
+        for tag in named[name]:
+            if not tag.decomposed:  # not inside the breadcrumb or another removed box
+                tag.decompose()
     _cut_furniture(soup)
     _drop_clocks(soup)
     body = soup.body or soup
@@ -464,7 +470,7 @@ def summarise(page, as_of: date) -> PageSummary:
 
     rows, container, every, box = best_list(body, base, as_of, pub)
     row_dates = [r.date for r in every if r.date]
-    holder = find_placeholder(body)
+    holder = find_placeholder(body, main_text)
     if rows and holder is not None and _placeholder_empties_list(holder, box):
         rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
     if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
@@ -510,6 +516,15 @@ def summarise(page, as_of: date) -> PageSummary:
     return summary
 
 
+def _by_name(elements: list[Tag], names: tuple[str, ...]) -> dict[str, list[Tag]]:
+    """The elements of each name, in document order (what `soup.find_all(name)` gives, from one walk)."""
+    found: dict[str, list[Tag]] = {name: [] for name in names}
+    for tag in elements:
+        if tag.name in found:
+            found[tag.name].append(tag)
+    return found
+
+
 def _headers(box: Tag) -> str:
     """The header row of a list table: its <th> cells, else its first row's cells when they hold no link."""
     cells = box.find_all("th", limit=12)
@@ -544,10 +559,11 @@ def _drop_clocks(soup: BeautifulSoup) -> None:
             box.decompose()
 
 
-def find_placeholder(body: Tag) -> Tag | None:
-    """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first."""
+def find_placeholder(body: Tag, body_text: str | None = None) -> Tag | None:
+    """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first.
+    `body_text`: the body's text when the caller has it already."""
     k = column_knowledge()
-    text = text_of(body).lower()
+    text = (text_of(body) if body_text is None else body_text).lower()
     for phrase in sorted(k["placeholders"], key=len, reverse=True):
         low = phrase.lower()
         if low not in text:
