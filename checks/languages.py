@@ -248,6 +248,7 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
     order = _site_page_order(site)
     found: list[LinkCandidate] = []
     alternate_sources: list[str] = []
+    classified: dict[tuple[str, str], Any] = {}  # the same menu links stand on every page: classify each once
     for link in site.links():
         if link.tag not in LINK_TAGS or link.src not in order:
             continue
@@ -255,7 +256,10 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
             if link.src not in alternate_sources:
                 alternate_sources.append(link.src)
             continue
-        hit = classify_link(link.dst, link.text, None, site.config)
+        key = (link.dst, link.text)
+        if key not in classified:
+            classified[key] = classify_link(link.dst, link.text, None, site.config)
+        hit = classified[key]
         if hit:
             found.append(LinkCandidate(hit.lang, link.dst, hit.found_by, link.text, link.src, link.tag, order[link.src]))
     # hreflang is not in the link table: read it from the home page and the first pages with alternates.
