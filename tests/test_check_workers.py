@@ -4,6 +4,7 @@ results of checking the finished crawl, exactly; a page changed after it was che
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import shutil
 import sqlite3
@@ -50,7 +51,7 @@ def _replay_store(source: Path, target: Path) -> list[tuple]:
     return rows
 
 
-def test_worker_checks_pages_as_they_are_stored(demo_audit, tmp_path):
+def test_worker_checks_pages_as_they_are_stored(demo_audit, tmp_path, caplog):
     store_path = tmp_path / PageStore.FILENAME
     rows = _replay_store(demo_audit.out / "crawl" / PageStore.FILENAME, store_path)
     options = CheckOptions(as_of=DEMO_AS_OF)
@@ -79,8 +80,12 @@ def test_worker_checks_pages_as_they_are_stored(demo_audit, tmp_path):
     writer.commit()
     writer.close()
 
-    for site_id in site_ids:
-        worker._judge(site_id, True)
+    with caplog.at_level(logging.INFO, logger="auditcli"):
+        for site_id in site_ids:
+            worker._judge(site_id, True)
+    # the streamed passes were used, but for the one site whose page changed after it was checked
+    again = [r.getMessage() for r in caplog.records if "page pass is made again" in r.getMessage()]
+    assert again == [f"{changed[1]}: pages changed after they were checked; its page pass is made again"]
     streamed = {}
     while not worker.outbox.empty():
         site_id, site, error, _seconds = worker.outbox.get()

@@ -150,7 +150,7 @@ class _Worker:
     def _judge(self, site_id: str, finish: bool) -> None:
         begun = time.perf_counter()
         try:
-            self.outbox.put((site_id, *self._result(site_id, finish), time.perf_counter() - begun))
+            self.outbox.put((site_id, self._result(site_id, finish), None, time.perf_counter() - begun))
         except Exception as exc:  # reported, and judged in the main process
             log.exception("check worker could not judge %s", site_id)
             self.outbox.put((site_id, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - begun))
@@ -158,7 +158,7 @@ class _Worker:
             self.done.add(site_id)
             self.streams.pop(site_id, None)
 
-    def _result(self, site_id: str, finish: bool) -> tuple[dict[str, Any], None]:
+    def _result(self, site_id: str, finish: bool) -> dict[str, Any]:
         store = self._open()
         if store is None:
             raise StoreError(f"{self.store_path}: no page store")
@@ -173,17 +173,12 @@ class _Worker:
             row = self._row(site_id) or row
         stream = self.streams.get(site_id)
         if stream is not None:
-            for row_id, stored in store.numbered_pages(site_id, kind=None, after=stream.read[-1][0] if stream.read else 0):
-                if stored.kind == "page":
-                    self._feed(site_id, row_id, stored)
-            if stream.broken or stream.read != self._crawl_order(store, site_id):
+            for row_id, stored in store.numbered_pages(site_id, after=stream.read[-1][0] if stream.read else 0):
+                self._feed(site_id, row_id, stored)
+            if stream.broken or stream.read != store.page_versions(site_id):
                 log.info("%s: pages changed after they were checked; its page pass is made again", site_id)
                 stream = None
-        return self.judge(store, row, stream.run if stream is not None else None), None
-
-    @staticmethod
-    def _crawl_order(store: PageStore, site_id: str) -> list[tuple[int, float]]:
-        return [(row_id, stored.fetched_at) for row_id, stored in store.numbered_pages(site_id)]
+        return self.judge(store, row, stream.run if stream is not None else None)
 
 
 def _serve(store_path: str, options: CheckOptions, sites: list[str], stream: bool, inbox, outbox) -> None:
@@ -329,7 +324,7 @@ class CheckWorkers:
         begun = time.perf_counter()
         worker = _Worker(self.store_path, self.options, [], False, queue.SimpleQueue())
         try:
-            site, _ = worker._result(site_id, True)
+            site = worker._result(site_id, True)
         finally:
             if worker.store is not None:
                 worker.store.close()

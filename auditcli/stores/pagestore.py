@@ -310,6 +310,11 @@ class PageStore:
         for row in self.db.execute(sql + " ORDER BY id", args):
             yield row[0], self._row_to_page(row[1:])
 
+    def page_versions(self, site_id: str, kind: str = "page") -> list[tuple[int, float]]:
+        """(row id, fetched_at) of a site's pages in crawl order: which fetch of which page each row holds."""
+        return self.db.execute("SELECT id, fetched_at FROM pages WHERE site_id = ? AND kind = ? ORDER BY id",
+                               (site_id, kind)).fetchall()
+
     def stored_since(self, after: int, limit: int = 500) -> list[tuple[int, str, str]]:
         """(row id, site, kind) of the pages stored after row `after`: what a reader following the crawl
         has not seen yet (committed rows only; bodies are read with `page_by_id`)."""
