@@ -8,6 +8,9 @@ import logging
 import queue
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -126,3 +129,41 @@ def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path, stream):
     assert not workers.processes[0].is_alive()
     assert judged == batch
     assert [site["id"] for site in judged] == [row["id"] for row in rows]
+
+
+CRAWL_LIKE_WRITER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+print("writing", flush=True)
+while True:
+    for k in range(50):  # one transaction of 50 writes, with a response's work between them
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"crawl-{k}", "1"))
+        time.sleep(0.0005)
+    db.commit()
+"""
+
+
+def test_a_short_write_lands_while_the_crawl_keeps_writing(tmp_path):
+    """The crawl's writer (another process) holds the lock from its first write to its commit, nearly
+    always; a worker's `writing()` is served between two of its commits, and what it wrote is committed
+    (and so is what the worker writes after it)."""
+    PageStore(tmp_path).close()
+    writer = subprocess.Popen([sys.executable, "-c", CRAWL_LIKE_WRITER, str(tmp_path / PageStore.FILENAME)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
+        time.sleep(0.3)
+        worker = PageStore.open_existing(tmp_path)
+        with worker.writing(patience=20):
+            worker.set_meta("site-finished", True)
+            worker.set_site_status("nowhere", "ok")  # commits inside wait for the block's end
+        assert writer.poll() is None  # the crawl went on writing all along
+        worker.set_meta("after", 1)
+        worker.close()
+    finally:
+        writer.kill()
+        writer.wait()
+    reader = PageStore.open_existing(tmp_path)
+    assert reader.get_meta("site-finished") is True and reader.get_meta("after") == 1
+    assert reader.get_meta("crawl-49") == 1
+    reader.close()
