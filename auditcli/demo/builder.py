@@ -115,6 +115,19 @@ class SiteBuilder:
         self.not_column(path, name, kind)
         return path
 
+    def hub_page(self, path: str, name: str, links: list[tuple[str, str]], *,
+                 crumbs: list[tuple[str | None, str]], metas: dict[str, str] | None = None) -> str:
+        """A channel page (breadcrumb and sub-navigation): navigation, recorded as a hub, not a column."""
+        self.html(path, name, T.breadcrumb([*crumbs, (None, name)]) + T.nav(links, cls="sub-nav"),
+                  metas=metas)
+        self.not_column(path, name, "hub")
+        return path
+
+    def links_to(self, columns: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """(path, name) of recorded columns, for a hub's sub-navigation."""
+        base = self.ctx.base(self.server)
+        return [(c["url"].replace(base, ""), c["name"]) for c in columns]
+
     # ------------------------------------------------------------ columns
     def column(
         self,
