@@ -34,6 +34,7 @@ NAV = [("/index.html", "首页"), ("/gzdt/index.html", "工作动态"), ("/tzgg/
        ("/jgjc/index.html", "价格监测"), ("/jgzn/index.html", "机构职能")]
 HOME = [("/index.html", "首页")]
 
+
 @dataclass(frozen=True)
 class LanguageVersion:
     """One language version of the site: a few dated news articles and a home page listing them."""
