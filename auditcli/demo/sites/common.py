@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .. import assets
 from ..builder import Item, SiteBuilder
@@ -110,3 +111,18 @@ def site_metas(sb: SiteBuilder, name: str, site_code: str, root: str = "") -> di
     """The site-level page tags (SiteName, SiteDomain, SiteIDCode) a home page carries."""
     return {"SiteName": name, "SiteDomain": sb.ctx.base(sb.server).split("://")[1] + root,
             "SiteIDCode": site_code}
+
+
+def quiet_sub_site(interaction_note: str) -> dict[str, Any]:
+    """The answer-key facts of a sub-site that plants nothing in these dimensions: no language version
+    required, no broken link, nothing left unscanned, no letters or login; its interaction channel is
+    the parent portal's 县长信箱."""
+    return {
+        "languages": {"en": {"required": False, "status": "missing", "url": None},
+                      "mn": {"required": False, "status": "missing", "url": None}},
+        "broken_links": {"confirmed": [], "suspected": []},
+        "not_scanned": {},
+        "letters": [],
+        "interaction": {"channel": True, "reply_overdue": False, "note": interaction_note},
+        "login": [],
+    }

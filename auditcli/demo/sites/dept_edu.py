@@ -11,7 +11,7 @@ from .. import templates as T
 from ..builder import Item, SiteBuilder
 from ..model import Ctx, SiteBuild
 from . import county
-from .common import NO_SECURITY_HEADERS, NOTICE_TOPICS, items, site_metas
+from .common import NO_SECURITY_HEADERS, NOTICE_TOPICS, items, quiet_sub_site, site_metas
 
 SITE_ID = "dept-edu"
 SERVER = "county"
@@ -79,14 +79,7 @@ def _answer_key(sb: SiteBuilder) -> dict[str, Any]:
         "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
                      "jiucuo": True, "page_tags": True,
                      "note": "judged on the host portal footer (shared county footer)"},
-        "languages": {"en": {"required": False, "status": "missing", "url": None},
-                      "mn": {"required": False, "status": "missing", "url": None}},
-        "broken_links": {"confirmed": [], "suspected": []},
-        "not_scanned": {},
-        "letters": [],
-        "interaction": {"channel": True, "reply_overdue": False,
-                        "note": "links to the parent portal's 县长信箱 (out of scope)"},
-        "login": [],
+        **quiet_sub_site("links to the parent portal's 县长信箱 (out of scope)"),
         "accessibility": {"assistive_tool": False,
                           "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
                           "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
