@@ -106,12 +106,12 @@ def county_header(ctx: Ctx, site_name: str = NAME, nav: list[tuple[str, str]] = 
     )
 
 
-def make_layout(ctx: Ctx, header: str, foot: str, site_metas: dict[str, str] | None = None):
+def make_layout(ctx: Ctx, header: str, foot: str, every_page_metas: dict[str, str] | None = None):
     def layout(title: str, content: str, *, metas: dict[str, str] | None = None,
                lang: str | None = "zh-CN", charset: str = "utf-8") -> str:
         body = f'{header}\n<div class="main">\n{content}\n</div>\n{foot}'
         return T.document(f"{title}_{NAME}" if title != NAME else title, body,
-                          metas={**(site_metas or {}), **(metas or {})}, lang=lang, charset=charset)
+                          metas={**(every_page_metas or {}), **(metas or {})}, lang=lang, charset=charset)
 
     return layout
 
