@@ -291,7 +291,7 @@ def _dataproxy_xml(records: list[str]) -> str:
 
 
 def _list_order(items: list[Item], order: str) -> list[Item]:
-    """Pinned (置顶) items first, then the others by date, newest first unless ``order`` is asc."""
+    """Pinned (置顶) items first, then the others by date: newest first when ``order`` is desc, else oldest first."""
     pinned = [i for i in items if i.pinned]
     normal = sorted((i for i in items if not i.pinned), key=lambda i: (i.date or date.min),
                     reverse=(order == "desc"))
