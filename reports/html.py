@@ -196,13 +196,53 @@ def build_view(results: dict, lang: str = "zh",
     """Everything the templates show, computed once (templates only lay it out)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    strings = {**_strings(),  # labels of the vocabulary come from it, not from i18n.yaml
-               "severities": {lang_: {s.name: s.label[lang_] for s in SEVERITY.values()} for lang_ in LANGS},
-               "dimension_names": {lang_: {d: dimension_title(results, d, lang_) for d in dimensions_of(results)}
-                                   for lang_ in LANGS}}
-    t = strings[lang]
+    strings = _all_strings(results)
     sites = sorted(results.get("sites") or [], key=_score_sort_key)
     by_id = {s["id"]: s for s in sites}
+    dimensions = dimensions_of(results)
+    site_views = [_site_view(results, site, rank, lang, dimensions, by_id,
+                             (history_trends or {}).get(site["id"]) or [],
+                             (lifecycle or {}).get(site["id"]))
+                  for rank, site in enumerate(sites, start=1)]
+    columns_all = [c for view in site_views for c in view["columns"]]
+    overdue = sorted((c for c in columns_all if c.get("status") == "stale"
+                      and c["overdue"] is not None), key=lambda c: -c["overdue"])[:WORST_COLUMNS]
+    empty = [c for c in columns_all if c.get("status") in ("empty", "undated")][:WORST_COLUMNS]
+    run = results.get("run") or {}
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    return {
+        "t": strings[lang], "lang": lang, "strings": strings, "results": results, "run": run,
+        "title": _report_title(results, strings[lang], lang), "counts": _counts(sites),
+        "sites": site_views, "anchors": {v["site"]["id"]: v["anchor"] for v in site_views},
+        "rollup": _rollup(sites, by_id),
+        "bands": _bands(sites, float(run.get("pass_mark", 60))),
+        "dim_avg": _dimension_averages(results, dimensions, site_views, lang),
+        "overdue": overdue, "empty": empty,
+        "levels": sorted({s.get("level") for s in sites if s.get("level")}),
+        "script": script,
+        "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+    }
+
+
+def _all_strings(results: dict) -> dict:
+    """The report's strings; the vocabulary's labels come from it (and the run's own dimensions), not
+    from i18n.yaml."""
+    return {**_strings(),
+            "severities": {lang_: {s.name: s.label[lang_] for s in SEVERITY.values()} for lang_ in LANGS},
+            "dimension_names": {lang_: {d: dimension_title(results, d, lang_) for d in dimensions_of(results)}
+                                for lang_ in LANGS}}
+
+
+def _report_title(results: dict, t: dict, lang: str) -> str:
+    """The audit's name from the sites file, else the report's default title."""
+    run = results.get("run") or {}
+    audit = results.get("audit") or {}
+    name = localized(audit.get("name"), lang) or run.get("name")
+    return name if name and name != "auditcli" else t["report_title"]
+
+
+def _rollup(sites: list[dict], by_id: dict[str, dict]) -> list[dict]:
+    """Each parent site with its children (recursively): how many failed and their average score."""
     children: dict[str, list[dict]] = defaultdict(list)
     for site in sites:
         parent = site.get("parent")
@@ -218,82 +258,83 @@ def build_view(results: dict, lang: str = "zh",
                 "avg": round(sum(scores) / len(scores), 1) if scores else None}
 
     roots = [s for s in sites if not (s.get("parent") in by_id and s.get("parent") != s["id"])]
-    rollup = [roll(s, frozenset()) for s in roots if children.get(s["id"])]
+    return [roll(s, frozenset()) for s in roots if children.get(s["id"])]
 
+
+def _counts(sites: list[dict]) -> dict[str, int]:
+    """Sites by verdict, the vetoed ones, and all findings."""
     counts = {"total": len(sites), "pass": 0, "fail": 0, "not-assessed": 0, "vetoed": 0,
               "findings": 0}
-    bands = [0] * len(SCORE_BANDS)
-    dimensions = dimensions_of(results)
-    dim_scores: dict[str, list[float]] = {d: [] for d in dimensions}
-    columns_all = []
-    site_views = []
-    trends = history_trends or {}
-    for rank, site in enumerate(sites, start=1):
+    for site in sites:
         verdict = site.get("verdict") or "not-assessed"
         counts[verdict] = counts.get(verdict, 0) + 1
         counts["vetoed"] += bool(site.get("vetoes"))
-        findings = site.get("findings") or []
-        counts["findings"] += len(findings)
+        counts["findings"] += len(site.get("findings") or [])
+    return counts
+
+
+def _bands(sites: list[dict], pass_mark: float) -> list[dict]:
+    """The score distribution's bars: sites per band of ten points, the bands under the pass mark marked."""
+    bands = [0] * len(SCORE_BANDS)
+    for site in sites:
         if site.get("score") is not None:
             bands[_band(float(site["score"]))] += 1
-        dims = []
-        for dim in dimensions:
-            block = (site.get("dimensions") or {}).get(dim) or {}
-            score = block.get("score")
-            assessed = block.get("status", "assessed") == "assessed" and score is not None
-            if assessed:
-                dim_scores[dim].append(float(score))
-            dims.append({"id": dim, "name": dimension_title(results, dim, lang),
-                         "score": score if assessed else None,
-                         "value": score if assessed else None,
-                         "findings": block.get("findings", 0)})
-        columns = [_column_view(site, c) for c in site.get("columns") or []]
-        columns_all.extend(columns)
-        trend = trends.get(site["id"]) or []
-        site_views.append({
-            "site": site, "rank": rank, "anchor": _anchor(site["id"]), "verdict": verdict,
-            "dims": dims, "columns": columns,
-            "a11y": (a11y := _accessibility_view(results, site, lang)),
-            # accessibility findings are shown once per barrier in their own section
-            "groups": _group_findings(results, [f for f in findings if not a11y
-                                                or f.get("dimension") != "accessibility"], lang,
-                                      ((lifecycle or {}).get(site["id"]) or {}).get("states")),
-            "changes": _changes(results, (lifecycle or {}).get(site["id"]), lang),
-            "parent": by_id.get(site.get("parent") or ""),
-            "trend": trend, "trend_chart": _trend_points(trend),
-            "vetoes": [{**v, "text": v.get("message_en") if lang == "en" and v.get("message_en")
-                        else v.get("message", "")} for v in site.get("vetoes") or []],
-            "deductions": [{**d, "text": d.get("message_en") if lang == "en"
-                            and d.get("message_en") else d.get("message", "")}
-                           for d in site.get("deductions") or []],
-        })
-    anchors = {v["site"]["id"]: v["anchor"] for v in site_views}
-
     band_max = max(bands) or 1
-    dim_avg = [{"id": d, "name": dimension_title(results, d, lang),
-                "value": round(sum(v) / len(v), 1) if v else None, "n": len(v)}
-               for d, v in dim_scores.items()]
-    overdue = sorted((c for c in columns_all if c.get("status") == "stale"
-                      and c["overdue"] is not None), key=lambda c: -c["overdue"])[:WORST_COLUMNS]
-    empty = [c for c in columns_all if c.get("status") in ("empty", "undated")][:WORST_COLUMNS]
-    run = results.get("run") or {}
-    audit = results.get("audit") or {}
-    name = localized(audit.get("name"), lang) or run.get("name")
-    title = name if name and name != "auditcli" else t["report_title"]
-    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    return [{"label": f"{lo}–{hi - 1}" if hi <= 100 else f"{lo}–100", "n": n,
+             "h": round(60 * n / band_max, 1), "fail": lo < pass_mark}
+            for (lo, hi), n in zip(SCORE_BANDS, bands, strict=True)]
+
+
+def _dimension_averages(results: dict, dimensions: list[str], site_views: list[dict],
+                        lang: str) -> list[dict]:
+    """Each dimension's average score over the sites where it was assessed."""
+    scores: dict[str, list[float]] = {d: [] for d in dimensions}
+    for view in site_views:
+        for dim in view["dims"]:
+            if dim["score"] is not None:
+                scores[dim["id"]].append(float(dim["score"]))
+    return [{"id": d, "name": dimension_title(results, d, lang),
+             "value": round(sum(v) / len(v), 1) if v else None, "n": len(v)}
+            for d, v in scores.items()]
+
+
+def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list[str],
+               by_id: dict[str, dict], trend: list[dict], life: dict | None) -> dict:
+    """One site's section of the report."""
+    findings = site.get("findings") or []
+    a11y = _accessibility_view(results, site, lang)
     return {
-        "t": t, "lang": lang, "strings": strings, "results": results, "run": run,
-        "title": title, "counts": counts, "sites": site_views, "anchors": anchors,
-        "rollup": rollup,
-        "bands": [{"label": f"{lo}–{hi - 1}" if hi <= 100 else f"{lo}–100", "n": n,
-                   "h": round(60 * n / band_max, 1),
-                   "fail": lo < float(run.get("pass_mark", 60))}
-                  for (lo, hi), n in zip(SCORE_BANDS, bands, strict=True)],
-        "dim_avg": dim_avg, "overdue": overdue, "empty": empty,
-        "levels": sorted({s.get("level") for s in sites if s.get("level")}),
-        "script": script,
-        "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+        "site": site, "rank": rank, "anchor": _anchor(site["id"]),
+        "verdict": site.get("verdict") or "not-assessed",
+        "dims": [_dimension_view(results, site, dim, lang) for dim in dimensions],
+        "columns": [_column_view(site, c) for c in site.get("columns") or []],
+        "a11y": a11y,
+        # accessibility findings are shown once per barrier in their own section
+        "groups": _group_findings(results, [f for f in findings if not a11y
+                                            or f.get("dimension") != "accessibility"], lang,
+                                  (life or {}).get("states")),
+        "changes": _changes(results, life, lang),
+        "parent": by_id.get(site.get("parent") or ""),
+        "trend": trend, "trend_chart": _trend_points(trend),
+        "vetoes": [{**v, "text": _message(v, lang)} for v in site.get("vetoes") or []],
+        "deductions": [{**d, "text": _message(d, lang)} for d in site.get("deductions") or []],
     }
+
+
+def _dimension_view(results: dict, site: dict, dim: str, lang: str) -> dict:
+    """A site's score in one dimension; none where it was not assessed."""
+    block = (site.get("dimensions") or {}).get(dim) or {}
+    score = block.get("score")
+    assessed = block.get("status", "assessed") == "assessed" and score is not None
+    return {"id": dim, "name": dimension_title(results, dim, lang),
+            "score": score if assessed else None,
+            "value": score if assessed else None,
+            "findings": block.get("findings", 0)}
+
+
+def _message(entry: dict, lang: str) -> str:
+    """A veto's or deduction's message in the report's language (Chinese when there is no English)."""
+    return entry.get("message_en") if lang == "en" and entry.get("message_en") else entry.get("message", "")
 
 
 def render_html(results: dict, lang: str = "zh",

@@ -161,16 +161,14 @@ def _str_list(source: str, where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+PROFILE_FIELDS = {"schema", "name", "title", "description", "pass_mark", "undated_counts_as_stale",
+                  "key_columns", "vetoes", "dimensions", "deductions"}
+RULE_SETTINGS = {"rule", "checks", "severity", "points", "max", "per", "min_share"}
+
+
 def _build_profile(data: dict, source: str) -> Profile:
-    known = {"schema", "name", "title", "description", "pass_mark", "undated_counts_as_stale",
-             "key_columns", "vetoes", "dimensions", "deductions"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ProfileError(f"{source}: {unknown[0]}: unknown field (expected one of "
-                           f"{', '.join(sorted(known))})")
-    schema = data.get("schema", PROFILE_SCHEMA)
-    if schema != PROFILE_SCHEMA:
-        raise ProfileError(f"{source}: schema: expected {PROFILE_SCHEMA!r}, got {schema!r}")
+    """The Profile of a (merged) profile mapping, each field checked in turn; an error names the field."""
+    _check_header(data, source)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
         raise ProfileError(f"{source}: name: required, a word without spaces, got {name!r}")
@@ -180,14 +178,45 @@ def _build_profile(data: dict, source: str) -> Profile:
     undated = data.get("undated_counts_as_stale", True)
     if not isinstance(undated, bool):
         raise ProfileError(f"{source}: undated_counts_as_stale: must be true or false")
+    key_any, key_top = _read_key_columns(data, source)
+    caps = _read_caps(data, source)
+    vetoes = _read_vetoes(data, source)
+    rules = _read_deductions(data, source)
+    title = data.get("title") or {}
+    if isinstance(title, str):
+        title = {"zh": title, "en": title}
+    return Profile(
+        name=name, source=source, pass_mark=pass_mark, caps=caps, vetoes=vetoes,
+        deductions=rules, undated_counts_as_stale=undated,
+        key_any_level=key_any, key_top_level=key_top,
+        title={k: str(v) for k, v in title.items()} if isinstance(title, dict) else {},
+    )
 
+
+def _check_header(data: dict, source: str) -> None:
+    """No field the schema does not know (a typo would silently score by the defaults), the right schema."""
+    unknown = sorted(set(data) - PROFILE_FIELDS)
+    if unknown:
+        raise ProfileError(f"{source}: {unknown[0]}: unknown field (expected one of "
+                           f"{', '.join(sorted(PROFILE_FIELDS))})")
+    schema = data.get("schema", PROFILE_SCHEMA)
+    if schema != PROFILE_SCHEMA:
+        raise ProfileError(f"{source}: schema: expected {PROFILE_SCHEMA!r}, got {schema!r}")
+
+
+def _read_key_columns(data: dict, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The column categories that are key at any level and at the top level only."""
     key_columns = data.get("key_columns") or {}
     if not isinstance(key_columns, dict):
         raise ProfileError(f"{source}: key_columns: must be a mapping")
     key_any = _str_list(source, "key_columns.any_level", key_columns.get("any_level", ["news"]))
     key_top = _str_list(source, "key_columns.top_level",
                         key_columns.get("top_level", ["notice", "policy"]))
+    return key_any, key_top
 
+
+def _read_caps(data: dict, source: str) -> dict[str, float]:
+    """Each dimension's cap; a dimension the profile does not name takes the vocabulary's default."""
     dims = data.get("dimensions")
     if not isinstance(dims, dict):
         raise ProfileError(f"{source}: dimensions: required mapping of dimension -> {{cap: N}}")
@@ -199,9 +228,13 @@ def _build_profile(data: dict, source: str) -> Profile:
         if not isinstance(spec, dict) or "cap" not in spec:
             raise ProfileError(f"{source}: dimensions.{dim}: must be a mapping with 'cap'")
         caps[dim] = _number(source, f"dimensions.{dim}.cap", spec["cap"])
-    for dim in DIMENSIONS:  # a dimension the profile does not name takes the vocabulary's default cap
+    for dim in DIMENSIONS:
         caps.setdefault(dim, DIMENSION_TABLE[dim].cap)
+    return caps
 
+
+def _read_vetoes(data: dict, source: str) -> dict[str, dict[str, Any]]:
+    """The enabled vetoes with their settings, each setting checked against the vocabulary."""
     vetoes_in = data.get("vetoes") or {}
     if not isinstance(vetoes_in, dict):
         raise ProfileError(f"{source}: vetoes: must be a mapping")
@@ -214,67 +247,71 @@ def _build_profile(data: dict, source: str) -> Profile:
             spec = {}
         if not isinstance(spec, dict):
             raise ProfileError(f"{source}: vetoes.{kind}: must be a mapping")
-        allowed = {"enabled", "ref", *VETO_SETTINGS[kind]}
         for key, value in spec.items():
-            where = f"vetoes.{kind}.{key}"
-            if key not in allowed:
-                raise ProfileError(f"{source}: {where}: unknown setting "
-                                   f"(expected one of {', '.join(sorted(allowed))})")
-            if key == "enabled" and not isinstance(value, bool):
-                raise ProfileError(f"{source}: {where}: must be true or false")
-            if key == "ref" and not isinstance(value, str):
-                raise ProfileError(f"{source}: {where}: must be a string")
-            expected = VETO_SETTINGS[kind].get(key)
-            if expected is int and (isinstance(value, bool) or not isinstance(value, int)
-                                    or value < 0):
-                raise ProfileError(f"{source}: {where}: must be a whole number >= 0, got {value!r}")
-            if expected is list:
-                _str_list(source, where, value)
+            _check_veto_setting(source, kind, key, value)
         if spec.get("enabled", True):
             vetoes[kind] = dict(spec)
+    return vetoes
 
+
+def _check_veto_setting(source: str, kind: str, key: str, value: Any) -> None:
+    """One setting of a veto: `enabled`, `ref`, or one the vocabulary gives that veto, of its type."""
+    where = f"vetoes.{kind}.{key}"
+    allowed = {"enabled", "ref", *VETO_SETTINGS[kind]}
+    if key not in allowed:
+        raise ProfileError(f"{source}: {where}: unknown setting "
+                           f"(expected one of {', '.join(sorted(allowed))})")
+    if key == "enabled" and not isinstance(value, bool):
+        raise ProfileError(f"{source}: {where}: must be true or false")
+    if key == "ref" and not isinstance(value, str):
+        raise ProfileError(f"{source}: {where}: must be a string")
+    expected = VETO_SETTINGS[kind].get(key)
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ProfileError(f"{source}: {where}: must be a whole number >= 0, got {value!r}")
+    if expected is list:
+        _str_list(source, where, value)
+
+
+def _read_deductions(data: dict, source: str) -> tuple[DeductionRule, ...]:
+    """The deduction rules in the profile's order (the first that matches a finding applies)."""
     rules_in = data.get("deductions") or []
     if not isinstance(rules_in, list):
         raise ProfileError(f"{source}: deductions: must be a list of rules")
     rules: list[DeductionRule] = []
     seen_rules: set[str] = set()
     for index, spec in enumerate(rules_in):
-        where = f"deductions[{index}]"
-        if not isinstance(spec, dict):
-            raise ProfileError(f"{source}: {where}: must be a mapping")
-        extra = sorted(set(spec) - {"rule", "checks", "severity", "points", "max", "per", "min_share"})
-        if extra:
-            raise ProfileError(f"{source}: {where}.{extra[0]}: unknown setting")
-        rule = spec.get("rule")
-        if not isinstance(rule, str) or not rule:
-            raise ProfileError(f"{source}: {where}.rule: required rule name")
-        if rule in seen_rules:
-            raise ProfileError(f"{source}: {where}.rule: duplicate rule {rule!r}")
-        seen_rules.add(rule)
-        severity = _str_list(source, f"{where}.severity", spec.get("severity", []))
-        bad = [s for s in severity if s not in SEVERITIES]
-        if bad:
-            raise ProfileError(f"{source}: {where}.severity: unknown severity {bad[0]!r}")
-        if "checks" not in spec:
-            raise ProfileError(f"{source}: {where}.checks: required list of check ids or globs")
-        rules.append(DeductionRule(
-            rule=rule,
-            checks=_str_list(source, f"{where}.checks", spec["checks"]),
-            points=_number(source, f"{where}.points", spec.get("points")),
-            severity=severity,
-            max=_number(source, f"{where}.max", spec["max"]) if spec.get("max") is not None
-            else None,
-            per=_per(source, where, spec.get("per", "finding")),
-            min_share=_number(source, f"{where}.min_share", spec.get("min_share", 0.1)),
-        ))
-    title = data.get("title") or {}
-    if isinstance(title, str):
-        title = {"zh": title, "en": title}
-    return Profile(
-        name=name, source=source, pass_mark=pass_mark, caps=caps, vetoes=vetoes,
-        deductions=tuple(rules), undated_counts_as_stale=undated,
-        key_any_level=key_any, key_top_level=key_top,
-        title={k: str(v) for k, v in title.items()} if isinstance(title, dict) else {},
+        rule = _read_deduction_rule(source, f"deductions[{index}]", spec, seen_rules)
+        seen_rules.add(rule.rule)
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _read_deduction_rule(source: str, where: str, spec: Any, seen_rules: set[str]) -> DeductionRule:
+    """One deduction rule: a unique name, the checks it matches, its points and limits."""
+    if not isinstance(spec, dict):
+        raise ProfileError(f"{source}: {where}: must be a mapping")
+    extra = sorted(set(spec) - RULE_SETTINGS)
+    if extra:
+        raise ProfileError(f"{source}: {where}.{extra[0]}: unknown setting")
+    rule = spec.get("rule")
+    if not isinstance(rule, str) or not rule:
+        raise ProfileError(f"{source}: {where}.rule: required rule name")
+    if rule in seen_rules:
+        raise ProfileError(f"{source}: {where}.rule: duplicate rule {rule!r}")
+    severity = _str_list(source, f"{where}.severity", spec.get("severity", []))
+    bad = [s for s in severity if s not in SEVERITIES]
+    if bad:
+        raise ProfileError(f"{source}: {where}.severity: unknown severity {bad[0]!r}")
+    if "checks" not in spec:
+        raise ProfileError(f"{source}: {where}.checks: required list of check ids or globs")
+    return DeductionRule(
+        rule=rule,
+        checks=_str_list(source, f"{where}.checks", spec["checks"]),
+        points=_number(source, f"{where}.points", spec.get("points")),
+        severity=severity,
+        max=_number(source, f"{where}.max", spec["max"]) if spec.get("max") is not None else None,
+        per=_per(source, where, spec.get("per", "finding")),
+        min_share=_number(source, f"{where}.min_share", spec.get("min_share", 0.1)),
     )
 
 

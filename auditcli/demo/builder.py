@@ -115,6 +115,19 @@ class SiteBuilder:
         self.not_column(path, name, kind)
         return path
 
+    def hub_page(self, path: str, name: str, links: list[tuple[str, str]], *,
+                 crumbs: list[tuple[str | None, str]], metas: dict[str, str] | None = None) -> str:
+        """A channel page (breadcrumb and sub-navigation): navigation, recorded as a hub, not a column."""
+        self.html(path, name, T.breadcrumb([*crumbs, (None, name)]) + T.nav(links, cls="sub-nav"),
+                  metas=metas)
+        self.not_column(path, name, "hub")
+        return path
+
+    def links_to(self, columns: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """(path, name) of recorded columns, for a hub's sub-navigation."""
+        base = self.ctx.base(self.server)
+        return [(c["url"].replace(base, ""), c["name"]) for c in columns]
+
     # ------------------------------------------------------------ columns
     def column(
         self,
@@ -144,54 +157,59 @@ class SiteBuilder:
         assert dir.endswith("/")
         metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
                  "ColumnType": column_type or name}
-        crumbs = crumbs or [("/", "首页")]
-        crumbs = [*crumbs, (None, name)]
-        pinned = [i for i in items if i.pinned]
-        normal = sorted((i for i in items if not i.pinned), key=lambda i: (i.date or date.min),
-                        reverse=(order == "desc"))
-        ordered = pinned + normal
-        # detail pages
-        for it in ordered:
+        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
+        ordered = _list_order(items, order)
+        for it in ordered:  # detail pages
             self._article(it, dir, name, it.url_style or url_style, detail_dates, item_source, crumbs, ext)
             if broken_items:  # the list links to pages that do not exist (404): an empty column
                 del self.pages[it.path]
-        # list pages
-        pages: list[str] = []
         if not ordered:
-            if placeholder:
-                body = f'<ul class="list"></ul><div class="no-data"><p>{placeholder}</p></div>'
-            else:
-                body = '<ul class="list"></ul>'
-            if empty_pager:
-                body += T.static_empty_pager()
-            pages.append(self._list_page(dir + f"index.{ext}", name, body, metas, crumbs))
+            bodies = [(dir + f"index.{ext}", _empty_list(placeholder, empty_pager))]
         elif style == "hanweb":
-            colid = dir.strip("/").split("col")[-1]
-            recs = [self._li(it, dir, list_date) for it in ordered]
-            nxt = (f"/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid={colid}"
-                   f"&unitid=3927&permissiontype=0")
-            self.raw(nxt, _dataproxy_xml(recs), "text/xml")
-            body = T.hanweb_datastore(recs, nxt, len(recs))
-            pages.append(self._list_page(dir + "index.html", name, body, metas, crumbs))
+            bodies = [(dir + "index.html", self._hanweb_list(dir, ordered, list_date))]
         else:
-            chunks = [ordered[i:i + page_size] for i in range(0, len(ordered), page_size)]
-            for n, chunk in enumerate(chunks):
-                lis = "\n".join(self._li(it, None if broken_items else dir, list_date) for it in chunk)
-                body = f'<ul class="list">\n{lis}\n</ul>'
-                if style == "trs":
-                    body += T.trs_pager(len(chunks), n)
-                elif style == "trs-vars":
-                    body += T.trs_pager_vars(len(chunks), n, ext)
-                elif style == "jquery":
-                    body += T.jquery_pager(len(chunks), n + 1)
-                body += list_extra
-                number = n + 1 if style == "jquery" else n  # jQuery pagination counts from 1: no index_1
-                page = dir + (f"index.{ext}" if n == 0 else f"index_{number}.{ext}")
-                pages.append(self._list_page(page, name, body, metas, crumbs))
+            bodies = self._paged_lists(dir, ordered, style=style, ext=ext, page_size=page_size,
+                                       list_date=list_date, link_dir=None if broken_items else dir,
+                                       list_extra=list_extra)
+        pages = [self._list_page(path, name, body, metas, crumbs) for path, body in bodies]
+        entry = self._column_entry(name, category, items, pages, empty=not items or broken_items,
+                                   dated=bool(list_date or detail_dates) and not broken_items,
+                                   max_age_days=max_age_days, placeholder=placeholder)
+        entry.update(key_extra or {})
+        self.columns.append(entry)
+        self.column_items[entry["url"]] = ordered
+        return entry
+
+    def _hanweb_list(self, dir: str, ordered: list[Item], list_date: Callable[[date], str] | None) -> str:
+        """A Hanweb list: every record in the page's <datastore>, and the dataproxy URL that serves them."""
+        colid = dir.strip("/").split("col")[-1]
+        recs = [self._li(it, dir, list_date) for it in ordered]
+        nxt = (f"/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid={colid}"
+               f"&unitid=3927&permissiontype=0")
+        self.raw(nxt, _dataproxy_xml(recs), "text/xml")
+        return T.hanweb_datastore(recs, nxt, len(recs))
+
+    def _paged_lists(self, dir: str, ordered: list[Item], *, style: str, ext: str, page_size: int,
+                     list_date: Callable[[date], str] | None, link_dir: str | None,
+                     list_extra: str) -> list[tuple[str, str]]:
+        """(path, body) of each list page of ``page_size`` items, with the CMS style's pager."""
+        chunks = [ordered[i:i + page_size] for i in range(0, len(ordered), page_size)]
+        bodies = []
+        for n, chunk in enumerate(chunks):
+            lis = "\n".join(self._li(it, link_dir, list_date) for it in chunk)
+            body = f'<ul class="list">\n{lis}\n</ul>' + _pager(style, len(chunks), n, ext) + list_extra
+            number = n + 1 if style == "jquery" else n  # jQuery pagination counts from 1: no index_1
+            bodies.append((dir + (f"index.{ext}" if n == 0 else f"index_{number}.{ext}"), body))
+        return bodies
+
+    def _column_entry(self, name: str, category: str, items: list[Item], pages: list[str], *,
+                      empty: bool, dated: bool, max_age_days: int | None,
+                      placeholder: str | None) -> dict[str, Any]:
+        """The column's answer-key entry: its status computed from its items' dates and as_of."""
         dates = [i.date for i in items if i.date]
-        latest = max(dates) if dates and (list_date or detail_dates) and not broken_items else None
+        latest = max(dates) if dates and dated else None
         limit = max_age_days or MAX_AGE[category]
-        if not items or broken_items:
+        if empty:
             status = "empty"
         elif latest is None:
             status = "undated"
@@ -212,9 +230,6 @@ class SiteBuilder:
             entry["default_max_age_days"] = MAX_AGE[category]
         if placeholder:
             entry["placeholder"] = placeholder
-        entry.update(key_extra or {})
-        self.columns.append(entry)
-        self.column_items[entry["url"]] = ordered
         return entry
 
     def _list_page(self, path: str, name: str, body: str, metas: dict[str, str],
@@ -273,3 +288,32 @@ def _dataproxy_xml(records: list[str]) -> str:
     recs = "\n".join(f"<record><![CDATA[{r}]]></record>" for r in records)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<datastore>\n<totalrecord>{len(records)}'
             f"</totalrecord>\n<recordset>\n{recs}\n</recordset>\n</datastore>\n")
+
+
+def _list_order(items: list[Item], order: str) -> list[Item]:
+    """Pinned (置顶) items first, then the others by date: newest first when ``order`` is desc, else oldest first."""
+    pinned = [i for i in items if i.pinned]
+    normal = sorted((i for i in items if not i.pinned), key=lambda i: (i.date or date.min),
+                    reverse=(order == "desc"))
+    return pinned + normal
+
+
+def _empty_list(placeholder: str | None, empty_pager: bool) -> str:
+    """The list of a column with no items: an empty <ul>, maybe a placeholder text or a pager."""
+    body = '<ul class="list"></ul>'
+    if placeholder:
+        body += f'<div class="no-data"><p>{placeholder}</p></div>'
+    if empty_pager:
+        body += T.static_empty_pager()
+    return body
+
+
+def _pager(style: str, pages: int, n: int, ext: str) -> str:
+    """The pager under list page ``n`` (from 0) of ``pages``, as the column's CMS writes it."""
+    if style == "trs":
+        return T.trs_pager(pages, n)
+    if style == "trs-vars":
+        return T.trs_pager_vars(pages, n, ext)
+    if style == "jquery":
+        return T.jquery_pager(pages, n + 1)
+    return ""

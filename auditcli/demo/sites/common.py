@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from ..builder import Item
+from .. import assets
+from ..builder import Item, SiteBuilder
+
+# the identity badges' placeholder images (logo, 党政机关, 公安备案, 找错) and their colours
+BADGE_COLOURS = {"logo": (180, 20, 20), "red": (200, 16, 46), "gongan": (20, 60, 160),
+                 "jiucuo": (200, 120, 0)}
+# the security headers a site without any lacks (a fresh list each time: YAML would alias a shared one)
+NO_SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options")
 
 NEWS_TOPICS = [
     "县委常委会召开会议研究部署秋冬季安全生产工作",
@@ -91,3 +99,30 @@ def footer(*, org: str, site_code: str | None, icp: str | None, police: str | No
     if badges:
         parts.append('<div class="badges">' + "".join(badges) + "</div>")
     return '<div class="footer">' + "".join(parts) + "</div>"
+
+
+def add_images(sb: SiteBuilder, colours: dict[str, tuple[int, int, int]]) -> None:
+    """A small PNG at /images/<name>.png for each name, in its colour."""
+    for name, rgb in colours.items():
+        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+
+
+def site_metas(sb: SiteBuilder, name: str, site_code: str, root: str = "") -> dict[str, str]:
+    """The site-level page tags (SiteName, SiteDomain, SiteIDCode) a home page carries."""
+    return {"SiteName": name, "SiteDomain": sb.ctx.base(sb.server).split("://")[1] + root,
+            "SiteIDCode": site_code}
+
+
+def quiet_sub_site(interaction_note: str) -> dict[str, Any]:
+    """The answer-key facts of a sub-site that plants nothing in these dimensions: no language version
+    required, no broken link, nothing left unscanned, no letters or login; its interaction channel is
+    the parent portal's 县长信箱."""
+    return {
+        "languages": {"en": {"required": False, "status": "missing", "url": None},
+                      "mn": {"required": False, "status": "missing", "url": None}},
+        "broken_links": {"confirmed": [], "suspected": []},
+        "not_scanned": {},
+        "letters": [],
+        "interaction": {"channel": True, "reply_overdue": False, "note": interaction_note},
+        "login": [],
+    }

@@ -13,6 +13,7 @@ writes yearless [MM-DD] dates, its newest item's year comes from its neighbours'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,18 @@ from .. import assets
 from .. import templates as T
 from ..builder import Item, SiteBuilder
 from ..model import Ctx, PageSpec, SiteBuild
-from .common import NEWS_TOPICS, NOTICE_TOPICS, POLICY_TOPICS, footer, items, undated
+from .common import (
+    BADGE_COLOURS,
+    NEWS_TOPICS,
+    NO_SECURITY_HEADERS,
+    NOTICE_TOPICS,
+    POLICY_TOPICS,
+    add_images,
+    footer,
+    items,
+    site_metas,
+    undated,
+)
 
 SITE_ID = "county"
 SERVER = "county"
@@ -39,6 +51,33 @@ NAV = [
     ("/zjsl/index.html", "走进示例县"),
 ]
 
+HOME = ("/", "首页")
+GK = [HOME, ("/zfxxgk/index.html", "政府信息公开")]
+FD = "/zfxxgk/fdzdgknr/"  # 法定主动公开内容
+FDK = [*GK, (FD + "index.html", "法定主动公开内容")]
+DISCLOSURE_NAV = [
+    ("/zfxxgk/zn/index.html", "政府信息公开指南"),
+    (FD + "index.html", "法定主动公开内容"),
+    (FD + "jgzn/index.html", "机构职能"),
+    (FD + "zcwj/index.html", "政策文件"), (FD + "zcjd/index.html", "政策解读"),
+    (FD + "ghjh/index.html", "规划计划"), (FD + "czxx/index.html", "财政信息"),
+    (FD + "rsxx/index.html", "人事信息"), (FD + "tjxx/index.html", "统计信息"),
+    (FD + "tjgb/index.html", "统计公报"),
+    ("/zfxxgk/ndbg/index.html", "政府信息公开年报"),
+    ("/xxgk/restricted.html", "依申请公开办理系统"),
+]
+HOME_TOPICS = ('<div class="block"><h2>专题专栏</h2><ul>'  # each links a planted route
+               '<li><a href="/slow.html">视频专题</a></li>'
+               '<li><a href="/big.html">示例县年鉴（全文）</a></li>'
+               '<li><a href="/loop/a">历史专题</a></li>'
+               '<li><a href="/private/internal.html">内部办公</a></li>'
+               '<li><a href="/xwzx/old.html">旧版网站</a></li>'
+               '<li><a href="/xxgk/restricted.html">依申请公开办理系统</a></li>'
+               '<li><a href="/search/index.html">站内搜索</a></li>'
+               '</ul></div>')
+EN_TITLES = ["Shili County holds Naadam Fair", "County signs agricultural cooperation agreement",
+             "New bus routes open in the county seat", "Shili County promotes grassland protection",
+             "Investment promotion conference held", "Winter heating season begins"]
 
 A11Y_GUIDE_FORM = ('<form class="ysq-query" action="/zfxxgk/zn/index.html" method="get"><span>申请查询码</span>'
                    '<input type="text" name="code"><button type="submit">查询</button></form>'
@@ -67,169 +106,201 @@ def county_header(ctx: Ctx, site_name: str = NAME, nav: list[tuple[str, str]] = 
     )
 
 
-def make_layout(ctx: Ctx, header: str, foot: str, site_metas: dict[str, str] | None = None):
+def make_layout(ctx: Ctx, header: str, foot: str, every_page_metas: dict[str, str] | None = None):
     def layout(title: str, content: str, *, metas: dict[str, str] | None = None,
                lang: str | None = "zh-CN", charset: str = "utf-8") -> str:
         body = f'{header}\n<div class="main">\n{content}\n</div>\n{foot}'
         return T.document(f"{title}_{NAME}" if title != NAME else title, body,
-                          metas={**(site_metas or {}), **(metas or {})}, lang=lang, charset=charset)
+                          metas={**(every_page_metas or {}), **(metas or {})}, lang=lang, charset=charset)
 
     return layout
 
 
 def build(ctx: Ctx) -> SiteBuild:
-    A = ctx.ago
+    """The portal, part by part; the order fixes the article ids in the URLs and the routes' order."""
     sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME + "办公室")
     sb.layout = make_layout(ctx, county_header(ctx), county_footer(ctx))
-    home = ("/", "首页")
-    xw = [home, ("/xwzx/index.html", "新闻中心")]
-    gk = [home, ("/zfxxgk/index.html", "政府信息公开")]
+    news = _news_centre(sb)
+    policy = _disclosure(sb)
+    _services(sb)
+    letters = _interaction(sb)
+    en_latest = _english_version(sb)
+    _planted_routes(sb)
+    _home_page(sb, news)
+    planted = _Planted(news_article=sb_items(sb, news["政务要闻"])[0],
+                       policy_article=sb_items(sb, policy)[0],
+                       broken_column=news["公示公告"], letters=letters, en_latest=en_latest)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "county", "url": ctx.base(SERVER) + "/",
+                "languages": ["en", "mn"]},
+        key=_answer_key(sb, planted),
+    )
 
-    # ---------------------------------------------------------------- 新闻中心
+
+@dataclass
+class _Planted:
+    """Where the planted problems sit, for the answer key."""
+
+    news_article: Item  # 政务要闻's newest: an image without alt, a link to a 404 page
+    policy_article: Item  # 政策文件's newest: a 404 attachment, a script that never ends
+    broken_column: dict[str, Any]  # 公示公告: every item link is 404
+    letters: list[dict[str, Any]]  # 县长信箱, one unanswered and one late
+    en_latest: date  # the stale English version's newest item
+
+
+# ---------------------------------------------------------------- 新闻中心
+def _news_centre(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
+    """新闻中心: seven news and notice columns, each with its planted trait, under a TRS channel page."""
+    A = sb.ctx.ago
+    xw = [HOME, ("/xwzx/index.html", "新闻中心")]
     zwyw_items = items(NEWS_TOPICS, A(2), 3, 28)
     zwyw_items[0].extra_html = ('<p><img src="/images/news1.jpg"></p>'  # planted: no alt
                                 '<p>相关阅读：<a href="/xwzx/old.html">往期回顾</a></p>')
-    zwyw = sb.column("政务要闻", "/xwzx/zwyw/", "news", zwyw_items, column_type="新闻动态",
-                     crumbs=xw)
-    bmdt = sb.column("部门动态", "/xwzx/bmdt/", "news", items(NEWS_TOPICS[5:], A(60), 7, 12),
-                     column_type="新闻动态", crumbs=xw)
-    tzgg = sb.column("通知公告", "/xwzx/tzgg/", "notice", items(NOTICE_TOPICS, A(300), 20, 9),
-                     column_type="通知公告", crumbs=xw)
-    tpxw = sb.column("图片新闻", "/xwzx/tpxw/", "news", items(NEWS_TOPICS[3:], A(4), 6, 10),
-                     column_type="新闻动态", order="asc", crumbs=xw,
-                     key_extra={"note": "listed oldest-first: the newest item is at the bottom"})
     gzdt_items = [Item(title="示例县人民政府关于政府网站集约化建设的说明", date=A(700), pinned=True),
                   *items(NEWS_TOPICS[1:], A(1), 4, 15)]
-    gzdt = sb.column("工作动态", "/xwzx/gzdt/", "news", gzdt_items, column_type="新闻动态",
-                     crumbs=xw, key_extra={"note": "an old pinned (置顶) item sits on top"})
-    mtjj = sb.column("媒体聚焦", "/xwzx/mtjj/", "news", items(NEWS_TOPICS[7:], A(3), 3, 15),
-                     column_type="新闻动态", list_date=T.fmt_yearless, url_style="plain",
-                     detail_dates=False, crumbs=xw,
-                     key_extra={"note": "yearless [MM-DD] dates; year from context"})
     gsgg_items = items(["关于2026年度政府集中采购目录的公示", "关于拟命名县级文明村镇的公示"], A(5), 4, 2,
                        suffix=False)
-    gsgg = sb.column("公示公告", "/xwzx/gsgg/", "notice", gsgg_items, column_type="通知公告", crumbs=xw,
-                     broken_items=True,
-                     key_extra={"note": "every item link is 404: an empty column (columns.empty)"})
-    hub_metas = {"ColumnName": "新闻中心", "ColumnType": "新闻中心"}  # a TRS channel page: ColumnName, no list
-    sb.html("/xwzx/index.html", "新闻中心", metas=hub_metas, content=
-            T.breadcrumb([home, (None, "新闻中心")])
-            + T.nav([(c["url"].replace(ctx.base(SERVER), ""), c["name"])
-                     for c in (zwyw, bmdt, tzgg, tpxw, gzdt, mtjj, gsgg)], cls="sub-nav"))
-    sb.not_column("/xwzx/index.html", "新闻中心", "hub")
+    columns = [
+        sb.column("政务要闻", "/xwzx/zwyw/", "news", zwyw_items, column_type="新闻动态", crumbs=xw),
+        sb.column("部门动态", "/xwzx/bmdt/", "news", items(NEWS_TOPICS[5:], A(60), 7, 12),
+                  column_type="新闻动态", crumbs=xw),
+        sb.column("通知公告", "/xwzx/tzgg/", "notice", items(NOTICE_TOPICS, A(300), 20, 9),
+                  column_type="通知公告", crumbs=xw),
+        sb.column("图片新闻", "/xwzx/tpxw/", "news", items(NEWS_TOPICS[3:], A(4), 6, 10),
+                  column_type="新闻动态", order="asc", crumbs=xw,
+                  key_extra={"note": "listed oldest-first: the newest item is at the bottom"}),
+        sb.column("工作动态", "/xwzx/gzdt/", "news", gzdt_items, column_type="新闻动态",
+                  crumbs=xw, key_extra={"note": "an old pinned (置顶) item sits on top"}),
+        sb.column("媒体聚焦", "/xwzx/mtjj/", "news", items(NEWS_TOPICS[7:], A(3), 3, 15),
+                  column_type="新闻动态", list_date=T.fmt_yearless, url_style="plain",
+                  detail_dates=False, crumbs=xw,
+                  key_extra={"note": "yearless [MM-DD] dates; year from context"}),
+        sb.column("公示公告", "/xwzx/gsgg/", "notice", gsgg_items, column_type="通知公告", crumbs=xw,
+                  broken_items=True,
+                  key_extra={"note": "every item link is 404: an empty column (columns.empty)"}),
+    ]
+    # a TRS channel page: ColumnName, no list
+    sb.hub_page("/xwzx/index.html", "新闻中心", sb.links_to(columns), crumbs=[HOME],
+                metas={"ColumnName": "新闻中心", "ColumnType": "新闻中心"})
+    return {c["name"]: c for c in columns}
 
-    # ---------------------------------------------------------------- 政府信息公开
-    fd = "/zfxxgk/fdzdgknr/"
-    fdk = [*gk, (fd + "index.html", "法定主动公开内容")]
-    sb.static_page(fd + "jgzn/index.html", "机构职能",
+
+# ---------------------------------------------------------------- 政府信息公开
+def _disclosure(sb: SiteBuilder) -> dict[str, Any]:
+    """政府信息公开: the 指南, the statutory columns and the annual reports, under two hubs.
+    Returns the 政策文件 column (its newest article carries planted problems)."""
+    statutory = [*_policy_columns(sb), *_figures_columns(sb)]
+    # planted (accessibility): an 依申请公开 query field with no label, and an icon-only print link
+    sb.html("/zfxxgk/zn/index.html", "政府信息公开指南",
+            T.breadcrumb([*GK, (None, "政府信息公开指南")])
+            + T.article_body("政府信息公开指南", ["公民、法人或者其他组织可以通过本网站获取政府信息。",
+                                             "依申请公开：申请人可以通过信函、当面或网上提交申请。"], info="",
+                             extra_html=A11Y_GUIDE_FORM))
+    sb.not_column("/zfxxgk/zn/index.html", "政府信息公开指南", "static")
+    sb.hub_page(FD + "index.html", "法定主动公开内容",
+                [(FD + "jgzn/index.html", "机构职能"), *sb.links_to(statutory)], crumbs=GK)
+    sb.hub_page("/zfxxgk/index.html", "政府信息公开", DISCLOSURE_NAV, crumbs=[HOME],
+                metas={"ColumnName": "政府信息公开", "ColumnType": "政府信息公开"})
+    return statutory[0]
+
+
+def _policy_columns(sb: SiteBuilder) -> list[dict[str, Any]]:
+    """机构职能, then 政策文件 (a 暂无 box beside the list), 政策解读 (dates only on the articles), 规划计划."""
+    A = sb.ctx.ago
+    sb.static_page(FD + "jgzn/index.html", "机构职能",
                    ["示例县人民政府是县级国家行政机关，负责执行县人民代表大会及其常务委员会的决议。",
                     "主要职责：执行国民经济和社会发展计划、预算，管理本县行政区域内的经济、教育、科学、文化、卫生等行政工作。"],
-                   crumbs=[*fdk, (None, "机构职能")])
+                   crumbs=[*FDK, (None, "机构职能")])
     zcwj_items = items(POLICY_TOPICS, A(25), 30, 12)
     zcwj_items[0].extra_html = '<p>附件：<a href="/uploads/2025/report.pdf">2025年度工作报告.pdf</a></p>'
     # planted (browser mode): the newest 政策文件 also draws a chart with a script that never ends; a
     # browser hangs on it, so browser mode must list it as not scanned and go on
     zcwj_items[0].extra_html += '<div class="chart"></div><script>for (;;) {}</script>'
-    zcwj = sb.column("政策文件", fd + "zcwj/", "policy", zcwj_items, column_type="政策文件",
-                     crumbs=fdk, list_extra='<div class="side"><h3>相关解读</h3><p>暂无</p></div>',
-                     key_extra={"note": "a 暂无 box beside a real list is not emptiness"})
-    zcjd = sb.column("政策解读", fd + "zcjd/", "policy",
-                     items([f"图解：{t[5:]}" for t in POLICY_TOPICS], A(20), 15, 8),
-                     column_type="政策解读", list_date=None, url_style="plain", crumbs=fdk,
-                     key_extra={"note": "no dates on the list; PubDate meta on detail pages"})
     ghjh_items = items(["示例县国民经济和社会发展第十五个五年规划纲要",
                         "示例县2026年政府工作要点", "示例县国土空间总体规划（2021—2035年）"],
                        A(100), 90, 5)
     ghjh_items[0].extra_html = '<p>附件：<a href="/uploads/2026/plan.doc">规划纲要全文.doc</a></p>'
-    ghjh = sb.column("规划计划", fd + "ghjh/", "planning", ghjh_items, column_type="规划计划",
-                     crumbs=fdk)
-    czxx = sb.column("财政信息", fd + "czxx/", "finance",
+    return [
+        sb.column("政策文件", FD + "zcwj/", "policy", zcwj_items, column_type="政策文件",
+                  crumbs=FDK, list_extra='<div class="side"><h3>相关解读</h3><p>暂无</p></div>',
+                  key_extra={"note": "a 暂无 box beside a real list is not emptiness"}),
+        sb.column("政策解读", FD + "zcjd/", "policy",
+                  items([f"图解：{t[5:]}" for t in POLICY_TOPICS], A(20), 15, 8),
+                  column_type="政策解读", list_date=None, url_style="plain", crumbs=FDK,
+                  key_extra={"note": "no dates on the list; PubDate meta on detail pages"}),
+        sb.column("规划计划", FD + "ghjh/", "planning", ghjh_items, column_type="规划计划",
+                  crumbs=FDK),
+    ]
+
+
+def _figures_columns(sb: SiteBuilder) -> list[dict[str, Any]]:
+    """财政信息 (200 days old, fresh for finance), two empty columns (placeholder / empty list with a
+    pager), the annual reports (政府信息公开年报, outside the statutory list) and the yearless 统计公报."""
+    A = sb.ctx.ago
+    czxx = sb.column("财政信息", FD + "czxx/", "finance",
                      items(["示例县2026年部门预算公开", "示例县2025年财政决算公开",
                             "示例县2026年政府债务情况说明"], A(200), 30, 6),
-                     column_type="财政信息", crumbs=fdk,
+                     column_type="财政信息", crumbs=FDK,
                      key_extra={"note": "200 days old is fresh for finance (365); stale if misread as notice"})
-    rsxx = sb.column("人事信息", fd + "rsxx/", "personnel", [], column_type="人事信息",
-                     placeholder="暂无信息", crumbs=fdk)
-    tjxx = sb.column("统计信息", fd + "tjxx/", "statistics", [], column_type="统计信息",
-                     empty_pager=True, crumbs=fdk,
+    rsxx = sb.column("人事信息", FD + "rsxx/", "personnel", [], column_type="人事信息",
+                     placeholder="暂无信息", crumbs=FDK)
+    tjxx = sb.column("统计信息", FD + "tjxx/", "statistics", [], column_type="统计信息",
+                     empty_pager=True, crumbs=FDK,
                      key_extra={"note": "empty <ul> that still carries a pager"})
     sb.column("政府信息公开年报", "/zfxxgk/ndbg/", "other",
-                     items([f"示例县人民政府{y}年政府信息公开工作年度报告" for y in (2025, 2024, 2023)],
-                           A(290), 365, 3, suffix=False),
-                     column_type="政府信息公开年报", crumbs=gk)
+              items([f"示例县人民政府{y}年政府信息公开工作年度报告" for y in (2025, 2024, 2023)],
+                    A(290), 365, 3, suffix=False),
+              column_type="政府信息公开年报", crumbs=GK)
     tjgb_items = items([f"示例县{y}年国民经济和社会发展统计公报" for y in (2025, 2024, 2023)]
                        + ["示例县农牧业统计年报", "示例县人口抽样调查主要数据公报"], A(400), 30, 6)
     tjgb_items[0].url_style = "plain"  # the newest item: no date in its URL, only [MM-DD] on the list
-    tjgb = sb.column("统计公报", fd + "tjgb/", "statistics", tjgb_items, column_type="统计信息",
-                     list_date=T.fmt_yearless, crumbs=fdk,
+    tjgb = sb.column("统计公报", FD + "tjgb/", "statistics", tjgb_items, column_type="统计信息",
+                     list_date=T.fmt_yearless, crumbs=FDK,
                      key_extra={"note": "yearless [MM-DD] list; the newest item's year comes from its "
                                         "neighbours' URL dates (last year), not from as_of"})
-    # planted (accessibility): an 依申请公开 query field with no label, and an icon-only print link
-    sb.html("/zfxxgk/zn/index.html", "政府信息公开指南",
-            T.breadcrumb([*gk, (None, "政府信息公开指南")])
-            + T.article_body("政府信息公开指南", ["公民、法人或者其他组织可以通过本网站获取政府信息。",
-                                             "依申请公开：申请人可以通过信函、当面或网上提交申请。"], info="",
-                             extra_html=A11Y_GUIDE_FORM))
-    sb.not_column("/zfxxgk/zn/index.html", "政府信息公开指南", "static")
-    sb.html(fd + "index.html", "法定主动公开内容",
-            T.breadcrumb([*gk, (None, "法定主动公开内容")])
-            + T.nav([(fd + "jgzn/index.html", "机构职能")]
-                    + [(c["url"].replace(ctx.base(SERVER), ""), c["name"])
-                       for c in (zcwj, zcjd, ghjh, czxx, rsxx, tjxx, tjgb)], cls="sub-nav"))
-    sb.not_column(fd + "index.html", "法定主动公开内容", "hub")
-    sb.html("/zfxxgk/index.html", "政府信息公开", metas={"ColumnName": "政府信息公开", "ColumnType": "政府信息公开"},
-            content=T.breadcrumb([home, (None, "政府信息公开")])
-            + T.nav([("/zfxxgk/zn/index.html", "政府信息公开指南"),
-                     (fd + "index.html", "法定主动公开内容"),
-                     (fd + "jgzn/index.html", "机构职能"),
-                     (fd + "zcwj/index.html", "政策文件"), (fd + "zcjd/index.html", "政策解读"),
-                     (fd + "ghjh/index.html", "规划计划"), (fd + "czxx/index.html", "财政信息"),
-                     (fd + "rsxx/index.html", "人事信息"), (fd + "tjxx/index.html", "统计信息"),
-                     (fd + "tjgb/index.html", "统计公报"),
-                     ("/zfxxgk/ndbg/index.html", "政府信息公开年报"),
-                     ("/xxgk/restricted.html", "依申请公开办理系统")], cls="sub-nav"))
-    sb.not_column("/zfxxgk/index.html", "政府信息公开", "hub")
+    return [czxx, rsxx, tjxx, tjgb]
 
-    # ---------------------------------------------------------------- 便民服务 (undated column)
+
+# ---------------------------------------------------------------- 便民服务, 走进示例县, 互动交流
+def _services(sb: SiteBuilder) -> None:
+    """便民服务 with its undated 办事指南 column (no dates anywhere), and the static 走进示例县."""
     sb.column("办事指南", "/bmfw/bszn/", "other",
-                     undated(["居民身份证办理指南", "城乡居民养老保险参保登记", "不动产登记办理流程",
-                              "个体工商户设立登记", "残疾人证办理", "老年人优待证办理",
-                              "机动车驾驶证换证", "最低生活保障申请"]),
-                     column_type="办事指南", list_date=None, url_style="plain", detail_dates=False,
-                     crumbs=[home, ("/bmfw/index.html", "便民服务")],
-                     key_extra={"note": "no dates anywhere (list, URL, detail)"})
-    sb.html("/bmfw/index.html", "便民服务",
-            T.breadcrumb([home, (None, "便民服务")])
-            + T.nav([("/bmfw/bszn/index.html", "办事指南"), ("http://www.gov.cn/fuwu/", "国务院客户端服务")],
-                    cls="sub-nav"))
-    sb.not_column("/bmfw/index.html", "便民服务", "hub")
+              undated(["居民身份证办理指南", "城乡居民养老保险参保登记", "不动产登记办理流程",
+                       "个体工商户设立登记", "残疾人证办理", "老年人优待证办理",
+                       "机动车驾驶证换证", "最低生活保障申请"]),
+              column_type="办事指南", list_date=None, url_style="plain", detail_dates=False,
+              crumbs=[HOME, ("/bmfw/index.html", "便民服务")],
+              key_extra={"note": "no dates anywhere (list, URL, detail)"})
+    sb.hub_page("/bmfw/index.html", "便民服务",
+                [("/bmfw/bszn/index.html", "办事指南"), ("http://www.gov.cn/fuwu/", "国务院客户端服务")],
+                crumbs=[HOME])
     sb.static_page("/zjsl/index.html", "走进示例县",
                    ["示例县位于内蒙古自治区中部，总面积3200平方公里，辖4镇2苏木，总人口12万人。",
                     "示例县是国家重要的农畜产品生产基地。"], kind="static")
 
-    # ---------------------------------------------------------------- 互动交流 + 县长信箱
-    letters = _letters(ctx, sb)
-    sb.html("/hdjl/index.html", "互动交流",
-            T.breadcrumb([home, (None, "互动交流")])
-            + T.nav([("/hdjl/xzxx/index.html", "县长信箱"), ("/hdjl/login.html", "用户登录")],
-                    cls="sub-nav"))
-    sb.not_column("/hdjl/index.html", "互动交流", "hub")
+
+def _interaction(sb: SiteBuilder) -> list[dict[str, Any]]:
+    """互动交流: the 县长信箱 (returns its letters' key) and a password login over HTTP."""
+    letters = _letters(sb.ctx, sb)
+    sb.hub_page("/hdjl/index.html", "互动交流",
+                [("/hdjl/xzxx/index.html", "县长信箱"), ("/hdjl/login.html", "用户登录")], crumbs=[HOME])
     sb.html("/hdjl/login.html", "用户登录",
-            T.breadcrumb([home, ("/hdjl/index.html", "互动交流"), (None, "用户登录")])
-            + f'<form action="{ctx.base(SERVER)}/hdjl/login" method="post" class="login">'
+            T.breadcrumb([HOME, ("/hdjl/index.html", "互动交流"), (None, "用户登录")])
+            + f'<form action="{sb.ctx.base(SERVER)}/hdjl/login" method="post" class="login">'
             '<input type="text" name="username" placeholder="用户名">'
             '<input type="password" name="pwd" placeholder="密码">'
             '<input type="text" name="captcha" placeholder="图形验证码"><img src="/images/captcha.png">'
             '<button type="submit">登录</button></form>')
     sb.not_column("/hdjl/login.html", "用户登录", "form")
     sb.add("/hdjl/login", PageSpec(redirect="/hdjl/login.html"))
+    return letters
 
-    # ---------------------------------------------------------------- English version (stale)
-    en_items = [(d, t) for d, t in zip(
-        [A(400 + 30 * i) for i in range(6)],
-        ["Shili County holds Naadam Fair", "County signs agricultural cooperation agreement",
-         "New bus routes open in the county seat", "Shili County promotes grassland protection",
-         "Investment promotion conference held", "Winter heating season begins"], strict=True)]
+
+# ---------------------------------------------------------------- English version (stale)
+def _english_version(sb: SiteBuilder) -> date:
+    """A stale English version (its newest item over a year old); returns that newest date."""
+    A = sb.ctx.ago
+    en_items = list(zip([A(400 + 30 * i) for i in range(6)], EN_TITLES, strict=True))
     en_lis = []
     for n, (d, t) in enumerate(en_items):
         p = f"/en/news/{d:%Y%m}/t{d:%Y%m%d}_{9000 + n}.html"
@@ -243,16 +314,19 @@ def build(ctx: Ctx) -> SiteBuild:
             '<h2>Latest News</h2><ul class="list">' + "".join(en_lis) + "</ul>"
             '<p><a href="/en/about.html">About Shili</a> | <a href="/index.html">中文</a></p>',
             lang="en", layout=_en_layout,
-            metas={"SiteName": "Shili County People's Government",
-                   "SiteDomain": ctx.base(SERVER).split("://")[1], "SiteIDCode": SITE_CODE})
+            metas=site_metas(sb, "Shili County People's Government", SITE_CODE))
     sb.not_column("/en/index.html", "English home", "language-home")
     sb.html("/en/about.html", "About Shili County",
             "<h2>About Shili County</h2><p>Shili County lies in central Inner Mongolia.</p>",
             lang="en", layout=_en_layout)
     sb.not_column("/en/about.html", "About Shili County", "static")
+    return max(d for d, _ in en_items)
 
-    # ---------------------------------------------------------------- special routes
-    base = ctx.base(SERVER)
+
+# ---------------------------------------------------------------- planted routes
+def _planted_routes(sb: SiteBuilder) -> None:
+    """Routes a crawler must survive: robots, 403, 429, 502, a slow page, a redirect loop, a 3 MB page;
+    then the attachment and the images."""
     sb.raw("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
     sb.html("/private/internal.html", "内部办公", "<p>内部办公系统入口（仅限内网访问）。</p>")
     sb.html("/xxgk/restricted.html", "403 Forbidden", "<h1>403 Forbidden</h1><p>您无权访问该页面。</p>",
@@ -265,146 +339,159 @@ def build(ctx: Ctx) -> SiteBuild:
     sb.add("/loop/b", PageSpec(redirect="/loop/a"))
     sb.raw("/big.html", assets.filler_html(BIG_SIZE), "text/html")
     sb.raw("/uploads/2026/plan.doc", assets.doc("规划纲要"), "application/msword")
-    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("gongan", (20, 60, 160)),
-                      ("jiucuo", (200, 120, 0)), ("captcha", (90, 90, 90)), ("banner", (30, 90, 160))]:
-        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+    add_images(sb, {**BADGE_COLOURS, "captcha": (90, 90, 90), "banner": (30, 90, 160)})
     sb.raw("/images/news1.jpg", assets.png(2, 2), "image/png")
 
-    # ---------------------------------------------------------------- home page
-    def block(title: str, col: dict[str, Any], its: list[Item], n: int) -> str:
-        newest = sorted((i for i in its if not i.pinned), key=lambda i: i.date, reverse=True)[:n]
-        sb.homepage_dates.extend(i.date for i in newest)
-        lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
-        more = col["url"].replace(base, "")
-        return (f'<div class="block"><h2>{title}<a href="{more}" class="more">更多&gt;&gt;</a></h2>'
-                f'<ul class="list">{lis}</ul></div>')
 
+# ---------------------------------------------------------------- home page
+def _home_page(sb: SiteBuilder, news: dict[str, dict[str, Any]]) -> None:
+    """The home page: three news blocks (their items date the home page), the links to the planted
+    routes, the sub-sites, and a session cookie without HttpOnly."""
     home_html = (
         '<div class="banner"><img src="/images/banner.png"></div>'  # planted: no alt
-        + block("政务要闻", zwyw, zwyw_items, 6)
-        + block("通知公告", tzgg, sb_items(sb, tzgg), 4)
-        + block("部门动态", bmdt, sb_items(sb, bmdt), 4)
-        + '<div class="block"><h2>专题专栏</h2><ul>'
-        '<li><a href="/slow.html">视频专题</a></li>'
-        '<li><a href="/big.html">示例县年鉴（全文）</a></li>'
-        '<li><a href="/loop/a">历史专题</a></li>'
-        '<li><a href="/private/internal.html">内部办公</a></li>'
-        '<li><a href="/xwzx/old.html">旧版网站</a></li>'
-        '<li><a href="/xxgk/restricted.html">依申请公开办理系统</a></li>'
-        '<li><a href="/search/index.html">站内搜索</a></li>'
-        '</ul></div>'
-        '<div class="block"><h2>部门乡镇</h2><ul>'
+        + _home_block(sb, "政务要闻", news["政务要闻"], 6)
+        + _home_block(sb, "通知公告", news["通知公告"], 4)
+        + _home_block(sb, "部门动态", news["部门动态"], 4)
+        + HOME_TOPICS
+        + '<div class="block"><h2>部门乡镇</h2><ul>'
         '<li><a href="/bm/jyj/">示例县教育局</a></li>'
-        f'<li><a href="{ctx.base("dept-fgw")}/">示例县发展和改革委员会</a></li>'
-        f'<li><a href="{ctx.base("town-a")}/">甲镇人民政府</a></li>'
-        f'<li><a href="{ctx.base("town-b")}/">乙镇人民政府</a></li>'
+        f'<li><a href="{sb.ctx.base("dept-fgw")}/">示例县发展和改革委员会</a></li>'
+        f'<li><a href="{sb.ctx.base("town-a")}/">甲镇人民政府</a></li>'
+        f'<li><a href="{sb.ctx.base("town-b")}/">乙镇人民政府</a></li>'
         "</ul></div>"
         '<div class="block"><h2>互动交流</h2><ul><li><a href="/hdjl/xzxx/index.html">县长信箱</a></li>'
         "</ul></div>"
         '<div class="links"><h2>相关链接</h2><a href="http://www.gov.cn/">中国政府网</a> '
         '<a href="http://www.nmg.gov.cn/">内蒙古自治区人民政府</a></div>'
     )
-    home_metas = {"SiteName": NAME, "SiteDomain": base.split("://")[1], "SiteIDCode": SITE_CODE}
-    spec_kw = {"metas": home_metas, "headers": {"Set-Cookie": "JSESSIONID=5F3A1C0D9B2E4F60; Path=/"}}
-    sb.html("/index.html", NAME, home_html, **spec_kw)
+    sb.html("/index.html", NAME, home_html, metas=site_metas(sb, NAME, SITE_CODE),
+            headers={"Set-Cookie": "JSESSIONID=5F3A1C0D9B2E4F60; Path=/"})
     sb.not_column("/index.html", "首页", "home")
 
+
+def _home_block(sb: SiteBuilder, title: str, col: dict[str, Any], n: int) -> str:
+    """A home-page block: the column's ``n`` newest unpinned items (they date the home page)."""
+    newest = sorted((i for i in sb_items(sb, col) if not i.pinned), key=lambda i: i.date,
+                    reverse=True)[:n]
+    sb.homepage_dates.extend(i.date for i in newest)
+    lis = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in newest)
+    more = col["url"].replace(sb.ctx.base(SERVER), "")
+    return (f'<div class="block"><h2>{title}<a href="{more}" class="more">更多&gt;&gt;</a></h2>'
+            f'<ul class="list">{lis}</ul></div>')
+
+
+# ---------------------------------------------------------------- answer key
+def _answer_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
+    """Every planted fact, by dimension (columns and not_columns are added by ``finish``)."""
+    base = sb.ctx.base(SERVER)
     main_latest = max(sb.homepage_dates)
-    en_latest = max(d for d, _ in en_items)
-    return sb.finish(
-        config={"id": SITE_ID, "name": NAME, "level": "county", "url": base + "/",
-                "languages": ["en", "mn"]},
-        key={
-            "homepage": sb.homepage_key("/index.html"),
-            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
-                         "jiucuo": True, "page_tags": False,
-                         "page_tags_note": "home and lists complete; the undated detail pages of "
-                                           "媒体聚焦 and 办事指南 have no PubDate (by design)",
-                         "page_tags_missing": {"article": ["PubDate"]}},
-            "languages": {
-                "en": {"required": True, "status": "stale", "url": base + "/en/index.html",
-                       "latest_date": en_latest.isoformat(),
-                       "lag_days": (main_latest - en_latest).days},
-                "mn": {"required": True, "status": "missing", "url": None},
-            },
-            "broken_links": {
-                "confirmed": [
-                    {"url": base + "/xwzx/old.html", "status": 404,
-                     "referrers": [base + "/index.html", sb.url(zwyw_items[0].path)]},
-                    {"url": base + "/uploads/2025/report.pdf", "status": 404,
-                     "referrers": [sb.url(zcwj_items[0].path)]},
-                    {"url": base + "/xxgk/restricted.html", "status": 403,
-                     "referrers": [base + "/index.html", base + "/zfxxgk/index.html"],
-                     "note": "also not_scanned http-403 (docs/SPEC.md §6 counts 403 as confirmed)"},
-                    *({"url": sb.url(i.path), "status": 404, "referrers": [gsgg["url"]],
-                       "note": "items of the all-broken 公示公告 column"} for i in gsgg_items),
-                ],
-                "suspected": [
-                    {"url": base + "/zwfw/index.html", "status": 502,
-                     "referrers": [base + "/index.html"]},
-                    {"url": base + "/slow.html", "status": None, "reason": "timeout",
-                     "referrers": [base + "/index.html"],
-                     "note": f"only when --timeout < {SLOW_DELAY:g} s"},
-                    {"url": base + "/loop/a", "status": None, "reason": "redirect-loop",
-                     "referrers": [base + "/index.html"]},
-                ],
-                "ok_attachments": [base + "/uploads/2026/plan.doc"],
-            },
-            "not_scanned": {
-                base + "/xxgk/restricted.html": "http-403",
-                base + "/search/index.html": "http-429",
-                base + "/slow.html": "timeout",
-                base + "/loop/a": "redirect-loop",
-                base + "/big.html": "too-large",
-                base + "/private/internal.html": "robots",
-                base + "/zwfw/index.html": "http-502",
-            },
-            "not_scanned_conditions": {
-                base + "/slow.html": f"only when --timeout < {SLOW_DELAY:g} s (the page sleeps {SLOW_DELAY:g} s)",
-                base + "/big.html": f"only when the download cap < {BIG_SIZE} bytes",
-                base + "/private/internal.html": "only with --obey-robots (the default)",
-            },
-            "letters": letters,
-            "interaction": {"channel": True, "reply_overdue": True},
-            "login": [{"url": base + "/hdjl/login.html", "password_over_http": True,
-                       "form_action_insecure": True, "single_factor": True, "captcha": True}],
-            "accessibility": {
-                "assistive_tool": False,
-                "image_alt_missing": {  # image -> pages showing it without alt
-                    base + "/images/logo.png": "every page with the county header (also dept-edu)",
-                    base + "/images/banner.png": [base + "/index.html"],
-                    base + "/images/news1.jpg": [sb.url(zwyw_items[0].path)],
-                    base + "/images/captcha.png": [base + "/hdjl/login.html"],
-                },
-                # the login form's fields are named by their placeholders (as browsers and ACT e086e5
-                # count), so its planted form-label barrier is the 依申请公开 query field instead
-                "form_label_missing": [base + "/zfxxgk/zn/index.html"],
-                # every accessibility finding expected (exhaustive): check, a piece of the element's
-                # outer HTML, and the pages ("many": the site-wide template, on most pages)
-                "barriers": [
-                    {"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
-                     "pages": "many"},
-                    {"check": "a11y.image-alt", "element": 'src="/images/banner.png"', "pages": [base + "/index.html"]},
-                    {"check": "a11y.image-alt", "element": 'src="/images/news1.jpg"',
-                     "pages": [sb.url(zwyw_items[0].path)]},
-                    {"check": "a11y.image-alt", "element": 'src="/images/captcha.png"',
-                     "pages": [base + "/hdjl/login.html"]},
-                    {"check": "a11y.form-label", "element": 'name="code"',
-                     "pages": [base + "/zfxxgk/zn/index.html"]},
-                    {"check": "a11y.link-name", "element": '<a class="print"',
-                     "pages": [base + "/zfxxgk/zn/index.html"]},
-                ],
-                # found only in browser mode (--browser): rendered colours, and a page that hangs
-                "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"',
-                                      "pages": "many"}],
-                "browser_not_scanned": {sb.url(zcwj_items[0].path): "timeout"},
-            },
-            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
-                         "insecure_cookie": "JSESSIONID (no HttpOnly)",
-                         "missing_security_headers": ["Content-Security-Policy",
-                                                      "X-Content-Type-Options", "X-Frame-Options"]},
+    return {
+        "homepage": sb.homepage_key("/index.html"),
+        "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                     "jiucuo": True, "page_tags": False,
+                     "page_tags_note": "home and lists complete; the undated detail pages of "
+                                       "媒体聚焦 and 办事指南 have no PubDate (by design)",
+                     "page_tags_missing": {"article": ["PubDate"]}},
+        "languages": {
+            "en": {"required": True, "status": "stale", "url": base + "/en/index.html",
+                   "latest_date": p.en_latest.isoformat(),
+                   "lag_days": (main_latest - p.en_latest).days},
+            "mn": {"required": True, "status": "missing", "url": None},
         },
-    )
+        "broken_links": _broken_links_key(sb, p),
+        **_not_scanned_key(base),
+        "letters": p.letters,
+        "interaction": {"channel": True, "reply_overdue": True},
+        "login": [{"url": base + "/hdjl/login.html", "password_over_http": True,
+                   "form_action_insecure": True, "single_factor": True, "captcha": True}],
+        "accessibility": _accessibility_key(sb, p),
+        "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
+                     "insecure_cookie": "JSESSIONID (no HttpOnly)",
+                     "missing_security_headers": list(NO_SECURITY_HEADERS)},
+    }
+
+
+def _broken_links_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
+    """404/403 links are confirmed, other failures suspected (docs/SPEC.md §6)."""
+    base = sb.ctx.base(SERVER)
+    return {
+        "confirmed": [
+            {"url": base + "/xwzx/old.html", "status": 404,
+             "referrers": [base + "/index.html", sb.url(p.news_article.path)]},
+            {"url": base + "/uploads/2025/report.pdf", "status": 404,
+             "referrers": [sb.url(p.policy_article.path)]},
+            {"url": base + "/xxgk/restricted.html", "status": 403,
+             "referrers": [base + "/index.html", base + "/zfxxgk/index.html"],
+             "note": "also not_scanned http-403 (docs/SPEC.md §6 counts 403 as confirmed)"},
+            *({"url": sb.url(i.path), "status": 404, "referrers": [p.broken_column["url"]],
+               "note": "items of the all-broken 公示公告 column"} for i in sb_items(sb, p.broken_column)),
+        ],
+        "suspected": [
+            {"url": base + "/zwfw/index.html", "status": 502,
+             "referrers": [base + "/index.html"]},
+            {"url": base + "/slow.html", "status": None, "reason": "timeout",
+             "referrers": [base + "/index.html"],
+             "note": f"only when --timeout < {SLOW_DELAY:g} s"},
+            {"url": base + "/loop/a", "status": None, "reason": "redirect-loop",
+             "referrers": [base + "/index.html"]},
+        ],
+        "ok_attachments": [base + "/uploads/2026/plan.doc"],
+    }
+
+
+def _not_scanned_key(base: str) -> dict[str, Any]:
+    """The planted routes a crawl reports as not scanned, and the run conditions some depend on."""
+    return {
+        "not_scanned": {
+            base + "/xxgk/restricted.html": "http-403",
+            base + "/search/index.html": "http-429",
+            base + "/slow.html": "timeout",
+            base + "/loop/a": "redirect-loop",
+            base + "/big.html": "too-large",
+            base + "/private/internal.html": "robots",
+            base + "/zwfw/index.html": "http-502",
+        },
+        "not_scanned_conditions": {
+            base + "/slow.html": f"only when --timeout < {SLOW_DELAY:g} s (the page sleeps {SLOW_DELAY:g} s)",
+            base + "/big.html": f"only when the download cap < {BIG_SIZE} bytes",
+            base + "/private/internal.html": "only with --obey-robots (the default)",
+        },
+    }
+
+
+def _accessibility_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
+    """No 无障碍 entry; images without alt, an unlabelled field, an icon-only link, low contrast."""
+    base = sb.ctx.base(SERVER)
+    news_page = sb.url(p.news_article.path)
+    return {
+        "assistive_tool": False,
+        "image_alt_missing": {  # image -> pages showing it without alt
+            base + "/images/logo.png": "every page with the county header (also dept-edu)",
+            base + "/images/banner.png": [base + "/index.html"],
+            base + "/images/news1.jpg": [news_page],
+            base + "/images/captcha.png": [base + "/hdjl/login.html"],
+        },
+        # the login form's fields are named by their placeholders (as browsers and ACT e086e5
+        # count), so its planted form-label barrier is the 依申请公开 query field instead
+        "form_label_missing": [base + "/zfxxgk/zn/index.html"],
+        # every accessibility finding expected (exhaustive): check, a piece of the element's
+        # outer HTML, and the pages ("many": the site-wide template, on most pages)
+        "barriers": [
+            {"check": "a11y.image-alt", "element": 'src="/images/logo.png"', "pages": "many"},
+            {"check": "a11y.image-alt", "element": 'src="/images/banner.png"', "pages": [base + "/index.html"]},
+            {"check": "a11y.image-alt", "element": 'src="/images/news1.jpg"', "pages": [news_page]},
+            {"check": "a11y.image-alt", "element": 'src="/images/captcha.png"',
+             "pages": [base + "/hdjl/login.html"]},
+            {"check": "a11y.form-label", "element": 'name="code"',
+             "pages": [base + "/zfxxgk/zn/index.html"]},
+            {"check": "a11y.link-name", "element": '<a class="print"',
+             "pages": [base + "/zfxxgk/zn/index.html"]},
+        ],
+        # found only in browser mode (--browser): rendered colours, and a page that hangs
+        "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"',
+                              "pages": "many"}],
+        "browser_not_scanned": {sb.url(p.policy_article.path): "timeout"},
+    }
 
 
 def sb_items(sb: SiteBuilder, col: dict[str, Any]) -> list[Item]:

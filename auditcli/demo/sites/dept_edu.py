@@ -5,11 +5,13 @@ Identity is judged on the host portal's footer (the county footer is reused). On
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import templates as T
-from ..builder import SiteBuilder
+from ..builder import Item, SiteBuilder
 from ..model import Ctx, SiteBuild
 from . import county
-from .common import NOTICE_TOPICS, items
+from .common import NO_SECURITY_HEADERS, NOTICE_TOPICS, items, quiet_sub_site, site_metas
 
 SITE_ID = "dept-edu"
 SERVER = "county"
@@ -26,6 +28,7 @@ EDU_NEWS = [
 
 
 def build(ctx: Ctx) -> SiteBuild:
+    """The column tree under the county's template: three columns, 机构概况, a navigation home page."""
     A = ctx.ago
     sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME)
     nav = [(ROOT + "index.html", "首页"), (ROOT + "jydt/index.html", "教育动态"),
@@ -36,17 +39,26 @@ def build(ctx: Ctx) -> SiteBuild:
     home = (ROOT + "index.html", "首页")
     jydt_items = items(EDU_NEWS, A(6), 5, 10)
     sb.column("教育动态", ROOT + "jydt/", "news", jydt_items, column_type="新闻动态",
-                     crumbs=[home])
+              crumbs=[home])
     sb.column("通知公告", ROOT + "tzgg/", "notice",
-                     items(["关于做好2026年秋季学期学生资助工作的通知", *NOTICE_TOPICS[:3]], A(40), 25, 6),
-                     column_type="通知公告", crumbs=[home])
+              items(["关于做好2026年秋季学期学生资助工作的通知", *NOTICE_TOPICS[:3]], A(40), 25, 6),
+              column_type="通知公告", crumbs=[home])
     sb.column("招生考试", ROOT + "zsks/", "notice", [], column_type="通知公告",
-                     placeholder="暂无信息", crumbs=[home])
+              placeholder="暂无信息", crumbs=[home])
     sb.static_page(ROOT + "jggk/index.html", "机构概况",
                    ["示例县教育局是县人民政府工作部门，主管全县教育工作。",
                     "内设机构：办公室、基础教育股、人事股、计划财务股。"], crumbs=[home, (None, "机构概况")])
-    # navigation-only home page (no dated items): judged by its second-level pages (docs/SPEC.md §6)
-    newest = jydt_items[:5]
+    _home_page(sb, nav, jydt_items)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
+                "url": sb.url(ROOT)},
+        key=_answer_key(sb),
+    )
+
+
+def _home_page(sb: SiteBuilder, nav: list[tuple[str, str]], news: list[Item]) -> None:
+    """A navigation-only home page (no dated items): judged by its second-level pages (docs/SPEC.md §6)."""
+    newest = news[:5]
     sb.homepage_dates.extend(i.date for i in newest)
     entries = "".join(f'<a href="{h}" class="entry"><img src="/images/banner.png" alt="{t}"><span>{t}</span></a>'
                       for h, t in nav[1:5])
@@ -54,36 +66,29 @@ def build(ctx: Ctx) -> SiteBuild:
             f'<div class="entries">{entries}</div>'
             f'<div class="block"><h2>栏目导航</h2>{T.nav(nav[1:5], cls="sub-nav")}</div>'
             '<div class="block"><h2>互动交流</h2><a href="/hdjl/xzxx/index.html">县长信箱</a></div>',
-            metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1] + ROOT,
-                   "SiteIDCode": county.SITE_CODE})
+            metas=site_metas(sb, NAME, county.SITE_CODE, ROOT))
     sb.not_column(ROOT + "index.html", "首页", "home")
-    return sb.finish(
-        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
-                "url": sb.url(ROOT)},
-        key={
-            "homepage": {**sb.homepage_key(ROOT + "index.html"), "judged_by": "second-level",
-                         "note": "navigation-only home page: newest item of its second-level pages"},
-            "scope": "path-prefix " + ROOT,
-            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
-                         "jiucuo": True, "page_tags": True,
-                         "note": "judged on the host portal footer (shared county footer)"},
-            "languages": {"en": {"required": False, "status": "missing", "url": None},
-                          "mn": {"required": False, "status": "missing", "url": None}},
-            "broken_links": {"confirmed": [], "suspected": []},
-            "not_scanned": {},
-            "letters": [],
-            "interaction": {"channel": True, "reply_overdue": False,
-                            "note": "links to the parent portal's 县长信箱 (out of scope)"},
-            "login": [],
-            "accessibility": {"assistive_tool": False,
-                              "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
-                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
-                                            "pages": "many"}],
-                              "browser_barriers": [{"check": "a11y.color-contrast",
-                                                    "element": 'class="welcome"', "pages": "many"}]},
-            # a column tree on the county host: the county server's headers and cookie are its own
-            "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
-                         "insecure_cookie": "JSESSIONID (no HttpOnly)", "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
-            "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
-        },
-    )
+
+
+def _answer_key(sb: SiteBuilder) -> dict[str, Any]:
+    """One empty column; identity and security are the county host's."""
+    return {
+        "homepage": {**sb.homepage_key(ROOT + "index.html"), "judged_by": "second-level",
+                     "note": "navigation-only home page: newest item of its second-level pages"},
+        "scope": "path-prefix " + ROOT,
+        "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                     "jiucuo": True, "page_tags": True,
+                     "note": "judged on the host portal footer (shared county footer)"},
+        **quiet_sub_site("links to the parent portal's 县长信箱 (out of scope)"),
+        "accessibility": {"assistive_tool": False,
+                          "image_alt_missing": {sb.url("/images/logo.png"): "every page (county header)"},
+                          "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
+                                        "pages": "many"}],
+                          "browser_barriers": [{"check": "a11y.color-contrast",
+                                                "element": 'class="welcome"', "pages": "many"}]},
+        # a column tree on the county host: the county server's headers and cookie are its own
+        "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
+                     "insecure_cookie": "JSESSIONID (no HttpOnly)",
+                     "missing_security_headers": list(NO_SECURITY_HEADERS)},
+        "out_of_scope_examples": [sb.url("/index.html"), sb.url("/hdjl/xzxx/index.html")],
+    }

@@ -12,11 +12,14 @@ pager variables and no createPageHTML call on the page.
 
 from __future__ import annotations
 
-from .. import assets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from .. import templates as T
-from ..builder import SiteBuilder
+from ..builder import Layout, SiteBuilder
 from ..model import Ctx, SiteBuild
-from .common import NOTICE_TOPICS, footer, items
+from .common import BADGE_COLOURS, NOTICE_TOPICS, add_images, footer, items, site_metas
 
 SITE_ID = "dept-fgw"
 SERVER = "dept-fgw"
@@ -29,18 +32,56 @@ FGW_NEWS = ["县发改委召开重点项目调度会", "县发改委开展价格
 NAV = [("/index.html", "首页"), ("/gzdt/index.html", "工作动态"), ("/tzgg/index.shtml", "通知公告"),
        ("/zcwj/index.html", "政策文件"), ("/fzgh/index.html", "发展规划"),
        ("/jgjc/index.html", "价格监测"), ("/jgzn/index.html", "机构职能")]
+HOME = [("/index.html", "首页")]
 
-CYRILLIC = {"title": "Шили хошууны Хөгжил, шинэчлэлийн хороо", "news": "Мэдээ",
-            "items": ["Хөрөнгө оруулалтын төслийн хурал боллоо", "Үнийн хяналт шалгалт хийлээ",
-                      "Сэргээгдэх эрчим хүчний төсөл хэрэгжиж байна"]}
-ENGLISH = ["Key projects scheduling meeting held", "Price inspection carried out",
-           "Energy saving campaign launched"]
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """One language version of the site: a few dated news articles and a home page listing them."""
+
+    lang: str
+    dir: str
+    ages: tuple[int, ...]  # each article's age in days
+    titles: tuple[str, ...]
+    date_label: str
+    source: str  # the articles' ContentSource
+    home_title: str
+    heading: str  # the home page's HTML above the news list
+    home_name: str  # its name among the key's not_columns
+
+
+CYRILLIC_TITLE = "Шили хошууны Хөгжил, шинэчлэлийн хороо"
+ENGLISH = LanguageVersion(
+    "en", "/english/", (5, 20, 35),
+    ("Key projects scheduling meeting held", "Price inspection carried out", "Energy saving campaign launched"),
+    "Date", "Shili County DRC", "Shili County Development and Reform Commission",
+    "<h1>Development and Reform Commission</h1><h2>News</h2>", "English home")
+CYRILLIC = LanguageVersion(
+    "mn", "/mn/", (12, 30, 60),
+    ("Хөрөнгө оруулалтын төслийн хурал боллоо", "Үнийн хяналт шалгалт хийлээ",
+     "Сэргээгдэх эрчим хүчний төсөл хэрэгжиж байна"),
+    "Огноо", CYRILLIC_TITLE, CYRILLIC_TITLE,
+    f"<h1>{CYRILLIC_TITLE}</h1><p>Монгол хэл</p><h2>Мэдээ</h2>", "Mongolian (Cyrillic) home")
 
 
 def build(ctx: Ctx) -> SiteBuild:
-    A = ctx.ago
-    county = ctx.base("county")
+    """The site, part by part; the order fixes the article ids in the URLs and the routes' order."""
     sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME)
+    sb.layout = _layout(ctx)
+    columns = _columns(sb)
+    _static_pages(sb)
+    en_latest = _language_version(sb, ENGLISH)
+    mn_latest = _language_version(sb, CYRILLIC)
+    _home_page(sb, columns)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
+                "url": ctx.base(SERVER) + "/", "languages": ["en", "mn"]},
+        key=_answer_key(sb, en_latest, mn_latest),
+    )
+
+
+def _layout(ctx: Ctx) -> Layout:
+    """The site's template: language and 无障碍 links on top, hreflang alternates, the written footer."""
     header = (f'<div class="topbar">{T.clock(ctx.as_of)}　<a href="/mn/">Монгол хэл</a>'
               '　<a href="/mgl/index.html">蒙古文</a>　<a href="/wza/index.html">无障碍</a>'
               '　<a href="/login.html">登录</a></div>'
@@ -58,72 +99,81 @@ def build(ctx: Ctx) -> SiteBuild:
                           f'{header}<div class="main">{content}</div>{foot}', metas=metas,
                           lang=lang, charset=charset, head_extra=alt)
 
-    sb.layout = layout
-    home = [("/index.html", "首页")]
-    gzdt_items = items(FGW_NEWS, A(1), 3, 15)
-    sb.column("工作动态", "/gzdt/", "news", gzdt_items, column_type="新闻动态", crumbs=home, style="jquery",
-              page_size=6, key_extra={"note": "jQuery pagination: var totalPage = 3, index_2.html and index_3.html, "
-                                              "no index_1.html"})
-    sb.column("通知公告", "/tzgg/", "notice", items(NOTICE_TOPICS[2:], A(10), 20, 8),
-              column_type="通知公告", crumbs=home, style="trs-vars", ext="shtml", page_size=5,
-              key_extra={"note": ".shtml pages; TRS pager variables (countPage) without a createPageHTML call"})
+    return layout
+
+
+def _columns(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
+    """Five fresh columns in the forms tools misread: a jQuery pager, .shtml with TRS pager variables,
+    a category given only by ColumnType."""
+    A = sb.ctx.ago
+    columns = [
+        sb.column("工作动态", "/gzdt/", "news", items(FGW_NEWS, A(1), 3, 15), column_type="新闻动态",
+                  crumbs=HOME, style="jquery", page_size=6,
+                  key_extra={"note": "jQuery pagination: var totalPage = 3, index_2.html and index_3.html, "
+                                     "no index_1.html"}),
+        sb.column("通知公告", "/tzgg/", "notice", items(NOTICE_TOPICS[2:], A(10), 20, 8),
+                  column_type="通知公告", crumbs=HOME, style="trs-vars", ext="shtml", page_size=5,
+                  key_extra={"note": ".shtml pages; TRS pager variables (countPage) without a createPageHTML call"}),
+    ]
     sb.raw("/js/trs_page.js", "if (typeof countPage != 'undefined') createPageHTML(countPage, currentPage, "
            "prefixName, suffixName);\n", "application/javascript")
-    zcwj_items = items(["示例县发展和改革委员会关于做好2026年冬季能源保供工作的通知",
-                        "示例县发展和改革委员会关于规范政府定价行为的通知"], A(30), 30, 6)
-    sb.column("政策文件", "/zcwj/", "policy", zcwj_items, column_type="政策文件", crumbs=home)
-    sb.column("发展规划", "/fzgh/", "planning",
-              items(["示例县“十五五”能源发展规划", "示例县现代物流业发展规划"], A(90), 200, 4),
-              column_type="规划计划", crumbs=home)
-    jgjc_items = items(["示例县主要农产品价格监测周报", "示例县居民消费价格监测"], A(7), 7, 10)
-    sb.column("价格监测", "/jgjc/", "statistics", jgjc_items, column_type="统计信息", crumbs=home,
-              url_style="plain",
-              key_extra={"note": "category from <meta name=ColumnType content=统计信息>, not the name"})
+    columns += [
+        sb.column("政策文件", "/zcwj/", "policy",
+                  items(["示例县发展和改革委员会关于做好2026年冬季能源保供工作的通知",
+                         "示例县发展和改革委员会关于规范政府定价行为的通知"], A(30), 30, 6),
+                  column_type="政策文件", crumbs=HOME),
+        sb.column("发展规划", "/fzgh/", "planning",
+                  items(["示例县“十五五”能源发展规划", "示例县现代物流业发展规划"], A(90), 200, 4),
+                  column_type="规划计划", crumbs=HOME),
+        sb.column("价格监测", "/jgjc/", "statistics",
+                  items(["示例县主要农产品价格监测周报", "示例县居民消费价格监测"], A(7), 7, 10),
+                  column_type="统计信息", crumbs=HOME, url_style="plain",
+                  key_extra={"note": "category from <meta name=ColumnType content=统计信息>, not the name"}),
+    ]
+    return {c["name"]: c for c in columns}
+
+
+def _static_pages(sb: SiteBuilder) -> None:
+    """机构职能, the 无障碍 entry, a login with an SMS code (second factor), the badge images."""
     sb.static_page("/jgzn/index.html", "机构职能",
                    ["拟订并组织实施全县国民经济和社会发展战略、中长期规划和年度计划。"],
-                   crumbs=[*home, (None, "机构职能")])
+                   crumbs=[*HOME, (None, "机构职能")])
     sb.static_page("/wza/index.html", "无障碍服务", ["本网站支持读屏软件、大字幕和高对比度模式。"],
-                   crumbs=[*home, (None, "无障碍服务")])
+                   crumbs=[*HOME, (None, "无障碍服务")])
     sb.html("/login.html", "用户登录",
-            T.breadcrumb([*home, (None, "用户登录")])
+            T.breadcrumb([*HOME, (None, "用户登录")])
             + '<form action="/login" method="post" class="login">'
             '<label for="u">用户名</label><input id="u" type="text" name="username" autocomplete="username">'
             '<label for="p">密码</label><input id="p" type="password" name="password" autocomplete="current-password">'
             '<label for="sms">短信验证码</label><input id="sms" type="text" name="smscode" autocomplete="one-time-code">'
             '<button type="button">获取验证码</button><button type="submit">登录</button></form>')
     sb.not_column("/login.html", "用户登录", "form")
-    for name, rgb in [("logo", (180, 20, 20)), ("red", (200, 16, 46)), ("gongan", (20, 60, 160)),
-                      ("jiucuo", (200, 120, 0))]:
-        sb.raw(f"/images/{name}.png", assets.png(4, 2, rgb), "image/png")
+    add_images(sb, BADGE_COLOURS)
 
-    # English (hreflang only) and Cyrillic Mongolian versions
-    site_metas = {"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
-                  "SiteIDCode": SITE_CODE}
-    en_dates = [A(5), A(20), A(35)]
-    en_lis = "".join(T.list_item(f"/english/news_{n}.html", t, f"{d:%Y-%m-%d}")
-                     for n, (d, t) in enumerate(zip(en_dates, ENGLISH, strict=True)))
-    for n, (d, t) in enumerate(zip(en_dates, ENGLISH, strict=True)):
-        sb.html(f"/english/news_{n}.html", t, f"<h1>{t}</h1><p>Date: {d:%Y-%m-%d}</p><p>{t}.</p>",
-                lang="en", layout=_plain, metas=_article_metas(t, d, "Shili County DRC"))
-    sb.html("/english/index.html", "Shili County Development and Reform Commission",
-            f'<h1>Development and Reform Commission</h1><h2>News</h2><ul class="list">{en_lis}</ul>',
-            lang="en", layout=_plain, metas=site_metas)
-    sb.not_column("/english/index.html", "English home", "language-home")
-    mn_dates = [A(12), A(30), A(60)]
-    mn_lis = "".join(T.list_item(f"/mn/news_{n}.html", t, f"{d:%Y-%m-%d}")
-                     for n, (d, t) in enumerate(zip(mn_dates, CYRILLIC["items"], strict=True)))
-    for n, (d, t) in enumerate(zip(mn_dates, CYRILLIC["items"], strict=True)):
-        sb.html(f"/mn/news_{n}.html", t, f"<h1>{t}</h1><p>Огноо: {d:%Y-%m-%d}</p><p>{t}.</p>",
-                lang="mn", layout=_plain, metas=_article_metas(t, d, CYRILLIC["title"]))
-    sb.html("/mn/index.html", CYRILLIC["title"],
-            f'<h1>{CYRILLIC["title"]}</h1><p>Монгол хэл</p><h2>{CYRILLIC["news"]}</h2>'
-            f'<ul class="list">{mn_lis}</ul>', lang="mn", layout=_plain, metas=site_metas)
-    sb.not_column("/mn/index.html", "Mongolian (Cyrillic) home", "language-home")
 
-    # The home page shows dates only on 政策文件 (a month old). 工作动态 shows none, but its TRS URLs carry
-    # them (t20261119_…); 价格监测 shows none and has plain URLs, its articles carry PubDate. An inspector
-    # opens them: the home page is fresh.
-    newest, policy, prices = gzdt_items[:6], zcwj_items[:3], jgjc_items[:4]
+def _language_version(sb: SiteBuilder, version: LanguageVersion) -> date:
+    """A language version's articles and home page; returns its newest date."""
+    dates = [sb.ctx.ago(age) for age in version.ages]
+    lis = ""
+    for n, (d, t) in enumerate(zip(dates, version.titles, strict=True)):
+        path = f"{version.dir}news_{n}.html"
+        sb.html(path, t, f"<h1>{t}</h1><p>{version.date_label}: {d:%Y-%m-%d}</p><p>{t}.</p>",
+                lang=version.lang, layout=_plain, metas=_article_metas(t, d, version.source))
+        lis += T.list_item(path, t, f"{d:%Y-%m-%d}")
+    sb.html(version.dir + "index.html", version.home_title, f'{version.heading}<ul class="list">{lis}</ul>',
+            lang=version.lang, layout=_plain, metas=site_metas(sb, NAME, SITE_CODE))
+    sb.not_column(version.dir + "index.html", version.home_name, "language-home")
+    return max(dates)
+
+
+def _home_page(sb: SiteBuilder, columns: dict[str, dict[str, Any]]) -> None:
+    """The home page shows dates only on 政策文件 (a month old). 工作动态 shows none, but its TRS URLs carry
+    them (t20261119_…); 价格监测 shows none and has plain URLs, its articles carry PubDate. An inspector
+    opens them: the home page is fresh."""
+    county = sb.ctx.base("county")
+    newest = sb.column_items[columns["工作动态"]["url"]][:6]
+    policy = sb.column_items[columns["政策文件"]["url"]][:3]
+    prices = sb.column_items[columns["价格监测"]["url"]][:4]
     sb.homepage_dates.extend(i.date for i in [*newest, *policy, *prices])
     undated = "".join(T.list_item(i.path, i.title, None) for i in newest)
     dated = "".join(T.list_item(i.path, i.title, f"{i.date:%Y-%m-%d}") for i in policy)
@@ -137,51 +187,49 @@ def build(ctx: Ctx) -> SiteBuild:
             f'<ul class="list">{price_lis}</ul></div>'
             f'<div class="block"><h2>互动交流</h2><a href="{county}/hdjl/xzxx/index.html">县长信箱</a>'
             f'</div><div class="links"><a href="{county}/">示例县人民政府</a></div>',
-            metas={"SiteName": NAME, "SiteDomain": ctx.base(SERVER).split("://")[1],
-                   "SiteIDCode": SITE_CODE},
+            metas=site_metas(sb, NAME, SITE_CODE),
             headers={"Set-Cookie": "JSESSIONID=8C21D07A; Path=/; HttpOnly; SameSite=Lax"})
     sb.not_column("/index.html", "首页", "home")
 
-    base = ctx.base(SERVER)
+
+def _answer_key(sb: SiteBuilder, en_latest: date, mn_latest: date) -> dict[str, Any]:
+    """A well-kept site: its only planted problems are the broken 蒙古文 link and the disabled zoom."""
+    base = sb.ctx.base(SERVER)
     main_latest = max(sb.homepage_dates)
-    return sb.finish(
-        config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county",
-                "url": base + "/", "languages": ["en", "mn"]},
-        key={
-            "homepage": sb.homepage_key("/index.html"),
-            "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
-                         "jiucuo": True, "page_tags": True},
-            "languages": {
-                "en": {"required": True, "status": "ok", "url": base + "/english/",
-                       "via": "hreflang only (no visible link)",
-                       "latest_date": max(en_dates).isoformat(),
-                       "lag_days": max(0, (main_latest - max(en_dates)).days)},
-                "mn": {"required": True, "status": "ok", "url": base + "/mn/", "script": "Cyrl",
-                       "latest_date": max(mn_dates).isoformat(),
-                       "lag_days": max(0, (main_latest - max(mn_dates)).days),
-                       "links": [{"url": base + "/mn/", "text": "Монгол хэл", "status": "ok"},
-                                 {"url": base + "/mgl/index.html", "text": "蒙古文",
-                                  "status": "broken", "http_status": 404}],
-                       "note": "a working Cyrillic version exists; the 蒙古文 link is broken "
-                               "(expect a language.broken / links.broken finding for it)"},
-            },
-            "broken_links": {"confirmed": [{"url": base + "/mgl/index.html", "status": 404,
-                                            "referrers": [base + "/index.html"]}],
-                             "suspected": []},
-            "not_scanned": {},
-            "letters": [],
-            "interaction": {"channel": True, "reply_overdue": False,
-                            "note": "links to the parent portal's 县长信箱"},
-            "login": [{"url": base + "/login.html", "password_over_http": True,
-                       "form_action_insecure": False, "single_factor": False,
-                       "second_factor": "短信验证码"}],
-            "accessibility": {"assistive_tool": True,
-                              "barriers": [{"check": "a11y.meta-viewport", "element": 'name="viewport"',
-                                            "pages": "many"}]},
-            "security": {"https": False, "server_version_disclosure": None, "missing_security_headers": [],
-                         "insecure_cookie": None},
+    return {
+        "homepage": sb.homepage_key("/index.html"),
+        "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
+                     "jiucuo": True, "page_tags": True},
+        "languages": {
+            "en": {"required": True, "status": "ok", "url": base + "/english/",
+                   "via": "hreflang only (no visible link)",
+                   "latest_date": en_latest.isoformat(),
+                   "lag_days": max(0, (main_latest - en_latest).days)},
+            "mn": {"required": True, "status": "ok", "url": base + "/mn/", "script": "Cyrl",
+                   "latest_date": mn_latest.isoformat(),
+                   "lag_days": max(0, (main_latest - mn_latest).days),
+                   "links": [{"url": base + "/mn/", "text": "Монгол хэл", "status": "ok"},
+                             {"url": base + "/mgl/index.html", "text": "蒙古文",
+                              "status": "broken", "http_status": 404}],
+                   "note": "a working Cyrillic version exists; the 蒙古文 link is broken "
+                           "(expect a language.broken / links.broken finding for it)"},
         },
-    )
+        "broken_links": {"confirmed": [{"url": base + "/mgl/index.html", "status": 404,
+                                        "referrers": [base + "/index.html"]}],
+                         "suspected": []},
+        "not_scanned": {},
+        "letters": [],
+        "interaction": {"channel": True, "reply_overdue": False,
+                        "note": "links to the parent portal's 县长信箱"},
+        "login": [{"url": base + "/login.html", "password_over_http": True,
+                   "form_action_insecure": False, "single_factor": False,
+                   "second_factor": "短信验证码"}],
+        "accessibility": {"assistive_tool": True,
+                          "barriers": [{"check": "a11y.meta-viewport", "element": 'name="viewport"',
+                                        "pages": "many"}]},
+        "security": {"https": False, "server_version_disclosure": None, "missing_security_headers": [],
+                     "insecure_cookie": None},
+    }
 
 
 def _article_metas(title: str, d, source: str) -> dict[str, str]:

@@ -11,12 +11,15 @@ footer's source inside display:none: identity.conac-missing says it is hidden.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from .. import assets
 from .. import templates as T
-from ..builder import SiteBuilder
+from ..builder import Layout, SiteBuilder
 from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
-from .common import footer, items
+from .common import NO_SECURITY_HEADERS, footer, items
 
 SITE_ID = "town-b"
 SERVER = "town-b"
@@ -41,6 +44,10 @@ EMPTY = [  # (name, dir, category, placeholder)
     ("人事任免", "/rsrm/", "personnel", "无相关信息"),
     ("统计数据", "/tjsj/", "statistics", "No records"),
 ]
+# each dated column writes its dates its own way
+FORMATS = {"/gzdt/": T.fmt_cn, "/tzgg/": T.fmt_yearless, "/zcwj/": T.fmt_dot,
+           "/ghjh/": T.fmt_slash, "/djgz/": T.fmt_cn_numeral}
+HOME = [("/index.html", "首页")]
 
 MONGOL = {
     "gov": "ᠶᠢ ᠪᠠᠯᠭᠠᠰᠤᠨ ᠤ ᠠᠷᠠᠳ ᠤᠨ ᠵᠠᠰᠠᠭ ᠤᠨ ᠭᠠᠵᠠᠷ",
@@ -52,9 +59,23 @@ MONGOL = {
 
 
 def build(ctx: Ctx) -> SiteBuild:
-    A = ctx.ago
-    county = ctx.base("county")
+    """The site, part by part; the order fixes the article ids in the URLs and the routes' order."""
     sb = SiteBuilder(ctx, SITE_ID, SERVER, encoding=ENCODING, source="乙镇党政综合办公室")
+    sb.layout = _layout(ctx)
+    columns = _columns(sb)
+    _home_page(sb, columns)
+    _english_in_chinese(sb)
+    mn_latest = _mongolian_version(sb)
+    return sb.finish(
+        config={"id": SITE_ID, "name": NAME, "level": "township", "parent": "county",
+                "url": sb.url("/"), "languages": ["en", "mn"]},
+        key=_answer_key(sb, mn_latest),
+    )
+
+
+def _layout(ctx: Ctx) -> Layout:
+    """The old table template: a banner without alt, no <html lang>, a gb2312 meta, a footer without
+    网站标识码 or 找错 and with a hidden 党政机关 mark."""
     nav = ([("/index.html", "首页")] + [(d + "index.html", n) for n, d, _, _ in COLUMNS]
            + [(d + "index.html", n) for n, d, _, _ in EMPTY] + [("/xzjj/index.html", "乡镇简介")])
     header = ('<table width="1000" align="center"><tr><td><img src="/images/top.png" width="1000">'
@@ -75,10 +96,13 @@ def build(ctx: Ctx) -> SiteBuild:
                           f"</table>{foot}", metas=metas, lang=None, charset="gb2312",
                           old_style=True)
 
-    sb.layout = layout
-    crumbs = [("/index.html", "首页")]
-    formats = {"/gzdt/": T.fmt_cn, "/tzgg/": T.fmt_yearless, "/zcwj/": T.fmt_dot,
-               "/ghjh/": T.fmt_slash, "/djgz/": T.fmt_cn_numeral}
+    return layout
+
+
+def _columns(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
+    """Five dated columns, all over 200 days old, each in its own date format; five empty columns,
+    each with its own placeholder; 乡镇简介 with GBK-only characters. Returns the dated ones by dir."""
+    A = sb.ctx.ago
     col_items = {
         "/gzdt/": items(B_NEWS, A(200), 12, 8),
         "/tzgg/": items(B_NOTICE, A(210), 20, 6),
@@ -88,39 +112,46 @@ def build(ctx: Ctx) -> SiteBuild:
                         suffix=False),
         "/djgz/": items(["乙镇党委召开专题民主生活会", "乙镇开展主题党日活动"], A(240), 30, 4),
     }
-    for name, d, cat, ctype in COLUMNS:
-        sb.column(name, d, cat, col_items[d], column_type=ctype, style="plain",
-                  list_date=formats[d], url_style="plain", crumbs=crumbs,
-                  key_extra={"date_format": formats[d].__name__})
+    dated = {d: sb.column(name, d, cat, col_items[d], column_type=ctype, style="plain",
+                          list_date=FORMATS[d], url_style="plain", crumbs=HOME,
+                          key_extra={"date_format": FORMATS[d].__name__})
+             for name, d, cat, ctype in COLUMNS}
     for name, d, cat, ph in EMPTY:
-        sb.column(name, d, cat, [], placeholder=ph, style="plain", crumbs=crumbs)
+        sb.column(name, d, cat, [], placeholder=ph, style="plain", crumbs=HOME)
     sb.static_page("/xzjj/index.html", "乡镇简介",
                    ["乙镇位于示例县西部，辖9个行政村。", "镇长：王喆　副镇长：李镕"],
-                   crumbs=[*crumbs, (None, "乡镇简介")])
+                   crumbs=[*HOME, (None, "乡镇简介")])
     sb.raw("/images/top.png", assets.png(8, 2, (30, 90, 160)), "image/png")
+    return dated
 
-    # home page: one block per dated column, each in its own date format
+
+def _home_page(sb: SiteBuilder, dated: dict[str, dict[str, Any]]) -> None:
+    """The home page: one block per dated column, each in its own date format."""
     blocks = []
     for name, d, _, _ in COLUMNS:
-        shown = col_items[d][:3]
+        shown = sb.column_items[dated[d]["url"]][:3]
         sb.homepage_dates.extend(i.date for i in shown)
-        lis = "".join(T.list_item(i.path, i.title, formats[d](i.date)) for i in shown)
+        lis = "".join(T.list_item(i.path, i.title, FORMATS[d](i.date)) for i in shown)
         blocks.append(f'<div class="block"><h2><a href="{d}index.html">{name}</a></h2>'
                       f'<ul class="list">{lis}</ul></div>')
     sb.html("/index.html", NAME,
             "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
-            f'<div class="links">友情链接：<a href="{county}/">示例县人民政府</a> '
+            f'<div class="links">友情链接：<a href="{sb.ctx.base("county")}/">示例县人民政府</a> '
             '<a href="http://www.gov.cn/">中国政府网</a></div>')
     sb.not_column("/index.html", "首页", "home")
 
-    # "English" version that is Chinese
+
+def _english_in_chinese(sb: SiteBuilder) -> None:
+    """The "English" version: a Chinese page (wrong-language)."""
     sb.html("/en/index.html", "English",
             "<h2>乙镇简介</h2><p>乙镇位于示例县西部，欢迎各界人士来乙镇投资兴业。</p>"
             "<p>乙镇人民政府英文版正在翻译中，以下为中文内容。</p>")
     sb.not_column("/en/index.html", "English (actually Chinese)", "language-home")
 
-    # traditional Mongolian version, UTF-8, recent dates
-    mn_dates = [A(10), A(25), A(40), A(55)]
+
+def _mongolian_version(sb: SiteBuilder) -> date:
+    """The traditional Mongolian version, UTF-8, with recent dates; returns its newest date."""
+    mn_dates = [sb.ctx.ago(age) for age in (10, 25, 40, 55)]
     lis = []
     for n, (d, t) in enumerate(zip(mn_dates, MONGOL["items"], strict=True)):
         p = f"/mgl/content_{7001 + n}.html"
@@ -131,40 +162,41 @@ def build(ctx: Ctx) -> SiteBuild:
             f"<h2>{MONGOL['news']}</h2><ul class=\"list\">{''.join(lis)}</ul>",
             encoding="utf-8", layout=_mgl_layout, lang="mn-Mong")
     sb.not_column("/mgl/index.html", "Mongolian home", "language-home")
+    return max(mn_dates)
 
+
+def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
+    """A zombie site: every dated column stale, five empty, identity items missing, a wrong-language
+    English version, and the old template's accessibility barriers."""
     main_latest = max(sb.homepage_dates)
-    return sb.finish(
-        config={"id": SITE_ID, "name": NAME, "level": "township", "parent": "county",
-                "url": sb.url("/"), "languages": ["en", "mn"]},
-        key={
-            "homepage": sb.homepage_key("/index.html"),
-            "encoding": "gbk (header charset=gbk, meta gb2312; contains GBK-only 喆 镕)",
-            "findings": [expected_finding("identity.conac-missing", data={"hidden": True},
-                                          note="the 党政机关 mark is in the footer's source but display:none")],
-            "identity": {"site_code": False, "icp": True, "police": True, "conac": False,
-                         "jiucuo": False, "page_tags": False,
-                         "page_tags_missing": {"home": ["SiteName", "SiteDomain", "SiteIDCode"]}},
-            "languages": {
-                "en": {"required": True, "status": "wrong-language", "url": sb.url("/en/index.html"),
-                       "note": "linked as English, content is Chinese"},
-                "mn": {"required": True, "status": "ok", "url": sb.url("/mgl/index.html"),
-                       "script": "Mong", "latest_date": max(mn_dates).isoformat(),
-                       "lag_days": max(0, (main_latest - max(mn_dates)).days)},
-            },
-            "broken_links": {"confirmed": [], "suspected": []},
-            "not_scanned": {},
-            "letters": [],
-            "interaction": {"channel": False, "reply_overdue": False},
-            "login": [],
-            "accessibility": {"assistive_tool": False, "html_lang_missing": True,
-                              # planted: the old table layout's banner image has no alt, <html> no lang
-                              "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
-                                            "pages": "many"},
-                                           {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
-            "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
-                         "insecure_cookie": None, "missing_security_headers": ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]},
+    return {
+        "homepage": sb.homepage_key("/index.html"),
+        "encoding": "gbk (header charset=gbk, meta gb2312; contains GBK-only 喆 镕)",
+        "findings": [expected_finding("identity.conac-missing", data={"hidden": True},
+                                      note="the 党政机关 mark is in the footer's source but display:none")],
+        "identity": {"site_code": False, "icp": True, "police": True, "conac": False,
+                     "jiucuo": False, "page_tags": False,
+                     "page_tags_missing": {"home": ["SiteName", "SiteDomain", "SiteIDCode"]}},
+        "languages": {
+            "en": {"required": True, "status": "wrong-language", "url": sb.url("/en/index.html"),
+                   "note": "linked as English, content is Chinese"},
+            "mn": {"required": True, "status": "ok", "url": sb.url("/mgl/index.html"),
+                   "script": "Mong", "latest_date": mn_latest.isoformat(),
+                   "lag_days": max(0, (main_latest - mn_latest).days)},
         },
-    )
+        "broken_links": {"confirmed": [], "suspected": []},
+        "not_scanned": {},
+        "letters": [],
+        "interaction": {"channel": False, "reply_overdue": False},
+        "login": [],
+        "accessibility": {"assistive_tool": False, "html_lang_missing": True,
+                          # planted: the old table layout's banner image has no alt, <html> no lang
+                          "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
+                                        "pages": "many"},
+                                       {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
+        "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
+                     "insecure_cookie": None, "missing_security_headers": list(NO_SECURITY_HEADERS)},
+    }
 
 
 def _mgl_layout(title, content, *, metas=None, lang="mn-Mong", charset="utf-8"):
