@@ -439,14 +439,24 @@ def _dimension_status(site: dict, dim: str) -> str:
 
 def score_site(site: dict, profile: Profile) -> None:
     """Score one results.json site dict in place (see the module docstring)."""
-    dims = site.setdefault("dimensions", {})
     findings = site.get("findings") or []
     dimensions = _site_dimensions(site)
     assessed = {d for d in dimensions if _dimension_status(site, d) == "assessed"}
+    raw = _group_deductible(findings, assessed, profile)
+    deductions, taken = _take_deductions(site, profile, dimensions, raw)
+    _fill_dimensions(site, profile, dimensions, assessed, taken)
+    score = _overall_score(profile, assessed, taken)
+    vetoes = _vetoes(site, profile, column_counts(site, profile))
+    site["score"] = score
+    site["verdict"] = _verdict(profile, score, vetoes)
+    site["vetoes"] = vetoes
+    site["deductions"] = deductions
 
-    # Group deductible findings by (dimension, rule), keeping the profile's rule order.
+
+def _group_deductible(findings: list[dict], assessed: set[str],
+                      profile: Profile) -> dict[tuple[str, str], dict]:
+    """Deductible findings by (dimension, rule): only assessed dimensions and rules that cost points."""
     raw: dict[tuple[str, str], dict] = {}
-    order = {r.rule: i for i, r in enumerate(profile.deductions)}
     for finding in findings:
         dim = finding.get("dimension")
         if dim not in assessed:
@@ -459,55 +469,83 @@ def score_site(site: dict, profile: Profile) -> None:
         entry["findings"].append(finding)
         check_id = str(finding.get("check"))
         entry["checks"][check_id] = entry["checks"].get(check_id, 0) + 1
+    return raw
 
+
+def _take_deductions(site: dict, profile: Profile, dimensions: list[str],
+                     raw: dict[tuple[str, str], dict]) -> tuple[list[dict], dict[str, float]]:
+    """Deductions in dimension then profile rule order, so the caps bite the same rules every run;
+    also the points taken per dimension."""
+    order = {r.rule: i for i, r in enumerate(profile.deductions)}
     deductions: list[dict] = []
     taken: dict[str, float] = {d: 0.0 for d in dimensions}
     for (dim, _name), entry in sorted(raw.items(), key=lambda kv: (dimensions.index(kv[0][0]),
                                                                     order[kv[0][1]])):
-        rule: DeductionRule = entry["rule"]
-        notes_zh, notes_en = [], []
-        if rule.per == "barrier":
-            rendered = ((site.get("accessibility") or {}).get("browser") or {}).get("scanned") or 0
-            barriers = group_barriers(entry["findings"], int(site.get("pages") or 0), int(rendered))
-            wanted = sum(rule.points * max(rule.min_share, b["share"]) for b in barriers)
-            listed = barriers[:5]
-            more = len(barriers) - len(listed)
-            entry["checks"] = {}
-            zh_list = "；".join(f"{b['check']} {b['template']} {b['pages']} 页" for b in listed)
-            en_list = "; ".join(f"{b['check']} {b['template']} on {b['pages']} page(s)" for b in listed)
-            zh_more = f" 等 {len(barriers)} 个" if more else ""
-            en_more = f" and {more} more" if more else ""
-            barrier_zh = (f"{len(barriers)} 个障碍（{zh_list}{zh_more}），每个障碍按受影响页面比例扣分，"
-                          f"最多 {_fmt(rule.points)} 分")
-            barrier_en = (f"{len(barriers)} barrier(s) ({en_list}{en_more}), each up to {_fmt(rule.points)} "
-                          f"points by the share of pages it affects")
-        else:
-            wanted = rule.points * entry["count"]
-        if rule.max is not None and wanted > rule.max:
-            wanted = rule.max
-            notes_zh.append(f"本规则上限 {_fmt(rule.max)} 分")
-            notes_en.append(f"rule capped at {_fmt(rule.max)}")
-        cap = profile.cap(dim)
-        room = max(0.0, cap - taken[dim])
-        points = min(wanted, room)
-        if points < wanted:
-            notes_zh.append(f"维度上限 {_fmt(cap)} 分")
-            notes_en.append(f"dimension capped at {_fmt(cap)}")
-        taken[dim] += points
-        checks = ", ".join(f"{c} ×{n}" for c, n in sorted(entry["checks"].items()))
-        zh_note = f"（{'；'.join(notes_zh)}）" if notes_zh else ""
-        en_note = f" ({'; '.join(notes_en)})" if notes_en else ""
-        deductions.append({
-            "rule": profile.rule_id(rule.rule),
-            "dimension": dim,
-            "points": round(points, 2),
-            "count": entry["count"],
-            "message": (f"{barrier_zh}{zh_note}" if rule.per == "barrier"
-                        else f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}"),
-            "message_en": (f"{barrier_en}{en_note}" if rule.per == "barrier"
-                           else f"{checks}, {_fmt(rule.points)} points each{en_note}"),
-        })
+        deductions.append(_deduction(site, profile, dim, entry, taken))
+    return deductions, taken
 
+
+def _deduction(site: dict, profile: Profile, dim: str, entry: dict, taken: dict[str, float]) -> dict:
+    """One rule's deduction, capped by the rule and by what is left of the dimension's cap (adds to
+    `taken`); its messages say which caps applied so the reader can follow the arithmetic."""
+    rule: DeductionRule = entry["rule"]
+    notes_zh, notes_en = [], []
+    if rule.per == "barrier":
+        wanted, barrier_zh, barrier_en = _barrier_points(site, rule, entry)
+    else:
+        wanted = rule.points * entry["count"]
+    if rule.max is not None and wanted > rule.max:
+        wanted = rule.max
+        notes_zh.append(f"本规则上限 {_fmt(rule.max)} 分")
+        notes_en.append(f"rule capped at {_fmt(rule.max)}")
+    cap = profile.cap(dim)
+    room = max(0.0, cap - taken[dim])
+    points = min(wanted, room)
+    if points < wanted:
+        notes_zh.append(f"维度上限 {_fmt(cap)} 分")
+        notes_en.append(f"dimension capped at {_fmt(cap)}")
+    taken[dim] += points
+    checks = ", ".join(f"{c} ×{n}" for c, n in sorted(entry["checks"].items()))
+    zh_note = f"（{'；'.join(notes_zh)}）" if notes_zh else ""
+    en_note = f" ({'; '.join(notes_en)})" if notes_en else ""
+    return {
+        "rule": profile.rule_id(rule.rule),
+        "dimension": dim,
+        "points": round(points, 2),
+        "count": entry["count"],
+        "message": (f"{barrier_zh}{zh_note}" if rule.per == "barrier"
+                    else f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}"),
+        "message_en": (f"{barrier_en}{en_note}" if rule.per == "barrier"
+                       else f"{checks}, {_fmt(rule.points)} points each{en_note}"),
+    }
+
+
+def _barrier_points(site: dict, rule: DeductionRule, entry: dict) -> tuple[float, str, str]:
+    """Points wanted for a per-barrier rule and its zh/en messages: a barrier costs by the share of
+    pages it affects, so one template fault is not charged once per page."""
+    rendered = ((site.get("accessibility") or {}).get("browser") or {}).get("scanned") or 0
+    barriers = group_barriers(entry["findings"], int(site.get("pages") or 0), int(rendered))
+    wanted = sum(rule.points * max(rule.min_share, b["share"]) for b in barriers)
+    listed = barriers[:5]
+    more = len(barriers) - len(listed)
+    entry["checks"] = {}
+    zh_list = "；".join(f"{b['check']} {b['template']} {b['pages']} 页" for b in listed)
+    en_list = "; ".join(f"{b['check']} {b['template']} on {b['pages']} page(s)" for b in listed)
+    zh_more = f" 等 {len(barriers)} 个" if more else ""
+    en_more = f" and {more} more" if more else ""
+    barrier_zh = (f"{len(barriers)} 个障碍（{zh_list}{zh_more}），每个障碍按受影响页面比例扣分，"
+                  f"最多 {_fmt(rule.points)} 分")
+    barrier_en = (f"{len(barriers)} barrier(s) ({en_list}{en_more}), each up to {_fmt(rule.points)} "
+                  f"points by the share of pages it affects")
+    return wanted, barrier_zh, barrier_en
+
+
+def _fill_dimensions(site: dict, profile: Profile, dimensions: list[str], assessed: set[str],
+                     taken: dict[str, float]) -> None:
+    """Each dimension's block: its score out of 100 when assessed, else an explicit not-assessed
+    (a dimension that could not be checked must not read as a perfect one)."""
+    dims = site.setdefault("dimensions", {})
+    findings = site.get("findings") or []
     for dim in dimensions:
         block = dims.setdefault(dim, {})
         if not isinstance(block, dict):
@@ -524,25 +562,23 @@ def score_site(site: dict, profile: Profile) -> None:
             block["score"] = None
             block.pop("deducted", None)
 
+
+def _overall_score(profile: Profile, assessed: set[str], taken: dict[str, float]) -> float | None:
+    """The site score over the assessed dimensions' caps only; None when nothing was assessed."""
     total_cap = sum(profile.cap(d) for d in assessed)
     if not assessed or total_cap <= 0:
-        score = None
-    else:
-        lost = sum(taken[d] for d in assessed)
-        score = round(100.0 * (1 - lost / total_cap), 1)
+        return None
+    lost = sum(taken[d] for d in assessed)
+    return round(100.0 * (1 - lost / total_cap), 1)
 
-    counts = column_counts(site, profile)
-    vetoes = _vetoes(site, profile, counts)
+
+def _verdict(profile: Profile, score: float | None, vetoes: list[dict]) -> str:
+    """A veto fails the site whatever its score; no score is not-assessed rather than a pass."""
     if vetoes:
-        verdict = "fail"
-    elif score is None:
-        verdict = "not-assessed"
-    else:
-        verdict = "pass" if score >= profile.pass_mark else "fail"
-    site["score"] = score
-    site["verdict"] = verdict
-    site["vetoes"] = vetoes
-    site["deductions"] = deductions
+        return "fail"
+    if score is None:
+        return "not-assessed"
+    return "pass" if score >= profile.pass_mark else "fail"
 
 
 def score_results(results: dict, profile: Profile) -> dict:
