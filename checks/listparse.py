@@ -407,11 +407,68 @@ def datastore_rows(scripts: list[str], base: str, as_of: date,
 
 
 # ------------------------------------------------------------------------------------------ page
+@dataclass
+class _Head:
+    """What the page's head and scripts say, read before the tree is cut (scripts go with the furniture)."""
+
+    base: str
+    metas: dict[str, str]
+    lowered: dict[str, str]
+    lang: str
+    title: str
+    scripts_xml: list[str]
+    script_text: str
+    has_pager: bool
+
+
 def summarise(page, as_of: date) -> PageSummary:
     """Summarise one checks.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
     soup = page.soup
     elements = [node for node in soup.descendants if isinstance(node, Tag)]  # one walk for the head's reads
     named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template"))
+    head = _read_head(page, named)
+    lowered = head.lowered
+    crumb_name = _cut_breadcrumb(elements)
+    _cut_scripts_and_furniture(soup, named)
+    body = soup.body or soup
+    main_text = text_of(body)
+    heading = _heading(body, crumb_name, head)
+    is_article = any(k in lowered for k in ARTICLE_METAS) and "columnname" not in lowered
+    pub = _pub_date(body, head.metas, main_text)
+    rows, container, every, box = best_list(body, head.base, as_of, pub)
+    holder = find_placeholder(body, main_text)
+    if rows and holder is not None and _placeholder_empties_list(holder, box):
+        rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
+    if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
+        # no article metas, but a labelled date and an article body: a detail page of an older CMS
+        is_article = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
+    ds_rows, ds_total = datastore_rows(head.scripts_xml, head.base, as_of, pub)
+    datastore = bool(head.scripts_xml and ds_rows) or ds_total is not None
+    if len(ds_rows) >= len(rows) and ds_rows:
+        rows, container = ds_rows, "script[type='text/xml']"
+    total, has_pager = _total_and_pager(ds_total, main_text, head)
+    summary = PageSummary(
+        url=page.url, final_url=page.final_url, depth=page.depth, lang=head.lang.lower(), title=head.title,
+        heading=heading[:80], column_name=head.metas.get("ColumnName") or lowered.get("columnname"),
+        column_type=head.metas.get("ColumnType") or lowered.get("columntype"),
+        is_article=is_article, pub_date=pub, rows=rows, container=container, datastore=datastore,
+        total=total, has_pager=has_pager, main_text_len=len(main_text),
+        cjk_ratio=cjk_ratio(" ".join(r.title for r in rows) or main_text[:400]),
+        main_list=bool(rows) and box is not None and list_box(box) is not None,
+        list_headers=_headers(box) if rows and box is not None else "",
+    )
+    _note_undated_items(summary, [*every[:MAX_ROWS], *ds_rows], as_of)
+    _note_landing_page(summary, body, lowered)
+    if not rows:
+        _find_emptiness(body, summary, holder)
+    row_dates = [r.date for r in every if r.date] + [r.date for r in ds_rows if r.date]
+    text_dates = D.dates_in_text(main_text, as_of)
+    summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
+    return summary
+
+
+def _read_head(page, named: dict[str, list[Tag]]) -> _Head:
+    """Base URL, metas, language, title and script texts: read first, as the scripts are cut later."""
     base = page.final_url
     base_tag = next((t for t in named["base"] if t.get("href") is not None), None)
     if base_tag:
@@ -421,45 +478,58 @@ def summarise(page, as_of: date) -> PageSummary:
         name, content = m.get("name") or m.get("property"), m.get("content")
         if isinstance(name, str) and isinstance(content, str):
             metas[name.strip()] = content.strip()
-    lowered = {k.lower(): v for k, v in metas.items()}
     html = next(iter(named["html"]), None)
-    lang = str(html.get("lang") or "") if html else ""
-    title = text_of(named["title"][0]) if named["title"] else ""
-
     scripts_xml = [s.string or s.get_text() for s in named["script"] if s.get("type") == "text/xml"]
     script_text = "\n".join(s.get_text() for s in named["script"] if not s.get("src"))
     # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
     # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
     has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
+    return _Head(base=base, metas=metas, lowered={k.lower(): v for k, v in metas.items()},
+                 lang=str(html.get("lang") or "") if html else "",
+                 title=text_of(named["title"][0]) if named["title"] else "",
+                 scripts_xml=scripts_xml, script_text=script_text, has_pager=has_pager)
 
-    # breadcrumb: the last crumb names the page (location, crumbs, DedeCMS .place); the box is page furniture
-    crumb_name = ""
+
+def _cut_breadcrumb(elements: list[Tag]) -> str:
+    """Cut the breadcrumb box out and return its last crumb, which names the page (location, crumbs,
+    DedeCMS .place); the box itself is page furniture."""
     crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
     for tag in elements:
         if tag.get("class") is None:
             continue
         if any(w in crumb_words or any(p in crumb_words for p in w.split("_")) for w in _words(tag)):
+            crumb_name = ""
             parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", text_of(tag)) if p.strip()]
             if parts:
                 crumb_name = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置)[:：]?", "", parts[-1]).strip()
             tag.decompose()
-            break
+            return crumb_name
+    return ""
 
+
+def _cut_scripts_and_furniture(soup: BeautifulSoup, named: dict[str, list[Tag]]) -> None:
+    """Leave only content: no scripts or styles, no header, navigation or footer, no header clock."""
     for name in ("script", "style", "noscript", "template"):
         for tag in named[name]:
             if not tag.decomposed:  # not inside the breadcrumb or another removed box
                 tag.decompose()
     _cut_furniture(soup)
     _drop_clocks(soup)
-    body = soup.body or soup
-    main_text = text_of(body)
+
+
+def _heading(body: Tag, crumb_name: str, head: _Head) -> str:
+    """The page's own name: its last crumb, else its column title or heading; a heading that only
+    repeats the <title> is cut down to the column part of it."""
     heading_tag = body.find(class_="column-title") or body.find(["h2", "h1"])
     heading = text_of(heading_tag) if heading_tag else ""
     heading = crumb_name or heading
-    if not crumb_name and heading and heading == title:
-        heading = title_name(title, (metas.get("SiteName") or lowered.get("sitename") or "",))
+    if not crumb_name and heading and heading == head.title:
+        heading = title_name(head.title, (head.metas.get("SiteName") or head.lowered.get("sitename") or "",))
+    return heading
 
-    is_article = any(k in lowered for k in ARTICLE_METAS) and "columnname" not in lowered
+
+def _pub_date(body: Tag, metas: dict[str, str], main_text: str) -> date | None:
+    """The page's publication date: its metas, else a <time datetime>, else a labelled date (发布日期)."""
     pub = D.meta_pubdate(metas)
     if pub is None:
         time_tag = body.find("time", attrs={"datetime": True})
@@ -467,53 +537,35 @@ def summarise(page, as_of: date) -> PageSummary:
             pub = D.parse_date(str(time_tag["datetime"]))
     if pub is None:
         pub = D.labelled_date(main_text)
+    return pub
 
-    rows, container, every, box = best_list(body, base, as_of, pub)
-    row_dates = [r.date for r in every if r.date]
-    holder = find_placeholder(body, main_text)
-    if rows and holder is not None and _placeholder_empties_list(holder, box):
-        rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
-    if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
-        # no article metas, but a labelled date and an article body: a detail page of an older CMS
-        is_article = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
-    ds_rows, ds_total = datastore_rows(scripts_xml, base, as_of, pub)
-    datastore = bool(scripts_xml and ds_rows) or ds_total is not None
-    if len(ds_rows) >= len(rows) and ds_rows:
-        rows, container = ds_rows, "script[type='text/xml']"
-    row_dates += [r.date for r in ds_rows if r.date]
 
-    total = ds_total
+def _total_and_pager(total: int | None, main_text: str, head: _Head) -> tuple[int | None, bool]:
+    """The list's item total (共 N 条; the datastore's wins) and whether the page has a pager at all."""
+    has_pager = head.has_pager
     for pattern in _total_patterns():
-        m = pattern.search(main_text) or pattern.search(script_text)
+        m = pattern.search(main_text) or pattern.search(head.script_text)
         if m:
             total = int(m.group(1)) if total is None else total
             has_pager = True
             break
     if re.search(r"下一页|尾页|末页|上一页", main_text):
         has_pager = True
+    return total, has_pager
 
-    summary = PageSummary(
-        url=page.url, final_url=page.final_url, depth=page.depth, lang=lang.lower(), title=title,
-        heading=heading[:80], column_name=metas.get("ColumnName") or lowered.get("columnname"),
-        column_type=metas.get("ColumnType") or lowered.get("columntype"),
-        is_article=is_article, pub_date=pub, rows=rows, container=container, datastore=datastore,
-        total=total, has_pager=has_pager, main_text_len=len(main_text),
-        cjk_ratio=cjk_ratio(" ".join(r.title for r in rows) or main_text[:400]),
-        main_list=bool(rows) and box is not None and list_box(box) is not None,
-        list_headers=_headers(box) if rows and box is not None else "",
-    )
-    # items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)
-    undated = [r for r in [*every[:MAX_ROWS], *ds_rows] if r.date is None]
+
+def _note_undated_items(summary: PageSummary, rows: list[Row], as_of: date) -> None:
+    """Items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)."""
+    undated = [r for r in rows if r.date is None]
     summary.item_links = [r.href for r in undated if r.url_date is None]
     summary.link_dates = sorted({r.url_date for r in undated if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
+
+
+def _note_landing_page(summary: PageSummary, body: Tag, lowered: dict[str, str]) -> None:
+    """更多 links and a site name without a column name: a portal home or landing page, not one column."""
     more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))
     summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
-    if not rows:
-        _find_emptiness(body, summary, holder)
-    text_dates = D.dates_in_text(main_text, as_of)
-    summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
-    return summary
 
 
 def _by_name(elements: list[Tag], names: tuple[str, ...]) -> dict[str, list[Tag]]:
