@@ -367,9 +367,37 @@ def _is_navigation(pages: list[PageSummary], key: str, list_keys: set[str], out_
 def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[str],
            pubdates: dict[str, date], articles: set[str], broken: set[str],
            home_links: set[str]) -> Column | None:
+    """The column behind one list key with its status (empty, undated, stale, fresh), or None when the
+    pages are a hub, a static page or a single-page column rather than a list column."""
     first = pages[0]
     # the column's own name: never the site's (财政预决算_某某县新闻出版局 is 财政预决算)
     name = (first.column_name or first.heading or title_name(first.title, (site.config.name,))).strip() or first.title
+    rows = _column_rows(pages, key)
+    if rows and _is_hub(rows, first, list_keys, pubdates, articles):
+        return None
+    if not rows and not _may_be_empty_column(name, pages):
+        return None
+    if rows and is_static_name(name):
+        return None  # 机构职能, 领导之窗: static pages are never list columns, whatever dates their links carry
+    column = _new_column(site, key, name, pages, rows, home_links)
+    declared = max((p.total for p in pages if p.total is not None), default=None)
+    column.item_count = len(rows)
+    if first.datastore and declared and declared > len(rows):
+        column.item_count = declared
+    if not rows:
+        _mark_empty(column, pages, declared)
+    elif all(normalise_url(r.href) in broken for r in rows):
+        column.status = "empty"
+        column.evidence = f"全部 {len(rows)} 条链接失效：{rows[0].title}"
+        column.evidence_en = f"all {len(rows)} item links are broken, e.g. “{rows[0].title}”"
+        column.selector = rows[0].selector
+    else:
+        _mark_freshness(column, site, rows, pubdates)
+    return column
+
+
+def _column_rows(pages: list[PageSummary], key: str) -> list[Row]:
+    """The column's items over all its pages, each once, without links back into the column itself."""
     rows: list[Row] = []
     seen: set[str] = set()
     for p in pages:
@@ -378,29 +406,45 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
             if n not in seen and column_key(r.href) != key:
                 seen.add(n)
                 rows.append(r)
-    # Hub pages link to other columns, not to items.
-    if rows:
-        to_lists = sum(1 for r in rows if column_key(r.href) in list_keys)
-        dated = sum(1 for r in rows if r.date or r.url_date or pubdates.get(normalise_url(r.href)))
-        to_articles = sum(1 for r in rows if normalise_url(r.href) in articles)
-        if to_lists * 2 >= len(rows) and dated * 2 < len(rows):
-            return None
-        column_like = sum(1 for r in rows if looks_like_column_url(r.href))
-        if not dated and not to_articles and column_like * 2 >= len(rows):
-            return None
-        if not dated and not to_articles and not first.column_name and not first.datastore and not first.admitted:
-            return None
-    if not rows:
-        declared_zero = any(p.total == 0 for p in pages)
-        said_empty = any(p.placeholder for p in pages) or declared_zero
-        bare = all(p.main_text_len - len(p.heading) < 40 for p in pages)
-        if is_static_name(name) and not (said_empty and bare):
-            return None  # a static page is never empty merely for having no list
-        if not (said_empty or bare or any(p.empty_container for p in pages)):
-            return None  # a single-page column with its own text (单页栏目)
-    elif is_static_name(name):
-        return None  # 机构职能, 领导之窗: static pages are never list columns, whatever dates their links carry
+    return rows
 
+
+def _item_date(r: Row, pubdates: dict[str, date]) -> date | None:
+    """An item's date: the list's, else its URL's, else its article's own (PubDate)."""
+    return r.date or r.url_date or pubdates.get(normalise_url(r.href))
+
+
+def _is_hub(rows: list[Row], first: PageSummary, list_keys: set[str], pubdates: dict[str, date],
+            articles: set[str]) -> bool:
+    """Hub pages link to other columns, not to items: mostly list links and few dates, column-like
+    URLs and no dates, or no dates and nothing that names the page a column."""
+    to_lists = sum(1 for r in rows if column_key(r.href) in list_keys)
+    dated = sum(1 for r in rows if _item_date(r, pubdates))
+    to_articles = sum(1 for r in rows if normalise_url(r.href) in articles)
+    if to_lists * 2 >= len(rows) and dated * 2 < len(rows):
+        return True
+    column_like = sum(1 for r in rows if looks_like_column_url(r.href))
+    if not dated and not to_articles and column_like * 2 >= len(rows):
+        return True
+    return not dated and not to_articles and not first.column_name and not first.datastore and not first.admitted
+
+
+def _may_be_empty_column(name: str, pages: list[PageSummary]) -> bool:
+    """Pages without rows are an empty column only when they say so or hold nothing: a static page is
+    never empty merely for having no list, and a page with its own text is a single-page column (单页栏目)."""
+    declared_zero = any(p.total == 0 for p in pages)
+    said_empty = any(p.placeholder for p in pages) or declared_zero
+    bare = all(p.main_text_len - len(p.heading) < 40 for p in pages)
+    if is_static_name(name) and not (said_empty and bare):
+        return False
+    return bool(said_empty or bare or any(p.empty_container for p in pages))
+
+
+def _new_column(site: SiteView, key: str, name: str, pages: list[PageSummary], rows: list[Row],
+                home_links: set[str]) -> Column:
+    """The column with its category and age limit (the site's column overrides win) and whether it is
+    top-level (linked from the home page, or audited directly)."""
+    first = pages[0]
     texts = [first.column_type, first.column_name, name]
     category = categorise(texts)
     limit = max_age_for(category)
@@ -410,52 +454,42 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
             limit = override.max_age_days or max_age_for(category)
     top_level = any(normalise_url(p.final_url) in home_links or normalise_url(p.url) in home_links
                     or _is_home(p, site) for p in pages)  # a column audited directly is its site's top
-    column = Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
-                    pages=pages, items=rows, top_level=top_level,
-                    selector=first.container)
-    declared = max((p.total for p in pages if p.total is not None), default=None)
-    column.item_count = len(rows)
-    if first.datastore and declared and declared > len(rows):
-        column.item_count = declared
+    return Column(key=key, name=name, url=first.final_url, category=category, max_age_days=limit,
+                  pages=pages, items=rows, top_level=top_level,
+                  selector=first.container)
 
-    live = [r for r in rows if normalise_url(r.href) not in broken]
-    if not rows:
-        column.status = "empty"
-        holder = next((p for p in pages if p.placeholder), None)
-        if holder:
-            column.evidence, column.selector = holder.placeholder or "", holder.placeholder_selector
-            column.evidence_en = f"the list says “{column.evidence}”"
-        elif declared == 0:
-            column.evidence, column.evidence_en = "共 0 条记录", "the list declares 0 records"
-            column.selector = first.empty_container or first.container
-        else:
-            column.evidence, column.evidence_en = "列表无条目", "the list has no items"
-            column.selector = first.empty_container or first.container
-        return column
-    if not live:
-        column.status = "empty"
-        column.evidence = f"全部 {len(rows)} 条链接失效：{rows[0].title}"
-        column.evidence_en = f"all {len(rows)} item links are broken, e.g. “{rows[0].title}”"
-        column.selector = rows[0].selector
-        return column
 
-    def item_date(r: Row) -> date | None:
-        return r.date or r.url_date or pubdates.get(normalise_url(r.href))
+def _mark_empty(column: Column, pages: list[PageSummary], declared: int | None) -> None:
+    """An empty column's evidence: the placeholder it shows, else its declared 0 records, else its empty list."""
+    first = pages[0]
+    column.status = "empty"
+    holder = next((p for p in pages if p.placeholder), None)
+    if holder:
+        column.evidence, column.selector = holder.placeholder or "", holder.placeholder_selector
+        column.evidence_en = f"the list says “{column.evidence}”"
+    elif declared == 0:
+        column.evidence, column.evidence_en = "共 0 条记录", "the list declares 0 records"
+        column.selector = first.empty_container or first.container
+    else:
+        column.evidence, column.evidence_en = "列表无条目", "the list has no items"
+        column.selector = first.empty_container or first.container
 
+
+def _mark_freshness(column: Column, site: SiteView, rows: list[Row], pubdates: dict[str, date]) -> None:
+    """Undated, stale or fresh by the latest item date, with that item as the evidence."""
     # one day of grace: a portal in UTC+8 may already show tomorrow's date for a UTC as_of
     horizon = site.as_of + timedelta(days=1)
-    dated = [(d, r) for r in rows if (d := item_date(r)) and d <= horizon]
+    dated = [(d, r) for r in rows if (d := _item_date(r, pubdates)) and d <= horizon]
     if not dated:
         column.status = "undated"
         column.evidence = rows[0].title
         column.selector = rows[0].selector
-        return column
+        return
     column.latest, column.latest_row = max(dated, key=lambda x: x[0])
     column.age_days = max(0, (site.as_of - column.latest).days)
-    column.status = "stale" if column.age_days > limit else "fresh"
+    column.status = "stale" if column.age_days > column.max_age_days else "fresh"
     column.evidence = f"{column.latest_row.title} {column.latest.isoformat()}"
     column.selector = column.latest_row.selector
-    return column
 
 
 @result_block("columns", dimensions=("freshness", "columns"))
