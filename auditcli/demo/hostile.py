@@ -310,25 +310,46 @@ class HostileFarm:
 
     # -- the `paths` site: an ordinary portal whose links lead into every pathology -----------------
     async def _paths(self, request: Request, reader, writer) -> None:
-        path, q = request.path, request.query
-        w = writer.write
+        """The site's table of contents: the ordinary portal, then each family of pathologies; a path
+        none of them serves is a plain 404."""
+        for serve in (self._portal_pages, self._transport_pathologies, self._markup_pathologies,
+                      self._redirect_loops, self._crawler_traps, self._retries_and_wafs):
+            if await serve(request, reader, writer):
+                return
+        writer.write(_page(404, html("404", "<p>页面不存在</p>")))
+
+    async def _portal_pages(self, request: Request, reader, writer) -> bool:
+        """robots.txt, the home page, its news and the pages a polite crawler must never ask for."""
+        path, w = request.path, writer.write
         if path == "/robots.txt":
             w(_page(200, b"User-agent: *\nDisallow: /private/\n", "text/plain"))
         elif path == "/":
-            links = "".join(f'<li><a href="{c.url_path}">{c.id}</a></li>' for c in self.cases if c.where == "path"
-                            and c.id not in ("logout-link", "delete-link", "form"))
-            body = (f"<h1>示例县人民政府</h1><ul>{links}</ul>"
-                    '<ul><li><a href="/news/1.html">县政府召开常务会议</a><span>2026-11-18</span></li>'
-                    '<li><a href="/news/2.html">乡村振兴工作推进会</a><span>2026-11-10</span></li></ul>'
-                    '<p><a href="/logout.html">退出登录</a> <a href="/delete?id=1">删除</a> '
-                    '<a href="/user/zhuxiao.html">注销账号</a></p>'
-                    '<form action="/form-target" method="post"><input name="q"><button>提交</button></form>'
-                    '<form action="/form-target"><input name="s"><button>搜索</button></form>')
-            w(_page(200, html("示例县人民政府", body)))
+            w(_page(200, html("示例县人民政府", self._home_body())))
         elif path.startswith("/news/"):
             w(_page(200, html("新闻", "<h1>县政府召开常务会议</h1><p>发布日期：2026-11-18</p>"
                                     '<a href="/">返回首页</a>')))
-        elif path == "/slow":
+        elif path in ("/logout.html", "/delete", "/user/zhuxiao.html", "/form-target", "/sso/logout"):
+            w(_page(200, html("危险", "<p>auditcli must never ask for this</p>")))
+        else:
+            return False
+        return True
+
+    def _home_body(self) -> str:
+        """Links into every path case (not the dangerous ones), two news rows, dangerous links and forms."""
+        links = "".join(f'<li><a href="{c.url_path}">{c.id}</a></li>' for c in self.cases if c.where == "path"
+                        and c.id not in ("logout-link", "delete-link", "form"))
+        return (f"<h1>示例县人民政府</h1><ul>{links}</ul>"
+                '<ul><li><a href="/news/1.html">县政府召开常务会议</a><span>2026-11-18</span></li>'
+                '<li><a href="/news/2.html">乡村振兴工作推进会</a><span>2026-11-10</span></li></ul>'
+                '<p><a href="/logout.html">退出登录</a> <a href="/delete?id=1">删除</a> '
+                '<a href="/user/zhuxiao.html">注销账号</a></p>'
+                '<form action="/form-target" method="post"><input name="q"><button>提交</button></form>'
+                '<form action="/form-target"><input name="s"><button>搜索</button></form>')
+
+    async def _transport_pathologies(self, request: Request, reader, writer) -> bool:
+        """Slow, trickling, reset, endless and decompression-bomb responses: the fetch must give up."""
+        path, w = request.path, writer.write
+        if path == "/slow":
             if await self._hold(reader, 30):
                 w(_page(200, html("slow", "too late")))
         elif path == "/trickle":
@@ -349,7 +370,14 @@ class HostileFarm:
             body = self.gzip_bomb()
             w(response_head(200, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip",
                                   "Content-Length": str(len(body))}) + body)
-        elif path == "/deep":
+        else:
+            return False
+        return True
+
+    async def _markup_pathologies(self, request: Request, reader, writer) -> bool:
+        """Pages that arrive whole but are hard to parse: 10,000 levels deep, invalid bytes (UTF-8, GBK)."""
+        path, w = request.path, writer.write
+        if path == "/deep":
             depth = 10_000
             body = "<div>" * depth + '<p>深处的内容 <a href="/news/1.html">新闻</a></p>' + "</div>" * depth
             w(_page(200, html("深层嵌套", body)))
@@ -361,7 +389,14 @@ class HostileFarm:
         elif path == "/bad-encoding-gbk":
             body = html("编码", "<p>正文</p>", "gbk") + b"\x81\x20\xfe\xff\x80"
             w(_page(200, body, "text/html; charset=gbk"))
-        elif path == "/redirect-loop":
+        else:
+            return False
+        return True
+
+    async def _redirect_loops(self, request: Request, reader, writer) -> bool:
+        """HTTP, meta refresh and JavaScript loops, a 30-step chain and a redirect onto a logout URL."""
+        path, w = request.path, writer.write
+        if path == "/redirect-loop":
             w(_page(302, b"", Location="/redirect-loop-b"))
         elif path == "/redirect-loop-b":
             w(_page(302, b"", Location="/redirect-loop"))
@@ -374,7 +409,16 @@ class HostileFarm:
         elif path in ("/js-loop", "/js-loop-b"):
             other = "/js-loop-b" if path == "/js-loop" else "/js-loop"
             w(_page(200, html("跳转", f"<script>window.location.href = '{other}';</script><p>跳转中</p>")))
-        elif path == "/calendar":
+        elif path == "/jump":
+            w(_page(302, b"", Location="/sso/logout?from=redirect"))
+        else:
+            return False
+        return True
+
+    async def _crawler_traps(self, request: Request, reader, writer) -> bool:
+        """Pages that link to ever new pages: a calendar a day on either side, a list three pages on."""
+        path, q, w = request.path, request.query, writer.write
+        if path == "/calendar":
             day = (q.get("date") or ["2026-11-01"])[0]
             try:
                 n = int(day.replace("-", ""))
@@ -390,7 +434,14 @@ class HostileFarm:
             links = "".join(f'<a href="/list?page={page + k}">{page + k}</a> ' for k in (1, 2, 3))
             w(_page(200, html("列表", f"<ul><li><a href='/news/2.html'>乡村振兴</a><span>2026-11-10</span></li></ul>"
                                     f"<div class='page'>{links}</div>")))
-        elif path in ("/retry-429", "/retry-503-date"):
+        else:
+            return False
+        return True
+
+    async def _retries_and_wafs(self, request: Request, reader, writer) -> bool:
+        """Retry-After in seconds, as a date and too long to wait for; WAF blocks (安全狗 403, 瑞数 412)."""
+        path, w = request.path, writer.write
+        if path in ("/retry-429", "/retry-503-date"):
             if path in self._retry_seen:
                 w(_page(200, html("ok", "<p>第二次请求成功</p>")))
             else:
@@ -409,12 +460,9 @@ class HostileFarm:
             w(_page(412, html("", "<script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;"
                                   "$_ts.cd='qEsrrq...';</script><script src='/4QbVtADbnLVIc/c.FxJzG50F.js'></script>"),
                     **{"Set-Cookie": "FSSBBIl1UgzbN7N80S=abc; path=/"}))
-        elif path == "/jump":
-            w(_page(302, b"", Location="/sso/logout?from=redirect"))
-        elif path in ("/logout.html", "/delete", "/user/zhuxiao.html", "/form-target", "/sso/logout"):
-            w(_page(200, html("危险", "<p>auditcli must never ask for this</p>")))
         else:
-            w(_page(404, html("404", "<p>页面不存在</p>")))
+            return False
+        return True
 
     def gzip_bomb(self) -> bytes:
         if self._bomb is None:
