@@ -260,9 +260,7 @@ def audit(
     check_selectors(only_list, skip_list)
     day = parse_as_of(as_of)
     profile_name = profile or config.profile
-    check_profile(profile_name)
-    format_list = parse_formats(formats, lang)
-    baseline_results = load_baseline(baseline)
+    format_list, baseline_results = report_settings(profile_name, formats, lang, baseline)
     options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
                             security_selected(only_list, skip_list), ca_bundle,
                             site_budget=site_budget, max_retry_after=max_retry_after, contact=contact,
@@ -270,25 +268,42 @@ def audit(
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
-    from auditcli.app.progress import run_crawl
-    from auditcli.stores.pagestore import PageStore
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
     render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
     distributed = check_redis(redis_url, job, lease)
-    # without browser mode, the workers follow the crawl (browser mode renders after it, before the checks)
+    results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
+                              browser_pages=browser_pages, distributed=distributed, resume=resume, formats=format_list,
+                              lang=lang, run_meta=run_meta, history=record_in, quiet=quiet, verbose=verbose)
+    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
+
+
+def report_settings(profile_name: str, formats: str, lang: str, baseline: Path | None):
+    """The scoring profile, report formats and gate baseline checked before any work, so a typo fails
+    at once rather than after a long crawl; the chosen formats and the baseline's results."""
+    check_profile(profile_name)
+    return parse_formats(formats, lang), load_baseline(baseline)
+
+
+def crawl_and_check(config, out_dir: Path, options, check_options, *, check_workers: int | None, render,
+                    browser_pages: str, distributed, resume: bool, formats: list[str], lang: str, run_meta: dict,
+                    history: Path | None, quiet: bool, verbose: bool) -> dict:
+    """Crawl, render (browser mode), check and report. Without browser mode the check workers follow the
+    crawl and judge each site as soon as it is crawled; browser mode renders after the crawl and before
+    the checks, so then sites are judged after it."""
+    from auditcli.app.progress import run_crawl
+    from auditcli.stores.pagestore import PageStore
+
     with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers,
                            [site.id for site in config.sites], stream=render is None) as workers:
-        # browser mode renders after the crawl and before the checks: then sites are judged after it
         early = workers.site_crawled if workers is not None and render is None else None
-        store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=verbose, resume=resume,
-                               site_done=early, distributed=distributed)
+        store_path = run_crawl(config, out_dir / "crawl", options, check_options.as_of, quiet=quiet, verbose=verbose,
+                               resume=resume, site_done=early, distributed=distributed)
         if render is not None:
             run_browser(store_path, browser_pages, render, quiet)
-        results = run_checks_and_report(store_path, out_dir, day, profile_name, only_list, skip_list, format_list,
-                                        lang, run_meta, record_in, quiet, workers)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
+        return run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers)
+
 
 def check_redis(redis_url: str | None, job: str, lease: float):
     """The distributed-crawl settings, with the Redis server reachable, or None without --redis."""
@@ -392,9 +407,8 @@ def load_baseline(baseline: Path | None):
         raise fail(f"--baseline: {exc}") from None
 
 
-def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, formats, lang, run_meta, history, quiet,
-                          workers=None):
-    from auditcli.app.orchestrate import CheckOptions, check_store, save
+def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers=None):
+    from auditcli.app.orchestrate import check_store, save
 
     def site_done(config, site, seconds):
         if not quiet:
@@ -402,8 +416,7 @@ def run_checks_and_report(store_path, out_dir, day, profile_name, only, skip, fo
             err.print(f"checked {config.id}: {site['status']}, {site['pages']} pages, {len(site['findings'])} findings, "
                       f"score {score} ({site['verdict']}) in {seconds:.1f}s", markup=False)
 
-    results = check_store(store_path, CheckOptions(as_of=day, profile=profile_name, only=only, skip=skip), run_meta,
-                          site_done, workers)
+    results = check_store(store_path, check_options, run_meta, site_done, workers)
     try:
         path = save(results, out_dir)  # atomic: on failure the previous results.json is untouched
     except OSError as exc:
@@ -568,17 +581,15 @@ def check(
     only_list, skip_list = split_list(only), split_list(skip)
     check_selectors(only_list, skip_list)
     profile_name = profile or audit_meta.get("profile") or "cn-gov-2019"
-    check_profile(profile_name)
-    format_list = parse_formats(formats, lang)
-    baseline_results = load_baseline(baseline)
+    format_list, baseline_results = report_settings(profile_name, formats, lang, baseline)
     prepare_out(out_dir)
     record_in = history_path(history, no_history)
     from auditcli.app.orchestrate import CheckOptions
 
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
-        results = run_checks_and_report(page_store.path, out_dir, day, profile_name, only_list, skip_list, format_list,
-                                        lang, None, record_in, quiet, workers)
+        results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, lang, None, record_in,
+                                        quiet, workers)
     finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
 
 
@@ -665,7 +676,7 @@ def demo(
     day = parse_as_of(as_of)
     format_list = parse_formats(formats, lang)
     prepare_out(out_dir)
-    from auditcli.app.orchestrate import new_run_id, now_iso
+    from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
     from auditcli.app.progress import run_crawl
     from auditcli.demo import DemoFarm
 
@@ -677,7 +688,8 @@ def demo(
         run_meta = {"id": new_run_id(), "started_at": now_iso()}
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
         answer_key = farm.load_answer_key()
-    results = run_checks_and_report(store_path, out_dir, day, config.profile, [], [], format_list, lang, run_meta, None, quiet)
+    results = run_checks_and_report(store_path, out_dir, CheckOptions(as_of=day, profile=config.profile), format_list, lang,
+                                    run_meta, None, quiet)
     report = out_dir / "report.html"
     out.print(f"results: {out_dir / 'results.json'}", markup=False)
     if report.exists():
