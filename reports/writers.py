@@ -152,67 +152,7 @@ def junit_xml(results: dict, lang: str = "zh") -> str:
     root = ET.Element("testsuites", name="auditcli")
     total = failures_total = 0
     for site in results.get("sites") or []:
-        suite = ET.SubElement(root, "testsuite", name=str(site.get("id")))
-        props = ET.SubElement(suite, "properties")
-        for key in ("name", "url", "level", "parent", "status", "score", "verdict"):
-            if site.get(key) is not None:
-                ET.SubElement(props, "property", name=key, value=str(site.get(key)))
-        tests = failures = skipped = 0
-        by_check: dict[str, list[dict]] = defaultdict(list)
-        for f in site.get("findings") or []:
-            by_check[str(f.get("check"))].append(f)
-        dims = site.get("dimensions") or {}
-
-        case = ET.SubElement(suite, "testcase", name="verdict", classname=f"{site.get('id')}.profile")
-        tests += 1
-        if site.get("verdict") == "fail":
-            failures += 1
-            reasons = [f"{v.get('rule')}: {v.get('message_en') if lang == 'en' else v.get('message')}"
-                       for v in site.get("vetoes") or []]
-            reasons.append(f"score {site.get('score')}")
-            ET.SubElement(case, "failure", message="; ".join(reasons), type="verdict").text = \
-                "\n".join(reasons)
-        elif site.get("verdict") == "not-assessed":
-            skipped += 1
-            ET.SubElement(case, "skipped", message="not assessed")
-
-        for check_id in sorted(catalogue):
-            info = catalogue[check_id]
-            dim = info.get("dimension") or "other"
-            case = ET.SubElement(suite, "testcase", name=check_id, classname=f"{site.get('id')}.{dim}")
-            tests += 1
-            block = dims.get(dim) or {}
-            found = by_check.get(check_id, [])
-            outcome = (site.get("outcomes") or {}).get(check_id) or {}
-            if site.get("status") == "unreachable" or (block.get("status") == "not-assessed"
-                                                       and not found):
-                skipped += 1
-                ET.SubElement(case, "skipped", message="not assessed")
-                continue
-            if outcome.get("status") in ("not-applicable", "not-judged", "error") and not found:
-                skipped += 1  # nothing was judged: a skip, never a pass
-                reason = outcome.get("reason_en" if lang == "en" else "reason") or ""
-                ET.SubElement(case, "skipped", message=f"{outcome['status']}: {reason}".rstrip(": "))
-                continue
-            failing = [f for f in found if f.get("severity") in COUNTED_SEVERITIES]
-            if failing:
-                failures += 1
-                title = finding_title(results, failing[0], lang)
-                lines = [f"{f.get('url')}: {finding_message(results, f, lang)}"
-                         + (f" [{f.get('selector')}]" if f.get("selector") else "")
-                         for f in failing]
-                fix = finding_fix(results, failing[0], lang)
-                if fix:
-                    lines.append(("How to fix: " if lang == "en" else "整改建议：") + fix)
-                ET.SubElement(case, "failure", message=f"{title} ({len(failing)})",
-                              type=str(failing[0].get("severity"))).text = "\n".join(lines)
-            elif found:
-                ET.SubElement(case, "system-out").text = "\n".join(
-                    f"{f.get('url')}: {finding_message(results, f, lang)}" for f in found)
-        suite.set("tests", str(tests))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", str(skipped))
+        tests, failures = _junit_suite(root, results, site, catalogue, lang)
         total += tests
         failures_total += failures
     root.set("tests", str(total))
@@ -222,71 +162,94 @@ def junit_xml(results: dict, lang: str = "zh") -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _junit_suite(root: ET.Element, results: dict, site: dict, catalogue: dict[str, dict],
+                 lang: str) -> tuple[int, int]:
+    """One site's testsuite: its properties, the verdict, then every check of the catalogue (so a CI
+    sees the same test names on every site); returns its tests and failures."""
+    suite = ET.SubElement(root, "testsuite", name=str(site.get("id")))
+    props = ET.SubElement(suite, "properties")
+    for key in ("name", "url", "level", "parent", "status", "score", "verdict"):
+        if site.get(key) is not None:
+            ET.SubElement(props, "property", name=key, value=str(site.get(key)))
+    by_check: dict[str, list[dict]] = defaultdict(list)
+    for f in site.get("findings") or []:
+        by_check[str(f.get("check"))].append(f)
+    outcomes = [_junit_verdict_case(suite, site, lang)]
+    outcomes += [_junit_check_case(suite, results, site, check_id, catalogue[check_id], by_check.get(check_id, []), lang)
+                 for check_id in sorted(catalogue)]
+    failures = outcomes.count("failure")
+    suite.set("tests", str(len(outcomes)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(outcomes.count("skipped")))
+    return len(outcomes), failures
+
+
+def _junit_verdict_case(suite: ET.Element, site: dict, lang: str) -> str:
+    """The profile's verdict as a testcase: a fail names its vetoes and the score. Returns the outcome."""
+    case = ET.SubElement(suite, "testcase", name="verdict", classname=f"{site.get('id')}.profile")
+    if site.get("verdict") == "fail":
+        reasons = [f"{v.get('rule')}: {v.get('message_en') if lang == 'en' else v.get('message')}"
+                   for v in site.get("vetoes") or []]
+        reasons.append(f"score {site.get('score')}")
+        ET.SubElement(case, "failure", message="; ".join(reasons), type="verdict").text = \
+            "\n".join(reasons)
+        return "failure"
+    if site.get("verdict") == "not-assessed":
+        ET.SubElement(case, "skipped", message="not assessed")
+        return "skipped"
+    return "pass"
+
+
+def _junit_check_case(suite: ET.Element, results: dict, site: dict, check_id: str, info: dict,
+                      found: list[dict], lang: str) -> str:
+    """One check as a testcase: skipped when nothing was judged (never a pass), failed by counted
+    findings, passed with any info findings as system-out. Returns the outcome."""
+    dim = info.get("dimension") or "other"
+    case = ET.SubElement(suite, "testcase", name=check_id, classname=f"{site.get('id')}.{dim}")
+    block = (site.get("dimensions") or {}).get(dim) or {}
+    outcome = (site.get("outcomes") or {}).get(check_id) or {}
+    if site.get("status") == "unreachable" or (block.get("status") == "not-assessed" and not found):
+        ET.SubElement(case, "skipped", message="not assessed")
+        return "skipped"
+    if outcome.get("status") in ("not-applicable", "not-judged", "error") and not found:
+        reason = outcome.get("reason_en" if lang == "en" else "reason") or ""
+        ET.SubElement(case, "skipped", message=f"{outcome['status']}: {reason}".rstrip(": "))
+        return "skipped"
+    failing = [f for f in found if f.get("severity") in COUNTED_SEVERITIES]
+    if failing:
+        title = finding_title(results, failing[0], lang)
+        lines = [f"{f.get('url')}: {finding_message(results, f, lang)}"
+                 + (f" [{f.get('selector')}]" if f.get("selector") else "")
+                 for f in failing]
+        fix = finding_fix(results, failing[0], lang)
+        if fix:
+            lines.append(_fix_line(fix, lang))
+        ET.SubElement(case, "failure", message=f"{title} ({len(failing)})",
+                      type=str(failing[0].get("severity"))).text = "\n".join(lines)
+        return "failure"
+    if found:
+        ET.SubElement(case, "system-out").text = "\n".join(
+            f"{f.get('url')}: {finding_message(results, f, lang)}" for f in found)
+    return "pass"
+
+
+def _fix_line(fix: str, lang: str) -> str:
+    """The how-to-fix line that JUnit failures and SARIF rule help both end with."""
+    return ("How to fix: " if lang == "en" else "整改建议：") + fix
+
+
 # ---------------------------------------------------------------- SARIF
 
 
 def sarif_log(results: dict, lang: str = "zh") -> dict:
+    """One SARIF 2.1.0 run: the check catalogue as rules, every finding as a result of its rule."""
     catalogue = _catalogue(results)
     rule_ids = sorted(catalogue)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    rules = []
-    for rule_id in rule_ids:
-        info = catalogue[rule_id]
-        title = localized(info.get("title"), lang, rule_id)
-        fix = localized(info.get("fix"), lang)
-        refs = [str(r) for r in info.get("refs") or []]
-        help_lines = [title]
-        if fix:
-            help_lines.append(("How to fix: " if lang == "en" else "整改建议：") + fix)
-        if refs:
-            help_lines.append(("References: " if lang == "en" else "依据：") + "; ".join(refs))
-        severity = info.get("severity") or "medium"
-        properties: dict[str, Any] = {"tags": [str(info.get("dimension") or "other")],
-                                      "auditcli-dimension": info.get("dimension"),
-                                      "auditcli-severity": severity}
-        if info.get("dimension") == "security":
-            properties["tags"] = ["security"]
-            properties["security-severity"] = _severity(severity).security_severity
-        rules.append({
-            "id": rule_id,
-            "name": "".join(p.capitalize() for p in rule_id.replace(".", "-").split("-")),
-            "shortDescription": {"text": title},
-            "fullDescription": {"text": title + (f" ({'; '.join(refs)})" if refs else "")},
-            "help": {"text": "\n".join(help_lines),
-                     "markdown": "\n\n".join(help_lines)},
-            "defaultConfiguration": {"level": _severity(severity).sarif_level},
-            "properties": properties,
-        })
-    out = []
-    for site in results.get("sites") or []:
-        for f in site.get("findings") or []:
-            rule_id = str(f.get("check"))
-            text = finding_message(results, f, lang) or rule_id
-            if f.get("selector"):
-                text += f" [{f['selector']}]"
-            result: dict[str, Any] = {
-                "ruleId": rule_id,
-                "ruleIndex": index[rule_id],
-                "level": _severity(f.get("severity")).sarif_level,
-                "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
-                "locations": [{
-                    "physicalLocation": {"artifactLocation": {"uri": str(f.get("url") or
-                                                                         site.get("url") or "")}},
-                    "logicalLocations": [{"name": str(site.get("id")), "kind": "module"}],
-                }],
-                "properties": {"site": site.get("id"), "dimension": f.get("dimension"),
-                               "severity": f.get("severity")},
-            }
-            if f.get("selector"):
-                result["properties"]["selector"] = f["selector"]
-            # GitHub code scanning requires region.startLine; a page URL has no source line.
-            region: dict[str, Any] = {"startLine": 1}
-            if f.get("evidence"):
-                region["snippet"] = {"text": str(f["evidence"])[:1000]}
-            result["locations"][0]["physicalLocation"]["region"] = region
-            if f.get("fingerprint"):
-                result["partialFingerprints"] = {FINGERPRINT_KEY: str(f["fingerprint"])}
-            out.append(result)
+    rules = [_sarif_rule(rule_id, catalogue[rule_id], lang) for rule_id in rule_ids]
+    out = [_sarif_result(results, site, f, index[str(f.get("check"))], lang)
+           for site in results.get("sites") or [] for f in site.get("findings") or []]
     run = results.get("run") or {}
     tool = results.get("tool") or {}
     sarif_run: dict[str, Any] = {
@@ -303,6 +266,67 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
     if run.get("id"):
         sarif_run["automationDetails"] = {"id": f"auditcli/{run['id']}"}
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+
+
+def _sarif_rule(rule_id: str, info: dict, lang: str) -> dict:
+    """A check as a SARIF rule: title, help with the fix and the rule references, a level, and a
+    security-severity for security checks (GitHub code scanning ranks those by it)."""
+    title = localized(info.get("title"), lang, rule_id)
+    fix = localized(info.get("fix"), lang)
+    refs = [str(r) for r in info.get("refs") or []]
+    help_lines = [title]
+    if fix:
+        help_lines.append(_fix_line(fix, lang))
+    if refs:
+        help_lines.append(("References: " if lang == "en" else "依据：") + "; ".join(refs))
+    severity = info.get("severity") or "medium"
+    properties: dict[str, Any] = {"tags": [str(info.get("dimension") or "other")],
+                                  "auditcli-dimension": info.get("dimension"),
+                                  "auditcli-severity": severity}
+    if info.get("dimension") == "security":
+        properties["tags"] = ["security"]
+        properties["security-severity"] = _severity(severity).security_severity
+    return {
+        "id": rule_id,
+        "name": "".join(p.capitalize() for p in rule_id.replace(".", "-").split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": title + (f" ({'; '.join(refs)})" if refs else "")},
+        "help": {"text": "\n".join(help_lines),
+                 "markdown": "\n\n".join(help_lines)},
+        "defaultConfiguration": {"level": _severity(severity).sarif_level},
+        "properties": properties,
+    }
+
+
+def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str) -> dict:
+    """A finding as a SARIF result on its page URL, with a fingerprint so code scanning tracks it across runs."""
+    rule_id = str(f.get("check"))
+    text = finding_message(results, f, lang) or rule_id
+    if f.get("selector"):
+        text += f" [{f['selector']}]"
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": rule_index,
+        "level": _severity(f.get("severity")).sarif_level,
+        "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
+        "locations": [{
+            "physicalLocation": {"artifactLocation": {"uri": str(f.get("url") or
+                                                                 site.get("url") or "")}},
+            "logicalLocations": [{"name": str(site.get("id")), "kind": "module"}],
+        }],
+        "properties": {"site": site.get("id"), "dimension": f.get("dimension"),
+                       "severity": f.get("severity")},
+    }
+    if f.get("selector"):
+        result["properties"]["selector"] = f["selector"]
+    # GitHub code scanning requires region.startLine; a page URL has no source line.
+    region: dict[str, Any] = {"startLine": 1}
+    if f.get("evidence"):
+        region["snippet"] = {"text": str(f["evidence"])[:1000]}
+    result["locations"][0]["physicalLocation"]["region"] = region
+    if f.get("fingerprint"):
+        result["partialFingerprints"] = {FINGERPRINT_KEY: str(f["fingerprint"])}
+    return result
 
 
 # ---------------------------------------------------------------- all formats
