@@ -103,7 +103,7 @@ class _Host:
     ip: str
     waiting: deque[str] = field(default_factory=deque)
     open: int = 0  # tabs holding a page of this host
-    next_take: float = 0.0  # monotonic: no tab is given this host's next page before
+    next_take: float = -math.inf  # monotonic: no tab is given this host's next page before
     last_start: float = -math.inf  # monotonic: when its last navigation started
 
 
