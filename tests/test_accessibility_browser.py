@@ -17,7 +17,6 @@ from itertools import pairwise
 import pytest
 
 from auditcli.demo.compare import compare
-from spiders.options import CrawlOptions
 from spiders.render import NavigationGate, RenderOptions, chromium_path, host_key, render_pages
 from tests.conftest import local_server, run_cli
 
@@ -165,25 +164,34 @@ JITTER = 0.03  # a navigation's start reaches the server a few ms late, not alwa
 
 
 def _page_server(visits: list[tuple[str, float, float]]) -> type[BaseHTTPRequestHandler]:
-    """A portal whose pages /p-N.html record (path, arrival, answered) on the monotonic clock."""
+    """A portal: a home page linking six pages /p-N.html; a browser's navigations to a page record
+    (path, arrival, answered) on the monotonic clock (the crawl's fetches are not navigations)."""
     lock = threading.Lock()
+    links = "".join(f'<li><a href="/p-{i}.html">通知公告{i}</a>' for i in range(6))
 
     class Pages(BaseHTTPRequestHandler):
         def do_GET(self):
+            if self.path == "/":
+                self._answer(f"<!doctype html><html lang=zh-CN><title>某县人民政府</title><ul>{links}</ul></html>")
+                return
             if not self.path.startswith("/p-"):
                 self.send_error(404)  # the favicon: a subresource, counted against nothing
                 return
             arrived = time.monotonic()
             time.sleep(SERVE_SECONDS)
-            body = f"<!doctype html><html lang=zh-CN><title>第{self.path}页</title><h1>政务公开</h1></html>".encode()
+            self._answer(f"<!doctype html><html lang=zh-CN><title>第{self.path}页</title><h1>政务公开</h1></html>")
+            if self.headers.get("Sec-Fetch-Mode") == "navigate":
+                with lock:
+                    visits.append((self.path, arrived, time.monotonic()))
+
+        def _answer(self, html: str) -> None:
+            body = html.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
             self.wfile.flush()
-            with lock:
-                visits.append((self.path, arrived, time.monotonic()))
 
         def log_message(self, *args):
             pass
@@ -290,9 +298,17 @@ def test_the_gate_holds_the_per_ip_limit_and_the_floor_whatever_the_options():
 
 
 @needs_chromium
-def test_the_crawls_politeness_flags_govern_browser_mode():
-    from auditcli.app.cli import browser_options
+def test_the_crawls_politeness_flags_govern_browser_mode(tmp_path):
+    from auditcli.stores.pagestore import PageStore
 
-    crawl = CrawlOptions(delay=1.5, per_host=1, per_ip=3, user_agent="auditcli-test")
-    render = browser_options(True, "sample", 20.0, 4, crawl)
-    assert (render.delay, render.per_host, render.per_ip, render.user_agent) == (1.5, 1, 3, "auditcli-test")
+    visits: list = []
+    with local_server(_page_server(visits)) as port:
+        result = run_cli("crawl", f"http://127.0.0.1:{port}/", "--out", str(tmp_path), "--browser",
+                         "--browser-pages", "all", "--delay", str(GAP), "--per-host", "1", "--per-ip", "3",
+                         "--max-depth", "1", "--timeout", "5", "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(visits) == 6 and _overlaps(visits) == 0 and min(_gaps(visits)) >= GAP - JITTER
+    store = PageStore.open_existing(tmp_path / PageStore.FILENAME)
+    meta = store.get_meta("browser")
+    store.close()
+    assert (meta["ok"], meta["delay"], meta["per_host"], meta["per_ip"]) == (7, GAP, 1, 3)
