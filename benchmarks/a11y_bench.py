@@ -3,12 +3,14 @@
     python benchmarks/a11y_bench.py --demo                  # crawl the demo farm, time check ± accessibility
     python benchmarks/a11y_bench.py --demo --browser        # ... and browser mode (sample, then all pages)
     python benchmarks/a11y_bench.py --demo --browser --workers 1 --modes sample   # one tab, no pool
+    python benchmarks/a11y_bench.py --demo --browser --delay 0 --per-host 4 --per-ip 16   # the demo's fast flags
     python benchmarks/a11y_bench.py --store DIR             # a stored crawl (DIR/pages.sqlite)
     python benchmarks/a11y_bench.py --synthetic 2000        # columns_bench's synthetic county portal
 
 Checks run in this process on the stored crawl (no network), as `auditcli check` runs them: all
 dimensions, then all but accessibility (`--skip accessibility`); best of `--repeat` runs each.
-Browser mode renders through one Chromium with a pool of `--workers` tabs.
+Browser mode renders through one Chromium with a pool of `--workers` tabs, as polite as `audit --browser`
+with the same `--delay`, `--per-host` and `--per-ip` (default: the crawl's defaults, 0.5 s, 2 and 4).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from auditcli.app.orchestrate import CheckOptions, check_store  # noqa: E402
 from auditcli.stores.pagestore import PageStore  # noqa: E402
+from spiders.options import CrawlOptions  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
 
@@ -75,6 +78,10 @@ def main() -> int:
     parser.add_argument("--browser", action="store_true", help="also time browser mode (needs --demo)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--modes", default="sample,all", help="browser modes to time (sample,all)")
+    crawl = CrawlOptions()
+    parser.add_argument("--delay", type=float, default=crawl.delay, help="seconds between page loads of one host")
+    parser.add_argument("--per-host", type=int, default=crawl.per_host, help="tabs on one host at once")
+    parser.add_argument("--per-ip", type=int, default=crawl.per_ip, help="tabs on one IP address at once")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     farm = None
@@ -105,10 +112,14 @@ def main() -> int:
                 for mode in args.modes.split(","):
                     copy = root / f"browser-{mode}"
                     shutil.copytree(store, copy)
-                    run = render_store(copy, mode, RenderOptions(workers=args.workers, timeout=5))
+                    options = RenderOptions(workers=args.workers, timeout=5, delay=args.delay,
+                                            per_host=args.per_host, per_ip=args.per_ip)
+                    run = render_store(copy, mode, options)
+                    delay, per_host, _ = options.limits()
                     PageStore.open_existing(copy).close()
                     print(f"  browser mode {mode:6}: {run.ok}/{run.pages} pages rendered and scanned in "
-                          f"{run.seconds:.1f} s, {run.pages / run.seconds:.2f} pages/s with {args.workers} tabs "
+                          f"{run.seconds:.1f} s, {run.pages / run.seconds:.2f} pages/s with {args.workers} tabs, "
+                          f"per host {per_host} at once and {delay:g} s apart "
                           f"({len(run.not_scanned)} not scanned: "
                           f"{', '.join(n['reason'] for n in run.not_scanned) or '-'})")
         finally:

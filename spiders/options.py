@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from auditcli import __version__
+from auditcli.core import knowledge
 
 DEFAULT_USER_AGENT = f"auditcli/{__version__} (+government website audit; obeys robots.txt)"
 DEFAULT_SITE_BUDGET = 1800.0   # seconds per site: a fleet audit of hundreds of sites ends on schedule
+
+
+def politeness_floor() -> tuple[float, int]:
+    """(the shortest gap in seconds between two requests to one host, the most requests to one host at
+    once): the floor of crawling.yaml `rate` that no flag lifts, shared by the crawl and browser mode."""
+    rate = knowledge.load("crawling")["rate"]
+    return 1.0 / rate["max_requests_per_second_per_host"], int(rate["max_concurrent_per_host"])
 
 
 def user_agent(contact: str | None = None, explicit: str | None = None) -> str:

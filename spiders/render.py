@@ -6,6 +6,13 @@ scanned (`timeout`, `crashed`, `error`) and its tab is replaced, so it never sta
 drives Debian's /usr/bin/chromium (no browser download); axe-core comes from the installed
 `axe-playwright-python` package (its bundled `axe.min.js`, MPL-2.0), never from the network.
 
+Rendering is as polite as the crawl (NavigationGate): at most `per_host` tabs on one host:port and
+`per_ip` on one IP address at once, and navigations to one host start at least `delay` seconds apart,
+never beyond the crawl's hard floor (crawling.yaml `rate`: 20 a second, 8 at once). A navigation is one
+page load; the subresources it pulls in (images, scripts, styles, its XHR) count against nothing extra.
+A free tab takes the next page whose host is free, so other hosts' pages are rendered while one host
+waits out its delay.
+
     render_pages(urls, RenderOptions()) -> {url: {"status": "ok", "violations": [...], "incomplete": [...]}}
 """
 
@@ -13,20 +20,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
+import math
 import os
 import shutil
 import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
+
+from spiders.options import CrawlOptions, politeness_floor
 
 log = logging.getLogger("auditcli.browser")
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 MAX_NODES = 25  # per rule and page: a barrier repeated 300 times on one page needs no 300 nodes
+CRAWL_DEFAULTS = CrawlOptions()
+RESOLVE_TIMEOUT = 5.0  # seconds to resolve a host for the per-IP limit; unresolved, the host is its own "IP"
 
 
 class BrowserUnavailable(RuntimeError):
@@ -41,7 +55,153 @@ class RenderOptions:
     rules: tuple[str, ...] | None = None  # axe rule ids; None: every rule tagged WCAG 2.0/2.1 A/AA
     local_only: bool = False  # abort requests to hosts other than the page's own (tests, the ACT cases)
     user_agent: str | None = None
+    # politeness, the crawl's flags (--delay, --per-host, --per-ip), under the same floor (see NavigationGate)
+    delay: float = CRAWL_DEFAULTS.delay  # seconds between the starts of two navigations to one host
+    per_host: int = CRAWL_DEFAULTS.per_host  # tabs navigating or holding a page of one host:port at once
+    per_ip: int = CRAWL_DEFAULTS.per_ip  # ... of one resolved IP address (virtual hosts share a server)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def limits(self) -> tuple[float, int, int]:
+        """(delay, per_host, per_ip) as obeyed: never faster than the crawl's floor allows."""
+        min_delay, max_per_host = politeness_floor()
+        return max(self.delay, min_delay), max(1, min(self.per_host, max_per_host)), max(1, self.per_ip)
+
+
+def host_key(url: str) -> str | None:
+    """host:port of an http(s) URL (the unit the crawl is polite to), None for chrome:, data: and the like."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    return f"{parts.hostname}:{port}"
+
+
+async def resolve_ips(hostnames: set[str]) -> dict[str, str]:
+    """Each host name's first IP address (itself for an IP literal or a name that does not resolve)."""
+    loop = asyncio.get_running_loop()
+
+    async def one(name: str) -> str:
+        try:
+            return str(ipaddress.ip_address(name.strip("[]")))
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.wait_for(loop.getaddrinfo(name, None), timeout=RESOLVE_TIMEOUT)
+            return str(infos[0][4][0])
+        except (TimeoutError, OSError, IndexError):  # the navigation itself will report it
+            return name
+
+    names = sorted(hostnames)
+    return dict(zip(names, await asyncio.gather(*(one(name) for name in names)), strict=True))
+
+
+@dataclass
+class _Host:
+    ip: str
+    waiting: deque[str] = field(default_factory=deque)
+    open: int = 0  # tabs holding a page of this host
+    next_take: float = -math.inf  # monotonic: no tab is given this host's next page before
+    last_start: float = -math.inf  # monotonic: when its last navigation started
+
+
+class NavigationGate:
+    """Which page a free tab renders next, and when: the crawl's politeness for page loads.
+
+    A tab holds its host from `take()` until `release()` (load, axe and, for a broken tab, its closing):
+    at most `per_host` tabs per host:port (capped by the floor's max_concurrent_per_host) and `per_ip`
+    per IP address. `started()` is called right before the navigation: starts on one host are at least
+    `delay` apart (never below the floor's 1/max_requests_per_second_per_host). A navigation is one page
+    load; its subresources count against nothing extra. `take()` hands out the first page whose host is
+    free, in the order given, so a tab never idles while another host's page could be rendered.
+    """
+
+    def __init__(self, urls: list[str], ips: dict[str, str], options: RenderOptions):
+        self.delay, self.per_host, self.per_ip = options.limits()
+        self._hosts: dict[str, _Host] = {}
+        self._pending: dict[str, _Host] = {}  # hosts with pages waiting, in the order of their first page
+        self._unlimited: deque[str] = deque()  # no network host (chrome:, data:): nothing to be polite to
+        self._ip_open: Counter[str] = Counter()
+        self._wake = asyncio.Event()
+        for url in urls:
+            key = host_key(url)
+            if key is None:
+                self._unlimited.append(url)
+                continue
+            host = self._hosts.setdefault(key, _Host(ips.get(urlsplit(url).hostname or "", key)))
+            host.waiting.append(url)
+            self._pending[key] = host
+
+    @classmethod
+    async def for_urls(cls, urls: list[str], options: RenderOptions) -> NavigationGate:
+        hostnames = {urlsplit(url).hostname for url in urls if host_key(url) is not None}
+        ips = await resolve_ips({name for name in hostnames if name})
+        return cls(urls, ips, options)
+
+    def useful_tabs(self, workers: int) -> int:
+        """Tabs worth opening: no more than the limits let render at once."""
+        by_ip: Counter[str] = Counter()
+        for host in self._hosts.values():
+            by_ip[host.ip] += min(self.per_host, len(host.waiting))
+        at_once = sum(min(self.per_ip, n) for n in by_ip.values()) + len(self._unlimited)
+        return max(1, min(workers, at_once))
+
+    def _ready(self, now: float) -> tuple[str | None, float]:
+        """The first page a tab may take now, else (None, when a busy host's delay ends or inf)."""
+        soonest = math.inf
+        for key, host in self._pending.items():
+            if host.open >= self.per_host or self._ip_open[host.ip] >= self.per_ip:
+                continue
+            if host.next_take > now:
+                soonest = min(soonest, host.next_take)
+                continue
+            url = host.waiting.popleft()
+            if not host.waiting:
+                del self._pending[key]
+            host.open += 1
+            self._ip_open[host.ip] += 1
+            host.next_take = now + self.delay
+            return url, now
+        return None, soonest
+
+    async def take(self) -> str | None:
+        """The next page to render, waiting while every host with pages left is busy; None when none is left."""
+        while True:
+            if self._unlimited:
+                return self._unlimited.popleft()
+            if not self._pending:
+                return None
+            now = time.monotonic()
+            url, soonest = self._ready(now)
+            if url is not None:
+                return url
+            wake = self._wake
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(wake.wait(), None if soonest == math.inf else soonest - now)
+
+    async def started(self, url: str) -> None:
+        """Right before the navigation: wait out what is left of the host's delay (a tab's set-up between
+        `take()` and the navigation can shift starts), then record the start."""
+        host = self._hosts.get(host_key(url) or "")
+        if host is None:
+            return
+        wait = host.last_start + self.delay - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        host.last_start = time.monotonic()
+        host.next_take = max(host.next_take, host.last_start + self.delay)
+
+    def release(self, url: str) -> None:
+        """The tab is done with this page (rendered, failed, or its wedged tab closed): its host is free."""
+        host = self._hosts.get(host_key(url) or "")
+        if host is None:
+            return
+        host.open -= 1
+        self._ip_open[host.ip] -= 1
+        self._wake.set()
+        self._wake = asyncio.Event()
 
 
 def chromium_path(preferred: str | None = None) -> str | None:
@@ -105,9 +265,7 @@ async def _render_all(urls: list[str], options: RenderOptions, executable: str, 
     from playwright.async_api import async_playwright
 
     results: dict[str, dict[str, Any]] = {}
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for url in urls:
-        queue.put_nowait(url)
+    gate = await NavigationGate.for_urls(urls, options)
     axe_options: dict[str, Any] = {"resultTypes": ["violations", "incomplete"]}
     if options.rules:
         axe_options["runOnly"] = {"type": "rule", "values": list(options.rules)}
@@ -141,57 +299,60 @@ async def _render_all(urls: list[str], options: RenderOptions, executable: str, 
             with contextlib.suppress(Exception):  # a wedged tab: the browser reaps it
                 await asyncio.wait_for(context.close(), timeout=5)
 
-        async def worker() -> None:
-            context, page = await new_tab()
-            while True:
-                try:
-                    url = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    break
-                begun = time.perf_counter()
-                crashed = asyncio.Event()
-                page.once("crash", lambda *_, event=crashed: event.set())
-                scan = asyncio.ensure_future(_scan(page, url, options, script, axe_options))
-                waiter = asyncio.ensure_future(crashed.wait())
-                done, _ = await asyncio.wait({scan, waiter}, timeout=options.timeout,
-                                             return_when=asyncio.FIRST_COMPLETED)
+        async def render_one(page, url: str) -> tuple[dict[str, Any], bool]:
+            """(the page's result, whether its tab is still healthy)."""
+            crashed = asyncio.Event()
+            page.once("crash", lambda *_, event=crashed: event.set())
+            scan = asyncio.ensure_future(_scan(page, url, options, script, axe_options, gate))
+            waiter = asyncio.ensure_future(crashed.wait())
+            done, _ = await asyncio.wait({scan, waiter}, timeout=options.timeout,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            try:
                 if scan in done and scan.exception() is None:
-                    result = {"status": "ok", **scan.result()}
-                    healthy = True
-                else:
-                    healthy = False
-                    if scan in done and waiter not in done:  # a navigation aborted by a crash: let the event land
-                        with contextlib.suppress(asyncio.TimeoutError):
-                            await asyncio.wait_for(asyncio.shield(waiter), timeout=0.5)
-                    if waiter.done():
-                        result = {"status": "crashed", "detail": "the tab crashed while rendering"}
-                    elif scan in done:
-                        exc = scan.exception()
-                        crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
-                        result = {"status": "crashed" if crashed_text else "error",
-                                  "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
-                    else:
-                        result = {"status": "timeout", "detail": f"not rendered and scanned within {options.timeout:g} s"}
+                    return {"status": "ok", **scan.result()}, True
+                if scan in done and waiter not in done:  # a navigation aborted by a crash: let the event land
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(waiter), timeout=0.5)
+                if waiter.done():
+                    return {"status": "crashed", "detail": "the tab crashed while rendering"}, False
+                if scan in done:
+                    exc = scan.exception()
+                    crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
+                    return {"status": "crashed" if crashed_text else "error",
+                            "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}, False
+                return {"status": "timeout", "detail": f"not rendered and scanned within {options.timeout:g} s"}, False
+            finally:
                 for task in (scan, waiter):
                     if not task.done():
                         task.cancel()
+
+        async def worker() -> None:
+            context, page = await new_tab()
+            while (url := await gate.take()) is not None:
+                begun = time.perf_counter()
+                try:
+                    result, healthy = await render_one(page, url)
+                    if not healthy:  # the tab may be wedged in a script loop, still loading: close it first
+                        await close(context)
+                finally:
+                    gate.release(url)
                 result["elapsed"] = round(time.perf_counter() - begun, 3)
                 result["axe"] = version
                 results[url] = result
                 if progress is not None:
                     progress(url, result)
-                if not healthy:  # the tab may be wedged in a script loop: replace it
-                    await close(context)
+                if not healthy:
                     context, page = await new_tab()
             await close(context)
 
-        await asyncio.gather(*(worker() for _ in range(max(1, min(options.workers, len(urls))))))
+        await asyncio.gather(*(worker() for _ in range(gate.useful_tabs(options.workers))))
         with contextlib.suppress(Exception):
             await asyncio.wait_for(browser.close(), timeout=10)
     return results
 
 
-async def _scan(page, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any]) -> dict[str, Any]:
+async def _scan(page, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
+                gate: NavigationGate) -> dict[str, Any]:
     if options.local_only:
         own = urlsplit(url).netloc
 
@@ -202,6 +363,7 @@ async def _scan(page, url: str, options: RenderOptions, script: str, axe_options
                 await route.abort()
 
         await page.route("**/*", route)
+    await gate.started(url)
     response = await page.goto(url, wait_until="load", timeout=options.timeout * 1000)
     status = response.status if response is not None else None
     await page.evaluate(script)

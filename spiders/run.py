@@ -17,14 +17,13 @@ from auditcli.core.security import host_port
 from auditcli.core.urls import clean_url
 from auditcli.stores.pagestore import PageStore, StoredPage
 from spiders.errors import UNREACHABLE_REASONS
-from spiders.options import CrawlInterrupted, CrawlOptions
+from spiders.options import CrawlInterrupted, CrawlOptions, politeness_floor
 from spiders.portal import PortalSpider
 from spiders.probes import SecurityProber, ipv6_probes, store_ipv6_probes
 
 SAFETY = knowledge.load("crawling")
 # Politeness that no flag can lift: a minimum gap between requests to one host, a concurrency ceiling.
-MIN_DELAY = 1.0 / SAFETY["rate"]["max_requests_per_second_per_host"]
-MAX_PER_HOST = SAFETY["rate"]["max_concurrent_per_host"]
+MIN_DELAY, MAX_PER_HOST = politeness_floor()
 # Reasons that make a site partial: what the crawl was denied, not what it chose to skip.
 CHOSEN_SKIPS = ("out-of-scope", "max-depth", "max-pages", "robots", "unsafe-link", "crawler-trap")
 

@@ -1,19 +1,24 @@
 """Accessibility on the demo farm: planted barriers found (static and browser mode), nothing else;
 browser mode (Playwright + Debian's chromium + axe-core) finds the contrast barrier, lists the hanging
 page as not scanned within its timeout, and its selectors match in a real browser; the ACT colour
-contrast cases in browser mode beat axe-core's published results and match the README table."""
+contrast cases in browser mode beat axe-core's published results and match the README table; and
+browser mode is as polite as the crawl (per host and per IP tabs, a delay between page loads)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
+from itertools import pairwise
 
 import pytest
 
 from auditcli.demo.compare import compare
-from spiders.render import chromium_path
-from tests.conftest import run_cli
+from spiders.render import NavigationGate, RenderOptions, chromium_path, host_key, render_pages
+from tests.conftest import local_server, run_cli
 
 A11Y = ("a11y", "assistive", "browser")
 
@@ -49,7 +54,8 @@ def rendered(demo_audit, tmp_path_factory):
     crawl = tmp_path_factory.mktemp("browser") / "crawl"
     shutil.copytree(demo_audit.out / "crawl", crawl)
     begun = time.perf_counter()
-    run = render_store(crawl, "sample", RenderOptions(workers=4, timeout=10))  # roomy for a loaded CI box
+    # roomy for a loaded CI box; the demo farm is ours, on loopback: the demo's fast flags (FAST)
+    run = render_store(crawl, "sample", RenderOptions(workers=4, timeout=10, delay=0, per_host=4, per_ip=16))
     seconds = time.perf_counter() - begun
     out = crawl.parent / "out"
     result = run_cli("check", str(crawl), "--out", str(out), "--no-history", "--quiet")
@@ -148,3 +154,161 @@ def test_browser_options_are_checked_before_any_crawl(tmp_path):
     assert result.returncode == 2
     assert "--browser-pages" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "crawl").exists()
+
+
+# -- politeness: browser mode obeys the crawl's per-host, per-IP and delay limits ---------------------------
+
+SERVE_SECONDS = 0.1  # each page answers after this: enough for page loads of one host to overlap if let
+GAP = 0.3  # --delay in these tests: more than a page takes to load and scan here, so the delay decides
+JITTER = 0.03  # a navigation's start reaches the server a few ms late, not always by the same few ms
+
+
+def _page_server(visits: list[tuple[str, float, float]]) -> type[BaseHTTPRequestHandler]:
+    """A portal: a home page linking six pages /p-N.html; a browser's navigations to a page record
+    (path, arrival, answered) on the monotonic clock (the crawl's fetches are not navigations)."""
+    lock = threading.Lock()
+    links = "".join(f'<li><a href="/p-{i}.html">通知公告{i}</a>' for i in range(6))
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/":
+                self._answer(f"<!doctype html><html lang=zh-CN><title>某县人民政府</title><ul>{links}</ul></html>")
+                return
+            if not self.path.startswith("/p-"):
+                self.send_error(404)  # the favicon: a subresource, counted against nothing
+                return
+            arrived = time.monotonic()
+            time.sleep(SERVE_SECONDS)
+            self._answer(f"<!doctype html><html lang=zh-CN><title>第{self.path}页</title><h1>政务公开</h1></html>")
+            if self.headers.get("Sec-Fetch-Mode") == "navigate":
+                with lock:
+                    visits.append((self.path, arrived, time.monotonic()))
+
+        def _answer(self, html: str) -> None:
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+
+        def log_message(self, *args):
+            pass
+
+    return Pages
+
+
+@pytest.fixture
+def navigation_starts(monkeypatch) -> dict[str, list[float]]:
+    """host:port -> when each navigation to it started (the moment the gate let it go)."""
+    starts: dict[str, list[float]] = {}
+    original = NavigationGate.started
+
+    async def started(self, url):
+        await original(self, url)
+        starts.setdefault(host_key(url), []).append(time.monotonic())
+
+    monkeypatch.setattr(NavigationGate, "started", started)
+    return starts
+
+
+def _polite(per_host: int = 1, delay: float = GAP, per_ip: int = 4) -> RenderOptions:
+    return RenderOptions(workers=4, timeout=10, rules=("document-title",), per_host=per_host, delay=delay,
+                         per_ip=per_ip)
+
+
+def _overlaps(visits) -> int:
+    ordered = sorted(visits, key=lambda v: v[1])
+    return sum(1 for before, after in pairwise(ordered) if after[1] < before[2])
+
+
+def _gaps(visits) -> list[float]:
+    return _apart(v[1] for v in visits)
+
+
+def _apart(times) -> list[float]:
+    ordered = sorted(times)
+    return [b - a for a, b in pairwise(ordered)]
+
+
+@needs_chromium
+def test_four_tabs_load_one_hosts_pages_one_at_a_time_and_a_delay_apart(navigation_starts):
+    visits: list = []
+    with local_server(_page_server(visits)) as port:
+        urls = [f"http://127.0.0.1:{port}/p-{i}.html" for i in range(6)]
+        results = render_pages(urls, _polite(per_host=1, delay=GAP))
+        assert all(results[url]["status"] == "ok" for url in urls)
+        assert len(visits) == 6 and _overlaps(visits) == 0
+        assert min(_apart(navigation_starts[f"127.0.0.1:{port}"])) >= GAP - 0.001
+        assert min(_gaps(visits)) >= GAP - JITTER, _gaps(visits)  # as the server saw them
+        visits.clear()  # the same pages with --per-host 4 and no delay: page loads of the host overlap
+        render_pages(urls, _polite(per_host=4, delay=0))
+        assert len(visits) == 6 and _overlaps(visits) > 0  # (the floor's 1/20 s gap: the gate's test below)
+
+
+@needs_chromium
+def test_tabs_render_another_hosts_pages_while_one_host_waits_out_its_delay(navigation_starts):
+    first: list = []
+    second: list = []
+    with local_server(_page_server(first)) as a, local_server(_page_server(second)) as b:
+        urls = [f"http://127.0.0.1:{a}/p-{i}.html" for i in range(6)] + \
+               [f"http://127.0.0.1:{b}/p-{i}.html" for i in range(6)]  # the second host's pages come last
+        results = render_pages(urls, _polite(per_host=1, delay=GAP))
+    assert all(result["status"] == "ok" for result in results.values())
+    for visits, port in ((first, a), (second, b)):
+        assert len(visits) == 6 and _overlaps(visits) == 0 and min(_gaps(visits)) >= GAP - JITTER
+        assert min(_apart(navigation_starts[f"127.0.0.1:{port}"])) >= GAP - 0.001
+    starts_a = sorted(v[1] for v in first)
+    assert min(v[1] for v in second) < starts_a[1]  # a free tab took the other host's page at once
+    span = max(v[2] for v in first + second) - min(v[1] for v in first + second)
+    serial = sum(max(v[2] for v in vs) - min(v[1] for v in vs) for vs in (first, second))
+    assert span < 0.7 * serial, (span, serial)  # the hosts were rendered side by side, not one after the other
+
+
+def test_the_gate_holds_the_per_ip_limit_and_the_floor_whatever_the_options():
+    """Two hosts on one IP address with --per-ip 1 take turns; --per-host 100 and --delay 0 are capped by
+    crawling.yaml's floor (8 at once, 20 a second)."""
+
+    async def run(urls, ips, options, hold: float):
+        gate = NavigationGate(urls, ips, options)
+        spans: list[tuple[str, float, float]] = []
+
+        async def tab():
+            while (url := await gate.take()) is not None:
+                await gate.started(url)
+                begun = time.monotonic()
+                await asyncio.sleep(hold)
+                spans.append((url, begun, time.monotonic()))
+                gate.release(url)
+
+        await asyncio.gather(*(tab() for _ in range(gate.useful_tabs(options.workers))))
+        return gate, spans
+
+    urls = [f"http://{host}/p-{i}.html" for host in ("county.example", "town.example") for i in range(3)]
+    ips = {"county.example": "10.0.0.7", "town.example": "10.0.0.7"}
+    gate, spans = asyncio.run(run(urls, ips, RenderOptions(workers=4, per_host=2, per_ip=1, delay=0), 0.02))
+    assert gate.useful_tabs(4) == 1 and len(spans) == 6 and _overlaps(spans) == 0
+
+    many = [f"http://county.example/p-{i}.html" for i in range(12)]
+    gate, spans = asyncio.run(run(many, {}, RenderOptions(workers=12, per_host=100, per_ip=100, delay=0), 0.5))
+    assert (gate.per_host, gate.delay) == (8, 1 / 20)
+    in_flight = max(sum(1 for _, b, e in spans if b <= t < e) for _, t, _ in spans)
+    assert in_flight == 8 and min(_gaps(spans)) >= 1 / 20 - 0.005
+
+
+@needs_chromium
+def test_the_crawls_politeness_flags_govern_browser_mode(tmp_path):
+    from auditcli.stores.pagestore import PageStore
+
+    visits: list = []
+    with local_server(_page_server(visits)) as port:
+        result = run_cli("crawl", f"http://127.0.0.1:{port}/", "--out", str(tmp_path), "--browser",
+                         "--browser-pages", "all", "--delay", str(GAP), "--per-host", "1", "--per-ip", "3",
+                         "--max-depth", "1", "--timeout", "5", "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(visits) == 6 and _overlaps(visits) == 0 and min(_gaps(visits)) >= GAP - JITTER
+    store = PageStore.open_existing(tmp_path / PageStore.FILENAME)
+    meta = store.get_meta("browser")
+    store.close()
+    assert (meta["ok"], meta["delay"], meta["per_host"], meta["per_ip"]) == (7, GAP, 1, 3)

@@ -97,10 +97,12 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
                              "pages": sum(1 for ids in wanted.values() if config.id in ids)})
         store.commit()
         run.seconds = round(time.perf_counter() - begun, 2)
+        used = options or RenderOptions()
+        delay, per_host, per_ip = used.limits()
         store.set_meta("browser", {"mode": mode, "axe": version, "pages": run.pages, "ok": run.ok,
                                    "not_scanned": len(run.not_scanned), "seconds": run.seconds,
-                                   "workers": (options or RenderOptions()).workers,
-                                   "timeout": (options or RenderOptions()).timeout})
+                                   "workers": used.workers, "timeout": used.timeout,
+                                   "delay": delay, "per_host": per_host, "per_ip": per_ip})
         return run
     finally:
         store.close()

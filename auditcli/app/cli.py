@@ -103,9 +103,9 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Judge freshness as of
 MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="HTML pages to fetch per site.")]
 MaxDepth = Annotated[int, typer.Option("--max-depth", min=0, help="Link depth; 0 audits exactly the given URLs.")]
 Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per fetch (one inspector's probe).")]
-Delay = Annotated[float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host (AutoThrottle floor).")]
-PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Concurrent requests per host.")]
-PerIp = Annotated[int, typer.Option("--per-ip", min=1, help="Concurrent requests per resolved IP address.")]
+Delay = Annotated[float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host (AutoThrottle floor); in browser mode, between page loads.")]
+PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Concurrent requests per host (browser mode: tabs on one host).")]
+PerIp = Annotated[int, typer.Option("--per-ip", min=1, help="Concurrent requests per resolved IP address (browser mode: tabs on one IP).")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Concurrent requests in total.")]
 Robots = Annotated[bool, typer.Option("--obey-robots/--ignore-robots", help="Obey robots.txt (default: obey).")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header.")]
@@ -137,7 +137,7 @@ CaBundle = Annotated[Path | None, typer.Option(
 Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
 BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
-BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once.")]
+BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once (each host within --per-host, --per-ip and --delay).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 # Reliability and safety (issue 13)
 SiteBudget = Annotated[float, typer.Option(
@@ -271,7 +271,7 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options)
     distributed = check_redis(redis_url, job, lease)
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
                               browser_pages=browser_pages, distributed=distributed, resume=resume, formats=format_list,
@@ -343,8 +343,9 @@ def check_workers_for(store_path: Path, options, workers: int | None, sites: lis
             pool.close()
 
 
-def browser_options(browser: bool, pages: str, timeout: float, workers: int, user_agent: str | None):
-    """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present)."""
+def browser_options(browser: bool, pages: str, timeout: float, workers: int, crawl: CrawlOptions):
+    """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present).
+    The crawl's politeness flags (--delay, --per-host, --per-ip) and User-Agent govern the rendering too."""
     if not browser:
         return None
     from spiders.render import BrowserUnavailable, RenderOptions, axe_source, chromium_path
@@ -361,7 +362,8 @@ def browser_options(browser: bool, pages: str, timeout: float, workers: int, use
         raise fail(f"--browser: {exc}") from None
     if chromium_path() is None:
         raise fail("--browser: no Chromium found (apt-get install chromium, or set AUDITCLI_CHROMIUM)")
-    return RenderOptions(workers=workers, timeout=timeout, user_agent=user_agent)
+    return RenderOptions(workers=workers, timeout=timeout, user_agent=crawl.user_agent, delay=crawl.delay,
+                         per_host=crawl.per_host, per_ip=crawl.per_ip)
 
 
 def run_browser(store_path, pages: str, options, quiet: bool) -> None:
@@ -378,8 +380,9 @@ def run_browser(store_path, pages: str, options, quiet: bool) -> None:
                   markup=False)
         return
     if not quiet:
+        delay, per_host, _ = options.limits()
         err.print(f"browser: rendered {run.ok}/{run.pages} pages with axe-core in {run.seconds:.1f}s "
-                  f"({options.workers} tabs)", markup=False)
+                  f"({options.workers} tabs; per host at most {per_host} at once, {delay:g} s apart)", markup=False)
 
 
 
@@ -530,7 +533,7 @@ def crawl(
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options.user_agent)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     if render is not None:
         run_browser(path, browser_pages, render, quiet)
