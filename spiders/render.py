@@ -260,95 +260,127 @@ def render_pages(urls: list[str], options: RenderOptions | None = None, progress
     return asyncio.run(_render_all(list(dict.fromkeys(urls)), options, executable, script, version, progress))
 
 
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio")
+
+
 async def _render_all(urls: list[str], options: RenderOptions, executable: str, script: str, version: str,
                       progress) -> dict[str, dict[str, Any]]:
     from playwright.async_api import async_playwright
 
-    results: dict[str, dict[str, Any]] = {}
     gate = await NavigationGate.for_urls(urls, options)
+    async with async_playwright() as playwright:
+        pool = _TabPool(playwright, executable, options, gate, _axe_options(options), script, version, progress)
+        return await pool.run()
+
+
+def _axe_options(options: RenderOptions) -> dict[str, Any]:
+    """axe-core's run options: violations and needs-review results of the chosen rules (or WCAG tags)."""
     axe_options: dict[str, Any] = {"resultTypes": ["violations", "incomplete"]}
     if options.rules:
         axe_options["runOnly"] = {"type": "rule", "values": list(options.rules)}
     else:
         axe_options["runOnly"] = {"type": "tag", "values": list(AXE_TAGS)}
+    return axe_options
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"])
-        lock = asyncio.Lock()
 
-        async def fresh_browser():
-            nonlocal browser
-            async with lock:
-                if not browser.is_connected():
-                    log.warning("browser disconnected; starting a new one")
-                    browser = await playwright.chromium.launch(
-                        executable_path=executable, headless=True,
-                        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"])
-            return browser
+class _TabPool:
+    """One headless Chromium and a pool of tabs taking pages from the navigation gate. A tab that
+    crashes, hangs or errs is closed and replaced (and a browser that died, relaunched), so one bad
+    page costs its own timeout and nothing else."""
 
-        async def new_tab():
-            current = await fresh_browser()
-            context = await current.new_context(user_agent=options.user_agent, java_script_enabled=True,
-                                                ignore_https_errors=True, service_workers="block")
-            context.set_default_timeout(options.timeout * 1000)
-            return context, await context.new_page()
+    def __init__(self, playwright, executable: str, options: RenderOptions, gate: NavigationGate,
+                 axe_options: dict[str, Any], script: str, version: str, progress):
+        self.playwright = playwright
+        self.executable = executable
+        self.options = options
+        self.gate = gate
+        self.axe_options = axe_options
+        self.script = script
+        self.version = version
+        self.progress = progress
+        self.results: dict[str, dict[str, Any]] = {}
+        self.browser = None
+        self.lock = asyncio.Lock()
 
-        async def close(context) -> None:
-            with contextlib.suppress(Exception):  # a wedged tab: the browser reaps it
-                await asyncio.wait_for(context.close(), timeout=5)
-
-        async def render_one(page, url: str) -> tuple[dict[str, Any], bool]:
-            """(the page's result, whether its tab is still healthy)."""
-            crashed = asyncio.Event()
-            page.once("crash", lambda *_, event=crashed: event.set())
-            scan = asyncio.ensure_future(_scan(page, url, options, script, axe_options, gate))
-            waiter = asyncio.ensure_future(crashed.wait())
-            done, _ = await asyncio.wait({scan, waiter}, timeout=options.timeout,
-                                         return_when=asyncio.FIRST_COMPLETED)
-            try:
-                if scan in done and scan.exception() is None:
-                    return {"status": "ok", **scan.result()}, True
-                if scan in done and waiter not in done:  # a navigation aborted by a crash: let the event land
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(asyncio.shield(waiter), timeout=0.5)
-                if waiter.done():
-                    return {"status": "crashed", "detail": "the tab crashed while rendering"}, False
-                if scan in done:
-                    exc = scan.exception()
-                    crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
-                    return {"status": "crashed" if crashed_text else "error",
-                            "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}, False
-                return {"status": "timeout", "detail": f"not rendered and scanned within {options.timeout:g} s"}, False
-            finally:
-                for task in (scan, waiter):
-                    if not task.done():
-                        task.cancel()
-
-        async def worker() -> None:
-            context, page = await new_tab()
-            while (url := await gate.take()) is not None:
-                begun = time.perf_counter()
-                try:
-                    result, healthy = await render_one(page, url)
-                    if not healthy:  # the tab may be wedged in a script loop, still loading: close it first
-                        await close(context)
-                finally:
-                    gate.release(url)
-                result["elapsed"] = round(time.perf_counter() - begun, 3)
-                result["axe"] = version
-                results[url] = result
-                if progress is not None:
-                    progress(url, result)
-                if not healthy:
-                    context, page = await new_tab()
-            await close(context)
-
-        await asyncio.gather(*(worker() for _ in range(gate.useful_tabs(options.workers))))
+    async def run(self) -> dict[str, dict[str, Any]]:
+        self.browser = await self._launch()
+        await asyncio.gather(*(self._tab() for _ in range(self.gate.useful_tabs(self.options.workers))))
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(browser.close(), timeout=10)
-    return results
+            await asyncio.wait_for(self.browser.close(), timeout=10)
+        return self.results
+
+    async def _launch(self):
+        return await self.playwright.chromium.launch(executable_path=self.executable, headless=True,
+                                                     args=list(CHROMIUM_ARGS))
+
+    async def _fresh_browser(self):
+        async with self.lock:
+            if not self.browser.is_connected():
+                log.warning("browser disconnected; starting a new one")
+                self.browser = await self._launch()
+        return self.browser
+
+    async def _new_tab(self):
+        current = await self._fresh_browser()
+        context = await current.new_context(user_agent=self.options.user_agent, java_script_enabled=True,
+                                            ignore_https_errors=True, service_workers="block")
+        context.set_default_timeout(self.options.timeout * 1000)
+        return context, await context.new_page()
+
+    @staticmethod
+    async def _close(context) -> None:
+        with contextlib.suppress(Exception):  # a wedged tab: the browser reaps it
+            await asyncio.wait_for(context.close(), timeout=5)
+
+    async def _tab(self) -> None:
+        context, page = await self._new_tab()
+        while (url := await self.gate.take()) is not None:
+            begun = time.perf_counter()
+            try:
+                result, healthy = await self._render_one(page, url)
+                if not healthy:  # the tab may be wedged in a script loop, still loading: close it first
+                    await self._close(context)
+            finally:
+                self.gate.release(url)
+            result["elapsed"] = round(time.perf_counter() - begun, 3)
+            result["axe"] = self.version
+            self.results[url] = result
+            if self.progress is not None:
+                self.progress(url, result)
+            if not healthy:
+                context, page = await self._new_tab()
+        await self._close(context)
+
+    async def _render_one(self, page, url: str) -> tuple[dict[str, Any], bool]:
+        """(the page's result, whether its tab is still healthy)."""
+        crashed = asyncio.Event()
+        page.once("crash", lambda *_, event=crashed: event.set())
+        scan = asyncio.ensure_future(_scan(page, url, self.options, self.script, self.axe_options, self.gate))
+        waiter = asyncio.ensure_future(crashed.wait())
+        done, _ = await asyncio.wait({scan, waiter}, timeout=self.options.timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        try:
+            if scan in done and scan.exception() is None:
+                return {"status": "ok", **scan.result()}, True
+            if scan in done and waiter not in done:  # a navigation aborted by a crash: let the event land
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(waiter), timeout=0.5)
+            if waiter.done():
+                return {"status": "crashed", "detail": "the tab crashed while rendering"}, False
+            if scan in done:
+                return _failed(scan.exception()), False
+            return {"status": "timeout", "detail": f"not rendered and scanned within {self.options.timeout:g} s"}, False
+        finally:
+            for task in (scan, waiter):
+                if not task.done():
+                    task.cancel()
+
+
+def _failed(exc: BaseException | None) -> dict[str, Any]:
+    """A scan that raised: a crash Playwright reported as an error, or another error."""
+    crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
+    return {"status": "crashed" if crashed_text else "error",
+            "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
 
 
 async def _scan(page, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
