@@ -130,8 +130,8 @@ Lease = Annotated[float, typer.Option(
     "--lease", min=1.0, help="Distributed crawl: seconds a worker may hold a request without renewing it; a dead "
     "worker's requests go back to the queue after this.")]
 CheckWorkersOption = Annotated[int | None, typer.Option(
-    "--check-workers", min=0, help="Processes that judge sites, each as soon as its crawl is done (default: one per "
-    "core; 0: judge in this process after the crawl).")]
+    "--check-workers", min=0, help="Processes that check each page as the crawl stores it and judge each site as soon "
+    "as its crawl is done (default: one per core; 0: judge in this process after the crawl).")]
 CaBundle = Annotated[Path | None, typer.Option(
     "--ca-bundle", help="PEM file of extra trusted root certificates for the TLS checks (e.g. a government CA).")]
 Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
