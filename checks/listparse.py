@@ -413,12 +413,15 @@ class _Head:
 
     base: str
     metas: dict[str, str]
-    lowered: dict[str, str]
     lang: str
     title: str
     scripts_xml: list[str]
     script_text: str
     has_pager: bool
+    lowered: dict[str, str] = field(init=False)  # the metas by lower-case name
+
+    def __post_init__(self) -> None:
+        self.lowered = {k.lower(): v for k, v in self.metas.items()}
 
 
 def summarise(page, as_of: date) -> PageSummary:
@@ -484,8 +487,7 @@ def _read_head(page, named: dict[str, list[Tag]]) -> _Head:
     # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
     # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
     has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
-    return _Head(base=base, metas=metas, lowered={k.lower(): v for k, v in metas.items()},
-                 lang=str(html.get("lang") or "") if html else "",
+    return _Head(base=base, metas=metas, lang=str(html.get("lang") or "") if html else "",
                  title=text_of(named["title"][0]) if named["title"] else "",
                  scripts_xml=scripts_xml, script_text=script_text, has_pager=has_pager)
 
@@ -611,11 +613,11 @@ def _drop_clocks(soup: BeautifulSoup) -> None:
             box.decompose()
 
 
-def find_placeholder(body: Tag, body_text: str | None = None) -> Tag | None:
+def find_placeholder(body: Tag, body_text: str) -> Tag | None:
     """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first.
-    `body_text`: the body's text when the caller has it already."""
+    `body_text`: the body's text, which the caller has already."""
     k = column_knowledge()
-    text = (text_of(body) if body_text is None else body_text).lower()
+    text = body_text.lower()
     for phrase in sorted(k["placeholders"], key=len, reverse=True):
         low = phrase.lower()
         if low not in text:

@@ -76,16 +76,13 @@ class SiteView:
     def pages(self, kind: str | None = "page", html_only: bool = True, ok_only: bool = True) -> Iterator[Page]:
         """Stream fetched pages; by default only successful HTML pages of the site itself."""
         for stored in self.store.pages(self.id, kind=kind):
-            if ok_only and not 200 <= stored.status < 300:
-                continue
-            if html_only and not stored.is_html:
-                continue
-            yield Page(stored)
+            if _readable(stored, html_only, ok_only):
+                yield Page(stored)
 
     @staticmethod
     def is_checked(stored: StoredPage) -> bool:
         """Is a stored page one of those `pages()` gives by default (the page pass reads)?"""
-        return stored.kind == "page" and 200 <= stored.status < 300 and stored.is_html
+        return stored.kind == "page" and _readable(stored)
 
     RECENT_PAGES = 16
 
@@ -173,6 +170,10 @@ class SiteView:
         if analysis not in self._page_results:
             self.page_pass([analysis])
         return self._page_results[analysis]
+
+
+def _readable(stored: StoredPage, html_only: bool = True, ok_only: bool = True) -> bool:
+    return (not ok_only or 200 <= stored.status < 300) and (not html_only or stored.is_html)
 
 
 class PagePass:

@@ -2,8 +2,9 @@
 
 The limit is watched by a ticking SIGALRM timer (POSIX, main thread only; elsewhere the call simply
 runs unbounded): a check still running past its deadline at a tick raises CheckTimeout, which the
-runner records in the site's `errors` like any other crash, and the audit goes on. Pure-Python loops are always interrupted;
-a single call into C (one huge regex match, one lxml parse) is interrupted when it returns.
+runner records in the site's `errors` like any other crash, and the audit goes on. Pure-Python loops
+are always interrupted; a single call into C (one huge regex match, one lxml parse) is interrupted
+when it returns.
 `AUDITCLI_CHECK_TIME_LIMIT` (seconds, per page-check call; site checks get ten times as much)
 overrides the default.
 """
@@ -38,7 +39,6 @@ def site_limit() -> float:
 
 
 TICK = 0.1  # seconds between the watchdog's looks at the clock while a site is being checked
-
 
 
 @dataclass

@@ -20,11 +20,6 @@ TIMEOUT = 2.0  # seconds, for the lookup and for each connect
 MAX_ADDRESSES = 3
 
 
-def probe_sites(store: PageStore, urls: list[str]) -> None:
-    """Probe each distinct portal host:port once and record the outcome in the store's meta table."""
-    store_ipv6_probes(store, ipv6_probes(urls))
-
-
 def ipv6_probes(urls: list[str]) -> list[tuple[str, int, dict[str, Any]]]:
     """(host, port, outcome) of each distinct portal host:port: the network part, with no store open."""
     found = []
@@ -39,6 +34,7 @@ def ipv6_probes(urls: list[str]) -> list[tuple[str, int, dict[str, Any]]]:
 
 
 def store_ipv6_probes(store: PageStore, found: list[tuple[str, int, dict[str, Any]]]) -> None:
+    """Record the outcomes in the store's meta table (the checks judge them offline)."""
     for host, port, outcome in found:
         store.set_probe("ipv6", host, port, outcome)
 

@@ -213,6 +213,7 @@ class CheckWorkers:
         self.backlog: deque[tuple[str, bool]] = deque()  # sites for whichever worker frees up first
         self.queued: set[str] = set()  # the backlog's sites
         self.started = False
+        self.local: _Worker | None = None  # judges here what a worker could not (see `_judge_here`)
         self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
         if self.stream:
             self._start()  # streaming workers follow the crawl from its first page
@@ -287,7 +288,7 @@ class CheckWorkers:
                 continue
             if site is None:  # the worker could not judge it: judged here
                 log.warning("check worker failed on %s (%s); judging it in this process", site_id, error)
-                site, seconds = self._judge_here(site_id, rows)
+                site, seconds = self._judge_here(site_id)
             got[site_id] = (site, seconds)
         return sites
 
@@ -317,20 +318,20 @@ class CheckWorkers:
         for row in rows:
             if (self.owner.get(row["id"]) in dead or row["id"] in left) and row["id"] not in got:
                 log.warning("check worker lost while judging %s; judging it in this process", row["id"])
-                got[row["id"]] = self._judge_here(row["id"], rows)
+                got[row["id"]] = self._judge_here(row["id"])
                 self.owner[row["id"]] = -1
 
-    def _judge_here(self, site_id: str, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    def _judge_here(self, site_id: str) -> tuple[dict[str, Any], float]:
+        """Judge a site in this process (its worker died or failed on it): one local worker, made at the
+        first such site, judges them all (the checks and the profile are loaded once)."""
         begun = time.perf_counter()
-        worker = _Worker(self.store_path, self.options, [], False, queue.SimpleQueue())
-        try:
-            site = worker._result(site_id, True)
-        finally:
-            if worker.store is not None:
-                worker.store.close()
-        return site, time.perf_counter() - begun
+        if self.local is None:
+            self.local = _Worker(self.store_path, self.options, [], False, queue.SimpleQueue())
+        return self.local._result(site_id, True), time.perf_counter() - begun
 
     def close(self) -> None:
+        if self.local is not None and self.local.store is not None:
+            self.local.store.close()
         if not self.started:
             return
         for inbox in self.inboxes:
