@@ -10,6 +10,7 @@ from typing import Any
 
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
+from auditcli.stores.results import finding_problem
 from checks.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
 from checks.siteview import SiteView
 from checks.watchdog import page_limit, site_limit, time_limit, watching
@@ -25,8 +26,16 @@ class SiteChecks:
     outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # check id -> status (and reason)
 
 
-def _prepared(spec: CheckSpec, produced: Iterable[Finding]) -> list[Finding]:
-    """The check's findings completed from its declaration (id, dimension, severity, title, refs, fix)."""
+class BadFinding(ValueError):
+    """A finding that breaks the results contract: dropped, and recorded as an error of its check."""
+
+
+def _prepared(spec: CheckSpec, produced: Iterable[Finding],
+              dropped: list[tuple[str | None, BadFinding]] | None = None) -> list[Finding]:
+    """The check's findings completed from its declaration (id, dimension, severity, title, refs, fix).
+
+    Each is held to the results contract (docs/SPEC.md §5) as it is made: one that breaks it is left out
+    and appended to `dropped` as (its URL, why), so one bad finding never costs the run its results.json."""
     out = []
     for finding in produced:
         if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
@@ -40,6 +49,13 @@ def _prepared(spec: CheckSpec, produced: Iterable[Finding]) -> list[Finding]:
         finding.refs = finding.refs or list(spec.refs)
         finding.fix = finding.fix or spec.fix.get("zh", "")
         finding.fingerprint = finding.compute_fingerprint()
+        problem = finding_problem(finding.to_dict())
+        if problem is not None:
+            bad = BadFinding(f"finding {finding.check!r} dropped, it breaks the results contract: {problem}")
+            if dropped is None:
+                raise bad
+            dropped.append((finding.url, bad))
+            continue
         out.append(finding)
     return out
 
@@ -83,9 +99,12 @@ class SiteRun:
     def _on_page(self, page) -> None:
         for spec in self.page_specs:
             try:
+                dropped: list[tuple[str | None, BadFinding]] = []
                 with time_limit(self.page_limit):
-                    found = _prepared(spec, spec.function(page, self.site) or ())
+                    found = _prepared(spec, spec.function(page, self.site) or (), dropped)
                 self.page_findings += [(spec.id, finding) for finding in found]
+                for url, problem in dropped:
+                    _error(self.out, spec.id, url, problem)
                 self.applicable[spec.id] += 1
             except CheckOutcome:
                 pass  # not applicable to this page; the check still runs on the others
@@ -134,9 +153,12 @@ class SiteRun:
         per_site = site_limit()
         for spec in (s for s in runnable if s.scope == "site"):
             try:
+                dropped = []
                 with time_limit(per_site):
-                    found = _prepared(spec, spec.function(site) or ())
+                    found = _prepared(spec, spec.function(site) or (), dropped)
                 add(found)
+                for url, problem in dropped:
+                    _error(out, spec.id, url, problem)
                 out.outcomes[spec.id] = _judged(spec, out)
             except CheckOutcome as outcome:
                 out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)

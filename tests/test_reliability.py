@@ -72,6 +72,29 @@ def test_internal_errors_are_recorded_shown_and_strict_exits_4(tmp_path):
     assert clean.returncode == 0, clean.stderr
 
 
+def test_a_finding_that_breaks_the_contract_is_dropped_and_named_not_fatal(tmp_path):
+    """One malformed finding (a family id, an unknown severity, a selector that is no string) costs its
+    check that finding only: results.json and the reports are written, the finding is named as an internal
+    error of its check (check, page, what was wrong), the good finding of the same check is kept, and
+    --strict exits 4."""
+    store = stored_crawl(tmp_path / "crawl")
+    env = {"AUDITCLI_PLUGINS": "tests.plugins.crashing_checks"}
+    run = run_cli("check", str(store), "--out", str(tmp_path / "a"), "--no-history", "--format", "html,json,sarif,junit",
+                  env=env)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    results = json.loads((tmp_path / "a" / "results.json").read_text("utf-8"))
+    site = results["sites"][0]
+    family = {f["check"] for f in site["findings"] if f["check"].startswith("plugin.") and f["check"] != "plugin.reports-home"}
+    assert family == {"plugin.kept"}
+    dropped = [e for e in site["errors"] if "breaks the results contract" in e["error"]]
+    assert len(dropped) == 3 and all(e["check"] == "plugin.*" and e["url"] == "http://127.0.0.1:9/" for e in dropped)
+    said = " ".join(e["error"] for e in dropped)
+    assert "'plugin.*'" in said and "'urgent'" in said and "selector" in said
+    assert all((tmp_path / "a" / name).exists() for name in ("results.sarif", "junit.xml", "report.html"))
+    strict = run_cli("check", str(store), "--out", str(tmp_path / "b"), "--no-history", "--strict", env=env)
+    assert strict.returncode == 4 and (tmp_path / "b" / "results.json").exists()
+
+
 # -- history: one transaction per run, two writers ------------------------------------------------
 
 def _record_runs(path: str, writer: int, runs: int) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from jsonschema.exceptions import best_match
 
 SCHEMA_ID = "auditcli.results/v1"
 
@@ -23,6 +24,22 @@ def schema() -> dict[str, Any]:
 def validate(results: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if `results` breaks the contract (docs/SPEC.md §5)."""
     jsonschema.Draft202012Validator(schema()).validate(results)
+
+
+@cache
+def _finding_validator() -> jsonschema.Draft202012Validator:
+    defs = schema()["$defs"]
+    return jsonschema.Draft202012Validator({"$ref": "#/$defs/finding", "$defs": defs})
+
+
+def finding_problem(finding: dict[str, Any]) -> str | None:
+    """What makes one finding break the results contract (docs/SPEC.md §5), or None: checked as each
+    check emits it, so one bad finding is dropped and named instead of failing the whole results file."""
+    error = best_match(_finding_validator().iter_errors(finding))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "(finding)"
+    return f"{where}: {error.message}"[:300]
 
 
 def _current_umask() -> int:

@@ -114,7 +114,7 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                 criteria = [".".join(m.groups()) for t in rule.get("tags") or []
                             if (m := re.fullmatch(r"wcag(\d)(\d)(\d+)", t))]
                 yield Finding(
-                    url=url, selector=selector or None,
+                    check=check_id, url=url, selector=selector or None,
                     evidence=" ".join(str(node.get("html") or "").split())[:240] or None,
                     message=f"{prefix}{rule.get('help')}{extra}（axe-core {rule['id']}）",
                     message_en=f"{'needs review: ' if review else ''}{rule.get('help')} (axe-core {rule['id']})"

@@ -25,3 +25,14 @@ def reports_home(site):
 @check(id="plugin.bad-finding", dimension="links", severity="low", refs=["test"], title=TEXTS, fix=TEXTS)
 def bad_finding(site):
     yield Finding(url="/relative/only.html", message="")
+
+
+@check(id="plugin.*", dimension="links", severity="low", refs=["test"], title=TEXTS, fix=TEXTS)
+def malformed_findings(site):
+    """A check family whose findings break the results contract in three ways, and one that keeps it."""
+    yield Finding(url=site.config.url, message="no id of its own: the family's id is no check id")
+    yield Finding(check="plugin.kept", url=site.config.url, message="keeps the contract", locator="kept")
+    yield Finding(check="plugin.urgent", url=site.config.url, message="a severity nobody knows",
+                  severity="urgent", locator="urgent")
+    yield Finding(check="plugin.typed", url=site.config.url, message="a selector that is no string",
+                  selector=42, locator="typed")  # type: ignore[arg-type]
