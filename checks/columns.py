@@ -17,8 +17,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks import dates as D
+from checks import scriptlist
 from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise, title_name
 from checks.registry import check, page_analysis, result_block, site_analysis
+from checks.rendered import rendered_page
 from checks.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli.checks.columns")
@@ -45,15 +47,19 @@ class Column:
     evidence_en: str = ""  # the evidence told in English (quoted page text stays as written)
     selector: str | None = None
     item_count: int = 0
+    rendered: bool = False  # judged from the list browser mode rendered (a list filled by script)
 
     def to_dict(self) -> dict:
-        return {
+        entry = {
             "name": self.name, "url": self.url, "category": self.category,
             "item_count": self.item_count,
             "latest_date": self.latest.isoformat() if self.latest else None,
             "age_days": self.age_days, "max_age_days": self.max_age_days, "status": self.status,
             "top_level": self.top_level, "evidence": self.evidence,
         }
+        if self.rendered:
+            entry["rendered"] = True
+        return entry
 
     def finding(self, message: str, message_en: str, evidence: str | None = None) -> Finding:
         return Finding(
@@ -272,6 +278,7 @@ def columns_model(site: SiteView) -> SiteColumns:
             small[key] = s
         elif s.depth <= 1:
             summaries[key] = s
+    _adopt_frames(summaries, small, candidate_keys)
     bare = {u for s in [*summaries.values(), *small.values()] if not s.rows for u in (s.url, s.final_url)}
     home_links, nav_targets, out_links, site_wide = _link_targets(site, home, bare)
     for key, s in small.items():
@@ -373,6 +380,8 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
     # the column's own name: never the site's (财政预决算_某某县新闻出版局 is 财政预决算)
     name = (first.column_name or first.heading or title_name(first.title, (site.config.name,))).strip() or first.title
     rows = _column_rows(pages, key)
+    if not rows and any(p.script_list for p in pages):
+        return _judge_script_list(site, key, name, pages, pubdates, home_links)
     if rows and _is_hub(rows, first, list_keys, pubdates, articles):
         return None
     if not rows and not _may_be_empty_column(name, pages):
@@ -394,6 +403,70 @@ def _judge(site: SiteView, key: str, pages: list[PageSummary], list_keys: set[st
     else:
         _mark_freshness(column, site, rows, pubdates)
     return column
+
+
+def _adopt_frames(summaries: dict[str, PageSummary], small: dict[str, PageSummary], candidate_keys: set[str]) -> None:
+    """A list shown in a same-site frame belongs to the column of the page that frames it: the framed
+    page's rows (or its 暂无信息) become that page's, and the framed page is no column of its own."""
+    pages = {**small, **summaries}
+    for outer in pages.values():
+        if outer.rows or not outer.frames:
+            continue
+        for frame in outer.frames:
+            key = normalise_url(frame)
+            inner = pages.get(key)
+            if inner is None or inner is outer or not (inner.rows or inner.placeholder or inner.empty_container):
+                continue
+            prefix = f"iframe[src*='{urlsplit(frame).path.rsplit('/', 1)[-1]}'] >>> "
+            for row in inner.rows:
+                row.selector = prefix + row.selector
+            outer.rows, outer.total = inner.rows, outer.total if outer.total is not None else inner.total
+            outer.placeholder, outer.empty_container = inner.placeholder, outer.empty_container or inner.empty_container
+            outer.placeholder_selector = prefix + inner.placeholder_selector if inner.placeholder_selector else None
+            outer.script_list = None  # judged from the frame's own HTML: nothing left for a browser
+            for table in (summaries, small):
+                table.pop(key, None)
+            candidate_keys.discard(key)
+            break
+
+
+def _judge_script_list(site: SiteView, key: str, name: str, pages: list[PageSummary], pubdates: dict[str, date],
+                       home_links: set[str]) -> Column:
+    """A column whose list a script fills: judged from the list browser mode rendered (its items dated as
+    shown, else by the JSON the page fetched), else "needs-browser" — never empty on the static HTML alone."""
+    column = _new_column(site, key, name, pages, [], home_links)
+    shown = [summary for p in pages if (summary := _shown(site, p)) is not None]
+    if not shown:
+        first = pages[0]
+        sign = next(p.script_list for p in pages if p.script_list)
+        column.status = "needs-browser"
+        column.evidence = sign or ""
+        column.evidence_en = f"the list is filled by script ({sign}): render it with --browser"
+        column.selector = first.empty_container or first.container
+        return column
+    rows = _column_rows(shown, key)
+    column.items, column.item_count, column.rendered = rows, len(rows), True
+    if rows:
+        _mark_freshness(column, site, rows, pubdates)
+    else:
+        _mark_empty(column, shown, max((p.total for p in shown if p.total is not None), default=None))
+        column.evidence += "（浏览器渲染后）"
+        column.evidence_en += " (as rendered in the browser)"
+    return column
+
+
+def _shown(site: SiteView, page: PageSummary) -> PageSummary | None:
+    """The summary of a list page as browser mode rendered it, its undated items dated by the JSON it
+    fetched; None when browser mode did not render (snapshot) it."""
+    shown = rendered_page(site, page.url, page.final_url, page.depth)
+    if shown is None:
+        return None
+    summary = summarise(shown, site.as_of)
+    fetched = scriptlist.json_items(shown.responses, site.as_of)
+    for row in summary.rows:
+        if row.date is None and row.url_date is None:
+            row.date = fetched.date_of(row.title, row.href)
+    return summary
 
 
 def _column_rows(pages: list[PageSummary], key: str) -> list[Row]:
@@ -533,3 +606,22 @@ def empty_columns(site: SiteView) -> Iterator[Finding]:
         if c.status == "empty":
             yield c.finding(f"栏目“{c.name}”无内容（{c.evidence}）",
                             f"Column “{c.name}” has no content ({c.evidence_en or c.evidence})")
+
+
+@check(
+    id="columns.needs-browser",
+    dimension="columns",
+    severity="info",
+    refs=["国办秘函〔2019〕19号 空白栏目", "docs/SPEC.md §6 lists filled by script"],
+    title={"zh": "栏目列表由脚本加载，需浏览器模式判断", "en": "Column list is filled by script: needs browser mode"},
+    fix={"zh": "用 --browser 重新检查以判断该栏目是否空白、是否更新；列表最好在服务器端输出（搜索引擎、读屏软件"
+               "和不执行脚本的检查工具都能读到）。",
+         "en": "Audit again with --browser to judge whether the column is empty or stale; better, render the "
+               "list on the server, where search engines, screen readers and script-less tools read it."},
+)
+def script_lists(site: SiteView) -> Iterator[Finding]:
+    """Not a failure: a column the static pass could not judge is named, and counted towards no veto."""
+    for c in columns_model(site).columns:
+        if c.status == "needs-browser":
+            yield c.finding(f"栏目“{c.name}”的列表由脚本加载（{c.evidence}），未经浏览器渲染无法判断是否空白或更新",
+                            f"Column “{c.name}”: {c.evidence_en}")

@@ -19,6 +19,7 @@ from auditcli.core.html import combinator, css_path, nth_of_type, text_of
 from auditcli.core.knowledge import load
 from auditcli.core.urls import join_url
 from checks import dates as D
+from checks import scriptlist
 
 ROW_TAGS = ("li", "tr", "dd", "dt")
 LOOSE_ROW_TAGS = ("p", "div", "td", "h3", "h4", "h5", "span")
@@ -93,6 +94,8 @@ class PageSummary:
     more_links: int = 0  # 更多 links: a landing page of several boxes, not one column
     admitted: bool = False  # set by column analysis: a named list box that navigation leads to
     item_targets: set[str] = field(default_factory=set)  # pages its dated rows lead to: articles, not columns
+    script_list: str | None = None  # no rows, but a script or a template fills the list (checks.scriptlist)
+    frames: list[str] = field(default_factory=list)  # same-site frames in the content of a page without rows
 
     @property
     def name(self) -> str:
@@ -418,6 +421,8 @@ class _Head:
     scripts_xml: list[str]
     script_text: str
     has_pager: bool
+    fillers: list[scriptlist.PageScript]  # inline scripts that may fill the page (not the furniture's)
+    template_scripts: int  # <script type="text/html"> list templates
     lowered: dict[str, str] = field(init=False)  # the metas by lower-case name
 
     def __post_init__(self) -> None:
@@ -428,7 +433,8 @@ def summarise(page, as_of: date) -> PageSummary:
     """Summarise one checks.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
     soup = page.soup
     elements = [node for node in soup.descendants if isinstance(node, Tag)]  # one walk for the head's reads
-    named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template"))
+    named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template",
+                                "iframe", "frame"))
     head = _read_head(page, named)
     lowered = head.lowered
     crumb_name = _cut_breadcrumb(elements)
@@ -464,6 +470,7 @@ def summarise(page, as_of: date) -> PageSummary:
     _note_landing_page(summary, body, lowered)
     if not rows:
         _find_emptiness(body, summary, holder)
+        _find_script_list(body, main_text, summary, head, named)
     row_dates = [r.date for r in every if r.date] + [r.date for r in ds_rows if r.date]
     text_dates = D.dates_in_text(main_text, as_of)
     summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
@@ -487,9 +494,29 @@ def _read_head(page, named: dict[str, list[Tag]]) -> _Head:
     # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
     # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
     has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
+    fillers, templates = _fillers(named["script"])
     return _Head(base=base, metas=metas, lang=str(html.get("lang") or "") if html else "",
                  title=text_of(named["title"][0]) if named["title"] else "",
-                 scripts_xml=scripts_xml, script_text=script_text, has_pager=has_pager)
+                 scripts_xml=scripts_xml, script_text=script_text, has_pager=has_pager,
+                 fillers=fillers, template_scripts=templates)
+
+
+def _fillers(scripts: list[Tag]) -> tuple[list[scriptlist.PageScript], int]:
+    """The inline scripts that may fill the page's list (outside header, navigation and footer: a footer
+    written by script fills no list), and the count of list-template scripts (type text/html)."""
+    fillers, templates = [], 0
+    for tag in scripts:
+        kind = str(tag.get("type") or "")
+        if tag.get("src") is not None or kind == "text/xml":
+            continue
+        text = tag.string or tag.get_text()
+        if scriptlist.is_template_script(kind, text):
+            templates += 1
+            continue
+        script = scriptlist.page_script(text, in_list_box=list_box(tag) is not None)
+        if script is not None and not any(is_furniture(parent) for parent in tag.parents if parent.name != "[document]"):
+            fillers.append(script)
+    return fillers, templates
 
 
 def _cut_breadcrumb(elements: list[Tag]) -> str:
@@ -643,6 +670,30 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
         return False
     own = list_box(rows_box) if rows_box is not None else None
     return own is None or own is box or any(p is own for p in box.parents)
+
+
+def _find_script_list(body: Tag, text: str, summary: PageSummary, head: _Head, named: dict[str, list[Tag]]) -> None:
+    """On a page without list rows: the same-site frames in its content (their list is its list) and the
+    sign that a script fills its list (checks.scriptlist): either keeps its column from being judged empty."""
+    host = urlsplit(summary.final_url).netloc.lower()
+    for frame in named["iframe"] + named["frame"]:
+        src = clean_href(head.base, frame.get("src")) if not frame.decomposed else None
+        if src and urlsplit(src).netloc.lower() == host:
+            summary.frames.append(src)
+    summary.script_list = scriptlist.script_fill(body, text, head.fillers, head.template_scripts, _can_hold_list)
+    if summary.script_list is None and summary.frames:
+        summary.script_list = f"列表在框架中 {summary.frames[0]}"
+
+
+def _can_hold_list(tag: Tag) -> bool:
+    """Can a script fill the page's list into this element: a list box, a box holding one, or an empty
+    mount point (<div id="app"></div>) that is no pager's?"""
+    if any(is_list_word(w) for w in _words(tag)) or tag.find(lambda t: any(is_list_word(w) for w in _words(t))):
+        return True
+    pager = set(column_knowledge()["not_list_word_parts"])
+    if any(part in pager for w in _words(tag) for part in re.split(r"[-_]", w)):
+        return False
+    return not text_of(tag) and tag.find("a", href=True) is None
 
 
 def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None:

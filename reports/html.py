@@ -207,7 +207,7 @@ def build_view(results: dict, lang: str = "zh",
     columns_all = [c for view in site_views for c in view["columns"]]
     overdue = sorted((c for c in columns_all if c.get("status") == "stale"
                       and c["overdue"] is not None), key=lambda c: -c["overdue"])[:WORST_COLUMNS]
-    empty = [c for c in columns_all if c.get("status") in ("empty", "undated")][:WORST_COLUMNS]
+    empty = [c for c in columns_all if c.get("status") in ("empty", "undated", "needs-browser")][:WORST_COLUMNS]
     run = results.get("run") or {}
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return {

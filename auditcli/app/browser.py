@@ -2,14 +2,16 @@
 in headless Chromium with axe-core, and store the results in the page store for the checks.
 
 The sample covers every page template of a site: the home page, each column's list page and one
-article of each column (the column model of checks/columns.py says which pages those are).
+article of each column (the column model of checks/columns.py says which pages those are). The list
+pages of columns whose list a script fills are rendered in every mode, with a snapshot of their DOM and
+of the JSON they fetch, so the column analysis judges the list a reader sees (docs/SPEC.md §6).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,13 @@ def sample_urls(site: SiteView) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+def script_list_urls(site: SiteView) -> list[str]:
+    """The list pages of the columns whose list a script fills: rendered in every mode, and snapshotted
+    (their DOM and the JSON they fetch) so the column analysis judges the list the browser shows."""
+    return list(dict.fromkeys(p.final_url for c in columns_model(site).columns
+                              if c.status == "needs-browser" or c.rendered for p in c.pages))
+
+
 def all_urls(site: SiteView) -> list[str]:
     return list(dict.fromkeys(page.final_url for page in site.pages()))
 
@@ -63,6 +72,7 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
     try:
         as_of = date.fromisoformat(store.get_meta("as_of") or date.today().isoformat())
         wanted: dict[str, list[str]] = {}
+        snapshot: set[str] = set()
         configs: dict[str, SiteConfig] = {}
         for row in store.sites():
             if row["status"] == "unreachable":
@@ -71,13 +81,16 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
             configs[config.id] = config
             view = SiteView(config, store, as_of)
             try:
-                urls = all_urls(view) if mode == "all" else sample_urls(view)
+                scripted = script_list_urls(view)
+                urls = [*(all_urls(view) if mode == "all" else sample_urls(view)), *scripted]
             except Exception as exc:  # one site's odd pages never cost the others their rendering
                 log.warning("browser mode: no pages chosen for %s: %s", config.id, exc)
                 continue
-            for url in urls:
+            snapshot.update(scripted)
+            for url in dict.fromkeys(urls):
                 wanted.setdefault(url, []).append(config.id)
-        results = render_pages(list(wanted), options or RenderOptions(), progress)
+        used = replace(options or RenderOptions(), snapshot=frozenset(snapshot))
+        results = render_pages(list(wanted), used, progress)
         _, version = axe_source()
         run = BrowserRun(pages=len(wanted))
         for url, site_ids in wanted.items():
@@ -97,7 +110,6 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
                              "pages": sum(1 for ids in wanted.values() if config.id in ids)})
         store.commit()
         run.seconds = round(time.perf_counter() - begun, 2)
-        used = options or RenderOptions()
         delay, per_host, per_ip = used.limits()
         store.set_meta("browser", {"mode": mode, "axe": version, "pages": run.pages, "ok": run.ok,
                                    "not_scanned": len(run.not_scanned), "seconds": run.seconds,

@@ -180,6 +180,52 @@ class SiteBuilder:
         self.column_items[entry["url"]] = ordered
         return entry
 
+    def script_column(self, name: str, dir: str, category: str, items: list[Item],
+                      fill: Callable[[list[Item]], str], *, script: str = "", column_type: str | None = None,
+                      url_style: str = "trs", crumbs: list[tuple[str | None, str]] | None = None) -> dict[str, Any]:
+        """A list column whose list a script fills in the reader's browser (集约化 platforms, Vue/jQuery):
+        `fill(items)` gives the list box as the server sends it (empty, with the script or template that
+        fills it), `script` what follows the list box (a script filling it from outside). In the key, a static audit cannot judge it (needs-browser: nothing shown to date);
+        under `browser`, what browser mode reports once it has rendered the list."""
+        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
+                 "ColumnType": column_type or name}
+        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
+        ordered = _list_order(items, "desc")
+        for it in ordered:
+            self._article(it, dir, name, it.url_style or url_style, True, None, crumbs)
+        page = self._list_page(dir + "index.html", name, fill(ordered), metas, crumbs, after=script)
+        shown = self._column_entry(name, category, items, [page], empty=not items, dated=True,
+                                   max_age_days=None, placeholder=None)
+        entry = {**shown, "status": "needs-browser", "latest_date": None, "age_days": None, "item_count": 0,
+                 "browser": {k: shown[k] for k in ("status", "latest_date", "age_days", "item_count")}}
+        self.columns.append(entry)
+        self.column_items[entry["url"]] = ordered
+        return entry
+
+    def framed_column(self, name: str, dir: str, category: str, items: list[Item], *,
+                      column_type: str | None = None, crumbs: list[tuple[str | None, str]] | None = None) -> dict[str, Any]:
+        """A list column whose list page shows its list in a same-site <iframe> (list_frame.html): the
+        framed list is the column's, judged from the frame's own HTML in both modes."""
+        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
+                 "ColumnType": column_type or name}
+        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
+        ordered = _list_order(items, "desc")
+        for it in ordered:
+            self._article(it, dir, name, it.url_style or "trs", True, None, crumbs)
+        lis = "\n".join(self._li(it, dir, T.fmt_iso) for it in ordered)
+        frame = dir + "list_frame.html"
+        self.add(frame, PageSpec(body=T.document(name, f'<ul class="list">\n{lis}\n</ul>', metas=metas),
+                                 encoding=self.encoding, headers=dict(self.base_headers)))
+        page = self._list_page(dir + "index.html", name,
+                               f'<iframe src="list_frame.html" title="{name}列表" class="list-frame" '
+                               'width="100%" height="600" frameborder="0" scrolling="no"></iframe>', metas, crumbs)
+        entry = self._column_entry(name, category, items, [page], empty=not items, dated=True,
+                                   max_age_days=None, placeholder=None)
+        entry["note"] = "the list is in an iframe (list_frame.html): the column's own list"
+        self.columns.append(entry)
+        self.column_items[entry["url"]] = ordered
+        return entry
+
     def _hanweb_list(self, dir: str, ordered: list[Item], list_date: Callable[[date], str] | None) -> str:
         """A Hanweb list: every record in the page's <datastore>, and the dataproxy URL that serves them."""
         colid = dir.strip("/").split("col")[-1]
@@ -233,9 +279,9 @@ class SiteBuilder:
         return entry
 
     def _list_page(self, path: str, name: str, body: str, metas: dict[str, str],
-                   crumbs: list[tuple[str | None, str]]) -> str:
+                   crumbs: list[tuple[str | None, str]], after: str = "") -> str:
         content = (T.breadcrumb(crumbs) + f'<div class="list-box"><h2 class="column-title">'
-                   f"{name}</h2>{body}</div>")
+                   f"{name}</h2>{body}</div>{after}")
         self.html(path, name, content, metas=metas)
         return path
 

@@ -16,6 +16,8 @@ key as ``findings`` — a list of entries in the same format (``expected_finding
     evidence: "nginx/1.12.2"         # optional: text the finding's evidence contains
     count: 2                         # optional: exactly this many findings match; default at least one
     optional: true                   # optional: may be absent (a condition of the run, e.g. a timeout)
+    mode: static                     # optional: expected only in a static audit (static) or only in
+                                     # browser mode (browser); default both
     note: why it is planted          # free text
 
 Several entries may describe the findings of one check; a finding is expected when one entry matches it.
@@ -35,10 +37,11 @@ IDENTITY_CHECKS = {
     "conac": "identity.conac-missing",
     "jiucuo": "identity.jiucuo-entry-missing",
 }
-COLUMN_CHECKS = {"empty": "columns.empty", "stale": "freshness.column-stale", "undated": "freshness.undated-column"}
+COLUMN_CHECKS = {"empty": "columns.empty", "stale": "freshness.column-stale", "undated": "freshness.undated-column",
+                 "needs-browser": "columns.needs-browser"}
 LANGUAGE_CHECKS = {"missing": "language.missing", "stale": "language.stale", "broken": "language.broken",
                    "wrong-language": "language.wrong-language"}
-ENTRY_FIELDS = {"check", "url", "selector", "data", "evidence", "count", "optional", "note"}
+ENTRY_FIELDS = {"check", "url", "selector", "data", "evidence", "count", "optional", "mode", "note"}
 
 
 def expected_finding(check: str, url: str | None = None, *, note: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -60,8 +63,13 @@ def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
     e = expected_finding
     out: list[dict[str, Any]] = []
     for col in site.get("columns", []):
+        rendered = col.get("browser")  # a list filled by script: browser mode judges the list it shows
         if col["status"] in COLUMN_CHECKS:
-            out.append(e(COLUMN_CHECKS[col["status"]], col["url"], note=f"column {col['name']} is {col['status']}"))
+            out.append(e(COLUMN_CHECKS[col["status"]], col["url"], mode="static" if rendered else None,
+                         note=f"column {col['name']} is {col['status']}"))
+        if rendered and rendered["status"] in COLUMN_CHECKS:
+            out.append(e(COLUMN_CHECKS[rendered["status"]], col["url"], mode="browser",
+                         note=f"column {col['name']} is {rendered['status']} once rendered"))
     home = site.get("homepage") or {}
     if home.get("stale"):
         out.append(e("freshness.homepage-stale", home["url"], note="home page newest item over 14 days"))
@@ -181,8 +189,12 @@ def describe(entry: dict[str, Any]) -> str:
     return f"{entry['check']} at {where}{extra}"
 
 
-def compare_findings(site_id: str, findings: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[str]:
-    """Unexpected findings (no entry matches them) and missed entries (too few findings match them)."""
+def compare_findings(site_id: str, findings: list[dict[str, Any]], expected: list[dict[str, Any]],
+                     browser: bool = False) -> list[str]:
+    """Unexpected findings (no entry matches them) and missed entries (too few findings match them); the
+    entries of the other mode (static or browser) are left out."""
+    mode = "browser" if browser else "static"
+    expected = [entry for entry in expected if entry.get("mode", mode) == mode]
     out = []
     for f in findings:
         if not any(matches(f, entry) for entry in expected):

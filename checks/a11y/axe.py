@@ -21,7 +21,8 @@ from bs4 import Tag
 from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
 from checks.a11y.rules import RULES, refs, template
-from checks.registry import check, site_analysis
+from checks.registry import check
+from checks.rendered import rendered
 from checks.siteview import SiteView
 
 # axe-core rule id -> auditcli check id (the same requirement, ACT rule mapping of axe's report)
@@ -53,22 +54,6 @@ def _why_fix(check_id: str) -> dict[str, Any]:
         return {"why": CONTRAST_WHY, "fix": CONTRAST_FIX}
     spec = next((r for r in RULES if r.id == check_id), None)
     return {"why": spec.why, "fix": spec.fix} if spec else {}
-
-
-@site_analysis
-def rendered(site: SiteView) -> dict[str, Any]:
-    """The site's browser pass: {"pages": {url: axe result}, "not_scanned": [...]} (empty without one)."""
-    pages: dict[str, Any] = {}
-    failed: list[dict[str, Any]] = []
-    for url, status, detail, result in site.store.rendered(site.id):
-        if status == "ok" and isinstance(result, dict):
-            pages[url] = result
-            final = result.get("final_url")
-            if final and final != url:
-                pages.setdefault(final, result)
-        else:
-            failed.append({"url": url, "reason": status, "detail": detail})
-    return {"pages": pages, "not_scanned": failed}
 
 
 def _target(node: dict[str, Any]) -> str:

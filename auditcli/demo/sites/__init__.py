@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import county, dept_edu, dept_fgw, town_a, town_b
+from . import county, dept_edu, dept_fgw, dept_wjw, town_a, town_b
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ SERVERS = [
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "SAMEORIGIN",
     }),
+    # no Content-Security-Policy: the platform's inline list scripts would not run under default-src 'self'
+    ServerDef("dept-wjw", "nginx", {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN"}),
 ]
 
-SITE_MODULES = [county, dept_edu, town_a, town_b, dept_fgw]
+SITE_MODULES = [county, dept_edu, town_a, town_b, dept_fgw, dept_wjw]
