@@ -19,7 +19,7 @@ import pytest
 
 from auditcli.demo.compare import compare
 from spiders.render import NavigationGate, RenderOptions, chromium_path, host_key, render_pages
-from tests.conftest import local_server, run_cli
+from tests.conftest import DEMO_AS_OF, local_server, run_cli
 
 A11Y = ("a11y", "assistive", "browser")
 
@@ -86,6 +86,40 @@ def test_browser_mode_finds_contrast_and_skips_the_hanging_page_in_bounded_time(
     logo = [f for f in county["findings"] if f["check"] == "a11y.image-alt" and "logo" in (f["selector"] or "")]
     assert len(logo) == len({f["url"] for f in logo})
     assert all(f["severity"] == "info" for f in county["findings"] if (f.get("data") or {}).get("review"))
+
+
+@needs_chromium
+def test_browser_mode_judges_script_filled_columns_from_the_rendered_list(rendered, demo_audit):
+    """The 集约化 department site: every script-filled column rendered and judged from the list it shows
+    (dated as shown or by its JSON, 暂无信息 after rendering is empty), and the whole answer key holds in
+    browser mode: columns, findings (mode: browser entries), barriers, not-scanned pages."""
+    _, _, results = rendered
+    assert compare(results, {"sites": demo_audit.key}) == []
+    wjw = {s["id"]: s for s in results["sites"]}["dept-wjw"]
+    columns = {c["name"]: c for c in wjw["columns"]}
+    assert {n: (c["status"], c.get("rendered", False)) for n, c in columns.items()} == {
+        "卫健要闻": ("fresh", True), "通知公告": ("fresh", True), "政策文件": ("fresh", True),
+        "人事信息": ("fresh", True), "专项工作": ("empty", True), "规划计划": ("stale", True),
+        "健康科普": ("fresh", False)}
+    assert columns["专项工作"]["evidence"] == "暂无信息（浏览器渲染后）"
+    assert columns["规划计划"]["latest_date"] and columns["规划计划"]["item_count"] == 2  # dated by the JSON only
+    assert columns["卫健要闻"]["item_count"] == 12 and columns["通知公告"]["item_count"] == 5
+    assert not any(f["check"] == "columns.needs-browser" for f in wjw["findings"])
+    assert wjw["vetoes"] == []
+
+
+@needs_chromium
+def test_demo_browser_matches_the_answer_key(tmp_path):
+    """`auditcli demo --browser`: the farm crawled, rendered and checked; every entry of the key, the
+    browser-mode ones included, and nothing else."""
+    result = run_cli("demo", "--browser", "--out", str(tmp_path), "--as-of", DEMO_AS_OF.isoformat(), "--quiet",
+                     "--format", "html", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "answer key: 0 mismatches" in result.stdout, result.stdout[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    wjw = {s["id"]: s for s in results["sites"]}["dept-wjw"]
+    assert all(c["status"] != "needs-browser" for c in wjw["columns"])
+    assert (tmp_path / "report.html").exists()
 
 
 @needs_chromium

@@ -36,7 +36,7 @@ def test_results_validate_against_the_shipped_schema(audited):
     results, _, _, out = audited
     validate(results)
     assert results["schema"] == "auditcli.results/v1" and results["run"]["as_of"] == AS_OF
-    assert {s["id"] for s in results["sites"]} == {"county", "dept-edu", "town-a", "town-b", "dept-fgw"}
+    assert {s["id"] for s in results["sites"]} == {"county", "dept-edu", "town-a", "town-b", "dept-fgw", "dept-wjw"}
     assert not list(out.glob(".results.json.*")), "no temp files left behind by the atomic write"
 
 

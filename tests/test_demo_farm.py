@@ -48,7 +48,7 @@ def test_sites_file_lists_every_site_with_real_ports(farm):
     data = yaml.safe_load(farm.sites_file.read_text("utf-8"))
     assert data["audit"]["name"]
     sites = {s["id"]: s for s in data["sites"]}
-    assert set(sites) == {"county", "dept-edu", "town-a", "town-b", "dept-fgw"}
+    assert set(sites) == {"county", "dept-edu", "town-a", "town-b", "dept-fgw", "dept-wjw"}
     assert {k: v["url"] for k, v in sites.items()} == farm.urls
     assert sites["county"]["languages"] == ["en", "mn"]
     assert sites["dept-edu"]["url"].endswith("/bm/jyj/")
@@ -121,7 +121,9 @@ def test_answer_key_urls_exist(farm, key):
     assert set(key["sites"]) == set(farm.urls)
     for site in key["sites"].values():
         for col in site["columns"]:
-            assert col["status"] in {"fresh", "stale", "empty", "undated"}
+            assert col["status"] in {"fresh", "stale", "empty", "undated", "needs-browser"}
+            assert (col["status"] == "needs-browser") == ("browser" in col)  # browser mode's answer, then
+            assert col.get("browser", {}).get("status", "fresh") in {"fresh", "stale", "empty", "undated"}
             assert col["category"] in key["max_age_days"]
             for page in col["pages"]:
                 assert fetch(page)[0] == 200, page
@@ -198,11 +200,17 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         ("dept-fgw", "工作动态"): "fresh", ("dept-fgw", "通知公告"): "fresh",
         ("dept-fgw", "政策文件"): "fresh", ("dept-fgw", "发展规划"): "fresh",
         ("dept-fgw", "价格监测"): "fresh",
+        **{("dept-wjw", name): "needs-browser" for name in ("卫健要闻", "通知公告", "政策文件", "人事信息", "专项工作",
+                                                           "规划计划")},
+        ("dept-wjw", "健康科普"): "fresh",
     }
     assert got == expected
+    rendered = {c["name"]: c["browser"]["status"] for c in key["sites"]["dept-wjw"]["columns"] if "browser" in c}
+    assert rendered == {"卫健要闻": "fresh", "通知公告": "fresh", "政策文件": "fresh", "人事信息": "fresh",
+                        "专项工作": "empty", "规划计划": "stale"}
     homes = {sid: s["homepage"]["stale"] for sid, s in key["sites"].items()}
     assert homes == {"county": False, "dept-edu": False, "town-a": False, "town-b": True,
-                     "dept-fgw": False}
+                     "dept-fgw": False, "dept-wjw": False}
 
 
 def _digest(root: Path) -> str:
@@ -270,7 +278,8 @@ def _results_from_key(key: dict) -> dict:
         findings = [{"check": e["check"], "url": e.get("url", s["url"]), "selector": e.get("selector"),
                      "evidence": e.get("evidence"), "data": dict(e.get("data") or {})}
                     for e in s["expected_findings"] for _ in range(e.get("count", 1))
-                    if not e.get("optional") or e["check"] == "links.broken"]  # the broken-link list wants all
+                    if (not e.get("optional") or e["check"] == "links.broken")  # the broken-link list wants all
+                    and e.get("mode") != "browser"]  # a static audit
         for b in (s.get("accessibility") or {}).get("barriers", []):  # a template barrier is on many pages
             if b["pages"] == "many":
                 findings.append({"check": b["check"], "url": s["url"] + "x.html", "evidence": b["element"]})

@@ -672,12 +672,19 @@ def demo(
     formats: Formats = "html,csv,junit,sarif",
     lang: Lang = "zh",
     base_port: Annotated[int | None, typer.Option("--base-port", help="Serve the demo sites from this port up (default: free ports).")] = None,
+    browser: Browser = False,
+    browser_pages: BrowserPages = "sample",
+    browser_timeout: BrowserTimeout = 10.0,
     quiet: Quiet = False,
 ) -> None:
-    """Serve the bundled demo portal farm on 127.0.0.1, audit it, print where the report is, and exit."""
+    """Serve the bundled demo portal farm on 127.0.0.1, audit it, print where the report is, and exit.
+    With --browser the farm is also rendered in headless Chromium (axe-core, lists filled by script) and
+    compared with the answer key's browser-mode entries."""
     setup_logging(quiet, False)
     day = parse_as_of(as_of)
     format_list = parse_formats(formats, lang)
+    options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
+    render = browser_options(browser, browser_pages, browser_timeout, 4, options)
     prepare_out(out_dir)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
     from auditcli.app.progress import run_crawl
@@ -687,9 +694,10 @@ def demo(
         config = load_config([str(farm.sites_file)], None)
         if not quiet:
             err.print(f"demo farm: {len(config.sites)} sites on 127.0.0.1 (sites file {farm.sites_file})", markup=False)
-        options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
         run_meta = {"id": new_run_id(), "started_at": now_iso()}
         store_path = run_crawl(config, out_dir / "crawl", options, day, quiet=quiet, verbose=False)
+        if render is not None:
+            run_browser(store_path, browser_pages, render, quiet)
         answer_key = farm.load_answer_key()
     results = run_checks_and_report(store_path, out_dir, CheckOptions(as_of=day, profile=config.profile), format_list, lang,
                                     run_meta, None, quiet)
