@@ -128,6 +128,25 @@ def test_an_article_page_is_not_a_column_without_all_its_metas(tmp_path, drop) -
     assert columns_block(article_site(tmp_path, html.encode("gbk"))) == []
 
 
+HANWEB_ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于2026年秋季学期学生资助名单的公示</title>
+<meta name="SiteName" content="某某区人民政府"><meta name="SiteDomain" content="www.mmq.gov.cn">
+<meta name="SiteIDCode" content="3301100001"><meta name="ColumnName" content="公示公告">
+<meta name="ColumnType" content="公示公告">{title_meta}<meta name="PubDate" content="2026-09-18 16:42">
+<meta name="ContentSource" content="区教育局"></head><body>
+<div class="header"><div class="wrap"><img src="/picture/0/logo.png" alt="某某区人民政府"></div></div>
+<div class="wrap"><div class="position">您当前的位置：<a href="/">首页</a> &gt; 公示公告</div>
+<table class="article-info"><tr><td>发布日期：2026-09-18</td><td>信息来源：区教育局</td><td>2026年11月20日 星期五</td></tr></table>
+<div id="zoom"><p>根据有关规定，现将2026年秋季学期学生资助名单予以公示，公示期为5个工作日。</p></div>
+<div class="fujian"><ul><li><a href="/module/download/downfile.jsp?classid=0&filename=2609181.xlsx">附件：学生资助名单.xlsx</a></li></ul></div>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize("title_meta", ['<meta name="ArticleTitle" content="关于2026年秋季学期学生资助名单的公示">', ""])
+def test_a_hanweb_article_page_is_not_a_column(tmp_path, title_meta) -> None:
+    html = HANWEB_ARTICLE.format(title_meta=title_meta)
+    assert columns_block(article_site(tmp_path, html.encode("utf-8"), "utf-8")) == []
+
+
 def test_the_article_is_still_an_item_of_its_real_column(tmp_path) -> None:
     lis = li("./202609/t20260918_4800123.html", "关于2026年度农村低保新增对象名单的公示", "2026-09-18") + "".join(
         li(f"./2026{m:02d}/t2026{m:02d}10_{m}.html", f"公示{m}", f"2026-{m:02d}-10") for m in (8, 7, 6))
@@ -202,3 +221,17 @@ def test_the_phantom_column_of_the_article_is_not_dated_by_its_clock(tmp_path) -
 ])
 def test_clock_expressions_in_running_text(text, expected) -> None:
     assert D.dates_in_text(text, AS_OF) == expected
+
+
+def test_a_clock_in_a_top_bar_row_dates_none_of_its_links_and_a_real_row_keeps_its_date(tmp_path) -> None:
+    from bs4 import BeautifulSoup
+
+    from checks.listparse import _drop_clocks, best_list
+
+    soup = BeautifulSoup('<body><ul class="tools"><li>今天是<span>2026年11月20日</span> <a href="/wza/">无障碍</a></li>'
+                         '<li><span>2026-11-20</span><span>周五</span><a href="/login.html">登录</a></li></ul>'
+                         '<ul class="list"><li><a href="/tzgg/t20261118_1.html">关于冬季供暖的通知</a><span>2026-11-18</span></li>'
+                         '</ul></body>', "lxml")
+    _drop_clocks(soup)
+    _, _, every, _ = best_list(soup.body, BASE + "/", AS_OF)
+    assert {r.title: r.date for r in every} == {"无障碍": None, "登录": None, "关于冬季供暖的通知": date(2026, 11, 18)}
