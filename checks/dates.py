@@ -51,6 +51,7 @@ class MonthOnly(date):
 
 
 def is_month_only(value: date | None) -> bool:
+    """Does this date stand for a whole month (a URL's /202310/), so a known day of it should replace it?"""
     return isinstance(value, MonthOnly)
 
 
