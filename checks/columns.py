@@ -79,7 +79,7 @@ class SiteColumns:
     home: PageSummary | None
     second_level: list[PageSummary]
     pages: int
-    home_item_dates: list[date] = field(default_factory=list)  # dates of home items that show none: URL, PubDate
+    home_item_dates: list[date] = field(default_factory=list)  # dates of home items that show none: URL, PubDate, month
 
 
 # ------------------------------------------------------------------------------------------ keys
@@ -310,7 +310,8 @@ def columns_model(site: SiteView) -> SiteColumns:
     second = [s for k, s in summaries.items() if k in home_links and s.depth <= 1]
     home_items = []
     if home is not None:
-        home_items = home.link_dates + [d for u in home.item_links if (d := pubdates.get(normalise_url(u)))]
+        home_items = home.link_dates + [d for u, month in home.item_links
+                                        if (d := pubdates.get(normalise_url(u)) or month)]
     return SiteColumns(columns=columns, home=home, second_level=second, pages=count,
                        home_item_dates=home_items)
 
@@ -483,8 +484,11 @@ def _column_rows(pages: list[PageSummary], key: str) -> list[Row]:
 
 
 def _item_date(r: Row, pubdates: dict[str, date]) -> date | None:
-    """An item's date: the list's, else its URL's, else its article's own (PubDate)."""
-    return r.date or r.url_date or pubdates.get(normalise_url(r.href))
+    """An item's date: the list's, else its URL's full date, else its article's own (PubDate), else the first
+    day of the month its URL names (/202310/: a range, which the article's own date narrows)."""
+    if r.date or (r.url_date and not D.is_month_only(r.url_date)):
+        return r.date or r.url_date
+    return pubdates.get(normalise_url(r.href)) or r.url_date
 
 
 def _is_hub(rows: list[Row], first: PageSummary, list_keys: set[str], pubdates: dict[str, date],

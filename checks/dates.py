@@ -2,9 +2,10 @@
 
 Recognised: 2026-11-20, 2026/11/20, 2026.11.20, 2026_11_20, 2026年11月20日 (spaces allowed),
 二〇二六年十一月二十日, yearless [11-20] / 11月20日 (year inferred so the date never lands after
-`as_of`), dates in detail URLs (t20261120_, /2026/11/20/, /art/2026/11/5/, /202611/), PubDate-style
-metas, 发布日期/发布时间 labels and <time datetime>. Clocks (今天是…) and copyright lines are not
-content dates; the marker words live in auditcli/core/knowledge/dates.yaml.
+`as_of`), dates in detail URLs (t20261120_, /2026/11/20/, /art/2026/11/5/, and /202611/ naming only the
+month: a MonthOnly date, its first day), PubDate-style metas, 发布日期/发布时间 labels and <time datetime>.
+A date in a clock expression (今天是…, …星期五) and copyright lines are never content dates; the marker
+words live in auditcli/core/knowledge/dates.yaml.
 """
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/(\d{2})/"),
 )
 URL_MONTH = re.compile(r"/((?:19|20)\d{2})[-_]?(0[1-9]|1[0-2])/")
+MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+CLOCK_TIME = r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+
+
+class MonthOnly(date):
+    """A date a URL gives only to the month (/202310/t4823710.shtml): a range, stood for by its first day.
+
+    So it never outranks a full date of its month (newest() takes the full one), and the article's own
+    date (PubDate, 发布时间), when the article was fetched, replaces it. Otherwise it is an ordinary date."""
+
+
+def is_month_only(value: date | None) -> bool:
+    """Does this date stand for a whole month (a URL's /202310/), so a known day of it should replace it?"""
+    return isinstance(value, MonthOnly)
 
 
 @cache
@@ -67,17 +82,45 @@ def _cn_number(text: str) -> int | None:
 
 
 @cache
-def _noise_pattern() -> re.Pattern[str]:
-    """A clock marker with the date after it, or a whole copyright sentence."""
+def _copyright_pattern() -> re.Pattern[str]:
+    """A whole copyright sentence (© 2005-2026 示例县人民政府 版权所有)."""
+    copy = "|".join(re.escape(m) for m in knowledge()["copyright_markers"])
+    return re.compile(rf"[^。;；|\n]{{0,40}}(?:{copy})[^。;；|\n]{{0,60}}")
+
+
+@cache
+def _clock_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What stands before a clock's date (今天是, 当前时间：, 星期五) and what follows it (10:31 星期五, 周五)."""
     k = knowledge()
-    clock = "|".join(re.escape(m) for m in k["clock_markers"])
-    copy = "|".join(re.escape(m) for m in k["copyright_markers"])
-    return re.compile(rf"(?:{clock})[^。;；|]{{0,40}}|[^。;；|\n]{{0,40}}(?:{copy})[^。;；|\n]{{0,60}}")
+    markers = "|".join(re.escape(m) for m in sorted(k["clock_markers"], key=len, reverse=True))
+    weekday = rf"(?:{'|'.join(re.escape(w) for w in k['clock_weekdays'])})[{k['clock_weekday_days']}]"
+    before = re.compile(rf"(?:(?:{markers})[\s:：是为]*(?:{weekday}[\s,，]*)?|{weekday}[\s,，]*)$")
+    after = re.compile(rf"{CLOCK_TIME}\s*[,，]?\s*{weekday}")
+    return before, after
+
+
+def clock_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` writes a date as part of a clock: after 今天是/当前时间/…, or before 星期五/周五/礼拜五.
+
+    A clock shows the day the page was made or read, never when anything was published, wherever it
+    sits (a header strip, a cell of the top bar, a long welcome line); other dates nearby stay dates."""
+    before, after = _clock_patterns()
+    spans = [(start, end) for _, start, end in iter_full_dates(text)]
+    spans += [m.span() for m in MONTH_DAY.finditer(text)]
+    return [(start, end) for start, end in spans
+            if before.search(text, max(0, start - 24), start) or after.match(text, end)]
+
+
+def strip_clocks(text: str) -> str:
+    """Blank out the dates of clocks (今天是2026年11月20日 星期五 -> 今天是           星期五)."""
+    for start, end in clock_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def strip_noise(text: str) -> str:
-    """Blank out clocks (今天是2026年11月20日) and copyright lines (© 2005-2026 …)."""
-    return _noise_pattern().sub(" ", text)
+    """Blank out clocks' dates (今天是2026年11月20日) and copyright lines (© 2005-2026 …)."""
+    return _copyright_pattern().sub(" ", strip_clocks(text))
 
 
 def iter_full_dates(text: str) -> Iterator[tuple[date, int, int]]:
@@ -204,8 +247,10 @@ def parse_date(text: str, as_of: date | None = None) -> date | None:
     return dates[0] if dates else None
 
 
-def date_in_url(url: str, as_of: date | None = None) -> date | None:
-    """t20261120_123.html, /2026/11/20/, /art/2026/11/5/art_1_2.html, /2026-11/20/; /202611/ gives month end."""
+def date_in_url(url: str) -> date | None:
+    """t20261120_123.html, /2026/11/20/, /art/2026/11/5/art_1_2.html, /2026-11/20/; /202611/ names only the
+    month: a MonthOnly date, the month's first day (never after a month's own full dates, nor in the future
+    when it is the current month)."""
     path = url.split("://", 1)[-1]
     path = path[path.find("/"):] if "/" in path else ""
     for pattern in URL_DATES:
@@ -215,12 +260,8 @@ def date_in_url(url: str, as_of: date | None = None) -> date | None:
             if d:
                 return d
     m = URL_MONTH.search(path)
-    if m:
-        year, month = int(m.group(1)), int(m.group(2))
-        d = _valid(year, month, calendar.monthrange(year, month)[1])
-        if d and as_of and d > as_of and (year, month) == (as_of.year, as_of.month):
-            d = as_of
-        return d
+    if m and _valid(int(m.group(1)), int(m.group(2)), 1):
+        return MonthOnly(int(m.group(1)), int(m.group(2)), 1)
     return None
 
 

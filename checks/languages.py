@@ -161,7 +161,7 @@ def page_dates(url: str, text: str, as_of: date, soup: BeautifulSoup | None = No
             found.append(date(int(year), MONTHS[month[:3].lower()], int(day)))
         except ValueError:
             continue
-    in_url = dates.date_in_url(url, as_of)
+    in_url = dates.date_in_url(url)
     if in_url:
         found.append(in_url)
     if soup is not None:
@@ -369,7 +369,7 @@ def main_latest_date(site: SiteView, roots: list[str]) -> date | None:
         if any(page.final_url.startswith(r) for r in roots):
             continue
         text = dates.strip_noise(html.visible_text(page.soup))
-        found = [dates.date_in_url(page.final_url, site.as_of), dates.labelled_date(text)]
+        found = [dates.date_in_url(page.final_url), dates.labelled_date(text)]
         found += dates.dates_in_text(text, site.as_of)[:50]
         newest = dates.newest([newest, *found], site.as_of)
         page.release()

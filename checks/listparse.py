@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from auditcli.core.html import combinator, css_path, nth_of_type, text_of
 from auditcli.core.knowledge import load
@@ -37,6 +37,8 @@ PAGER_SCRIPT = re.compile(r"\b(?:jpage|pageNum|totalPages?|countPage|pageCount|t
 MORE_TEXT = re.compile(r"^(更多|more)\s*(>>|»|>|\+)?$", re.I)
 # After a date written into the link text: a clock, a closing bracket, nothing else.
 LINK_TAIL = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?\s*$")
+DATE_DIGITS = re.compile(r"\d{1,4}\s*[-/.年月]|[〇○零][^\n]{0,20}年")  # text that may hold a date, clocks' too
+INLINE_TAGS = ("span", "b", "font", "em", "strong", "a", "i", "small", "label", "u", "sup", "sub")
 YEARLESS_TAIL = re.compile(r"[\[(（【]\s*(\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$")
 
 
@@ -86,8 +88,9 @@ class PageSummary:
     main_text_len: int = 0
     content_dates: list[date] = field(default_factory=list)
     cjk_ratio: float = 1.0
-    item_links: list[str] = field(default_factory=list)  # items showing no date, neither in the list nor in their URL
-    link_dates: list[date] = field(default_factory=list)  # URL dates of items showing no date in the list
+    # items showing no date, neither in the list nor a full one in their URL: (href, the month its URL names or None)
+    item_links: list[tuple[str, date | None]] = field(default_factory=list)
+    link_dates: list[date] = field(default_factory=list)  # full URL dates of items showing no date in the list
     portal_home: bool = False
     main_list: bool = False  # the rows sit in the page's named list box (ul.list, div.list-box)
     list_headers: str = ""  # the header row of the page's list (标题 来信时间 回复时间 状态)
@@ -206,7 +209,7 @@ def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Ro
     if PAGER_TEXT.match(title.strip()):
         return None
     title = title.replace("[置顶]", "").replace("【置顶】", "").strip()
-    url_date = D.date_in_url(href, as_of)
+    url_date = D.date_in_url(href)
     # Dates outside the link text first (the list's date cell), then date spans inside the link.
     anchor_text = text_of(anchor)
     rest = text_of(row)
@@ -442,19 +445,16 @@ def summarise(page, as_of: date) -> PageSummary:
     body = soup.body or soup
     main_text = text_of(body)
     heading = _heading(body, crumb_name, head)
-    is_article = any(k in lowered for k in ARTICLE_METAS) and "columnname" not in lowered
     pub = _pub_date(body, head.metas, main_text)
     rows, container, every, box = best_list(body, head.base, as_of, pub)
     holder = find_placeholder(body, main_text)
     if rows and holder is not None and _placeholder_empties_list(holder, box):
         rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
-    if not is_article and pub and "columnname" not in lowered and len(rows) < 5:
-        # no article metas, but a labelled date and an article body: a detail page of an older CMS
-        is_article = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
     ds_rows, ds_total = datastore_rows(head.scripts_xml, head.base, as_of, pub)
     datastore = bool(head.scripts_xml and ds_rows) or ds_total is not None
     if len(ds_rows) >= len(rows) and ds_rows:
         rows, container = ds_rows, "script[type='text/xml']"
+    is_article = _is_article(lowered, body, pub, rows)
     total, has_pager = _total_and_pager(ds_total, main_text, head)
     summary = PageSummary(
         url=page.url, final_url=page.final_url, depth=page.depth, lang=head.lang.lower(), title=head.title,
@@ -475,6 +475,28 @@ def summarise(page, as_of: date) -> PageSummary:
     text_dates = D.dates_in_text(main_text, as_of)
     summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
     return summary
+
+
+def _is_article(lowered: dict[str, str], body: Tag, pub: date | None, rows: list[Row]) -> bool:
+    """Is this an article (detail) page? Then it is never a column, whatever column its CMS files it under:
+    TRS, Hanweb and 开普云 article pages carry their column's metas (ColumnName) beside their own.
+
+    ArticleTitle says so. PubDate or ContentSource say so unless a real list stands on the page (some CMSs
+    stamp a list page's generation time into PubDate too); with a ColumnName beside them, only when an
+    article body (正文: TRS_Editor, div.article) stands in place of that list. A labelled date (发布时间)
+    with an article body and no real list: a detail page of an older CMS without metas."""
+    if "articletitle" in lowered:
+        return True
+    body_box = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
+    if any(k in lowered for k in ARTICLE_METAS):
+        return not _real_list(rows) and (body_box or "columnname" not in lowered)
+    return bool(pub) and "columnname" not in lowered and len(rows) < 5 and body_box
+
+
+def _real_list(rows: list[Row]) -> bool:
+    """A list of five or more items, most of them dated: a column's, never an article's attachments or links."""
+    dated = sum(1 for r in rows if r.date or r.url_date)
+    return len(rows) >= 5 and dated * 2 >= len(rows)
 
 
 def _read_head(page, named: dict[str, list[Tag]]) -> _Head:
@@ -584,10 +606,12 @@ def _total_and_pager(total: int | None, main_text: str, head: _Head) -> tuple[in
 
 
 def _note_undated_items(summary: PageSummary, rows: list[Row], as_of: date) -> None:
-    """Items that show no date: their URL's date counts as the list's would; else the article's own (PubDate)."""
+    """Items that show no date: a full date in their URL counts as the list's would; else the article's own
+    (PubDate), else the first day of the month their URL names (kept beside the link for that last resort)."""
     undated = [r for r in rows if r.date is None]
-    summary.item_links = [r.href for r in undated if r.url_date is None]
-    summary.link_dates = sorted({r.url_date for r in undated if r.url_date and r.url_date <= as_of}, reverse=True)[:20]
+    full = [r.url_date for r in undated if r.url_date and not D.is_month_only(r.url_date)]
+    summary.link_dates = sorted({d for d in full if d <= as_of}, reverse=True)[:20]
+    summary.item_links = [(r.href, r.url_date) for r in undated if r.url_date is None or D.is_month_only(r.url_date)]
 
 
 def _note_landing_page(summary: PageSummary, body: Tag, lowered: dict[str, str]) -> None:
@@ -630,14 +654,31 @@ def _cut_furniture(soup: BeautifulSoup) -> None:
 
 
 def _drop_clocks(soup: BeautifulSoup) -> None:
-    """The header clock (今天是2026年11月20日 星期五) and whatever sits in its small box."""
-    markers = D.knowledge()["clock_markers"]
-    for hit in soup.find_all(string=lambda s: isinstance(s, str) and any(m in s for m in markers)):
-        box = hit.parent
-        while isinstance(box, Tag) and box.name in ("span", "b", "font", "em", "strong", "a") and box.parent is not None:
-            box = box.parent
-        if isinstance(box, Tag) and box.name not in ("body", "html") and len(text_of(box)) < 120:
+    """A clock's date is never a date, wherever it sits: each clock date (今天是2026年11月20日, 2026年11月20日
+    星期五) is blanked in the tree, read in the context of its box, so 今天是 or 星期五 in a neighbouring span
+    still tells it; a short box that holds a clock and no link (the clock and weather strip) goes."""
+    boxes: dict[int, tuple[Tag, list[str]]] = {}
+    for hit in soup.find_all(string=DATE_DIGITS):
+        box = _clock_box(hit)
+        if id(box) not in boxes:
+            text = text_of(box)
+            boxes[id(box)] = (box, [text[a:b] for a, b in D.clock_spans(text)])
+        for clock in boxes[id(box)][1]:
+            if clock in hit:
+                hit.replace_with(hit.replace(clock, " "))
+                break
+    for box, clocks in boxes.values():
+        if clocks and not box.decomposed and box.name not in ("body", "html") and not box.find("a", href=True) \
+                and len(text_of(box)) < 120:
             box.decompose()
+
+
+def _clock_box(string: NavigableString) -> Tag:
+    """The box a text sits in, above its inline wrappers: a clock's words may stand in neighbouring spans."""
+    box = string.parent
+    while isinstance(box, Tag) and box.name in INLINE_TAGS and isinstance(box.parent, Tag):
+        box = box.parent
+    return box
 
 
 def find_placeholder(body: Tag, body_text: str) -> Tag | None:

@@ -64,7 +64,8 @@ def test_home_month_directory_counts_as_its_month(tmp_path) -> None:
         box("专题", "/zt/", plain_li("/zt/202611/W020261105_3.html", "专题报道")),
     )
     block = homepage_block(make_site(tmp_path, {"/index.html": home}))
-    assert block["latest_date"] == "2026-11-20"  # /202611/: the month, never after as_of
+    # /202611/ names the month only: a range, counted by its first day (never its end, nor after as_of)
+    assert block["latest_date"] == "2026-11-01"
 
 
 def test_home_items_with_neither_date_take_the_date_of_the_article_they_open(tmp_path) -> None:

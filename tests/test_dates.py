@@ -28,7 +28,7 @@ CELLS = [
     ("2026年11月5日", date(2026, 11, 5)),
     ("2026 年 11 月 5 日", date(2026, 11, 5)),
     ("2026年1月5号", date(2026, 1, 5)),
-    ("2026年11月5日 星期四", date(2026, 11, 5)),
+    ("2026年11月5日 星期四", None),  # a date with its weekday is a clock (今天是…星期四), not a publication date
     ("发布日期：2026-11-05", date(2026, 11, 5)),
     ("日期:2026/03/01", date(2026, 3, 1)),
     ("二〇二六年十一月五日", date(2026, 11, 5)),
@@ -125,14 +125,14 @@ def test_full_dates_in_running_text() -> None:
     ("http://x.gov.cn/news/2026/11/05/123.html", date(2026, 11, 5)),
     ("http://x.gov.cn/news/2026-11/05/content_123.htm", date(2026, 11, 5)),
     ("http://x.gov.cn/zwgk/20261105/abc.html", date(2026, 11, 5)),
-    ("http://x.gov.cn/xwzx/202610/abc.html", date(2026, 10, 31)),
-    ("http://x.gov.cn/xwzx/202611/abc.html", date(2026, 11, 20)),  # month end capped at as_of
+    ("http://x.gov.cn/xwzx/202610/abc.html", date(2026, 10, 1)),  # the month only: a range, its first day
+    ("http://x.gov.cn/xwzx/202611/abc.html", date(2026, 11, 1)),  # the current month: never the future
     ("http://x.gov.cn/xwzx/content_1001.html", None),
     ("http://x.gov.cn/col/col1001/index.html", None),
     ("http://x.gov.cn/tel/04716234567.html", None),
 ])
 def test_dates_in_detail_urls(url: str, expected: date | None) -> None:
-    assert D.date_in_url(url, AS_OF) == expected
+    assert D.date_in_url(url) == expected
 
 
 def test_pubdate_meta_and_labels() -> None:

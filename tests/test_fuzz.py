@@ -120,7 +120,7 @@ DATE_TEXT = st.lists(st.one_of(DATE_BITS, st.text(max_size=8)), max_size=12).map
 def test_the_date_extractor_never_raises_and_returns_real_dates(text, as_of, hint):
     found = dates.dates_in_text(text, as_of, yearless=True, hint_year=hint)
     assert all(isinstance(d, date) for d in found)
-    for value in (dates.parse_date(text, as_of), dates.parse_date(text), dates.date_in_url("http://x" + text, as_of),
+    for value in (dates.parse_date(text, as_of), dates.parse_date(text), dates.date_in_url("http://x" + text),
                   dates.labelled_date(text), dates.meta_pubdate({"PubDate": text}),
                   dates.newest(found, as_of)):
         assert value is None or isinstance(value, date)
