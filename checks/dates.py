@@ -89,6 +89,12 @@ def _copyright_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _publication_label() -> re.Pattern[str]:
+    labels = "|".join(re.escape(label) for label in knowledge()["clock_exempt_labels"])
+    return re.compile(rf"(?:{labels})\s*[:：]?\s*$")
+
+
+@cache
 def _clock_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What stands before a clock's date (今天是, 当前时间：, 星期五) and what follows it (10:31 星期五, 周五)."""
     k = knowledge()
@@ -105,10 +111,13 @@ def clock_spans(text: str) -> list[tuple[int, int]]:
     A clock shows the day the page was made or read, never when anything was published, wherever it
     sits (a header strip, a cell of the top bar, a long welcome line); other dates nearby stay dates."""
     before, after = _clock_patterns()
+    label = _publication_label()
     spans = [(start, end) for _, start, end in iter_full_dates(text)]
-    spans += [m.span() for m in MONTH_DAY.finditer(text)]
+    spans += [(m.start(), m.end()) for m in MONTH_DAY.finditer(text)  # 11月20日 alone, not inside a full date
+              if not any(start <= m.start() < end for start, end in spans)]
     return [(start, end) for start, end in spans
-            if before.search(text, max(0, start - 24), start) or after.match(text, end)]
+            if (before.search(text, max(0, start - 24), start) or after.match(text, end))
+            and not label.search(text, max(0, start - 12), start)]
 
 
 def strip_clocks(text: str) -> str:

@@ -218,6 +218,9 @@ def test_the_phantom_column_of_the_article_is_not_dated_by_its_clock(tmp_path) -
     ("北京时间 2026/11/20 10:31:05 星期五", []),
     ("星期五 2026年11月20日", []),
     ("2026-11-20 10:31 礼拜五", []),
+    # an explicit publication label introduces the article's own date, weekday or not
+    ("发布时间：2026年11月18日 星期三　来源：县卫健委", [date(2026, 11, 18)]),
+    ("日期：2026年11月20日 星期五", []),  # a bare 日期 with a weekday: the header clock of many templates
 ])
 def test_clock_expressions_in_running_text(text, expected) -> None:
     assert D.dates_in_text(text, AS_OF) == expected
