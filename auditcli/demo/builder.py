@@ -155,8 +155,7 @@ class SiteBuilder:
     ) -> dict[str, Any]:
         """Generate a list column (all list pages + detail pages) and record it in the answer key."""
         assert dir.endswith("/")
-        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
-                 "ColumnType": column_type or name}
+        metas = _column_metas(name, column_type)
         crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
         ordered = _list_order(items, order)
         for it in ordered:  # detail pages
@@ -187,8 +186,7 @@ class SiteBuilder:
         `fill(items)` gives the list box as the server sends it (empty, with the script or template that
         fills it), `script` what follows the list box (a script filling it from outside). In the key, a static audit cannot judge it (needs-browser: nothing shown to date);
         under `browser`, what browser mode reports once it has rendered the list."""
-        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
-                 "ColumnType": column_type or name}
+        metas = _column_metas(name, column_type)
         crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
         ordered = _list_order(items, "desc")
         for it in ordered:
@@ -206,8 +204,7 @@ class SiteBuilder:
                       column_type: str | None = None, crumbs: list[tuple[str | None, str]] | None = None) -> dict[str, Any]:
         """A list column whose list page shows its list in a same-site <iframe> (list_frame.html): the
         framed list is the column's, judged from the frame's own HTML in both modes."""
-        metas = {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name,
-                 "ColumnType": column_type or name}
+        metas = _column_metas(name, column_type)
         crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
         ordered = _list_order(items, "desc")
         for it in ordered:
@@ -328,6 +325,11 @@ class SiteBuilder:
             "age_days": (self.ctx.as_of - latest).days if latest else None,
             "stale": (self.ctx.as_of - latest).days > 14 if latest else None,
         }
+
+
+def _column_metas(name: str, column_type: str | None) -> dict[str, str]:
+    """The column page tags a TRS-style list page carries (《政府网站发展指引》)."""
+    return {"ColumnName": name, "ColumnDescription": name, "ColumnKeywords": name, "ColumnType": column_type or name}
 
 
 def _dataproxy_xml(records: list[str]) -> str:
