@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from spiders.options import CrawlOptions, politeness_floor
+from spiders.snapshot import ResponseRecorder, dom_snapshot
 
 log = logging.getLogger("auditcli.browser")
 
@@ -59,6 +60,12 @@ class RenderOptions:
     delay: float = CRAWL_DEFAULTS.delay  # seconds between the starts of two navigations to one host
     per_host: int = CRAWL_DEFAULTS.per_host  # tabs navigating or holding a page of one host:port at once
     per_ip: int = CRAWL_DEFAULTS.per_ip  # ... of one resolved IP address (virtual hosts share a server)
+    # after DOMContentLoaded, wait for the network to be quiet (500 ms) at most this long, then run axe
+    settle: float = 3.0
+    # seconds for each sub-resource (script, style, image, frame, XHR) before it is aborted, so one that
+    # never answers blocks neither the parser nor the settle window; None: unbounded, as a browser is
+    resource_timeout: float | None = 5.0
+    snapshot: frozenset[str] = frozenset()  # URLs (as passed) whose result also gets "dom" and "responses"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def limits(self) -> tuple[float, int, int]:
@@ -283,6 +290,77 @@ def _axe_options(options: RenderOptions) -> dict[str, Any]:
     return axe_options
 
 
+# Sub-resources fetched with a timeout: what can block the parser (scripts, and stylesheets, which scripts
+# wait for), what most often hangs (images on a dead host) and child frames' documents (a dead one would
+# keep loading). Fonts, XHR and media go as the browser sends them: the settle window bounds them.
+BOUNDED_TYPES = frozenset({"script", "stylesheet", "image", "document"})
+HOST_CONNECTIONS = 6  # Chromium's own limit of connections per host: routed fetches keep to it
+
+
+class _Router:
+    """Every request of one tab. A sub-resource of a bounded type is fetched with a timeout (Playwright's
+    route.fetch) and handed to the page, or aborted when it does not arrive in time, so a CDN script that
+    never answers blocks the parser for `resource_timeout` at most instead of the page's whole timeout.
+    The page's own document (and its redirects) goes through untouched: the page's timeout bounds it."""
+
+    def __init__(self, page, options: RenderOptions):
+        self.page = page
+        self.options = options
+        self.own = ""  # netloc of the page being rendered: with local_only, every other host is aborted
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    async def handle(self, route) -> None:
+        request = route.request
+        try:
+            if self._foreign(request.url):
+                await route.abort()
+            elif self._bounded(request):
+                await self._fetch(route)
+            else:
+                await route.continue_()
+        except Exception as exc:  # the tab navigated on or closed while the request was out
+            log.debug("route %s: %s", request.url, exc)
+
+    def _foreign(self, url: str) -> bool:
+        if not self.options.local_only or url.startswith(("data:", "blob:")):
+            return False
+        return urlsplit(url).netloc not in (self.own, "")
+
+    def _bounded(self, request) -> bool:
+        if self.options.resource_timeout is None or request.resource_type not in BOUNDED_TYPES:
+            return False
+        return not (request.is_navigation_request() and request.frame == self.page.main_frame)
+
+    async def _fetch(self, route) -> None:
+        """Fetch with the timeout and fulfil with what came (a redirect is handed on as a redirect, so the
+        browser follows it and the frame knows its real URL), or abort."""
+        from playwright.async_api import Error
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        timeout = self.options.resource_timeout * 1000
+        async with self._slot(route.request.url):
+            try:
+                response = await route.fetch(timeout=timeout, max_redirects=0)
+            except Error as exc:
+                await route.abort("timedout" if isinstance(exc, PlaywrightTimeout) else "failed")
+                return
+        try:
+            await route.fulfill(response=response)
+        finally:
+            await response.dispose()
+
+    def _slot(self, url: str) -> asyncio.Semaphore:
+        key = host_key(url) or ""
+        return self._slots.setdefault(key, asyncio.Semaphore(HOST_CONNECTIONS))
+
+
+@dataclass
+class _Tab:
+    context: Any
+    page: Any
+    router: _Router
+
+
 class _TabPool:
     """One headless Chromium and a pool of tabs taking pages from the navigation gate. A tab that
     crashes, hangs or errs is closed and replaced (and a browser that died, relaunched), so one bad
@@ -320,12 +398,15 @@ class _TabPool:
                 self.browser = await self._launch()
         return self.browser
 
-    async def _new_tab(self):
+    async def _new_tab(self) -> _Tab:
         current = await self._fresh_browser()
         context = await current.new_context(user_agent=self.options.user_agent, java_script_enabled=True,
                                             ignore_https_errors=True, service_workers="block")
         context.set_default_timeout(self.options.timeout * 1000)
-        return context, await context.new_page()
+        page = await context.new_page()
+        router = _Router(page, self.options)
+        await page.route("**/*", router.handle)
+        return _Tab(context, page, router)
 
     @staticmethod
     async def _close(context) -> None:
@@ -333,13 +414,13 @@ class _TabPool:
             await asyncio.wait_for(context.close(), timeout=5)
 
     async def _tab(self) -> None:
-        context, page = await self._new_tab()
+        tab = await self._new_tab()
         while (url := await self.gate.take()) is not None:
             begun = time.perf_counter()
             try:
-                result, healthy = await self._render_one(page, url)
+                result, healthy = await self._render_one(tab, url)
                 if not healthy:  # the tab may be wedged in a script loop, still loading: close it first
-                    await self._close(context)
+                    await self._close(tab.context)
             finally:
                 self.gate.release(url)
             result["elapsed"] = round(time.perf_counter() - begun, 3)
@@ -348,14 +429,14 @@ class _TabPool:
             if self.progress is not None:
                 self.progress(url, result)
             if not healthy:
-                context, page = await self._new_tab()
-        await self._close(context)
+                tab = await self._new_tab()
+        await self._close(tab.context)
 
-    async def _render_one(self, page, url: str) -> tuple[dict[str, Any], bool]:
+    async def _render_one(self, tab: _Tab, url: str) -> tuple[dict[str, Any], bool]:
         """(the page's result, whether its tab is still healthy)."""
         crashed = asyncio.Event()
-        page.once("crash", lambda *_, event=crashed: event.set())
-        scan = asyncio.ensure_future(_scan(page, url, self.options, self.script, self.axe_options, self.gate))
+        tab.page.once("crash", lambda *_, event=crashed: event.set())
+        scan = asyncio.ensure_future(_scan(tab, url, self.options, self.script, self.axe_options, self.gate))
         waiter = asyncio.ensure_future(crashed.wait())
         done, _ = await asyncio.wait({scan, waiter}, timeout=self.options.timeout,
                                      return_when=asyncio.FIRST_COMPLETED)
@@ -383,22 +464,34 @@ def _failed(exc: BaseException | None) -> dict[str, Any]:
             "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
 
 
-async def _scan(page, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
+async def _scan(tab: _Tab, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
                 gate: NavigationGate) -> dict[str, Any]:
-    if options.local_only:
-        own = urlsplit(url).netloc
+    """Load to DOMContentLoaded, let the page settle, run axe (and take the snapshot if one is wanted)."""
+    page = tab.page
+    tab.router.own = urlsplit(url).netloc
+    recorder = ResponseRecorder(page) if url in options.snapshot else None
+    try:
+        await gate.started(url)
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=options.timeout * 1000)
+        await _settle(page, options.settle)
+        status = response.status if response is not None else None
+        await page.evaluate(script)
+        found = await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])
+        result = {"http_status": status, "final_url": page.url, "violations": found["violations"],
+                  "incomplete": found["incomplete"]}
+        if recorder is not None:
+            result.update(await dom_snapshot(page), responses=await recorder.finish())
+        return result
+    finally:
+        if recorder is not None:
+            recorder.stop()
 
-        async def route(route):
-            if urlsplit(route.request.url).netloc in (own, "") or route.request.url.startswith(("data:", "blob:")):
-                await route.continue_()
-            else:
-                await route.abort()
 
-        await page.route("**/*", route)
-    await gate.started(url)
-    response = await page.goto(url, wait_until="load", timeout=options.timeout * 1000)
-    status = response.status if response is not None else None
-    await page.evaluate(script)
-    found = await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])
-    return {"http_status": status, "final_url": page.url, "violations": found["violations"],
-            "incomplete": found["incomplete"]}
+async def _settle(page, seconds: float) -> None:
+    """Wait for the network to be quiet for 500 ms (Playwright's networkidle, every frame), at most
+    `seconds`: late scripts fill lists and menus, but a request that never ends costs no more than this."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    if seconds > 0:
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
