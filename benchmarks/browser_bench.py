@@ -8,8 +8,9 @@
 server (a listening socket that accepts connections and never answers, as a CDN or video host that
 hangs) three ways: a parser-blocking `<script src>` in `<head>`, an `<img>` and an `<iframe>`.
 `--live-refs K`: `--pages` pages served by nginx, each with K small scripts, stylesheets and images on
-the same host; rendered with every sub-resource bounded (`route.fetch`, the default) and unbounded
-(`--browser-resource-timeout 0`), interleaved, best of `--repeat`: the difference is the route's cost.
+the same host (shared by every page, as a template's are; `--distinct`: each page its own); rendered with
+sub-resources bounded (`route.fetch` and the tabs' asset cache, the default) and unbounded
+(`--browser-resource-timeout 0`: no request routed at all), interleaved, best of `--repeat`.
 Both render with the demo's fast flags (`--delay 0 --per-host 4 --per-ip 16`) and 4 tabs.
 """
 
@@ -139,28 +140,32 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")
 
 
-def live_site(www: Path, pages: int, refs: int) -> None:
-    """`pages` pages, each with `refs` sub-resources: a third scripts, a third stylesheets, a third images."""
-    (www / "r").mkdir(parents=True)
-    for i in range(refs):
-        (www / "r" / f"s{i}.js").write_text(f"window.n{i} = {i};")
-        (www / "r" / f"c{i}.css").write_text(f".c{i} {{ margin: {i % 7}px }}")
-        (www / "r" / f"i{i}.png").write_bytes(PNG)
+def live_site(www: Path, pages: int, refs: int, distinct: bool) -> None:
+    """`pages` pages, each with `refs` sub-resources: a third scripts, a third stylesheets, a third images;
+    shared by every page as a template's are, or (`distinct`) each page's own, so no cache can help."""
+    for n in range(pages if distinct else 1):
+        folder = www / (f"r{n}" if distinct else "r")
+        folder.mkdir(parents=True)
+        for i in range(refs):
+            (folder / f"s{i}.js").write_text(f"window.n{i} = {i};")
+            (folder / f"c{i}.css").write_text(f".c{i} {{ margin: {i % 7}px }}")
+            (folder / f"i{i}.png").write_bytes(PNG)
     third = refs // 3
-    head = "".join(f'<link rel="stylesheet" href="/r/c{i}.css">' for i in range(third))
-    head += "".join(f'<script src="/r/s{i}.js"></script>' for i in range(third))
-    images = "".join(f'<img src="/r/i{i}.png" alt="图{i}">' for i in range(refs - 2 * third))
     for n in range(pages):
+        folder = f"/r{n}" if distinct else "/r"
+        head = "".join(f'<link rel="stylesheet" href="{folder}/c{i}.css">' for i in range(third))
+        head += "".join(f'<script src="{folder}/s{i}.js"></script>' for i in range(third))
+        images = "".join(f'<img src="{folder}/i{i}.png" alt="图{i}">' for i in range(refs - 2 * third))
         (www / f"p{n}.html").write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
                                         f'<title>第{n}页</title>{head}</head><body><h1>政务公开</h1>{images}'
                                         f'</body></html>', "utf-8")
 
 
-def live_refs(pages: int, refs: int, options: RenderOptions, repeat: int) -> None:
+def live_refs(pages: int, refs: int, options: RenderOptions, repeat: int, distinct: bool) -> None:
     if shutil.which("nginx") is None:
         raise SystemExit("--live-refs needs nginx")
     with tempfile.TemporaryDirectory() as tmp, nginx(Path(tmp)) as port:
-        live_site(Path(tmp) / "www", pages, refs)
+        live_site(Path(tmp) / "www", pages, refs, distinct)
         urls = [f"http://127.0.0.1:{port}/p{n}.html" for n in range(pages)]
         best = {"bounded": float("inf"), "unbounded": float("inf")}
         for _ in range(repeat):
@@ -171,7 +176,8 @@ def live_refs(pages: int, refs: int, options: RenderOptions, repeat: int) -> Non
                 assert all(r["status"] == "ok" for r in results.values()), results
     requests = pages * (refs + 1)
     for label, seconds in best.items():
-        print(f"{pages} pages x {refs} live sub-resources, {label:9}: {seconds:.2f} s, {pages / seconds:.2f} pages/s")
+        print(f"{pages} pages x {refs} {'distinct' if distinct else 'shared'} live sub-resources, {label:9}: "
+              f"{seconds:.2f} s, {pages / seconds:.2f} pages/s")
     extra = best["bounded"] - best["unbounded"]
     print(f"  bounding costs {extra:+.2f} s: {1000 * extra / requests:+.2f} ms per request "
           f"({requests} requests, {options.workers} tabs)")
@@ -182,6 +188,7 @@ def main() -> int:
     parser.add_argument("--dead-refs", type=int, metavar="PAGES")
     parser.add_argument("--live-refs", type=int, metavar="REFS")
     parser.add_argument("--pages", type=int, default=30, help="pages for --live-refs")
+    parser.add_argument("--distinct", action="store_true", help="--live-refs: each page its own sub-resources")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per page (default: browser mode's 20)")
     parser.add_argument("--repeat", type=int, default=3)
@@ -190,7 +197,7 @@ def main() -> int:
     if args.dead_refs:
         dead_refs(args.dead_refs, options)
     if args.live_refs:
-        live_refs(args.pages, args.live_refs, options, args.repeat)
+        live_refs(args.pages, args.live_refs, options, args.repeat, args.distinct)
     return 0
 
 

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from spiders.options import CrawlOptions, politeness_floor
 from spiders.snapshot import ResponseRecorder, dom_snapshot
+from spiders.subresources import AssetCache, Router
 
 log = logging.getLogger("auditcli.browser")
 
@@ -290,75 +291,11 @@ def _axe_options(options: RenderOptions) -> dict[str, Any]:
     return axe_options
 
 
-# Sub-resources fetched with a timeout: what can block the parser (scripts, and stylesheets, which scripts
-# wait for), what most often hangs (images on a dead host) and child frames' documents (a dead one would
-# keep loading). Fonts, XHR and media go as the browser sends them: the settle window bounds them.
-BOUNDED_TYPES = frozenset({"script", "stylesheet", "image", "document"})
-HOST_CONNECTIONS = 6  # Chromium's own limit of connections per host: routed fetches keep to it
-
-
-class _Router:
-    """Every request of one tab. A sub-resource of a bounded type is fetched with a timeout (Playwright's
-    route.fetch) and handed to the page, or aborted when it does not arrive in time, so a CDN script that
-    never answers blocks the parser for `resource_timeout` at most instead of the page's whole timeout.
-    The page's own document (and its redirects) goes through untouched: the page's timeout bounds it."""
-
-    def __init__(self, page, options: RenderOptions):
-        self.page = page
-        self.options = options
-        self.own = ""  # netloc of the page being rendered: with local_only, every other host is aborted
-        self._slots: dict[str, asyncio.Semaphore] = {}
-
-    async def handle(self, route) -> None:
-        request = route.request
-        try:
-            if self._foreign(request.url):
-                await route.abort()
-            elif self._bounded(request):
-                await self._fetch(route)
-            else:
-                await route.continue_()
-        except Exception as exc:  # the tab navigated on or closed while the request was out
-            log.debug("route %s: %s", request.url, exc)
-
-    def _foreign(self, url: str) -> bool:
-        if not self.options.local_only or url.startswith(("data:", "blob:")):
-            return False
-        return urlsplit(url).netloc not in (self.own, "")
-
-    def _bounded(self, request) -> bool:
-        if self.options.resource_timeout is None or request.resource_type not in BOUNDED_TYPES:
-            return False
-        return not (request.is_navigation_request() and request.frame == self.page.main_frame)
-
-    async def _fetch(self, route) -> None:
-        """Fetch with the timeout and fulfil with what came (a redirect is handed on as a redirect, so the
-        browser follows it and the frame knows its real URL), or abort."""
-        from playwright.async_api import Error
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-        timeout = self.options.resource_timeout * 1000
-        async with self._slot(route.request.url):
-            try:
-                response = await route.fetch(timeout=timeout, max_redirects=0)
-            except Error as exc:
-                await route.abort("timedout" if isinstance(exc, PlaywrightTimeout) else "failed")
-                return
-        try:
-            await route.fulfill(response=response)
-        finally:
-            await response.dispose()
-
-    def _slot(self, url: str) -> asyncio.Semaphore:
-        key = host_key(url) or ""
-        return self._slots.setdefault(key, asyncio.Semaphore(HOST_CONNECTIONS))
-
-
 @dataclass
 class _Tab:
     context: Any
     page: Any
-    router: _Router
+    router: Router
 
 
 class _TabPool:
@@ -379,6 +316,7 @@ class _TabPool:
         self.results: dict[str, dict[str, Any]] = {}
         self.browser = None
         self.lock = asyncio.Lock()
+        self.cache = AssetCache()  # the tabs' shared cache of scripts, styles and images
 
     async def run(self) -> dict[str, dict[str, Any]]:
         self.browser = await self._launch()
@@ -404,8 +342,9 @@ class _TabPool:
                                             ignore_https_errors=True, service_workers="block")
         context.set_default_timeout(self.options.timeout * 1000)
         page = await context.new_page()
-        router = _Router(page, self.options)
-        await page.route("**/*", router.handle)
+        router = Router(page, self.options.resource_timeout, self.cache, self.options.local_only)
+        if self.options.local_only or self.options.resource_timeout is not None:
+            await page.route("**/*", router.handle)  # (Playwright turns the browser's cache off for it)
         return _Tab(context, page, router)
 
     @staticmethod
