@@ -13,6 +13,11 @@ page load; the subresources it pulls in (images, scripts, styles, its XHR) count
 A free tab takes the next page whose host is free, so other hosts' pages are rendered while one host
 waits out its delay.
 
+A page is loaded to DOMContentLoaded and given a settle window (the network quiet for 500 ms, at most
+`settle` seconds) before axe runs; each script, style, image and child frame has `resource_timeout`
+seconds of its own (spiders/subresources.py), so a dead CDN or video host costs its bound, not the
+page's timeout. Pages named in `snapshot` also get their rendered DOM and JSON (spiders/snapshot.py).
+
     render_pages(urls, RenderOptions()) -> {url: {"status": "ok", "violations": [...], "incomplete": [...]}}
 """
 

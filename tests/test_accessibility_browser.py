@@ -13,6 +13,7 @@ import shutil
 import statistics
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 
@@ -456,3 +457,35 @@ def test_snapshot_pages_get_their_rendered_dom_with_frames_inlined_and_their_jso
     assert results[framed]["responses"] == []
 
     assert "dom" not in results[plain] and "responses" not in results[plain]
+
+
+@needs_chromium
+def test_a_templates_scripts_and_images_are_fetched_once_per_run():
+    """Playwright turns Chromium's cache off while it routes requests: the tabs' asset cache keeps the
+    site's script, stylesheet and logo, so six pages fetch each once (and the page documents each once)."""
+    hits: Counter[str] = Counter()
+    lock = threading.Lock()
+    assets = {"/js/common.js": ("application/javascript", b"document.documentElement.lang = 'zh-CN';"),
+              "/css/index.css": ("text/css", b"body { color: #333 }"),
+              "/images/logo.png": ("image/png", bytes.fromhex("89504e470d0a1a0a"))}
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self):
+            with lock:
+                hits[self.path] += 1
+            content_type, body = assets.get(self.path) or ("text/html; charset=utf-8", (
+                '<!DOCTYPE html><html><head><title>某县</title><link rel="stylesheet" href="/css/index.css">'
+                '<script src="/js/common.js"></script></head><body><img src="/images/logo.png" alt="某县人民政府">'
+                '</body></html>').encode())
+            self.wfile.write(f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\n"
+                             f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+        def log_message(self, *args):
+            pass
+
+    with local_server(Site) as port:
+        urls = [f"http://127.0.0.1:{port}/p-{i}.html" for i in range(6)]
+        results = render_pages(urls, RenderOptions(workers=1, timeout=10, delay=0, rules=("html-has-lang",)))
+    assert all(r["status"] == "ok" and r["violations"] == [] for r in results.values()), results  # script ran
+    assert {path: hits[path] for path in assets} == dict.fromkeys(assets, 1), hits
+    assert all(hits[f"/p-{i}.html"] == 1 for i in range(6))
