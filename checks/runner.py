@@ -40,7 +40,7 @@ def _prepared(spec: CheckSpec, produced: Iterable[Finding],
     for finding in produced:
         if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
             raise ValueError(f"{spec.id} produced a finding without an absolute URL or message: {finding!r}"[:300])
-        if not (spec.id.endswith(".*") and finding.check.startswith(spec.id[:-1])):
+        if not _of_family(finding.check, spec.id):
             finding.check = spec.id  # a check family (`axe.*`) keeps each finding's own id
         finding.dimension = spec.dimension
         finding.severity = finding.severity or spec.severity
@@ -182,8 +182,14 @@ def _outcome(status: str, reason: str, reason_en: str) -> dict[str, str]:
     return {"status": status, "reason": reason, "reason_en": reason_en}
 
 
+def _of_family(check_id: str, spec_id: str) -> bool:
+    """A finding id under a check family's id (`axe.region` under `axe.*`)."""
+    return spec_id.endswith(".*") and check_id.startswith(spec_id[:-1])
+
+
 def _judged(spec: CheckSpec, out: SiteChecks) -> dict[str, str]:
-    found = any(f.check == spec.id for f in out.findings)
+    """Failed when the check (or, for a family, any of its members) found something."""
+    found = any(f.check == spec.id or _of_family(f.check, spec.id) for f in out.findings)
     return {"status": "failed" if found else "passed"}
 
 

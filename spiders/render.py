@@ -13,6 +13,11 @@ page load; the subresources it pulls in (images, scripts, styles, its XHR) count
 A free tab takes the next page whose host is free, so other hosts' pages are rendered while one host
 waits out its delay.
 
+A page is loaded to DOMContentLoaded and given a settle window (the network quiet for 500 ms, at most
+`settle` seconds) before axe runs; each script, style, image and child frame has `resource_timeout`
+seconds of its own (spiders/subresources.py), so a dead CDN or video host costs its bound, not the
+page's timeout. Pages named in `snapshot` also get their rendered DOM and JSON (spiders/snapshot.py).
+
     render_pages(urls, RenderOptions()) -> {url: {"status": "ok", "violations": [...], "incomplete": [...]}}
 """
 
@@ -33,6 +38,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from spiders.options import CrawlOptions, politeness_floor
+from spiders.snapshot import ResponseRecorder, dom_snapshot
+from spiders.subresources import AssetCache, Router
 
 log = logging.getLogger("auditcli.browser")
 
@@ -59,6 +66,12 @@ class RenderOptions:
     delay: float = CRAWL_DEFAULTS.delay  # seconds between the starts of two navigations to one host
     per_host: int = CRAWL_DEFAULTS.per_host  # tabs navigating or holding a page of one host:port at once
     per_ip: int = CRAWL_DEFAULTS.per_ip  # ... of one resolved IP address (virtual hosts share a server)
+    # after DOMContentLoaded, wait for the network to be quiet (500 ms) at most this long, then run axe
+    settle: float = 3.0
+    # seconds for each sub-resource (script, style, image, frame, XHR) before it is aborted, so one that
+    # never answers blocks neither the parser nor the settle window; None: unbounded, as a browser is
+    resource_timeout: float | None = 5.0
+    snapshot: frozenset[str] = frozenset()  # URLs (as passed) whose result also gets "dom" and "responses"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def limits(self) -> tuple[float, int, int]:
@@ -283,6 +296,13 @@ def _axe_options(options: RenderOptions) -> dict[str, Any]:
     return axe_options
 
 
+@dataclass
+class _Tab:
+    context: Any
+    page: Any
+    router: Router
+
+
 class _TabPool:
     """One headless Chromium and a pool of tabs taking pages from the navigation gate. A tab that
     crashes, hangs or errs is closed and replaced (and a browser that died, relaunched), so one bad
@@ -301,6 +321,7 @@ class _TabPool:
         self.results: dict[str, dict[str, Any]] = {}
         self.browser = None
         self.lock = asyncio.Lock()
+        self.cache = AssetCache()  # the tabs' shared cache of scripts, styles and images
 
     async def run(self) -> dict[str, dict[str, Any]]:
         self.browser = await self._launch()
@@ -320,12 +341,16 @@ class _TabPool:
                 self.browser = await self._launch()
         return self.browser
 
-    async def _new_tab(self):
+    async def _new_tab(self) -> _Tab:
         current = await self._fresh_browser()
         context = await current.new_context(user_agent=self.options.user_agent, java_script_enabled=True,
                                             ignore_https_errors=True, service_workers="block")
         context.set_default_timeout(self.options.timeout * 1000)
-        return context, await context.new_page()
+        page = await context.new_page()
+        router = Router(page, self.options.resource_timeout, self.cache, self.options.local_only)
+        if self.options.local_only or self.options.resource_timeout is not None:
+            await page.route("**/*", router.handle)  # (Playwright turns the browser's cache off for it)
+        return _Tab(context, page, router)
 
     @staticmethod
     async def _close(context) -> None:
@@ -333,13 +358,13 @@ class _TabPool:
             await asyncio.wait_for(context.close(), timeout=5)
 
     async def _tab(self) -> None:
-        context, page = await self._new_tab()
+        tab = await self._new_tab()
         while (url := await self.gate.take()) is not None:
             begun = time.perf_counter()
             try:
-                result, healthy = await self._render_one(page, url)
+                result, healthy = await self._render_one(tab, url)
                 if not healthy:  # the tab may be wedged in a script loop, still loading: close it first
-                    await self._close(context)
+                    await self._close(tab.context)
             finally:
                 self.gate.release(url)
             result["elapsed"] = round(time.perf_counter() - begun, 3)
@@ -348,14 +373,14 @@ class _TabPool:
             if self.progress is not None:
                 self.progress(url, result)
             if not healthy:
-                context, page = await self._new_tab()
-        await self._close(context)
+                tab = await self._new_tab()
+        await self._close(tab.context)
 
-    async def _render_one(self, page, url: str) -> tuple[dict[str, Any], bool]:
+    async def _render_one(self, tab: _Tab, url: str) -> tuple[dict[str, Any], bool]:
         """(the page's result, whether its tab is still healthy)."""
         crashed = asyncio.Event()
-        page.once("crash", lambda *_, event=crashed: event.set())
-        scan = asyncio.ensure_future(_scan(page, url, self.options, self.script, self.axe_options, self.gate))
+        tab.page.once("crash", lambda *_, event=crashed: event.set())
+        scan = asyncio.ensure_future(_scan(tab, url, self.options, self.script, self.axe_options, self.gate))
         waiter = asyncio.ensure_future(crashed.wait())
         done, _ = await asyncio.wait({scan, waiter}, timeout=self.options.timeout,
                                      return_when=asyncio.FIRST_COMPLETED)
@@ -383,22 +408,34 @@ def _failed(exc: BaseException | None) -> dict[str, Any]:
             "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
 
 
-async def _scan(page, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
+async def _scan(tab: _Tab, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],
                 gate: NavigationGate) -> dict[str, Any]:
-    if options.local_only:
-        own = urlsplit(url).netloc
+    """Load to DOMContentLoaded, let the page settle, run axe (and take the snapshot if one is wanted)."""
+    page = tab.page
+    tab.router.own = urlsplit(url).netloc
+    recorder = ResponseRecorder(page) if url in options.snapshot else None
+    try:
+        await gate.started(url)
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=options.timeout * 1000)
+        await _settle(page, options.settle)
+        status = response.status if response is not None else None
+        await page.evaluate(script)
+        found = await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])
+        result = {"http_status": status, "final_url": page.url, "violations": found["violations"],
+                  "incomplete": found["incomplete"]}
+        if recorder is not None:
+            result.update(await dom_snapshot(page), responses=await recorder.finish())
+        return result
+    finally:
+        if recorder is not None:
+            recorder.stop()
 
-        async def route(route):
-            if urlsplit(route.request.url).netloc in (own, "") or route.request.url.startswith(("data:", "blob:")):
-                await route.continue_()
-            else:
-                await route.abort()
 
-        await page.route("**/*", route)
-    await gate.started(url)
-    response = await page.goto(url, wait_until="load", timeout=options.timeout * 1000)
-    status = response.status if response is not None else None
-    await page.evaluate(script)
-    found = await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])
-    return {"http_status": status, "final_url": page.url, "violations": found["violations"],
-            "incomplete": found["incomplete"]}
+async def _settle(page, seconds: float) -> None:
+    """Wait for the network to be quiet for 500 ms (Playwright's networkidle, every frame), at most
+    `seconds`: late scripts fill lists and menus, but a request that never ends costs no more than this."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    if seconds > 0:
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("networkidle", timeout=seconds * 1000)

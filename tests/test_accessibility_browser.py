@@ -7,11 +7,13 @@ browser mode is as polite as the crawl (per host and per IP tabs, a delay betwee
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import shutil
 import statistics
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 
@@ -353,3 +355,171 @@ def test_the_crawls_politeness_flags_govern_browser_mode(tmp_path):
     meta = store.get_meta("browser")
     store.close()
     assert (meta["ok"], meta["delay"], meta["per_host"], meta["per_ip"]) == (7, GAP, 1, 3)
+
+
+# -- rendering time bounded by the page: dead sub-resources, settle window --------------------------------
+
+@pytest.fixture
+def dead_host():
+    """A host:port that accepts connections and never answers (a CDN or video host that hangs)."""
+    from benchmarks.browser_bench import dead_server
+
+    with dead_server() as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def _portal_with_dead_refs(dead: str) -> type[BaseHTTPRequestHandler]:
+    """A county page whose head loads jQuery from a dead CDN (parser-blocking), with a banner and a video
+    frame on it too; the list after them has an image without alt."""
+    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>某县人民政府</title>'
+            f'<script src="{dead}/cdn/jquery.min.js"></script></head><body>'
+            f'<img src="{dead}/upload/banner.jpg" alt="某县人民政府">'
+            f'<iframe src="{dead}/video/player.html" title="宣传片"></iframe>'
+            f'<ul class="list"><li><a href="/a.html"><img src="/icon.png">关于冬季供暖的通知</a></li></ul>'
+            f'</body></html>').encode()
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = page if self.path == "/" else b""
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+        def log_message(self, *args):
+            pass
+
+    return Portal
+
+
+@needs_chromium
+def test_a_dead_sub_resource_costs_its_bound_not_the_pages_timeout(dead_host):
+    """A head script, an image and a frame on a host that never answers: the page is rendered and scanned
+    whole (the image after the script is judged) within the sub-resource bound and the settle window; a
+    page whose own document never answers still ends as `timeout` within its timeout."""
+    options = RenderOptions(workers=2, timeout=12, resource_timeout=2, settle=1, delay=0, per_host=2,
+                            rules=("image-alt",))
+    with local_server(_portal_with_dead_refs(dead_host)) as port:
+        home = f"http://127.0.0.1:{port}/"
+        hung = f"{dead_host}/index.html"
+        begun = time.perf_counter()
+        results = render_pages([home, hung], options)
+        seconds = time.perf_counter() - begun
+        assert results[home]["status"] == "ok", results[home]
+        assert results[home]["elapsed"] < 2 + 1 + 2.5  # bound + settle + axe, never the 12 s
+        [alt] = results[home]["violations"]
+        assert alt["id"] == "image-alt" and "icon.png" in alt["nodes"][0]["html"]
+        assert results[hung]["status"] == "timeout" and 12 <= results[hung]["elapsed"] < 16
+        assert seconds < 25
+        # tests abort every other host at once (local_only): nothing to wait for at all
+        local = render_pages([home], dataclasses.replace(options, local_only=True))
+    assert local[home]["status"] == "ok" and local[home]["elapsed"] < 2 + 1
+    assert local[home]["violations"][0]["id"] == "image-alt"
+
+
+# -- snapshots: the rendered DOM (frames inlined) and the JSON a page fetched, for chosen pages ------------
+
+NOTICES = {"total": 3, "list": [{"title": "关于冬季供暖的通知", "url": "/art/2026/11/20/art_1229_1.html"},
+                                {"title": "森林防火工作会议召开", "url": "/art/2026/11/18/art_1229_2.html"},
+                                {"title": "关于调整公交线路的公告", "url": "/art/2026/11/16/art_1229_3.html"}]}
+FILLED_BY_FETCH = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>通知公告</title>
+<script src="/api/count.js?callback=showCount"></script></head><body>
+<div class="lm_tit">通知公告</div><ul class="list"></ul>
+<script>
+function showCount(data) { document.title = '通知公告 (' + data.total + ')'; }
+fetch('/api/list.json').then(r => r.json()).then(data => {
+  document.querySelector('ul.list').innerHTML =
+    data.list.map(n => '<li><a href="' + n.url + '">' + n.title + '</a></li>').join('');
+});
+</script></body></html>"""
+FRAMED = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务公开</title></head><body>
+<div class="nav"><a href="/">首页</a></div><iframe src="list.html" title="信息公开目录" width="700"></iframe>
+</body></html>"""
+FRAME_LIST = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><ul>
+<li><a href="../../art/2026/11/20/art_1229_1.html" target="_blank">关于冬季供暖的通知</a></li>
+<li><a href="art_1229_2.html" target="_blank">森林防火工作会议召开</a></li></ul></body></html>"""
+
+
+def _snapshot_site() -> type[BaseHTTPRequestHandler]:
+    """A Hanweb-like column: /col/ fills its list from JSON (and counts by JSONP); /zwgk/ frames a list
+    that lives elsewhere (list.html redirects to /col/col1229/list.jsp, as column modules do)."""
+    routes = {
+        "/col/index.html": ("text/html; charset=utf-8", FILLED_BY_FETCH),
+        "/api/list.json": ("application/json; charset=utf-8", json.dumps(NOTICES, ensure_ascii=False)),
+        "/api/count.js?callback=showCount": ("application/javascript", 'showCount({"total": 3})'),
+        "/zwgk/index.html": ("text/html; charset=utf-8", FRAMED),
+        "/col/col1229/list.jsp": ("text/html; charset=utf-8", FRAME_LIST),
+    }
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/zwgk/list.html":
+                self.wfile.write(b"HTTP/1.0 302 Found\r\nLocation: /col/col1229/list.jsp\r\nContent-Length: 0\r\n\r\n")
+                return
+            content_type, text = routes.get(self.path) or routes.get(self.path.split("?")[0], ("text/html", ""))
+            body = text.encode()
+            self.wfile.write(f"HTTP/1.0 {200 if text else 404} OK\r\nContent-Type: {content_type}\r\n"
+                             f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+        def log_message(self, *args):
+            pass
+
+    return Site
+
+
+@needs_chromium
+def test_snapshot_pages_get_their_rendered_dom_with_frames_inlined_and_their_json():
+    with local_server(_snapshot_site()) as port:
+        base = f"http://127.0.0.1:{port}"
+        filled, framed, plain = f"{base}/col/index.html", f"{base}/zwgk/index.html", f"{base}/col/index.html?p=2"
+        results = render_pages([filled, framed, plain],
+                               RenderOptions(workers=2, timeout=15, delay=0, per_host=2, rules=("list",),
+                                             snapshot=frozenset({filled, framed})))
+    assert all(result["status"] == "ok" for result in results.values()), results
+    page = results[filled]
+    assert page["dom"].startswith("<!DOCTYPE html><html")
+    assert all(f'<a href="{n["url"]}">{n["title"]}</a>' in page["dom"] for n in NOTICES["list"])
+    by_url = {entry["url"]: entry for entry in page["responses"]}
+    assert json.loads(by_url[f"{base}/api/list.json"]["body"]) == NOTICES
+    assert by_url[f"{base}/api/list.json"]["status"] == 200
+    assert by_url[f"{base}/api/count.js?callback=showCount"]["body"] == 'showCount({"total": 3})'  # JSONP
+    assert len(page["responses"]) == 2
+
+    dom = results[framed]["dom"]
+    assert "<iframe" not in dom
+    inlined = dom.split(f'<div data-auditcli-frame="{base}/col/col1229/list.jsp">', 1)[1]
+    assert f'href="{base}/art/2026/11/20/art_1229_1.html"' in inlined  # as the frame resolved them
+    assert f'href="{base}/col/col1229/art_1229_2.html"' in inlined
+    assert results[framed]["responses"] == []
+
+    assert "dom" not in results[plain] and "responses" not in results[plain]
+
+
+@needs_chromium
+def test_a_templates_scripts_and_images_are_fetched_once_per_run():
+    """Playwright turns Chromium's cache off while it routes requests: the tabs' asset cache keeps the
+    site's script, stylesheet and logo, so six pages fetch each once (and the page documents each once)."""
+    hits: Counter[str] = Counter()
+    lock = threading.Lock()
+    assets = {"/js/common.js": ("application/javascript", b"document.documentElement.lang = 'zh-CN';"),
+              "/css/index.css": ("text/css", b"body { color: #333 }"),
+              "/images/logo.png": ("image/png", bytes.fromhex("89504e470d0a1a0a"))}
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self):
+            with lock:
+                hits[self.path] += 1
+            content_type, body = assets.get(self.path) or ("text/html; charset=utf-8", (
+                '<!DOCTYPE html><html><head><title>某县</title><link rel="stylesheet" href="/css/index.css">'
+                '<script src="/js/common.js"></script></head><body><img src="/images/logo.png" alt="某县人民政府">'
+                '</body></html>').encode())
+            self.wfile.write(f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\n"
+                             f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+        def log_message(self, *args):
+            pass
+
+    with local_server(Site) as port:
+        urls = [f"http://127.0.0.1:{port}/p-{i}.html" for i in range(6)]
+        results = render_pages(urls, RenderOptions(workers=1, timeout=10, delay=0, rules=("html-has-lang",)))
+    assert all(r["status"] == "ok" and r["violations"] == [] for r in results.values()), results  # script ran
+    assert {path: hits[path] for path in assets} == dict.fromkeys(assets, 1), hits
+    assert all(hits[f"/p-{i}.html"] == 1 for i in range(6))

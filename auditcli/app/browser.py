@@ -113,7 +113,8 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
         delay, per_host, per_ip = used.limits()
         store.set_meta("browser", {"mode": mode, "axe": version, "pages": run.pages, "ok": run.ok,
                                    "not_scanned": len(run.not_scanned), "seconds": run.seconds,
-                                   "workers": used.workers, "timeout": used.timeout,
+                                   "workers": used.workers, "timeout": used.timeout, "settle": used.settle,
+                                   "resource_timeout": used.resource_timeout,
                                    "delay": delay, "per_host": per_host, "per_ip": per_ip})
         return run
     finally:

@@ -138,6 +138,8 @@ Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in h
 BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
 BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
 BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once (each host within --per-host, --per-ip and --delay).")]
+BrowserSettle = Annotated[float, typer.Option("--browser-settle", min=0.0, help="Seconds a rendered page may take after DOMContentLoaded to settle (network quiet for 500 ms) before axe-core runs.")]
+BrowserResourceTimeout = Annotated[float, typer.Option("--browser-resource-timeout", min=0.0, help="Seconds each script, stylesheet, image or frame of a rendered page may take before it is aborted; 0: no bound.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
 # Reliability and safety (issue 13)
 SiteBudget = Annotated[float, typer.Option(
@@ -247,6 +249,8 @@ def audit(
     browser_pages: BrowserPages = "sample",
     browser_timeout: BrowserTimeout = 20.0,
     browser_workers: BrowserWorkers = 4,
+    browser_settle: BrowserSettle = 3.0,
+    browser_resource_timeout: BrowserResourceTimeout = 5.0,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -271,7 +275,8 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options,
+                             settle=browser_settle, resource_timeout=browser_resource_timeout)
     distributed = check_redis(redis_url, job, lease)
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
                               browser_pages=browser_pages, distributed=distributed, resume=resume, formats=format_list,
@@ -343,9 +348,11 @@ def check_workers_for(store_path: Path, options, workers: int | None, sites: lis
             pool.close()
 
 
-def browser_options(browser: bool, pages: str, timeout: float, workers: int, crawl: CrawlOptions):
+def browser_options(browser: bool, pages: str, timeout: float, workers: int, crawl: CrawlOptions, *,
+                    settle: float = 3.0, resource_timeout: float = 5.0):
     """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present).
-    The crawl's politeness flags (--delay, --per-host, --per-ip) and User-Agent govern the rendering too."""
+    The crawl's politeness flags (--delay, --per-host, --per-ip) and User-Agent govern the rendering too;
+    a --browser-resource-timeout of 0 leaves sub-resources unbounded."""
     if not browser:
         return None
     from spiders.render import BrowserUnavailable, RenderOptions, axe_source, chromium_path
@@ -363,7 +370,8 @@ def browser_options(browser: bool, pages: str, timeout: float, workers: int, cra
     if chromium_path() is None:
         raise fail("--browser: no Chromium found (apt-get install chromium, or set AUDITCLI_CHROMIUM)")
     return RenderOptions(workers=workers, timeout=timeout, user_agent=crawl.user_agent, delay=crawl.delay,
-                         per_host=crawl.per_host, per_ip=crawl.per_ip)
+                         per_host=crawl.per_host, per_ip=crawl.per_ip, settle=settle,
+                         resource_timeout=resource_timeout or None)
 
 
 def run_browser(store_path, pages: str, options, quiet: bool) -> None:
@@ -519,6 +527,8 @@ def crawl(
     browser_pages: BrowserPages = "sample",
     browser_timeout: BrowserTimeout = 20.0,
     browser_workers: BrowserWorkers = 4,
+    browser_settle: BrowserSettle = 3.0,
+    browser_resource_timeout: BrowserResourceTimeout = 5.0,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -533,7 +543,8 @@ def crawl(
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options)
+    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options,
+                             settle=browser_settle, resource_timeout=browser_resource_timeout)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     if render is not None:
         run_browser(path, browser_pages, render, quiet)
