@@ -68,8 +68,8 @@ class RenderOptions:
     per_ip: int = CRAWL_DEFAULTS.per_ip  # ... of one resolved IP address (virtual hosts share a server)
     # after DOMContentLoaded, wait for the network to be quiet (500 ms) at most this long, then run axe
     settle: float = 3.0
-    # seconds for each sub-resource (script, style, image, frame, XHR) before it is aborted, so one that
-    # never answers blocks neither the parser nor the settle window; None: unbounded, as a browser is
+    # seconds for each script, stylesheet, image and child frame before it is aborted, so one that never
+    # answers blocks neither the parser nor the settle window; None: unbounded (nothing routed)
     resource_timeout: float | None = 5.0
     snapshot: frozenset[str] = frozenset()  # URLs (as passed) whose result also gets "dom" and "responses"
     extra: dict[str, Any] = field(default_factory=dict)

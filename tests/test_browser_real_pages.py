@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import validate
 from spiders.render import chromium_path
 from tests.conftest import FAST, local_server, run_cli
@@ -57,10 +58,10 @@ def _files(root: Path) -> type[BaseHTTPRequestHandler]:
     return Files
 
 
-def _audit(url: str, out: Path) -> tuple[int, dict, str]:
+def _audit(url: str, out: Path, *extra: str) -> tuple[int, dict, str]:
     flags = [f for f in FAST if f != "--quiet"]
     result = run_cli("audit", url, "--out", str(out), "--browser", "--browser-pages", "all", "--no-history",
-                     "--format", "html,json,csv,junit,sarif", "--strict", *flags)
+                     "--format", "html,json,csv,junit,sarif", "--strict", *flags, *extra)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     results = json.loads((out / "results.json").read_text("utf-8")) if (out / "results.json").exists() else {}
     return result.returncode, results, result.stderr
@@ -121,8 +122,13 @@ def test_an_ordinary_page_with_a_list_and_no_skip_link(tmp_path):
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "index.html").write_text(ORDINARY, "utf-8")
     with local_server(_files(tmp_path / "www")) as port:
-        code, results, stderr = _audit(f"http://127.0.0.1:{port}/", tmp_path / "out")
+        code, results, stderr = _audit(f"http://127.0.0.1:{port}/", tmp_path / "out",
+                                       "--browser-settle", "1", "--browser-resource-timeout", "2")
     assert code == 0, stderr[-3000:]
+    store = PageStore.open_existing(tmp_path / "out" / "crawl" / PageStore.FILENAME)
+    meta = store.get_meta("browser")
+    store.close()
+    assert (meta["ok"], meta["settle"], meta["resource_timeout"]) == (1, 1.0, 2.0)
     validate(results)
     [site] = results["sites"]
     assert site["errors"] == [] and site["accessibility"]["browser"]["not_scanned"] == []
