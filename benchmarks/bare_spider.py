@@ -19,7 +19,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from auditcli.app.config import load_targets
-from spiders.run import MIN_DELAY
+from spiders.settings import MIN_DELAY
 
 HREF = re.compile(rb"""href\s*=\s*["']([^"'#<>\s]+)""", re.I)
 

@@ -68,6 +68,7 @@ from spiders.middlewares import PerIPConcurrencyMiddleware
 from spiders.options import CrawlOptions
 from spiders.pipelines import store_item
 from spiders.portal import PortalSpider, _SiteState
+from spiders.settings import scrapy_settings
 
 log = logging.getLogger("auditcli.distributed")
 
@@ -631,8 +632,6 @@ class GlobalPolitenessMiddleware(PerIPConcurrencyMiddleware):
 
 # -- running a worker, and the coordinator's side -------------------------------------------------------
 def worker_settings(redis_url: str, job: str, options: CrawlOptions, lease: float, verbose: bool) -> dict[str, Any]:
-    from spiders.run import scrapy_settings
-
     settings = scrapy_settings(options, Path("unused"), None, verbose)
     settings.update({
         "JOBDIR": None,

@@ -1,7 +1,9 @@
-"""The structure the code promises: one-way layers, one vocabulary, check outcomes, one parse per page."""
+"""The structure the code promises: one-way layers, no import cycles, one vocabulary, check outcomes, one parse
+per page."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import functools
 import io
@@ -48,6 +50,86 @@ def test_a_wrong_way_import_breaks_the_contract(tmp_path):
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "checks.registry -> reports.scoring" in result.stdout
+
+
+PACKAGES = ("auditcli", "spiders", "checks", "reports")
+
+
+def import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """module -> the modules of `package` it imports. Every import statement counts, at module level or
+    inside a function (a deferred import still ties the two modules together); `from pkg import name`
+    is an import of the submodule pkg.name when there is one, else of pkg."""
+    modules: dict[str, Path] = {}
+    for path in (root / package).rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = ".".join(here[:len(here) - node.level + 1] + [node.module or ""]) if node.level else node.module
+                base = (base or "").strip(".")
+                subs = [f"{base}.{alias.name}" for alias in node.names]
+                targets = [sub for sub in subs if sub in modules]
+                if len(targets) < len(subs):
+                    targets.append(base)
+            else:
+                continue
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    imported.add(target)
+        graph[name] = imported
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each a cycle or knot of them."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            component = []
+            while (top := stack.pop()) != module:
+                component.append(top)
+            if component:
+                cycles.append(sorted([module, *component]))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_package_has_an_import_cycle():
+    for package in PACKAGES:
+        graph = import_graph(ROOT, package)
+        assert len(graph) > 3, package
+        assert import_cycles(graph) == [], f"{package}: modules importing each other"
+
+
+def test_a_deferred_import_back_is_a_cycle(tmp_path):
+    shutil.copytree(ROOT / "spiders", tmp_path / "spiders", ignore=shutil.ignore_patterns("__pycache__"))
+    settings = tmp_path / "spiders" / "settings.py"
+    settings.write_text(settings.read_text("utf-8") + "\n\ndef _late():\n    from . import run  # noqa\n", "utf-8")
+    cycles = import_cycles(import_graph(tmp_path, "spiders"))
+    assert any({"spiders.run", "spiders.settings"} <= set(cycle) for cycle in cycles), cycles
 
 
 def test_the_vocabulary_is_the_only_list_of_severities():

@@ -20,7 +20,7 @@ from bs4 import Tag
 
 from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
-from checks.a11y.rules import RULES, refs, template
+from checks.a11y.ruleset import RULES, refs, template
 from checks.registry import check
 from checks.rendered import rendered
 from checks.siteview import SiteView

@@ -10,29 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
 from auditcli.core.html import css_path, css_string
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
+from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
+from checks.a11y.ruleset import RULES, Rule, refs, template
 from checks.registry import check
 
 KNOWLEDGE = load("accessibility")
-GBT = KNOWLEDGE["gbt37668"]
 LANG2 = frozenset(KNOWLEDGE["languages_2"])
 LANG3 = frozenset(load("language_subtags")["languages_3"].split())
 EVIDENCE_LIMIT = 240
-
-
-def refs(act: str | None, *criteria: str) -> list[str]:
-    out = [f"WCAG 2.1 {sc}" for sc in criteria]
-    out += [f"GB/T 37668-2019 {GBT[sc]}" for sc in criteria if sc in GBT]
-    if act:
-        out.append(f"ACT {act}")
-    return list(dict.fromkeys(out))
 
 
 def outer_html(tag: Tag, limit: int = EVIDENCE_LIMIT) -> str:
@@ -58,21 +50,6 @@ def selector_of(tag: Tag) -> str:
     return css_path(tag, depth=5) or tag.name
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    act: str | None
-    severity: str
-    criteria: tuple[str, ...]
-    title: dict[str, str]
-    why: dict[str, str]
-    fix: dict[str, str]
-    targets: Callable[[Dom], Iterator[tuple[Tag, str, str]]]  # (element, message zh, message en)
-
-
-RULES: list[Rule] = []
-
-
 def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], title: dict[str, str],
          why: dict[str, str], fix: dict[str, str]):
     def register(targets: Callable[[Dom], Iterator[tuple[Tag, str, str]]]):
@@ -83,8 +60,6 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
                fix={"zh": f"{why['zh']} {fix['zh']}", "en": f"{why['en']} {fix['en']}"}, scope="page",
                needs=("pages",))
         def run(page, site) -> Iterator[Finding]:
-            from checks.a11y.axe import page_axe_findings
-
             dom = dom_of(page)
             targets = list(spec.targets(dom))
             yield from (_finding(spec, target, page.final_url) for target in targets)
@@ -107,11 +82,6 @@ def _finding(spec: Rule, target: tuple[Tag, str, str], url: str) -> Finding:
     return Finding(url=url, message=message, message_en=message_en, selector=selector,
                    evidence=outer_html(tag), fix=spec.fix["zh"],
                    data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)})
-
-
-def template(selector: str) -> str:
-    """The selector with positions dropped: the same broken template element on every page."""
-    return re.sub(r":nth-of-type\(\d+\)", "", selector)
 
 
 def rule_findings(html: str, url: str = "http://127.0.0.1/") -> dict[str, list[Finding]]:
