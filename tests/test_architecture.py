@@ -27,6 +27,7 @@ from reports.writers import sarif_log, sites_csv
 from tests.conftest import DEMO_AS_OF, ROOT, run_cli
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+PACKAGES = ("auditcli", "spiders", "checks", "reports")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
@@ -34,25 +35,33 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
                           env={"PYTHONPATH": str(root), "PATH": str(LINT_IMPORTS.parent)})
 
 
-def test_the_layers_contract_is_kept():
+def test_the_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
 
 
-def test_a_wrong_way_import_breaks_the_contract(tmp_path):
-    for name in ("auditcli", "spiders", "checks", "reports"):
+def lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """import-linter over a copy of the tree with `line` added to `module` (a path under the root)."""
+    for name in PACKAGES:
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
-    registry = tmp_path / "checks" / "registry.py"
-    registry.write_text(registry.read_text("utf-8") + "\nimport reports.scoring  # a check reaching into scoring\n",
-                        "utf-8")
-    result = lint_imports(tmp_path)
+    path = tmp_path / module
+    path.write_text(path.read_text("utf-8") + f"\n{line}\n", "utf-8")
+    return lint_imports(tmp_path)
+
+
+def test_a_wrong_way_import_breaks_the_layers_contract(tmp_path):
+    result = lint_with(tmp_path, "checks/registry.py", "import reports.scoring  # a check reaching into scoring")
     assert result.returncode != 0
     assert "checks.registry -> reports.scoring" in result.stdout
 
 
-PACKAGES = ("auditcli", "spiders", "checks", "reports")
+def test_a_dimension_importing_another_breaks_the_dimensions_contract(tmp_path):
+    result = lint_with(tmp_path, "checks/identity.py", "import checks.security  # one dimension reading another")
+    assert result.returncode != 0
+    assert "checks.identity -> checks.security" in result.stdout
+    assert "1 kept, 1 broken" in result.stdout
 
 
 def import_graph(root: Path, package: str) -> dict[str, set[str]]:
