@@ -249,3 +249,26 @@ def test_no_code_or_doc_points_outside_the_repository():
         if path.suffix in (".py", ".md", ".yaml", ".j2", ".toml", ".cfg") and outside in path.read_text("utf-8", "ignore"):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_commands_sharing_an_option_declare_it_once():
+    """audit, crawl and check take their shared options from one declaration (auditcli/app/flags.py): the
+    same flag has the same names, help, default and bounds in every command that has it."""
+    import typer.main
+
+    from auditcli.app.cli import app
+
+    commands = {name: typer.main.get_command(app).commands[name] for name in ("audit", "crawl", "check")}
+    seen: dict[str, dict] = {}
+    for name, command in commands.items():
+        for param in command.params:
+            if param.name == "as_of" or param.param_type_name != "option":
+                continue  # check's --as-of defaults to the crawl's date, and says so
+            info = {"opts": param.opts, "secondary": param.secondary_opts, "help": param.help,
+                    "default": param.default, "bounds": (param.min, param.max), "envvar": param.envvar}
+            assert seen.setdefault(param.name, info) == info, f"{name} --{param.name} differs"
+    crawl_flags = {p.name for p in commands["crawl"].params} - {"targets"}
+    assert crawl_flags <= {p.name for p in commands["audit"].params}
+    judge_flags = {"only", "skip", "profile", "formats", "lang", "fail_under", "max_new", "baseline", "fail_on_veto",
+                   "history", "no_history"}
+    assert judge_flags <= {p.name for p in commands["check"].params} & {p.name for p in commands["audit"].params}

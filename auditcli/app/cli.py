@@ -16,9 +16,30 @@ from rich.console import Console
 
 from auditcli import __version__
 from auditcli.app.config import ConfigError, load_targets
+from auditcli.app.flags import (
+    AsOf,
+    Browser,
+    BrowserFlags,
+    BrowserPages,
+    BrowserTimeout,
+    CheckWorkersOption,
+    CrawlFlags,
+    Formats,
+    JobName,
+    JudgeFlags,
+    Lang,
+    Lease,
+    OutDir,
+    Quiet,
+    RedisUrl,
+    Resume,
+    SafetyFlags,
+    Strict,
+    Targets,
+    Verbose,
+    option_groups,
+)
 from spiders.options import CrawlOptions
-
-CRAWL_DEFAULTS = CrawlOptions()  # one place for the polite defaults the flags show
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_NOTHING_AUDITED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -96,75 +117,17 @@ def setup_logging(quiet: bool, verbose: bool) -> None:
         root.handlers[:] = [logging.NullHandler()]
 
 
-# Option types shared by several commands -----------------------------------------------------------
-Targets = Annotated[list[str], typer.Argument(help="Sites file (YAML or CSV) and/or URLs; each URL is one site.")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Judge freshness as of this date (YYYY-MM-DD). Default: today.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="HTML pages to fetch per site.")]
-MaxDepth = Annotated[int, typer.Option("--max-depth", min=0, help="Link depth; 0 audits exactly the given URLs.")]
-Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per fetch (one inspector's probe).")]
-Delay = Annotated[float, typer.Option("--delay", min=0.0, help="Seconds between requests to one host (AutoThrottle floor); in browser mode, between page loads.")]
-PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Concurrent requests per host (browser mode: tabs on one host).")]
-PerIp = Annotated[int, typer.Option("--per-ip", min=1, help="Concurrent requests per resolved IP address (browser mode: tabs on one IP).")]
-Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Concurrent requests in total.")]
-Robots = Annotated[bool, typer.Option("--obey-robots/--ignore-robots", help="Obey robots.txt (default: obey).")]
-UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header.")]
-MaxSize = Annotated[int, typer.Option("--max-size", min=1024, help="Download size cap per response, bytes.")]
-Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these dimensions or check ids (repeat or comma-separate).")]
-Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these dimensions or check ids.")]
-Profile = Annotated[str | None, typer.Option("--profile", help="Scoring profile: built-in name or YAML path.")]
-Formats = Annotated[str, typer.Option("--format", help="Report formats: html,csv,junit,sarif (results.json is always written).")]
-Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en.")]
-History = Annotated[Path | None, typer.Option(
-    "--history", help="SQLite history store that records every run (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).")]
-NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
-FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
-Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
-ActiveSites = Annotated[int, typer.Option(
-    "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
-    "judged while the rest crawl (0: enough to keep --concurrency busy).")]
-RedisUrl = Annotated[str | None, typer.Option(
-    "--redis", help="Distributed crawl: the Redis URL (redis://host:6379/0) where `auditcli worker` processes share the job.")]
-JobName = Annotated[str, typer.Option("--job", help="Distributed crawl: the job's name in Redis (several jobs can share one Redis).")]
-Lease = Annotated[float, typer.Option(
-    "--lease", min=1.0, help="Distributed crawl: seconds a worker may hold a request without renewing it; a dead "
-    "worker's requests go back to the queue after this.")]
-CheckWorkersOption = Annotated[int | None, typer.Option(
-    "--check-workers", min=0, help="Processes that check each page as the crawl stores it and judge each site as soon "
-    "as its crawl is done (default: one per core; 0: judge in this process after the crawl).")]
-CaBundle = Annotated[Path | None, typer.Option(
-    "--ca-bundle", help="PEM file of extra trusted root certificates for the TLS checks (e.g. a government CA).")]
-Browser = Annotated[bool, typer.Option("--browser", help="Also render pages in headless Chromium with axe-core (colour contrast and more).")]
-BrowserPages = Annotated[str, typer.Option("--browser-pages", help="Pages to render: sample (home, each column's list and one article) or all.")]
-BrowserTimeout = Annotated[float, typer.Option("--browser-timeout", min=1.0, help="Seconds per rendered page; a page over it is listed as not scanned.")]
-BrowserWorkers = Annotated[int, typer.Option("--browser-workers", min=1, help="Browser tabs rendering at once (each host within --per-host, --per-ip and --delay).")]
-BrowserSettle = Annotated[float, typer.Option("--browser-settle", min=0.0, help="Seconds a rendered page may take after DOMContentLoaded to settle (network quiet for 500 ms) before axe-core runs.")]
-BrowserResourceTimeout = Annotated[float, typer.Option("--browser-resource-timeout", min=0.0, help="Seconds each script, stylesheet, image or frame of a rendered page may take before it is aborted; 0: no bound.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
-# Reliability and safety (issue 13)
-SiteBudget = Annotated[float, typer.Option(
-    "--site-budget", min=1.0, help="Seconds one site may take; then it is cut off, marked partial and audited on what was fetched.")]
-MaxRetryAfter = Annotated[float, typer.Option(
-    "--max-retry-after", min=0.0, help="Longest Retry-After (429/503) waited for, seconds; longer: not scanned.")]
-Contact = Annotated[str | None, typer.Option(
-    "--contact", envvar="AUDITCLI_CONTACT", help="Who runs this audit (e-mail or URL), named in the User-Agent.")]
-Strict = Annotated[bool, typer.Option(
-    "--strict", help="Exit 4 when the audit completed with internal errors (a check or site crashed).")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
-
-
-def crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                  security: bool = True, ca_bundle: Path | None = None, *,
-                  site_budget=CRAWL_DEFAULTS.site_budget, max_retry_after=CRAWL_DEFAULTS.max_retry_after,
-                  contact=None, active_sites=0):
-    from spiders.options import user_agent as make_user_agent
+def crawl_options(crawling: CrawlFlags, safety: SafetyFlags, security: bool = True) -> CrawlOptions:
+    """The crawl's settings from its flags; the TLS scans and HTTP probes only when `security` checks run."""
+    from spiders.options import user_agent
 
     return CrawlOptions(
-        max_pages=max_pages, max_depth=max_depth, timeout=timeout, delay=delay, per_host=per_host,
-        per_ip=per_ip, concurrency=concurrency, obey_robots=obey_robots,
-        user_agent=make_user_agent(contact, user_agent), max_size=max_size, active_sites=active_sites,
-        security=security, ca_bundle=check_ca_bundle(ca_bundle),
-        site_budget=site_budget, max_retry_after=max_retry_after,
+        max_pages=crawling.max_pages, max_depth=crawling.max_depth, timeout=crawling.timeout, delay=crawling.delay,
+        per_host=crawling.per_host, per_ip=crawling.per_ip, concurrency=crawling.concurrency,
+        obey_robots=crawling.obey_robots, user_agent=user_agent(safety.contact, crawling.user_agent),
+        max_size=crawling.max_size, active_sites=crawling.active_sites, security=security,
+        ca_bundle=check_ca_bundle(crawling.ca_bundle), site_budget=safety.site_budget,
+        max_retry_after=safety.max_retry_after,
     )
 
 
@@ -209,48 +172,22 @@ def check_profile(name: str):
 
 
 @app.command()
+@option_groups
 def audit(
     targets: Targets,
     out_dir: OutDir = Path("auditcli-out"),
     as_of: AsOf = None,
-    max_pages: MaxPages = CRAWL_DEFAULTS.max_pages,
-    max_depth: MaxDepth = CRAWL_DEFAULTS.max_depth,
-    timeout: Timeout = CRAWL_DEFAULTS.timeout,
-    delay: Delay = CRAWL_DEFAULTS.delay,
-    per_host: PerHost = CRAWL_DEFAULTS.per_host,
-    per_ip: PerIp = CRAWL_DEFAULTS.per_ip,
-    concurrency: Concurrency = CRAWL_DEFAULTS.concurrency,
-    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
-    user_agent: UserAgent = None,
-    max_size: MaxSize = CRAWL_DEFAULTS.max_size,
-    active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
-    ca_bundle: CaBundle = None,
-    only: Only = None,
-    skip: Skip = None,
-    profile: Profile = None,
-    formats: Formats = "html",
-    lang: Lang = "zh",
-    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")] = None,
-    max_new: Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")] = None,
-    fail_on_veto: FailOnVeto = False,
-    history: History = None,
-    no_history: NoHistory = False,
+    *,
+    crawling: CrawlFlags,
+    judging: JudgeFlags,
     resume: Resume = False,
     check_workers: CheckWorkersOption = None,
     redis_url: RedisUrl = None,
     job: JobName = "auditcli",
     lease: Lease = 60.0,
-    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
-    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
-    contact: Contact = None,
+    safety: SafetyFlags,
     strict: Strict = False,
-    browser: Browser = False,
-    browser_pages: BrowserPages = "sample",
-    browser_timeout: BrowserTimeout = 20.0,
-    browser_workers: BrowserWorkers = 4,
-    browser_settle: BrowserSettle = 3.0,
-    browser_resource_timeout: BrowserResourceTimeout = 5.0,
+    browsing: BrowserFlags,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -259,29 +196,26 @@ def audit(
     With --redis, the crawl is distributed: this process seeds the job in Redis and gathers what the
     `auditcli worker --redis …` processes fetch (on this machine or others), then checks and reports."""
     setup_logging(quiet, verbose)
-    config = load_config(targets, profile)
-    only_list, skip_list = split_list(only), split_list(skip)
+    config = load_config(targets, judging.profile)
+    only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
     day = parse_as_of(as_of)
-    profile_name = profile or config.profile
-    format_list, baseline_results = report_settings(profile_name, formats, lang, baseline)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            security_selected(only_list, skip_list), ca_bundle,
-                            site_budget=site_budget, max_retry_after=max_retry_after, contact=contact,
-                            active_sites=active_sites)
+    profile_name = judging.profile or config.profile
+    format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
+    options = crawl_options(crawling, safety, security_selected(only_list, skip_list))
     prepare_out(out_dir)
-    record_in = history_path(history, no_history)
+    record_in = history_path(judging.history, judging.no_history)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options,
-                             settle=browser_settle, resource_timeout=browser_resource_timeout)
+    render = browser_options(browsing, options)
     distributed = check_redis(redis_url, job, lease)
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
-                              browser_pages=browser_pages, distributed=distributed, resume=resume, formats=format_list,
-                              lang=lang, run_meta=run_meta, history=record_in, quiet=quiet, verbose=verbose)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
+                              browser_pages=browsing.browser_pages, distributed=distributed, resume=resume,
+                              formats=format_list, lang=judging.lang, run_meta=run_meta, history=record_in,
+                              quiet=quiet, verbose=verbose)
+    finish(results, judging.fail_under, judging.max_new, baseline_results, judging.fail_on_veto, quiet, strict)
 
 
 def report_settings(profile_name: str, formats: str, lang: str, baseline: Path | None):
@@ -348,17 +282,16 @@ def check_workers_for(store_path: Path, options, workers: int | None, sites: lis
             pool.close()
 
 
-def browser_options(browser: bool, pages: str, timeout: float, workers: int, crawl: CrawlOptions, *,
-                    settle: float = 3.0, resource_timeout: float = 5.0):
+def browser_options(flags: BrowserFlags, crawl: CrawlOptions):
     """Browser mode's settings, checked before any crawling (Playwright, axe-core and Chromium present).
     The crawl's politeness flags (--delay, --per-host, --per-ip) and User-Agent govern the rendering too;
     a --browser-resource-timeout of 0 leaves sub-resources unbounded."""
-    if not browser:
+    if not flags.browser:
         return None
     from spiders.render import BrowserUnavailable, RenderOptions, axe_source, chromium_path
 
-    if pages not in ("sample", "all"):
-        raise fail(f"--browser-pages: {pages!r} is not sample or all")
+    if flags.browser_pages not in ("sample", "all"):
+        raise fail(f"--browser-pages: {flags.browser_pages!r} is not sample or all")
     try:
         import playwright  # noqa: F401
     except ModuleNotFoundError:
@@ -369,9 +302,9 @@ def browser_options(browser: bool, pages: str, timeout: float, workers: int, cra
         raise fail(f"--browser: {exc}") from None
     if chromium_path() is None:
         raise fail("--browser: no Chromium found (apt-get install chromium, or set AUDITCLI_CHROMIUM)")
-    return RenderOptions(workers=workers, timeout=timeout, user_agent=crawl.user_agent, delay=crawl.delay,
-                         per_host=crawl.per_host, per_ip=crawl.per_ip, settle=settle,
-                         resource_timeout=resource_timeout or None)
+    return RenderOptions(workers=flags.browser_workers, timeout=flags.browser_timeout, user_agent=crawl.user_agent,
+                         delay=crawl.delay, per_host=crawl.per_host, per_ip=crawl.per_ip, settle=flags.browser_settle,
+                         resource_timeout=flags.browser_resource_timeout or None)
 
 
 def run_browser(store_path, pages: str, options, quiet: bool) -> None:
@@ -503,32 +436,16 @@ def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, 
 
 
 @app.command()
+@option_groups
 def crawl(
     targets: Targets,
     out_dir: OutDir = Path("auditcli-out"),
     as_of: AsOf = None,
-    max_pages: MaxPages = CRAWL_DEFAULTS.max_pages,
-    max_depth: MaxDepth = CRAWL_DEFAULTS.max_depth,
-    timeout: Timeout = CRAWL_DEFAULTS.timeout,
-    delay: Delay = CRAWL_DEFAULTS.delay,
-    per_host: PerHost = CRAWL_DEFAULTS.per_host,
-    per_ip: PerIp = CRAWL_DEFAULTS.per_ip,
-    concurrency: Concurrency = CRAWL_DEFAULTS.concurrency,
-    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots,
-    user_agent: UserAgent = None,
-    max_size: MaxSize = CRAWL_DEFAULTS.max_size,
-    active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites,
-    ca_bundle: CaBundle = None,
+    *,
+    crawling: CrawlFlags,
     resume: Resume = False,
-    site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget,
-    max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after,
-    contact: Contact = None,
-    browser: Browser = False,
-    browser_pages: BrowserPages = "sample",
-    browser_timeout: BrowserTimeout = 20.0,
-    browser_workers: BrowserWorkers = 4,
-    browser_settle: BrowserSettle = 3.0,
-    browser_resource_timeout: BrowserResourceTimeout = 5.0,
+    safety: SafetyFlags,
+    browsing: BrowserFlags,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -536,18 +453,15 @@ def crawl(
     setup_logging(quiet, verbose)
     config = load_config(targets, None)
     day = parse_as_of(as_of)
-    options = crawl_options(max_pages, max_depth, timeout, delay, per_host, per_ip, concurrency, obey_robots, user_agent, max_size,
-                            True, ca_bundle, site_budget=site_budget, max_retry_after=max_retry_after,
-                            contact=contact, active_sites=active_sites)
+    options = crawl_options(crawling, safety)
     prepare_out(out_dir)
     from auditcli.app.progress import run_crawl
     from auditcli.stores.pagestore import PageStore
 
-    render = browser_options(browser, browser_pages, browser_timeout, browser_workers, options,
-                             settle=browser_settle, resource_timeout=browser_resource_timeout)
+    render = browser_options(browsing, options)
     path = run_crawl(config, out_dir, options, day, quiet=quiet, verbose=verbose, resume=resume)
     if render is not None:
-        run_browser(path, browser_pages, render, quiet)
+        run_browser(path, browsing.browser_pages, render, quiet)
     store = PageStore.open_existing(path)
     sites = store.sites()
     if not quiet:
@@ -557,21 +471,13 @@ def crawl(
 
 
 @app.command()
+@option_groups
 def check(
     store: Annotated[Path, typer.Argument(help="A crawl directory (or its pages.sqlite) from `auditcli crawl`/`audit`.")],
     out_dir: OutDir = Path("auditcli-out"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge freshness as of this date. Default: the crawl's.")] = None,
-    only: Only = None,
-    skip: Skip = None,
-    profile: Profile = None,
-    formats: Formats = "html",
-    lang: Lang = "zh",
-    fail_under: Annotated[float | None, typer.Option("--fail-under")] = None,
-    max_new: Annotated[int | None, typer.Option("--max-new")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline")] = None,
-    fail_on_veto: FailOnVeto = False,
-    history: History = None,
-    no_history: NoHistory = False,
+    *,
+    judging: JudgeFlags,
     check_workers: CheckWorkersOption = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -592,19 +498,19 @@ def check(
         raise fail(f"{store}: this crawl did not finish; complete it with `auditcli crawl … --resume` first")
     page_store.close()
     day = parse_as_of(as_of or stored_as_of)
-    only_list, skip_list = split_list(only), split_list(skip)
+    only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
-    profile_name = profile or audit_meta.get("profile") or "cn-gov-2019"
-    format_list, baseline_results = report_settings(profile_name, formats, lang, baseline)
+    profile_name = judging.profile or audit_meta.get("profile") or "cn-gov-2019"
+    format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
     prepare_out(out_dir)
-    record_in = history_path(history, no_history)
+    record_in = history_path(judging.history, judging.no_history)
     from auditcli.app.orchestrate import CheckOptions
 
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
-        results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, lang, None, record_in,
-                                        quiet, workers)
-    finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict)
+        results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, judging.lang, None,
+                                        record_in, quiet, workers)
+    finish(results, judging.fail_under, judging.max_new, baseline_results, judging.fail_on_veto, quiet, strict)
 
 
 @app.command()
@@ -695,7 +601,8 @@ def demo(
     day = parse_as_of(as_of)
     format_list = parse_formats(formats, lang)
     options = CrawlOptions(delay=0.0, per_ip=16, per_host=4, timeout=3.0, max_size=2 * 1024 * 1024)
-    render = browser_options(browser, browser_pages, browser_timeout, 4, options)
+    render = browser_options(BrowserFlags(browser=browser, browser_pages=browser_pages, browser_timeout=browser_timeout),
+                             options)
     prepare_out(out_dir)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
     from auditcli.app.progress import run_crawl
