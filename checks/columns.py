@@ -606,7 +606,7 @@ def homepage_max_age(site: SiteView) -> int:
     """The home page's limit in days: the scoring profile's (`vetoes.homepage-stale.max_age_days`, handed
     over in `site.options`), else the checklist's 14. Recorded in the block, so scoring reads the limit the
     check judged by rather than judging again."""
-    return int(site.options.get("homepage_max_age_days") or HOMEPAGE_MAX_AGE_DAYS)
+    return int(site.options.get("homepage_max_age_days", HOMEPAGE_MAX_AGE_DAYS))
 
 
 @check(
