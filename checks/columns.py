@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks import dates as D
@@ -24,6 +25,7 @@ from checks.rendered import rendered_page
 from checks.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli.checks.columns")
+HOMEPAGE_MAX_AGE_DAYS = int(knowledge.load("columns")["homepage_max_age_days"])  # the checklist's two weeks
 REFS_EMPTY = ["国办秘函〔2019〕19号 单项否决 空白栏目", "国办发〔2017〕47号 政府网站发展指引"]
 
 
@@ -591,10 +593,20 @@ def homepage_block(site: SiteView) -> dict:
         if latest is None:
             latest = D.newest((c.latest for c in model.columns if c.top_level or c.pages[0].depth <= 2),
                               site.as_of)
-    return {
+    block = {
         "url": url, "latest_date": latest.isoformat() if latest else None,
         "age_days": (site.as_of - latest).days if latest else None, "judged_by": judged_by,
     }
+    if judged_by != "column":
+        block["max_age_days"] = homepage_max_age(site)
+    return block
+
+
+def homepage_max_age(site: SiteView) -> int:
+    """The home page's limit in days: the scoring profile's (`vetoes.homepage-stale.max_age_days`, handed
+    over in `site.options`), else the checklist's 14. Recorded in the block, so scoring reads the limit the
+    check judged by rather than judging again."""
+    return int(site.options.get("homepage_max_age_days", HOMEPAGE_MAX_AGE_DAYS))
 
 
 @check(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks.columns import category_label, columns_model, homepage_block
 from checks.registry import NotApplicable, check
 from checks.siteview import SiteView
 
-HOMEPAGE_LIMIT_DAYS = knowledge.load("columns")["homepage_max_age_days"]
 REFS = ["国办秘函〔2019〕19号 单项否决 栏目不更新", "国办秘函〔2019〕19号 政府网站检查指标 信息更新"]
 
 
@@ -25,24 +23,26 @@ REFS = ["国办秘函〔2019〕19号 单项否决 栏目不更新", "国办秘�
          "en": "Publish news on the home page at least every two weeks"},
 )
 def homepage_stale(site: SiteView) -> Iterator[Finding]:
+    """The one place the home page's staleness is decided, at the profile's limit (the block's
+    `max_age_days`); the `homepage-stale` veto only reads this finding."""
     if site.homepage is None:
         return  # nothing fetched: the site is unreachable, which has its own veto
     block = homepage_block(site)
     if block.get("judged_by") == "column":
         raise NotApplicable("起始页是栏目列表，按该栏目的更新期限判断（见 freshness.column-stale）",
                             "the start page is a column's list, judged by that column's limit (freshness.column-stale)")
-    age = block.get("age_days")
+    age, limit = block.get("age_days"), block["max_age_days"]
     where = "首页" if block.get("judged_by") == "homepage" else "首页及二级页面"
     where_en = "home page" if block.get("judged_by") == "homepage" else "home page and its second-level pages"
     if age is None:
         yield Finding(url=block["url"], message=f"{where}未找到带发布日期的信息（视为不更新）",
                       message_en=f"No dated item found on the {where_en} (counts as not updated)",
                       locator=normalise_url(block["url"]), data=dict(block))
-    elif age > HOMEPAGE_LIMIT_DAYS:
+    elif age > limit:
         yield Finding(url=block["url"],
-                      message=f"{where}最新信息发布于 {block['latest_date']}，已 {age} 天未更新（上限 {HOMEPAGE_LIMIT_DAYS} 天）",
+                      message=f"{where}最新信息发布于 {block['latest_date']}，已 {age} 天未更新（上限 {limit} 天）",
                       message_en=f"Newest item on the {where_en} is from {block['latest_date']}, {age} days ago "
-                                 f"(limit {HOMEPAGE_LIMIT_DAYS})",
+                                 f"(limit {limit})",
                       evidence=block["latest_date"], locator=normalise_url(block["url"]), data=dict(block))
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -89,6 +90,34 @@ class HostTLS:
     @property
     def scanned(self) -> bool:
         return bool(self.probe and self.probe.get("tls"))
+
+    def certificate(self, as_of: date) -> dict[str, Any] | None:
+        """The scanned certificate with its validity judged at the audit's as-of day (`dated_problems`)."""
+        certificate = (self.probe or {}).get("certificate")
+        if not certificate:
+            return None
+        return {**certificate, "problems": dated_problems(certificate, judged_at(self.probe or {}, as_of))}
+
+
+# ====================================================================================== validity by date
+def judged_at(probe: dict[str, Any], as_of: date) -> datetime:
+    """The moment a certificate's dates are judged at: the scan's own moment moved to the as-of day. On
+    the day of the scan that is the handshake itself; `auditcli check --as-of` a month later judges the
+    same certificate a month on. A scan without its moment is judged at midday (UTC) of the as-of day."""
+    scanned = probe.get("scanned_at")
+    if not scanned:
+        return datetime.combine(as_of, time(12), UTC)
+    at = datetime.fromisoformat(scanned)
+    return at + timedelta(days=(as_of - at.astimezone().date()).days)
+
+
+def dated_problems(certificate: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The certificate's problems with `expired` / `not_yet_valid` decided here, from the dates the scan
+    stored, and never taken from the scan (whose clock is not the audit's day)."""
+    problems = dict(certificate.get("problems") or {})
+    problems["expired"] = datetime.fromisoformat(certificate["not_after"]) < at
+    problems["not_yet_valid"] = datetime.fromisoformat(certificate["not_before"]) > at
+    return problems
 
 
 # ====================================================================================== login pages
@@ -634,7 +663,7 @@ def no_https(site: SiteView) -> Iterator[Finding]:
 def _cert_check(site: SiteView, *problems: str) -> Iterator[tuple[HostTLS, dict[str, Any]]]:
     """Scanned hosts whose certificate has one of `problems`."""
     for host in _scanned_hosts(site):
-        certificate = host.probe.get("certificate")
+        certificate = host.certificate(site.as_of)
         if certificate and any(certificate["problems"].get(p) for p in problems):
             yield host, certificate
 
@@ -773,8 +802,10 @@ def weak_cipher(site: SiteView) -> Iterator[Finding]:
 
 
 # ====================================================================================== grade
-def grade(probe: dict[str, Any] | None, hsts_age: int | None = None) -> dict[str, Any]:
-    """An SSL-Labs-like grade (A+ … F, T untrusted, M name mismatch) with every cap that applies, worst first."""
+def grade(probe: dict[str, Any] | None, hsts_age: int | None = None,
+          certificate: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An SSL-Labs-like grade (A+ … F, T untrusted, M name mismatch) with every cap that applies, worst first;
+    `certificate` is the probe's as judged at the as-of day (`HostTLS.certificate`)."""
     config = knowledge()["tls"]
     caps_table = config["caps"]
     if not probe or not probe.get("tls"):
@@ -783,7 +814,7 @@ def grade(probe: dict[str, Any] | None, hsts_age: int | None = None) -> dict[str
     on = set(protocols_of(probe))
     ciphers = probe.get("ciphers") or []
     reasons = {weak_cipher_reason(c) or "" for c in ciphers}
-    certificate = probe.get("certificate") or {}
+    certificate = certificate or probe.get("certificate") or {}
     problems = certificate.get("problems") or {}
     applies = {
         "untrusted": bool(problems.get("untrusted")),
@@ -825,13 +856,13 @@ def security_block(site: SiteView) -> dict[str, Any]:
     hosts = []
     for host in tls_hosts(site):
         probe = host.probe or {}
-        certificate = probe.get("certificate") or {}
+        certificate = host.certificate(site.as_of) or {}
         entry = {"host": host.host, "port": host.port, "url": host.url, "roles": host.roles,
                  "scanned": host.scanned, "error": probe.get("error"),
                  "protocols": protocols_of(probe), "weak_ciphers": sorted({c["name"] for c in probe.get("ciphers") or []
                                                                            if weak_cipher_reason(c)}),
                  "scan_seconds": probe.get("elapsed")}
-        entry.update(grade(probe, hsts.get((host.host, host.port))) if host.scanned
+        entry.update(grade(probe, hsts.get((host.host, host.port)), certificate) if host.scanned
                      else {"grade": None, "cap": None, "caps": []})  # not scanned, failed or timed out: no grade
         if certificate:
             problems = certificate.get("problems") or {}

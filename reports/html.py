@@ -20,7 +20,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from auditcli.core.barriers import group_barriers
+from auditcli.core.barriers import site_barriers
 from auditcli.core.vocabulary import SEVERITY, dimension_title, dimensions_of, severity_rank
 from reports import check_info, finding_fix, finding_message, finding_refs, finding_title, localized
 
@@ -138,15 +138,9 @@ def _group_findings(results: dict, findings: list[dict], lang: str,
 def _accessibility_view(results: dict, site: dict, lang: str) -> dict | None:
     """The site's accessibility barriers for the report: each once, with its page count, example pages,
     why it matters and how to fix it; "needs review" results apart."""
-    block = site.get("accessibility")
-    if not isinstance(block, dict):
-        mine = [f for f in site.get("findings") or [] if f.get("dimension") == "accessibility"]
-        if not mine:
-            return None
-        pages = int(site.get("pages") or 0)
-        block = {"pages": pages,
-                 "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages),
-                 "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages)}
+    block = site_barriers(site)
+    if block is None:
+        return None
 
     def view(barrier: dict) -> dict:
         fix = barrier.get("fix") or {}

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from auditcli.core.barriers import group_barriers
+from auditcli.core.barriers import barrier_key, site_barriers, worst_first
 from auditcli.core.vocabulary import (
     DIMENSION_TABLE,
     DIMENSIONS,
@@ -30,6 +30,7 @@ DEFAULT_PROFILE = "cn-gov-2019"
 PROFILE_SCHEMA = "auditcli.profile/v1"
 
 CHECK_HOMEPAGE_STALE = "freshness.homepage-stale"
+BARRIER_DIMENSION = "accessibility"  # the dimension whose findings results.json groups into barriers
 
 
 class ProfileError(ValueError):
@@ -75,6 +76,12 @@ class Profile:
             return self.caps[dimension]
         known = DIMENSION_TABLE.get(dimension)
         return known.cap if known else 0.0
+
+    def check_settings(self) -> dict[str, Any]:
+        """The thresholds the checks judge by (handed to them as `SiteView.options`), so a decision the
+        profile tunes is made once, by its check, and scoring only reads it."""
+        spec = self.vetoes.get("homepage-stale") or {}
+        return {"homepage_max_age_days": spec.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"])}
 
     def rule_for(self, finding: dict) -> DeductionRule | None:
         for rule in self.deductions:
@@ -356,6 +363,19 @@ def _setting(vetoes: dict[str, dict[str, Any]], kind: str, name: str) -> Any:
     return vetoes[kind].get(name, VETO_DEFAULTS[kind][name])
 
 
+def _homepage_stale_message(site: dict) -> tuple[str, str]:
+    """The veto's words, from what the check recorded: the age and the limit it judged by (the homepage
+    block's `max_age_days`), never the profile's number, which need not be the one the check used.
+    A results.json written before the block carried its limit was judged at the checklist's 14 days."""
+    home = site.get("homepage") or {}
+    age = home.get("age_days")
+    limit = home.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"])
+    if isinstance(age, (int, float)):
+        return (f"首页最新信息已 {age:g} 天未更新（上限 {limit} 天）",
+                f"home page not updated for {age:g} days (limit {limit})")
+    return f"首页超过 {limit} 天未更新", f"home page not updated for over {limit} days"
+
+
 def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
     out: list[dict] = []
 
@@ -374,16 +394,9 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
 
     findings = site.get("findings") or []
     checks_present = {f.get("check") for f in findings}
-    if "homepage-stale" in v:
-        limit = _setting(v, "homepage-stale", "max_age_days")
-        home = site.get("homepage") or {}
-        age = home.get("age_days") if home.get("judged_by") != "column" else None  # a column audited directly
-        if isinstance(age, (int, float)) and age > limit:
-            veto("homepage-stale", f"首页最新信息已 {age:g} 天未更新（上限 {limit} 天）",
-                 f"home page not updated for {age:g} days (limit {limit})")
-        elif CHECK_HOMEPAGE_STALE in checks_present:
-            veto("homepage-stale", f"首页超过 {limit} 天未更新",
-                 f"home page not updated for over {limit} days")
+    if "homepage-stale" in v and CHECK_HOMEPAGE_STALE in checks_present:
+        zh, en = _homepage_stale_message(site)
+        veto("homepage-stale", zh, en)
 
     undated = counts["undated_columns"] if profile.undated_counts_as_stale else 0
     if "stale-key-columns" in v:
@@ -442,7 +455,7 @@ def score_site(site: dict, profile: Profile) -> None:
     findings = site.get("findings") or []
     dimensions = _site_dimensions(site)
     assessed = {d for d in dimensions if _dimension_status(site, d) == "assessed"}
-    raw = _group_deductible(findings, assessed, profile)
+    raw = _group_deductible(findings, assessed, profile, _barrier_rules(site, profile))
     deductions, taken = _take_deductions(site, profile, dimensions, raw)
     _fill_dimensions(site, profile, dimensions, assessed, taken)
     score = _overall_score(profile, assessed, taken)
@@ -453,15 +466,34 @@ def score_site(site: dict, profile: Profile) -> None:
     site["deductions"] = deductions
 
 
-def _group_deductible(findings: list[dict], assessed: set[str],
-                      profile: Profile) -> dict[tuple[str, str], dict]:
+def _barrier_rules(site: dict, profile: Profile) -> dict[tuple[bool, str, str], DeductionRule | None]:
+    """The rule each barrier of the site's `accessibility` block is charged by (the first that matches its
+    check and worst severity), by (needs review, check, template): a barrier's findings go with it."""
+    block = site_barriers(site) or {}
+    return {(part == "review", b["check"], b["template"]): profile.rule_for(b)
+            for part in ("barriers", "review") for b in block.get(part) or []}
+
+
+def _rule_of(finding: dict, profile: Profile,
+             barrier_rules: dict[tuple[bool, str, str], DeductionRule | None]) -> DeductionRule | None:
+    """A finding's rule; an accessibility finding under a per-barrier rule takes its barrier's rule, so a
+    barrier whose pages differ in severity is charged once, by its worst."""
+    rule = profile.rule_for(finding)
+    if rule is None or rule.per != "barrier" or finding.get("dimension") != BARRIER_DIMENSION:
+        return rule
+    check_id, template = barrier_key(finding)
+    return barrier_rules.get((finding.get("severity") == "info", check_id, template), rule)
+
+
+def _group_deductible(findings: list[dict], assessed: set[str], profile: Profile,
+                      barrier_rules: dict[tuple[bool, str, str], DeductionRule | None]) -> dict[tuple[str, str], dict]:
     """Deductible findings by (dimension, rule): only assessed dimensions and rules that cost points."""
     raw: dict[tuple[str, str], dict] = {}
     for finding in findings:
         dim = finding.get("dimension")
         if dim not in assessed:
             continue
-        rule = profile.rule_for(finding)
+        rule = _rule_of(finding, profile, barrier_rules)
         if rule is None or rule.points <= 0:
             continue
         entry = raw.setdefault((dim, rule.rule), {"rule": rule, "count": 0, "checks": {}, "findings": []})
@@ -490,8 +522,9 @@ def _deduction(site: dict, profile: Profile, dim: str, entry: dict, taken: dict[
     `taken`); its messages say which caps applied so the reader can follow the arithmetic."""
     rule: DeductionRule = entry["rule"]
     notes_zh, notes_en = [], []
-    if rule.per == "barrier":
-        wanted, barrier_zh, barrier_en = _barrier_points(site, rule, entry)
+    per_barrier = rule.per == "barrier" and dim == BARRIER_DIMENSION
+    if per_barrier:
+        wanted, barrier_zh, barrier_en = _barrier_points(site, profile, rule, entry)
     else:
         wanted = rule.points * entry["count"]
     if rule.max is not None and wanted > rule.max:
@@ -513,18 +546,21 @@ def _deduction(site: dict, profile: Profile, dim: str, entry: dict, taken: dict[
         "dimension": dim,
         "points": round(points, 2),
         "count": entry["count"],
-        "message": (f"{barrier_zh}{zh_note}" if rule.per == "barrier"
+        "message": (f"{barrier_zh}{zh_note}" if per_barrier
                     else f"{checks}，每项扣 {_fmt(rule.points)} 分{zh_note}"),
-        "message_en": (f"{barrier_en}{en_note}" if rule.per == "barrier"
+        "message_en": (f"{barrier_en}{en_note}" if per_barrier
                        else f"{checks}, {_fmt(rule.points)} points each{en_note}"),
     }
 
 
-def _barrier_points(site: dict, rule: DeductionRule, entry: dict) -> tuple[float, str, str]:
+def _barrier_points(site: dict, profile: Profile, rule: DeductionRule, entry: dict) -> tuple[float, str, str]:
     """Points wanted for a per-barrier rule and its zh/en messages: a barrier costs by the share of
-    pages it affects, so one template fault is not charged once per page."""
-    rendered = ((site.get("accessibility") or {}).get("browser") or {}).get("scanned") or 0
-    barriers = group_barriers(entry["findings"], int(site.get("pages") or 0), int(rendered))
+    pages it affects, so one template fault is not charged once per page. The barriers are the site's
+    `accessibility` block, grouped when the site was checked; each is charged once, by the first rule
+    that matches its check and (worst) severity."""
+    block = site_barriers(site) or {}
+    barriers = worst_first([b for b in [*(block.get("barriers") or []), *(block.get("review") or [])]
+                            if profile.rule_for(b) is rule])
     wanted = sum(rule.points * max(rule.min_share, b["share"]) for b in barriers)
     listed = barriers[:5]
     more = len(barriers) - len(listed)
@@ -579,6 +615,21 @@ def _verdict(profile: Profile, score: float | None, vetoes: list[dict]) -> str:
     if score is None:
         return "not-assessed"
     return "pass" if score >= profile.pass_mark else "fail"
+
+
+def unrejudged_settings(results: dict, profile: Profile) -> list[str]:
+    """What re-scoring a results.json with `profile` cannot change: thresholds the checks judged by when
+    they ran that differ from the profile's. Scoring reads the checks' decisions and never re-judges, so
+    a different home-page limit needs `auditcli check STORE --profile …` on the stored crawl."""
+    wanted = profile.check_settings()["homepage_max_age_days"]
+    used = sorted({home["max_age_days"] for site in results.get("sites") or []
+                   if isinstance(home := site.get("homepage"), dict) and isinstance(home.get("max_age_days"), int)})
+    if used and used != [wanted]:
+        recorded = ", ".join(str(u) for u in used)
+        return [f"profile {profile.name}: the home page was judged at {recorded} days when checked, not at the "
+                f"profile's {wanted}; the homepage-stale veto reads that decision (run `auditcli check STORE "
+                f"--profile {profile.name}` to judge again)"]
+    return []
 
 
 def score_results(results: dict, profile: Profile) -> dict:

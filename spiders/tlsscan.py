@@ -7,8 +7,10 @@ sslyze's own legacy OpenSSL (nassl) can speak SSL 2/3 and TLS 1.0/1.1 to old ser
 What is recorded (`docs/SPEC.md` §6 "Security details"):
 - `protocols`: which of SSLv2 … TLSv1.3 the server accepts, from sslyze's cipher-suite scans;
 - `ciphers`: every accepted suite with its key size and, for (EC)DHE, the ephemeral key's type and size;
-- `certificate`: the leaf's names, dates, key and signature hash, the chain the server sent, and
-  each problem judged on its own: expired (or not yet valid), hostname mismatch, untrusted
+- `scanned_at`: the moment of the handshake;
+- `certificate`: the leaf's names, dates (`not_before`, `not_after`: facts, judged by the checks at the
+  audit's `--as-of` day, never here by this machine's clock), key and signature hash, the chain the
+  server sent, and each other problem judged on its own: hostname mismatch, untrusted
   (self-signed or unknown root), incomplete chain, weak key, weak signature. Trust is judged by
   building the path ourselves (issuer names and signatures, ignoring dates, names and algorithm
   strength), against sslyze's Mozilla store plus `--ca-bundle`, so an expired or wrong-host
@@ -146,8 +148,9 @@ def trust_anchors(ca_bundle: str | None) -> dict[str, list[tuple[x509.Certificat
 
 
 def analyse_chain(chain: list[x509.Certificate], hostname: str,
-                  anchors: dict[str, list[tuple[x509.Certificate, str]]], now: dt.datetime | None = None) -> dict[str, Any]:
-    now = now or _now()
+                  anchors: dict[str, list[tuple[x509.Certificate, str]]]) -> dict[str, Any]:
+    """The leaf's facts and its problems that do not depend on the day; validity by date is the checks'
+    to judge (checks.security.dated_problems), at the audit's as-of day."""
     leaf = chain[0]
     not_before, not_after = leaf.not_valid_before_utc, leaf.not_valid_after_utc
     path = build_path(chain, anchors)
@@ -173,8 +176,6 @@ def analyse_chain(chain: list[x509.Certificate], hostname: str,
         "path": [describe(cert) for cert in path["certificates"]],
         "trusted_by": path["trusted_by"],
         "problems": {
-            "expired": not_after < now,
-            "not_yet_valid": not_before > now,
             "hostname_mismatch": not matches_hostname(leaf, hostname),
             "untrusted": not path["trusted_by"],
             "untrusted_reason": path["reason"],

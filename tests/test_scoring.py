@@ -77,11 +77,29 @@ def test_unreachable_site_is_vetoed_and_not_scored(profile):
     assert all(s["dimensions"][d]["score"] is None for d in DIMENSIONS)
 
 
-def test_homepage_older_than_14_days_is_vetoed(profile):
-    s = site(homepage={"latest_date": "2026-11-01", "age_days": 19})
+def test_homepage_stale_veto_reads_the_checks_decision_and_its_limit(profile):
+    """The check judged the home page (at the limit it records in the block); the veto names it."""
+    stale = finding("freshness.homepage-stale", "freshness", "high")
+    s = site(homepage={"latest_date": "2026-11-01", "age_days": 19, "max_age_days": 14}, findings=[stale])
     score_site(s, profile)
     assert rules(s) == ["cn-gov-2019.homepage-stale"]
-    assert s["verdict"] == "fail" and s["score"] == 100.0
+    assert s["vetoes"][0]["message_en"] == "home page not updated for 19 days (limit 14)"
+    assert s["verdict"] == "fail"
+
+
+def test_homepage_age_without_the_checks_finding_is_not_vetoed(profile):
+    """Scoring never judges the home page's age itself: a page the check found fresh (judged at a
+    profile's 30 days) is not vetoed by another profile's 14, nor is one whose check did not run."""
+    judged_at_30 = site(homepage={"latest_date": "2026-10-31", "age_days": 20, "max_age_days": 30})
+    score_site(judged_at_30, profile)
+    assert rules(judged_at_30) == [] and judged_at_30["verdict"] == "pass"
+
+
+def test_a_results_file_without_the_limit_was_judged_at_14_days(profile):
+    s = site(homepage={"latest_date": "2026-11-01", "age_days": 19},
+             findings=[finding("freshness.homepage-stale", "freshness", "high")])
+    score_site(s, profile)
+    assert s["vetoes"][0]["message_en"] == "home page not updated for 19 days (limit 14)"
 
 
 def test_homepage_stale_finding_alone_is_vetoed(profile):

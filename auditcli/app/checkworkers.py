@@ -127,7 +127,7 @@ class _Worker:
                 return None
             config = SiteConfig.from_dict(row["config"])
             assert self.store is not None
-            self.streams[site_id] = _Stream(SiteRun(SiteView(config, self.store, self.options.as_of), self.judge.specs))
+            self.streams[site_id] = _Stream(SiteRun(self.judge.view(config, self.store), self.judge.specs))
         return self.streams[site_id]
 
     def _feed(self, site_id: str, row_id: int, stored) -> None:

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from auditcli.stores.history import HistoryError, HistoryStore, default_history_path
 from reports import ResultsError, load_results
-from reports.scoring import ProfileError, load_profile, score_results
+from reports.scoring import ProfileError, load_profile, score_results, unrejudged_settings
 from reports.writers import FormatError, parse_formats, write_formats
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -52,7 +52,10 @@ def _load_scored(path: Path, profile: str | None) -> dict:
     sites = results.get("sites") or []
     if profile or any("verdict" not in s for s in sites):
         name = profile or (results.get("run") or {}).get("profile") or None
-        score_results(results, load_profile(name))
+        chosen = load_profile(name)
+        for note in unrejudged_settings(results, chosen):
+            err.print(f"[yellow]note:[/] {note}", markup=True, highlight=False)
+        score_results(results, chosen)
     return results
 
 

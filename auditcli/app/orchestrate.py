@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditcli import __version__
-from auditcli.core.barriers import group_barriers
+from auditcli.core.barriers import accessibility_block
 from auditcli.core.models import AuditConfig, SiteConfig
 from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
@@ -126,11 +126,17 @@ class _Judge:
         self.score_site = score_site
         self.specs = select(all_checks(), options.only, options.skip)
 
+    def view(self, config: SiteConfig, store: PageStore) -> SiteView:
+        """The site as its checks see it, with the profile's thresholds (`Profile.check_settings`): the
+        checks decide at the profile's limits, scoring reads their decisions."""
+        return SiteView(config, store, self.options.as_of, self.profile.check_settings())
+
     def __call__(self, store: PageStore, row: dict[str, Any], streamed: SiteRun | None = None) -> dict[str, Any]:
         """The site's results; `streamed` is its page pass already made while the crawl ran."""
         config = SiteConfig.from_dict(row["config"])
         try:
-            site = _site_result(store, config, row, self.specs, self.options, self.profile, self.score_site, streamed)
+            view = streamed.site if streamed is not None else self.view(config, store)
+            site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, streamed)
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
             site = _failed_site(config, row, self.specs, exc)
@@ -141,13 +147,12 @@ class _Judge:
 
 
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
-                 options: CheckOptions, profile, score_site, streamed: SiteRun | None = None) -> dict[str, Any]:
+                 view: SiteView, profile, score_site, streamed: SiteRun | None = None) -> dict[str, Any]:
     site = _skeleton(config, row, specs)
     site["pages"] = store.count_checked_pages(config.id)
     site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
                            for e in store.not_scanned(config.id)]
     status = site["status"]
-    view = streamed.site if streamed is not None else SiteView(config, store, options.as_of)
     if status == "unreachable" or view.homepage is None:
         # Nothing of the site itself could be read (unreachable, or its start page blocked, excluded by
         # robots.txt or missing): it is not assessed, never a perfect score for want of findings.
@@ -177,17 +182,6 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
                 site[name] = value
     score_site(site, profile)
     return site
-
-
-def accessibility_block(findings: list[dict[str, Any]], pages: int, rendered: int = 0) -> dict[str, Any]:
-    """The site's accessibility barriers (rule + template element, with page counts and example pages);
-    info results (axe's "needs review", the 适老化 entry) are listed apart under `review`."""
-    mine = [f for f in findings if f.get("dimension") == "accessibility"]
-    return {
-        "pages": pages,
-        "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages, rendered),
-        "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages, rendered),
-    }
 
 
 def _site_name(config: SiteConfig, view: SiteView) -> str:

@@ -3,8 +3,9 @@
 A broken header logo on 500 pages is one barrier with 500 instances. Findings are grouped by check
 and *template selector* (the CSS selector with element positions dropped, or the check's own
 `data.template`); the barrier carries the number and share of the site's pages it affects and a few
-example pages. results.json keeps the barriers of the accessibility dimension in the site's
-`accessibility` block; scoring deducts per barrier, by severity and share of pages (reports/scoring.py).
+example pages. The barriers are grouped once, when the site is checked, into results.json's
+`accessibility` block (`accessibility_block`); scoring (per-barrier deductions, by severity and share
+of pages) and the HTML report read that block (`site_barriers`) and never group again.
 """
 
 from __future__ import annotations
@@ -72,8 +73,36 @@ def group_barriers(findings: list[dict[str, Any]], pages: int, rendered: int = 0
         entry["of_pages"] = base
         entry["examples"] = urls[:EXAMPLES]
         out.append(entry)
-    out.sort(key=lambda b: (_rank(b["severity"]), -b["share"], b["check"], b["template"]))
-    return out
+    return worst_first(out)
+
+
+def worst_first(barriers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Barriers by severity, then share of pages, then rule and template (a stable order for reports)."""
+    return sorted(barriers, key=lambda b: (_rank(b["severity"]), -b["share"], b["check"], b["template"]))
+
+
+def accessibility_block(findings: list[dict[str, Any]], pages: int, rendered: int = 0) -> dict[str, Any]:
+    """The site's accessibility barriers (rule + template element, with page counts and example pages);
+    info results (axe's "needs review", the 适老化 entry) are listed apart under `review`."""
+    mine = [f for f in findings if f.get("dimension") == "accessibility"]
+    return {
+        "pages": pages,
+        "barriers": group_barriers([f for f in mine if f.get("severity") != "info"], pages, rendered),
+        "review": group_barriers([f for f in mine if f.get("severity") == "info"], pages, rendered),
+    }
+
+
+def site_barriers(site: dict[str, Any]) -> dict[str, Any] | None:
+    """The results.json site's `accessibility` block, the one grouping its readers use. A results file
+    written without it (none of this version's runs) gets it built here once, by the same function,
+    from its findings; None when the site has no accessibility findings and no block."""
+    block = site.get("accessibility")
+    if isinstance(block, dict):
+        return block
+    findings = site.get("findings") or []
+    if not any(f.get("dimension") == "accessibility" for f in findings):
+        return None
+    return accessibility_block(findings, int(site.get("pages") or 0))
 
 
 def _rank(severity: Any) -> int:
