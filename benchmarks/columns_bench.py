@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditcli.core.models import SiteConfig  # noqa: E402
 from auditcli.stores.pagestore import PageStore, StoredPage  # noqa: E402
-from checks.columns import columns_model, homepage_block  # noqa: E402
-from checks.siteview import SiteView  # noqa: E402
+from checks.engine.columnmodel import columns_model, homepage_block  # noqa: E402
+from checks.engine.siteview import SiteView  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
 BASE = "http://bench.example.gov.cn"

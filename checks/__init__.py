@@ -1,1 +1,1 @@
-"""Checks: one module per dimension; each check is a registered unit (see checks.registry)."""
+"""Checks: one module per dimension; each check is a registered unit (see checks.engine.registry)."""

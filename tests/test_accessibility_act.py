@@ -53,7 +53,7 @@ def test_act_case(case, act_base):
 
 
 def _refs(check_id):
-    from checks.registry import all_checks
+    from checks.engine.registry import all_checks
 
     return next(s.refs for s in all_checks() if s.id == check_id)
 
@@ -75,7 +75,7 @@ def test_static_subset_beats_axe_and_no_rule_is_worse(act_base):
 
 
 def test_every_rule_cites_wcag_and_gbt():
-    from checks.registry import all_checks
+    from checks.engine.registry import all_checks
 
     for spec in all_checks():
         if spec.dimension == "accessibility" and spec.id not in ("a11y.assistive-tool-missing", "axe.*"):
@@ -99,9 +99,9 @@ def test_act_cases_through_the_check_runner_and_the_page_store(act_base, tmp_pat
 
     from auditcli.core.models import SiteConfig
     from auditcli.stores.pagestore import PageStore, StoredPage
-    from checks.registry import all_checks
-    from checks.runner import run_site
-    from checks.siteview import SiteView
+    from checks.engine.registry import all_checks
+    from checks.engine.runner import run_site
+    from checks.engine.siteview import SiteView
 
     store = PageStore(tmp_path / "crawl")
     config = SiteConfig(id="act", name="ACT", url=act_base)

@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from checks import identity as ident
-from checks.columns import columns_block, columns_model, homepage_block
-from checks.listparse import PAGER_SCRIPT
-from checks.registry import all_checks, select
-from checks.runner import run_site
+from checks.engine.columnmodel import columns_block, columns_model, homepage_block
+from checks.engine.listparse import PAGER_SCRIPT
+from checks.engine.registry import all_checks, select
+from checks.engine.runner import run_site
 from tests.test_columns import AS_OF, article, column_page, doc, li, make_site
 
 assert date(2026, 11, 20) == AS_OF  # the dates below are written for it

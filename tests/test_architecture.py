@@ -20,9 +20,9 @@ from auditcli.core.models import SiteConfig
 from auditcli.core.vocabulary import COUNTED_SEVERITIES, SEVERITIES, SEVERITY
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import schema
-from checks import siteview
-from checks.registry import all_checks
-from checks.runner import run_site
+from checks.engine import siteview
+from checks.engine.registry import all_checks
+from checks.engine.runner import run_site
 from reports.writers import sarif_log, sites_csv
 from tests.conftest import DEMO_AS_OF, ROOT, run_cli
 
@@ -38,7 +38,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
 def test_the_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 def lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
@@ -52,16 +52,41 @@ def lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedPro
 
 
 def test_a_wrong_way_import_breaks_the_layers_contract(tmp_path):
-    result = lint_with(tmp_path, "checks/registry.py", "import reports.scoring  # a check reaching into scoring")
+    result = lint_with(tmp_path, "checks/engine/registry.py", "import reports.scoring  # a check reaching into scoring")
     assert result.returncode != 0
-    assert "checks.registry -> reports.scoring" in result.stdout
+    assert "checks.engine.registry -> reports.scoring" in result.stdout
 
 
 def test_a_dimension_importing_another_breaks_the_dimensions_contract(tmp_path):
-    result = lint_with(tmp_path, "checks/identity.py", "import checks.security  # one dimension reading another")
+    result = lint_with(tmp_path, "checks/identity/__init__.py", "import checks.security  # one dimension reading another")
     assert result.returncode != 0
     assert "checks.identity -> checks.security" in result.stdout
-    assert "1 kept, 1 broken" in result.stdout
+    assert "2 kept, 1 broken" in result.stdout
+
+
+def test_the_engine_importing_a_dimension_breaks_the_engine_contract(tmp_path):
+    result = lint_with(tmp_path, "checks/engine/columnmodel.py", "import checks.freshness  # the engine reading a dimension")
+    assert result.returncode != 0
+    assert "checks.engine is not allowed to import checks.freshness" in result.stdout
+
+
+def test_every_check_lives_in_the_package_of_its_id():
+    """`tls.*` in checks/security/tls.py, `network.no-ipv6` in checks/network, `columns.*` in checks/columns:
+    a check id's prefix names the package that holds it (a11y and axe are the accessibility package's, language.* the languages package's)."""
+    from checks.engine.registry import all_checks
+
+    home = {"a11y": "a11y", "axe": "a11y", "language": "languages", "tls": "security", "http": "security",
+            "login": "security"}
+    misplaced = []
+    for spec in all_checks():
+        prefix = spec.id.split(".")[0]
+        package = home.get(prefix, prefix)
+        module = spec.function.__module__
+        if not (module == f"checks.{package}" or module.startswith(f"checks.{package}.")):
+            misplaced.append((spec.id, module))
+        if prefix in ("tls", "http", "login") and module != f"checks.security.{prefix}":
+            misplaced.append((spec.id, module))
+    assert misplaced == []
 
 
 def import_graph(root: Path, package: str) -> dict[str, set[str]]:

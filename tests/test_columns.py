@@ -11,10 +11,10 @@ import pytest
 
 from auditcli.core.models import ColumnOverride, SiteConfig
 from auditcli.stores.pagestore import Link, PageStore, StoredPage
-from checks.columns import columns_block, columns_model, homepage_block
-from checks.registry import all_checks, select
-from checks.runner import run_site
-from checks.siteview import SiteView
+from checks.engine.columnmodel import columns_block, columns_model, homepage_block
+from checks.engine.registry import all_checks, select
+from checks.engine.runner import run_site
+from checks.engine.siteview import SiteView
 from reports.scoring import column_counts, load_profile
 
 AS_OF = date(2026, 11, 20)
@@ -588,7 +588,7 @@ def test_dedecms_empty_pager_declares_zero_records(tmp_path) -> None:
 
 
 def test_list_box_words_are_list_words_and_menus_are_not() -> None:
-    from checks.listparse import is_list_word
+    from checks.engine.listparse import is_list_word
 
     assert all(map(is_list_word, ["list", "news_list", "listbox", "list_box", "lb", "newslist", "news-list", "xxgk_list"]))
     assert not any(map(is_list_word, ["nav", "navlist", "menu_list", "sidebar", "side_list", "pagelist", "links", "main"]))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from checks import dates as D
+from checks.engine import dates as D
 
 AS_OF = date(2026, 11, 20)
 

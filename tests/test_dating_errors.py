@@ -14,9 +14,9 @@ import pytest
 
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import Link, PageStore, StoredPage
-from checks import dates as D
-from checks.columns import columns_block, homepage_block
-from checks.siteview import SiteView
+from checks.engine import dates as D
+from checks.engine.columnmodel import columns_block, homepage_block
+from checks.engine.siteview import SiteView
 from tests.test_accuracy import box, homepage_stale, plain_li, trs_home
 from tests.test_columns import AS_OF, BASE, article, column_page, li, make_site
 
@@ -199,8 +199,8 @@ def test_a_header_clock_never_dates_the_home_page(tmp_path, clock) -> None:
 
 
 def test_the_phantom_column_of_the_article_is_not_dated_by_its_clock(tmp_path) -> None:
-    from checks.listparse import summarise
-    from checks.siteview import Page
+    from checks.engine.listparse import summarise
+    from checks.engine.siteview import Page
 
     site = article_site(tmp_path, portal("trs_article_gsgg.html"))
     stored = site.store.page("s", BASE + "/zwgk/gsgg/202609/t20260918_4800123.html")
@@ -229,7 +229,7 @@ def test_clock_expressions_in_running_text(text, expected) -> None:
 def test_a_clock_in_a_top_bar_row_dates_none_of_its_links_and_a_real_row_keeps_its_date(tmp_path) -> None:
     from bs4 import BeautifulSoup
 
-    from checks.listparse import _drop_clocks, best_list
+    from checks.engine.listparse import _drop_clocks, best_list
 
     soup = BeautifulSoup('<body><ul class="tools"><li>今天是<span>2026年11月20日</span> <a href="/wza/">无障碍</a></li>'
                          '<li><span>2026-11-20</span><span>周五</span><a href="/login.html">登录</a></li></ul>'

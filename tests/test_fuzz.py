@@ -25,10 +25,10 @@ from auditcli.app.config import ConfigError, load_sites_file
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore, StoredPage
 from auditcli.stores.results import ResultsError, load_results, validate
-from checks import dates, listparse
-from checks.registry import all_checks
-from checks.runner import run_site
-from checks.siteview import Page, SiteView
+from checks.engine import dates, listparse
+from checks.engine.registry import all_checks
+from checks.engine.runner import run_site
+from checks.engine.siteview import Page, SiteView
 from tests.conftest import run_cli
 
 SCALE = int(os.environ.get("HYPOTHESIS_BUDGET", "1"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.registry import all_checks, select
-from checks.runner import run_site
+from checks.engine.registry import all_checks, select
+from checks.engine.runner import run_site
 from tests.test_columns import BASE, HOME, doc, make_site
 
 

@@ -356,7 +356,7 @@ HOME = ('<html lang="zh-CN"><body><div id="top"><a href="http://en.shili.gov.cn/
 
 
 def test_subdomain_versions_undated_counts_as_stale_and_timeout_is_broken(tmp_path):
-    from checks.siteview import SiteView
+    from checks.engine.siteview import SiteView
 
     site_config = SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en", "mn", "bo"))
     store = _store_with(
@@ -380,7 +380,7 @@ def test_subdomain_versions_undated_counts_as_stale_and_timeout_is_broken(tmp_pa
 
 
 def test_unreachable_site_is_not_reported_missing(tmp_path):
-    from checks.siteview import SiteView
+    from checks.engine.siteview import SiteView
 
     store = _store_with(tmp_path, pages=[], not_scanned=[("http://www.shili.gov.cn/", "connection-refused")])
     site = SiteView(SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en",)),
@@ -389,7 +389,7 @@ def test_unreachable_site_is_not_reported_missing(tmp_path):
 
 
 def test_version_excluded_by_robots_is_not_assessed_rather_than_ok(tmp_path):
-    from checks.siteview import SiteView
+    from checks.engine.siteview import SiteView
 
     store = _store_with(
         tmp_path,
@@ -405,7 +405,7 @@ def test_version_excluded_by_robots_is_not_assessed_rather_than_ok(tmp_path):
 
 
 def test_rate_limited_version_is_not_judged_and_lag_limit_comes_from_the_sites_file(tmp_path):
-    from checks.siteview import SiteView
+    from checks.engine.siteview import SiteView
 
     page = ('<html lang="en"><body><h1>Shili County</h1><p>County news and notices for visitors.</p>'
             "<ul><li>Spring planting begins 2026-06-01</li></ul></body></html>")
@@ -425,7 +425,7 @@ def test_rate_limited_version_is_not_judged_and_lag_limit_comes_from_the_sites_f
 
 
 def test_a_wrong_language_link_misleads_whether_required_or_not(tmp_path):
-    from checks.siteview import SiteView
+    from checks.engine.siteview import SiteView
 
     chinese = "<html><body><h1>示例县人民政府</h1><p>" + "县政府召开常务会议研究部署重点工作。" * 10 + "</p></body></html>"
     store = _store_with(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.registry import all_checks
+from checks.engine.registry import all_checks
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from checks.columns import columns_model
-from checks.listparse import summarise
-from checks.scriptlist import json_items
+from checks.engine.columnmodel import columns_model
+from checks.engine.listparse import summarise
+from checks.engine.scriptlist import json_items
 from reports.scoring import column_counts, load_profile
 from tests.test_columns import AS_OF, BASE, article, doc, li, make_site
 

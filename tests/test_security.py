@@ -258,7 +258,7 @@ def test_bad_ca_bundle_is_one_clear_message(tmp_path):
 
 
 def test_set_cookie_values_joined_by_the_store_split_on_cookie_boundaries_not_on_expires():
-    from checks.security import parse_cookies
+    from checks.security.http import parse_cookies
 
     joined = "JSESSIONID=1; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly, token=2; Secure; SameSite=Lax"
     assert parse_cookies(joined) == [("JSESSIONID", {"path": "/", "expires": "Wed, 21 Oct 2026 07:28:00 GMT", "httponly": ""}),
@@ -266,7 +266,7 @@ def test_set_cookie_values_joined_by_the_store_split_on_cookie_boundaries_not_on
 
 
 def test_weak_ciphers_are_the_specs_list_and_cbc_or_sha1_mac_alone_is_not():
-    from checks.security import weak_cipher_reason
+    from checks.security.tls import weak_cipher_reason
 
     assert weak_cipher_reason({"name": "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}) == "3DES/DES"
     assert weak_cipher_reason({"name": "TLS_ECDHE_RSA_WITH_RC4_128_SHA"}) == "RC4"

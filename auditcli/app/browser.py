@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore
-from checks.columns import columns_model
-from checks.siteview import SiteView
+from checks.engine.columnmodel import columns_model
+from checks.engine.siteview import SiteView
 from spiders.render import RenderOptions, axe_source, render_pages
 
 log = logging.getLogger("auditcli.browser")

@@ -37,8 +37,8 @@ from typing import Any
 from auditcli.app.orchestrate import CheckOptions, _Judge
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore, StoreError
-from checks.runner import SiteRun
-from checks.siteview import Page, SiteView
+from checks.engine.runner import SiteRun
+from checks.engine.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli")
 

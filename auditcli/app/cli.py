@@ -92,7 +92,7 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def check_selectors(only: list[str], skip: list[str]) -> None:
-    from checks.registry import known_selectors
+    from checks.engine.registry import known_selectors
 
     known = known_selectors()
     for flag, values in (("--only", only), ("--skip", skip)):
@@ -150,7 +150,7 @@ def check_ca_bundle(path: Path | None) -> str | None:
 
 def security_selected(only: list[str], skip: list[str]) -> bool:
     """The crawl makes the TLS scans and HTTP probes only when a security check will judge them."""
-    from checks.registry import all_checks, select
+    from checks.engine.registry import all_checks, select
 
     return any(spec.dimension == "security" for spec in select(all_checks(), only, skip))
 
@@ -557,7 +557,7 @@ def list_checks(
     """List every check: id, dimension, severity and rule references."""
     from rich.table import Table
 
-    from checks.registry import all_checks
+    from checks.engine.registry import all_checks
 
     specs = all_checks()
     if as_json:
@@ -656,7 +656,7 @@ def main_options(
 
 
 def main() -> None:
-    from checks.registry import PluginError
+    from checks.engine.registry import PluginError
     from spiders.options import CrawlInterrupted
 
     try:

@@ -18,9 +18,9 @@ from auditcli.core.models import AuditConfig, SiteConfig
 from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
-from checks.registry import CheckSpec, all_checks, select
-from checks.runner import SiteChecks, SiteRun, dimension_status, run_site
-from checks.siteview import SiteView
+from checks.engine.registry import CheckSpec, all_checks, select
+from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
+from checks.engine.siteview import SiteView
 
 log = logging.getLogger("auditcli")
 

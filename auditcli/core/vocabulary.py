@@ -120,3 +120,15 @@ VETO_DEFAULTS: dict[str, dict[str, Any]] = {
 VETO_KINDS = tuple(VETO_SETTINGS)
 
 LEVELS = ("county", "township", "department")
+
+# Why a URL was not fetched (the crawl's `not_scanned` reasons), as the checks and reports say it (zh, en).
+NOT_FETCHED_REASONS = {
+    "timeout": ("请求超时", "timed out"),
+    "connection-refused": ("连接被拒绝", "connection refused"),
+    "connection-error": ("连接错误", "connection error"),
+    "dns-error": ("域名解析失败", "DNS lookup failed"),
+    "tls-error": ("TLS握手失败", "TLS handshake failed"),
+    "redirect-loop": ("重定向循环", "redirect loop"),
+    "too-many-redirects": ("重定向次数过多", "too many redirects"),
+    "soft-404": ("软404：页面不存在却返回200", "soft 404: a not-found page answered with 200"),
+}

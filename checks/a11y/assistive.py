@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from checks.registry import CouldNotJudge, check
-from checks.siteview import SiteView
+from checks.engine.registry import CouldNotJudge, check
+from checks.engine.siteview import SiteView
 
 ASSISTIVE = load("accessibility")["assistive"]
 WORDS = tuple(w.lower() for w in ASSISTIVE["words"])

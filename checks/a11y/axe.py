@@ -21,9 +21,9 @@ from bs4 import Tag
 from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
 from checks.a11y.ruleset import RULES, refs, template
-from checks.registry import check
-from checks.rendered import rendered
-from checks.siteview import SiteView
+from checks.engine.registry import check
+from checks.engine.rendered import rendered
+from checks.engine.siteview import SiteView
 
 # axe-core rule id -> auditcli check id (the same requirement, ACT rule mapping of axe's report)
 AXE_TO_CHECK = {

@@ -19,7 +19,7 @@ from auditcli.core.models import Finding
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
 from checks.a11y.ruleset import RULES, Rule, refs, template
-from checks.registry import check
+from checks.engine.registry import check
 
 KNOWLEDGE = load("accessibility")
 LANG2 = frozenset(KNOWLEDGE["languages_2"])

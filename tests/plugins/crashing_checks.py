@@ -1,7 +1,7 @@
 """A check plugin used by the crash-isolation test: one check always raises, one always reports."""
 
 from auditcli.core.models import Finding
-from checks.registry import check
+from checks.engine.registry import check
 
 TEXTS = {"zh": "测试", "en": "test"}
 

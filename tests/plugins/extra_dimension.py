@@ -2,7 +2,7 @@
 
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import register_dimension
-from checks.registry import NotApplicable, check
+from checks.engine.registry import NotApplicable, check
 
 register_dimension("privacy", {"zh": "隐私保护", "en": "Privacy"}, cap=10)
 TEXTS = {"zh": "首页未链接隐私政策", "en": "Home page links no privacy policy"}

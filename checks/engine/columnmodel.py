@@ -1,6 +1,9 @@
-"""Columns (栏目): discovery, items and dates, status; the `columns` and `homepage` blocks.
+"""The column model (栏目): discovery, items and dates, status; the `columns` and `homepage` blocks.
 
-One streaming pass summarises every page (checks.listparse); everything after works on those small
+The freshness and columns dimensions judge on it (checks/freshness, checks/columns); it decides each
+column's status once, and they read it.
+
+One streaming pass summarises every page (checks.engine.listparse); everything after works on those small
 summaries. A column is a group of list pages (its pagination pages are one column); hub pages that
 only link to other columns, static pages (概况, 机构职能) and articles are not columns.
 """
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -17,16 +19,22 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
-from checks import dates as D
-from checks import scriptlist
-from checks.listparse import PageSummary, Row, column_knowledge, looks_like_column_url, summarise, title_name
-from checks.registry import check, page_analysis, result_block, site_analysis
-from checks.rendered import rendered_page
-from checks.siteview import Page, SiteView
+from checks.engine import dates as D
+from checks.engine import scriptlist
+from checks.engine.listparse import (
+    PageSummary,
+    Row,
+    column_knowledge,
+    looks_like_column_url,
+    summarise,
+    title_name,
+)
+from checks.engine.registry import page_analysis, result_block, site_analysis
+from checks.engine.rendered import rendered_page
+from checks.engine.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli.checks.columns")
 HOMEPAGE_MAX_AGE_DAYS = int(knowledge.load("columns")["homepage_max_age_days"])  # the checklist's two weeks
-REFS_EMPTY = ["国办秘函〔2019〕19号 单项否决 空白栏目", "国办发〔2017〕47号 政府网站发展指引"]
 
 
 @dataclass
@@ -607,37 +615,3 @@ def homepage_max_age(site: SiteView) -> int:
     over in `site.options`), else the checklist's 14. Recorded in the block, so scoring reads the limit the
     check judged by rather than judging again."""
     return int(site.options.get("homepage_max_age_days", HOMEPAGE_MAX_AGE_DAYS))
-
-
-@check(
-    id="columns.empty",
-    dimension="columns",
-    severity="high",
-    refs=REFS_EMPTY,
-    title={"zh": "空白栏目", "en": "Empty column"},
-    fix={"zh": "补充栏目内容，或撤并长期无内容的栏目", "en": "Publish content in the column, or merge it away"},
-)
-def empty_columns(site: SiteView) -> Iterator[Finding]:
-    for c in columns_model(site).columns:
-        if c.status == "empty":
-            yield c.finding(f"栏目“{c.name}”无内容（{c.evidence}）",
-                            f"Column “{c.name}” has no content ({c.evidence_en or c.evidence})")
-
-
-@check(
-    id="columns.needs-browser",
-    dimension="columns",
-    severity="info",
-    refs=["国办秘函〔2019〕19号 空白栏目", "docs/SPEC.md §6 lists filled by script"],
-    title={"zh": "栏目列表由脚本加载，需浏览器模式判断", "en": "Column list is filled by script: needs browser mode"},
-    fix={"zh": "用 --browser 重新检查以判断该栏目是否空白、是否更新；列表最好在服务器端输出（搜索引擎、读屏软件"
-               "和不执行脚本的检查工具都能读到）。",
-         "en": "Audit again with --browser to judge whether the column is empty or stale; better, render the "
-               "list on the server, where search engines, screen readers and script-less tools read it."},
-)
-def script_lists(site: SiteView) -> Iterator[Finding]:
-    """Not a failure: a column the static pass could not judge is named, and counted towards no veto."""
-    for c in columns_model(site).columns:
-        if c.status == "needs-browser":
-            yield c.finding(f"栏目“{c.name}”的列表由脚本加载（{c.evidence}），未经浏览器渲染无法判断是否空白或更新",
-                            f"Column “{c.name}”: {c.evidence_en}")

@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from auditcli.core.html import combinator, css_path, nth_of_type, text_of
 from auditcli.core.knowledge import load
 from auditcli.core.urls import join_url
-from checks import dates as D
-from checks import scriptlist
+from checks.engine import dates as D
+from checks.engine import scriptlist
 
 ROW_TAGS = ("li", "tr", "dd", "dt")
 LOOSE_ROW_TAGS = ("p", "div", "td", "h3", "h4", "h5", "span")
@@ -97,7 +97,7 @@ class PageSummary:
     more_links: int = 0  # 更多 links: a landing page of several boxes, not one column
     admitted: bool = False  # set by column analysis: a named list box that navigation leads to
     item_targets: set[str] = field(default_factory=set)  # pages its dated rows lead to: articles, not columns
-    script_list: str | None = None  # no rows, but a script or a template fills the list (checks.scriptlist)
+    script_list: str | None = None  # no rows, but a script or a template fills the list (checks.engine.scriptlist)
     frames: list[str] = field(default_factory=list)  # same-site frames in the content of a page without rows
 
     @property
@@ -277,7 +277,7 @@ def infer_row_years(rows: list[Row], as_of: date, page_date: date | None = None)
     A row whose own URL carries a date already took that year. Otherwise the context is the list:
     the nearest row (by position) dated by its URL or by a full date gives the year that puts the
     yearless date closest to it. A list with no such row is read from its own order (three or more
-    yearless rows, checks.dates.infer_list_years), each date no later than the page's own date (an
+    yearless rows, checks.engine.dates.infer_list_years), each date no later than the page's own date (an
     article's related list) or as_of; a single yearless date the same way.
     """
     free = [k for k, r in enumerate(rows) if r.yearless and r.url_date is None]
@@ -433,7 +433,7 @@ class _Head:
 
 
 def summarise(page, as_of: date) -> PageSummary:
-    """Summarise one checks.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
+    """Summarise one checks.engine.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
     soup = page.soup
     elements = [node for node in soup.descendants if isinstance(node, Tag)]  # one walk for the head's reads
     named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template",
@@ -715,7 +715,7 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
 
 def _find_script_list(body: Tag, text: str, summary: PageSummary, head: _Head, named: dict[str, list[Tag]]) -> None:
     """On a page without list rows: the same-site frames in its content (their list is its list) and the
-    sign that a script fills its list (checks.scriptlist): either keeps its column from being judged empty."""
+    sign that a script fills its list (checks.engine.scriptlist): either keeps its column from being judged empty."""
     host = urlsplit(summary.final_url).netloc.lower()
     for frame in named["iframe"] + named["frame"]:
         src = clean_href(head.base, frame.get("src")) if not frame.decomposed else None

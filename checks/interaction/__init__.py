@@ -18,10 +18,10 @@ from auditcli.core.html import css_path, text_of, visible_text
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
-from checks import dates as D
-from checks.listparse import clean_href
-from checks.registry import check, page_analysis, site_analysis
-from checks.siteview import Page, SiteView
+from checks.engine import dates as D
+from checks.engine.listparse import clean_href
+from checks.engine.registry import check, page_analysis, site_analysis
+from checks.engine.siteview import Page, SiteView
 
 REFS = ["国办秘函〔2019〕19号 单项否决 互动回应差", "国办秘函〔2019〕19号 政府网站检查指标 互动回应"]
 

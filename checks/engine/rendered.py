@@ -13,8 +13,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from checks.registry import site_analysis
-from checks.siteview import SiteView
+from checks.engine.registry import site_analysis
+from checks.engine.siteview import SiteView
 
 
 @site_analysis
@@ -37,7 +37,7 @@ def rendered(site: SiteView) -> dict[str, Any]:
 @dataclass
 class RenderedPage:
     """A page as the browser showed it (its DOM after scripts ran and frames were inlined), readable by
-    the column summary as a stored page is (checks.listparse.summarise)."""
+    the column summary as a stored page is (checks.engine.listparse.summarise)."""
 
     url: str
     final_url: str

@@ -3,7 +3,7 @@ items of the JSON such a page fetched in browser mode.
 
 Many portals on 集约化 platforms ship a list page whose list box is empty in the HTML: a `fetch()`/`$.ajax`
 call, a Vue or React app, a `document.write` loop or an iframe fills it in the reader's browser. Read
-statically, such a page looks like an empty column (空白栏目) — a false veto. checks.listparse asks this
+statically, such a page looks like an empty column (空白栏目) — a false veto. checks.engine.listparse asks this
 module whether an empty list page shows one of these signs; the column is then "needs-browser" until
 browser mode renders it (docs/SPEC.md §6). The signs are knowledge, kept in columns.yaml `script_lists`.
 """
@@ -22,7 +22,7 @@ from bs4 import Tag
 
 from auditcli.core.knowledge import load
 from auditcli.core.urls import join_url, normalise_url
-from checks import dates as D
+from checks.engine import dates as D
 
 CHINA = timezone(timedelta(hours=8))  # an epoch timestamp in a portal's JSON is dated in Beijing time
 ID_REFS = re.compile(r"""getElementById\(\s*["']([\w-]+)|["']#([A-Za-z][\w-]*)""")

@@ -20,19 +20,10 @@ from auditcli.core import knowledge
 from auditcli.core.html import css_string
 from auditcli.core.models import Finding
 from auditcli.core.urls import join_url, normalise_url
-from checks.registry import check
-from checks.siteview import Page, SiteView
+from auditcli.core.vocabulary import NOT_FETCHED_REASONS
+from checks.engine.registry import check
+from checks.engine.siteview import Page, SiteView
 
-REASON_LABELS = {
-    "timeout": ("请求超时", "timed out"),
-    "connection-refused": ("连接被拒绝", "connection refused"),
-    "connection-error": ("连接错误", "connection error"),
-    "dns-error": ("域名解析失败", "DNS lookup failed"),
-    "tls-error": ("TLS握手失败", "TLS handshake failed"),
-    "redirect-loop": ("重定向循环", "redirect loop"),
-    "too-many-redirects": ("重定向次数过多", "too many redirects"),
-    "soft-404": ("软404：页面不存在却返回200", "soft 404: a not-found page answered with 200"),
-}
 LINK_ATTRS = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src",
               "script": "src", "link": "href", "form": "action"}
 
@@ -52,7 +43,7 @@ class BrokenTarget:
     def label(self) -> tuple[str, str]:
         if self.status is not None:
             return f"HTTP {self.status}", f"HTTP {self.status}"
-        zh, en = REASON_LABELS.get(self.reason, (self.reason, self.reason))
+        zh, en = NOT_FETCHED_REASONS.get(self.reason, (self.reason, self.reason))
         return zh, en
 
 

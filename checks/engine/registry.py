@@ -151,7 +151,7 @@ def result_blocks() -> dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]]:
 
 
 def load_all() -> None:
-    """Import every dimension module so their decorators run, then any plugins.
+    """Import every dimension package (checks/<dimension>/) so their decorators run, then any plugins.
 
     Plugins are modules named in the environment variable AUDITCLI_PLUGINS (comma-separated) or
     published under the entry-point group `auditcli.checks`; they register checks the same way.

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
-from checks.watchdog import page_limit, time_limit
+from checks.engine.watchdog import page_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
 T = TypeVar("T")
@@ -145,7 +145,7 @@ class SiteView:
         return None
 
     def memo(self, function: Callable[[SiteView], T]) -> T:
-        """The site analysis `function` (see checks.registry.site_analysis), computed once per site."""
+        """The site analysis `function` (see checks.engine.registry.site_analysis), computed once per site."""
         if function not in self._analyses:
             self._analyses[function] = function(self)
         return self._analyses[function]

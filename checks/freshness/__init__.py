@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
-from checks.columns import category_label, columns_model, homepage_block
-from checks.registry import NotApplicable, check
-from checks.siteview import SiteView
+from checks.engine.columnmodel import category_label, columns_model, homepage_block
+from checks.engine.registry import NotApplicable, check
+from checks.engine.siteview import SiteView
 
 REFS = ["国办秘函〔2019〕19号 单项否决 栏目不更新", "国办秘函〔2019〕19号 政府网站检查指标 信息更新"]
 

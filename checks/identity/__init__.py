@@ -22,9 +22,7 @@ pages), language versions (<html lang> not zh) and sub-site home pages (carrying
 scope are not judged.
 
 `identity.domain-not-gov-cn` treats IP-literal and localhost hosts as test deployments: not
-applicable, no finding. `network.no-ipv6` resolves AAAA and opens a TCP connection (no data sent,
-2 s timeouts); an IPv4 literal host has no IPv6 by definition. It needs the network, so it is
-skipped when the run is offline (`site.options["offline"]`, as `auditcli check` on a stored crawl).
+applicable, no finding. IPv6 reachability (`network.no-ipv6`) is checks/network's.
 """
 
 from __future__ import annotations
@@ -41,8 +39,8 @@ from auditcli.core import knowledge
 from auditcli.core.html import visible_text, written_markup
 from auditcli.core.models import Finding
 from auditcli.core.urls import ip_literal, normalise_url, url_path
-from checks.registry import CouldNotJudge, check, page_analysis
-from checks.siteview import Page, SiteView
+from checks.engine.registry import check, page_analysis
+from checks.engine.siteview import Page, SiteView
 
 REFS_47 = "《政府网站发展指引》（国办发〔2017〕47号）"
 REFS_19 = "国办秘函〔2019〕19号 《政府网站与政务新媒体检查指标》"
@@ -525,7 +523,7 @@ def _tally(tally: _TagTally, url: str, missing: list[str], config: dict) -> None
         tally.examples.append(url)
 
 
-# ------------------------------------------------------------------------------------- domain, IPv6
+# ------------------------------------------------------------------------------------- domain
 def is_test_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     locals_ = [h.lower() for h in _data()["local_hosts"]]
@@ -560,33 +558,4 @@ def domain_not_gov_cn(site: SiteView) -> Iterator[Finding]:
         evidence=host,
         locator=f"domain:{host}",
         data={"host": host},
-    )
-
-
-@check(
-    id="network.no-ipv6", dimension="identity", severity="info",
-    refs=["《推进互联网协议第六版（IPv6）规模部署行动计划》（中共中央办公厅、国务院办公厅，2017年）：政府网站支持IPv6访问"],
-    title={"zh": "网站不支持IPv6访问", "en": "Portal not reachable over IPv6"},
-    fix={"zh": "为门户域名配置AAAA记录，并在服务器或CDN上开启IPv6监听。",
-         "en": "Publish an AAAA record for the portal host and serve it over IPv6 (server or CDN)."},
-    needs=("probe:ipv6",),
-)
-def no_ipv6(site: SiteView) -> Iterator[Finding]:
-    """Judges the IPv6 probe the crawl made (spiders.probes), so `auditcli check` stays offline."""
-    parts = urlsplit(site.config.url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    probe = site.store.probe("ipv6", host, port)
-    if probe is None:  # an old crawl, or one that did not reach this host: not judged rather than guessed
-        raise CouldNotJudge(f"抓取时未探测 {host}:{port} 的IPv6可达性", f"the crawl did not probe {host}:{port} over IPv6")
-    if probe["reachable"]:
-        return
-    detail = probe["detail"]
-    yield Finding(
-        url=site.config.host_root,
-        message=f"门户主机 {host} 无可访问的IPv6地址（{detail}）",
-        message_en=f"The portal host {host} has no reachable IPv6 address ({detail})",
-        evidence=detail,
-        locator=f"ipv6:{host}:{port}",
-        data={"host": host, "port": port, "detail": detail},
     )

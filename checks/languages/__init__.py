@@ -32,11 +32,11 @@ from auditcli.core import html
 from auditcli.core.language_links import classify_link, knowledge, language_of_tag, version_root
 from auditcli.core.models import Finding
 from auditcli.core.urls import join_url
-from checks import dates
-from checks.columns import homepage_block
-from checks.links import REASON_LABELS
-from checks.registry import check, result_block, site_analysis
-from checks.siteview import SiteView
+from auditcli.core.vocabulary import NOT_FETCHED_REASONS
+from checks.engine import dates
+from checks.engine.columnmodel import homepage_block
+from checks.engine.registry import check, result_block, site_analysis
+from checks.engine.siteview import SiteView
 
 FOUND_BY_RANK = {"link-text": 0, "hreflang": 1, "url": 2}
 LINK_TAGS = ("a", "area", "link-alternate")
@@ -394,7 +394,7 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
     if stored is None:
         if reason and reason not in NOT_ASSESSED_REASONS:
             version.status, version.failure = "broken", reason
-            version.evidence = f"{version.url}: {REASON_LABELS.get(reason, (reason, reason))[1]}"
+            version.evidence = f"{version.url}: {NOT_FETCHED_REASONS.get(reason, (reason, reason))[1]}"
         else:
             version.assessed = False
             version.evidence = f"{version.url}: not fetched ({reason or 'not crawled'})"
@@ -588,7 +588,7 @@ def language_broken(site: SiteView) -> Iterator[Finding]:
         if version.http_status is not None:
             why_zh = why_en = f"HTTP {version.http_status}"
         else:
-            why_zh, why_en = REASON_LABELS.get(version.failure or "", (version.failure, version.failure))
+            why_zh, why_en = NOT_FETCHED_REASONS.get(version.failure or "", (version.failure, version.failure))
         label = f"“{version.link_text}”" if version.link_text else ""
         yield Finding(
             url=version.url, severity=_severity(version),

@@ -11,9 +11,9 @@ from typing import Any
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from auditcli.stores.results import finding_problem
-from checks.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
-from checks.siteview import SiteView
-from checks.watchdog import page_limit, site_limit, time_limit, watching
+from checks.engine.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
+from checks.engine.siteview import SiteView
+from checks.engine.watchdog import page_limit, site_limit, time_limit, watching
 
 log = logging.getLogger("auditcli.checks")
 
