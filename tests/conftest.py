@@ -69,9 +69,12 @@ STARTS: dict[str, frozenset[str]] = {
 SERVICES = ("browser", "tls", "redis", "hostile")
 # A test skipped without a service needs it, whatever starts it (e.g. benchmarks/act_table.run_browser).
 NEEDS = {"chromium": "browser", "nginx": "tls", "redis": "redis"}
-# Over ~1 s by measurement (`pytest --durations=0`) while starting none of the above: whole crawls
-# in-process against a local server, and hypothesis suites with large example budgets.
-MEASURED_SLOW: frozenset[str] = frozenset()
+# Over 1 s by measurement (`pytest --durations=0`, two cores) while starting none of the above: the
+# largest hypothesis budget (150 sites files, ~2.8 s) and the navigation gate's real-time waits (~1.3 s).
+MEASURED_SLOW = frozenset({
+    "tests/test_fuzz.py::test_sites_file_structures_load_or_fail_clearly",
+    "tests/test_accessibility_browser.py::test_the_gate_holds_the_per_ip_limit_and_the_floor_whatever_the_options",
+})
 
 
 def _code_names(code: CodeType) -> set[str]:
