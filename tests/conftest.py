@@ -88,7 +88,8 @@ def _code_names(code: CodeType) -> set[str]:
 
 def _own(target: object) -> list[Callable]:
     """`target`'s functions if it is a function or class of the tests package, else nothing."""
-    if not getattr(target, "__module__", "").startswith("tests"):
+    module = getattr(target, "__module__", None) or ""
+    if module != "tests" and not module.startswith("tests."):
         return []
     if inspect.isclass(target):
         return [member for member in vars(target).values() if inspect.isfunction(member)]
@@ -96,12 +97,12 @@ def _own(target: object) -> list[Callable]:
 
 
 def _reached_names(func: Callable, seen: set[Callable]) -> set[str]:
+    """The names `func` (a function of the tests package) and the tests' helpers it calls use."""
     func = inspect.unwrap(getattr(func, "__func__", func))
-    code = getattr(func, "__code__", None)
-    if code is None or func in seen:
+    if func in seen or not _own(func):
         return set()
     seen.add(func)
-    names = _code_names(code)
+    names = _code_names(func.__code__)
     for name in list(names):
         for helper in _own(func.__globals__.get(name)):
             names |= _reached_names(helper, seen)
@@ -114,10 +115,7 @@ def markers_for(item: pytest.Item) -> set[str]:
     for name in getattr(item, "fixturenames", ()):
         functions += [fixturedef.func for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ())]
     seen: set[Callable] = set()
-    names: set[str] = set()
-    for func in functions:
-        if func is not None and _own(inspect.unwrap(getattr(func, "__func__", func))):
-            names |= _reached_names(func, seen)
+    names = set().union(*(_reached_names(func, seen) for func in functions if func is not None))
     marks = {mark for mark, starters in STARTS.items() if names & starters}
     reasons = " ".join(str(skip.kwargs.get("reason", "")) for skip in item.iter_markers("skipif"))
     marks |= {mark for binary, mark in NEEDS.items() if binary in reasons}
