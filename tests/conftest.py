@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -51,6 +53,81 @@ def can_run_offline() -> bool:
         return subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+# -- markers: what a test starts ----------------------------------------------------------------------
+# A test is marked by what its code starts: the names (and string constants) in the test function, in
+# the fixtures it uses and in the tests' own helpers they call, followed through this package (never into
+# auditcli). Every service marker implies `slow`, so `-m "not slow"` needs no chromium, nginx or redis.
+STARTS: dict[str, frozenset[str]] = {
+    "browser": frozenset({"render_pages", "render_store", "sync_playwright", "async_playwright", "--browser"}),
+    "tls": frozenset({"TLSLab"}),             # nginx, one server block per lab case (tests/tlslab.py)
+    "redis": frozenset({"local_redis", "--redis"}),
+    "hostile": frozenset({"HostileFarm"}),
+    "slow": frozenset({"run_cli", "subprocess", "DemoFarm"}),  # a process of its own, or the demo farm crawled
+}
+SERVICES = ("browser", "tls", "redis", "hostile")
+# A test skipped without a service needs it, whatever starts it (e.g. benchmarks/act_table.run_browser).
+NEEDS = {"chromium": "browser", "nginx": "tls", "redis": "redis"}
+# Over 1 s by measurement (`pytest --durations=0`, two cores) while starting none of the above: the
+# largest hypothesis budget (150 sites files, ~2.8 s) and the navigation gate's real-time waits (~1.3 s).
+MEASURED_SLOW = frozenset({
+    "tests/test_fuzz.py::test_sites_file_structures_load_or_fail_clearly",
+    "tests/test_accessibility_browser.py::test_the_gate_holds_the_per_ip_limit_and_the_floor_whatever_the_options",
+})
+
+
+def _code_names(code: CodeType) -> set[str]:
+    """The global/attribute names and string constants of `code` and of the functions nested in it."""
+    names = set(code.co_names) | {const for const in code.co_consts if isinstance(const, str)}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _own(target: object) -> list[Callable]:
+    """`target`'s functions if it is a function or class of the tests package, else nothing."""
+    module = getattr(target, "__module__", None) or ""
+    if module != "tests" and not module.startswith("tests."):
+        return []
+    if inspect.isclass(target):
+        return [member for member in vars(target).values() if inspect.isfunction(member)]
+    return [target] if inspect.isfunction(target) else []
+
+
+def _reached_names(func: Callable, seen: set[Callable]) -> set[str]:
+    """The names `func` (a function of the tests package) and the tests' helpers it calls use."""
+    func = inspect.unwrap(getattr(func, "__func__", func))
+    if func in seen or not _own(func):
+        return set()
+    seen.add(func)
+    names = _code_names(func.__code__)
+    for name in list(names):
+        for helper in _own(func.__globals__.get(name)):
+            names |= _reached_names(helper, seen)
+    return names
+
+
+def markers_for(item: pytest.Item) -> set[str]:
+    """The markers `item` earns by what it starts (and by measurement)."""
+    functions = [getattr(item, "obj", None)]
+    for name in getattr(item, "fixturenames", ()):
+        functions += [fixturedef.func for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ())]
+    seen: set[Callable] = set()
+    names = set().union(*(_reached_names(func, seen) for func in functions if func is not None))
+    marks = {mark for mark, starters in STARTS.items() if names & starters}
+    reasons = " ".join(str(skip.kwargs.get("reason", "")) for skip in item.iter_markers("skipif"))
+    marks |= {mark for binary, mark in NEEDS.items() if binary in reasons}
+    if marks & set(SERVICES) or item.nodeid.split("[")[0] in MEASURED_SLOW:
+        marks.add("slow")
+    return marks
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in sorted(markers_for(item)):
+            item.add_marker(mark)
 
 
 @pytest.fixture
