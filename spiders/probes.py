@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from auditcli.core.urls import ip_literal
 from auditcli.stores.pagestore import PageStore
+from auditcli.stores.probes import Ipv6Probe, RedirectProbe, TlsScan, decode
 from spiders.options import DEFAULT_USER_AGENT
 
 TIMEOUT = 2.0  # seconds, for the lookup and for each connect
@@ -29,11 +30,11 @@ def ipv6_probes(urls: list[str]) -> list[tuple[str, int, dict[str, Any]]]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         if host:
             reachable, detail = ipv6_probe(host, port, TIMEOUT)
-            found.append((host, port, {"reachable": reachable, "detail": detail}))
+            found.append((host, port, Ipv6Probe(reachable=reachable, detail=detail)))
     return found
 
 
-def store_ipv6_probes(store: PageStore, found: list[tuple[str, int, dict[str, Any]]]) -> None:
+def store_ipv6_probes(store: PageStore, found: list[tuple[str, int, Ipv6Probe]]) -> None:
     """Record the outcomes in the store's meta table (the checks judge them offline)."""
     for host, port, outcome in found:
         store.set_probe("ipv6", host, port, outcome)
@@ -141,7 +142,7 @@ class SecurityProber:
             try:
                 value = future.result()
             except Exception as exc:  # noqa: BLE001 - a probe that failed is recorded, never fatal
-                value = {"error": f"{type(exc).__name__}: {exc}"}
+                value = decode(kind, {"error": f"{type(exc).__name__}: {exc}"})
             store.set_probe(kind, host, port, value)
 
     def finish(self, store: PageStore) -> dict[tuple[str, str, int], Any]:
@@ -153,7 +154,7 @@ class SecurityProber:
             try:
                 value = future.result()  # each probe is bounded by its own timeout
             except Exception as exc:  # noqa: BLE001 - a probe that failed is recorded, never fatal
-                value = {"error": f"{type(exc).__name__}: {exc}"}
+                value = decode(kind, {"error": f"{type(exc).__name__}: {exc}"})
             store.set_probe(kind, host, port, value)
             outcomes[(kind, host, port)] = value
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -179,8 +180,13 @@ def sslyze_available() -> bool:
 
 
 def tls_probe(host: str, port: int, ca_bundle: str | None, timeout: float,
-              user_agent: str | None = None) -> dict[str, Any]:
+              user_agent: str | None = None) -> TlsScan:
     """sslyze in a child process, killed after `timeout` seconds."""
+    return decode("tls", _tls_scan(host, port, ca_bundle, timeout, user_agent))
+
+
+def _tls_scan(host: str, port: int, ca_bundle: str | None, timeout: float, user_agent: str | None) -> dict[str, Any]:
+    """The scanner's JSON report (spiders/tlsscan.py), or what stopped it."""
     import json
     import os
     import subprocess
@@ -235,7 +241,7 @@ def plain_http_port(host: str, port: int, timeout: float, user_agent: str | None
     return f"no TLS handshake: the port answers plain HTTP ({line})"
 
 
-def redirect_probe(url: str, timeout: float, user_agent: str) -> dict[str, Any]:
+def redirect_probe(url: str, timeout: float, user_agent: str) -> RedirectProbe:
     """GET the plain-HTTP form of an https site once, without following: does it send the visitor to https?"""
     import http.client
 
@@ -246,10 +252,10 @@ def redirect_probe(url: str, timeout: float, user_agent: str) -> dict[str, Any]:
                            headers={"User-Agent": user_agent})
         response = connection.getresponse()
         location = response.getheader("Location")
-        return {"url": url, "status": response.status, "location": location, "refused": False, "error": None}
+        return RedirectProbe(url=url, status=response.status, location=location)
     except ConnectionRefusedError as exc:
-        return {"url": url, "status": None, "location": None, "refused": True, "error": str(exc)}
+        return RedirectProbe(url=url, refused=True, error=str(exc))
     except (OSError, http.client.HTTPException) as exc:
-        return {"url": url, "status": None, "location": None, "refused": False, "error": f"{type(exc).__name__}: {exc}"}
+        return RedirectProbe(url=url, error=f"{type(exc).__name__}: {exc}")
     finally:
         connection.close()

@@ -95,6 +95,26 @@ def test_a_finding_that_breaks_the_contract_is_dropped_and_named_not_fatal(tmp_p
     assert strict.returncode == 4 and (tmp_path / "b" / "results.json").exists()
 
 
+def test_an_unmet_need_leaves_the_check_not_judged_with_its_reason(tmp_path):
+    """`needs` is enforced for every kind: a crawl that recorded no link leaves a check that needs links not
+    judged, and so does a page analysis that could not read a page for the check that reads it."""
+    env = {"AUDITCLI_PLUGINS": "tests.plugins.needy_checks"}
+    with_links = stored_crawl(tmp_path / "crawl")
+    run = run_cli("check", str(with_links), "--out", str(tmp_path / "a"), "--no-history", "--format", "json", env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    outcomes = json.loads((tmp_path / "a" / "results.json").read_text("utf-8"))["sites"][0]["outcomes"]
+    assert outcomes["plugin.reads-links"]["status"] == "failed"  # it judged: its info finding stands
+    titles = outcomes["plugin.reads-titles"]
+    assert titles["status"] == "not-judged" and "fragile_titles could not read 1 page" in titles["reason_en"]
+    import sqlite3
+    with sqlite3.connect(with_links / "pages.sqlite") as db:
+        db.execute("DELETE FROM links")
+    run = run_cli("check", str(with_links), "--out", str(tmp_path / "b"), "--no-history", "--format", "json", env=env)
+    outcomes = json.loads((tmp_path / "b" / "results.json").read_text("utf-8"))["sites"][0]["outcomes"]
+    assert outcomes["plugin.reads-links"] == {"status": "not-judged", "reason": "抓取未记录任何链接",
+                                              "reason_en": "the crawl recorded no links"}
+
+
 # -- history: one transaction per run, two writers ------------------------------------------------
 
 def _record_runs(path: str, writer: int, runs: int) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore
+from auditcli.stores.probes import BrowserProbe
 from checks.engine.columnmodel import columns_model
 from checks.engine.siteview import SiteView
 from spiders.render import RenderOptions, axe_source, render_pages
@@ -106,8 +107,8 @@ def render_store(store_path: Path, mode: str = "sample", options: RenderOptions 
             parts = urlsplit(config.url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
             store.set_probe("browser", parts.hostname or "", port,
-                            {"mode": mode, "axe": version, "site": config.id,
-                             "pages": sum(1 for ids in wanted.values() if config.id in ids)})
+                            BrowserProbe(mode=mode, axe=version, site=config.id,
+                                         pages=sum(1 for ids in wanted.values() if config.id in ids)))
         store.commit()
         run.seconds = round(time.perf_counter() - begun, 2)
         delay, per_host, per_ip = used.limits()

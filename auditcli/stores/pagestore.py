@@ -19,6 +19,8 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
+from auditcli.stores.probes import decode, encode
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
@@ -259,15 +261,21 @@ class PageStore:
         return f"probe:{kind}:{host}:{port}"
 
     def set_probe(self, kind: str, host: str, port: int, value: Any) -> None:
-        self.set_meta(self.probe_key(kind, host, port), value)
+        """Store a probe's outcome (a dataclass of auditcli.stores.probes, or a plugin's JSON value)."""
+        self.set_meta(self.probe_key(kind, host, port), encode(value))
+
+    def has_links(self, site_id: str) -> bool:
+        """Did the crawl record any link of the site (the input of the link checks)?"""
+        return self.db.execute("SELECT 1 FROM links WHERE site_id = ? LIMIT 1", (site_id,)).fetchone() is not None
 
     def has_probe(self, kind: str) -> bool:
         row = self.db.execute("SELECT 1 FROM meta WHERE key LIKE ? LIMIT 1", (f"probe:{kind}:%",)).fetchone()
         return row is not None
 
     def probe(self, kind: str, host: str, port: int) -> Any:
-        """The stored outcome of a probe, or None when the crawl did not make it."""
-        return self.get_meta(self.probe_key(kind, host, port))
+        """The stored outcome of a probe, typed (auditcli.stores.probes), or None when the crawl did not make it."""
+        value = self.get_meta(self.probe_key(kind, host, port))
+        return None if value is None else decode(kind, value)
 
     def sites(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, config, status, detail FROM sites ORDER BY rowid").fetchall()

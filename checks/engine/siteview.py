@@ -131,17 +131,32 @@ class SiteView:
     def not_scanned(self) -> list[NotScanned]:
         return self.store.not_scanned(self.id)
 
+    def probe(self, kind: str, host: str, port: int) -> Any:
+        """What the crawl measured of host:port besides its pages, typed (auditcli.stores.probes: TlsScan,
+        RedirectProbe, Ipv6Probe, BrowserProbe), or None when it made no such probe."""
+        return self.store.probe(kind, host, port)
+
     def in_scope(self, url: str) -> bool:
         return self.config.in_scope(url)
 
     def lacks(self, needs: tuple[str, ...]) -> tuple[str, str] | None:
-        """Why the crawl cannot give a check what it declared it needs (zh, en), or None."""
+        """Why the crawl cannot give a check what it declared it needs (zh, en), or None: no page; no link
+        recorded; no probe of that kind; a page analysis (`analysis:NAME`, by its function name) that could
+        not read some page, so a check judging on it would judge on part of the site. Asked after the page
+        pass, so the analyses' failures are known."""
         for need in needs:
             kind, _, name = need.partition(":")
             if kind == "pages" and next(iter(self.pages()), None) is None:
                 return "没有抓取到页面", "no page was fetched"
+            if kind == "links" and not self.store.has_links(self.id):
+                return "抓取未记录任何链接", "the crawl recorded no links"
             if kind == "probe" and not self.store.has_probe(name):
                 return f"抓取时未进行 {name} 探测", f"the crawl made no {name} probe"
+            if kind == "analysis":
+                failed = sum(1 for analysis, _, _ in self.analysis_errors if analysis == name)
+                if failed:
+                    return (f"页面分析 {name} 有 {failed} 个页面未能读取",
+                            f"the page analysis {name} could not read {failed} page(s)")
         return None
 
     def memo(self, function: Callable[[SiteView], T]) -> T:

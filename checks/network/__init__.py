@@ -28,12 +28,12 @@ def no_ipv6(site: SiteView) -> Iterator[Finding]:
     parts = urlsplit(site.config.url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    probe = site.store.probe("ipv6", host, port)
+    probe = site.probe("ipv6", host, port)
     if probe is None:  # an old crawl, or one that did not reach this host: not judged rather than guessed
         raise CouldNotJudge(f"抓取时未探测 {host}:{port} 的IPv6可达性", f"the crawl did not probe {host}:{port} over IPv6")
-    if probe["reachable"]:
+    if probe.reachable:
         return
-    detail = probe["detail"]
+    detail = probe.detail
     yield Finding(
         url=site.config.host_root,
         message=f"门户主机 {host} 无可访问的IPv6地址（{detail}）",

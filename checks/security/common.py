@@ -3,9 +3,12 @@ certificate validity judged at the audit's as-of date."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+
+from auditcli.stores.probes import TlsScan
 
 REF_DJCP = "GB/T 22239-2019 信息安全技术 网络安全等级保护基本要求"
 REF_DJCP_AUTH = "GB/T 22239-2019 8.1.4.1 身份鉴别（第三级：两种或两种以上组合的鉴别技术）"
@@ -43,7 +46,7 @@ class HostTLS:
     host: str
     port: int
     roles: list[str]
-    probe: dict[str, Any] | None
+    probe: TlsScan | None
 
     @property
     def url(self) -> str:
@@ -55,29 +58,29 @@ class HostTLS:
 
     @property
     def scanned(self) -> bool:
-        return bool(self.probe and self.probe.get("tls"))
+        return bool(self.probe and self.probe.tls)
 
     def certificate(self, as_of: date) -> dict[str, Any] | None:
         """The scanned certificate with its validity judged at the audit's as-of day (`dated_problems`)."""
-        certificate = (self.probe or {}).get("certificate")
-        if not certificate:
+        certificate = self.probe.certificate if self.probe else None
+        if not certificate or self.probe is None:
             return None
-        return {**certificate, "problems": dated_problems(certificate, judged_at(self.probe or {}, as_of))}
+        return {**certificate, "problems": dated_problems(certificate, judged_at(self.probe, as_of))}
 
 
 # ====================================================================================== validity by date
-def judged_at(probe: dict[str, Any], as_of: date) -> datetime:
+def judged_at(probe: TlsScan, as_of: date) -> datetime:
     """The moment a certificate's dates are judged at: the scan's own moment moved to the as-of day. On
     the day of the scan that is the handshake itself; `auditcli check --as-of` a month later judges the
     same certificate a month on. A scan without its moment is judged at midday (UTC) of the as-of day."""
-    scanned = probe.get("scanned_at")
+    scanned = probe.scanned_at
     if not scanned:
         return datetime.combine(as_of, time(12), UTC)
     at = datetime.fromisoformat(scanned)
     return at + timedelta(days=(as_of - at.astimezone().date()).days)
 
 
-def dated_problems(certificate: dict[str, Any], at: datetime) -> dict[str, Any]:
+def dated_problems(certificate: Mapping[str, Any], at: datetime) -> dict[str, Any]:
     """The certificate's problems with `expired` / `not_yet_valid` decided here, from the dates the scan
     stored, and never taken from the scan (whose clock is not the audit's day)."""
     problems = dict(certificate.get("problems") or {})

@@ -7,29 +7,30 @@ from typing import Any
 
 from auditcli.core.security import data as knowledge
 from auditcli.core.security import host_port, https_form
+from auditcli.stores.probes import TlsScan
 from checks.engine.registry import (
     result_block,
 )
 from checks.engine.siteview import SiteView
 from checks.security.http import hsts_max_age, https_offered, start_page
 from checks.security.login import entrances, login_pages
-from checks.security.tls import protocols_of, tls_hosts, weak_cipher_reason
+from checks.security.tls import tls_hosts, weak_cipher_reason
 
 
 # ====================================================================================== grade
-def grade(probe: dict[str, Any] | None, hsts_age: int | None = None,
+def grade(probe: TlsScan | None, hsts_age: int | None = None,
           certificate: dict[str, Any] | None = None) -> dict[str, Any]:
     """An SSL-Labs-like grade (A+ … F, T untrusted, M name mismatch) with every cap that applies, worst first;
     `certificate` is the probe's as judged at the as-of day (`HostTLS.certificate`)."""
     config = knowledge()["tls"]
     caps_table = config["caps"]
-    if not probe or not probe.get("tls"):
+    if not probe or not probe.tls:
         cap = caps_table["no-tls"]
         return {"grade": cap[0], "cap": "no-tls", "caps": [{"id": "no-tls", "grade": cap[0], "zh": cap[1], "en": cap[2]}]}
-    on = set(protocols_of(probe))
-    ciphers = probe.get("ciphers") or []
+    on = set(probe.enabled_protocols)
+    ciphers = probe.ciphers
     reasons = {weak_cipher_reason(c) or "" for c in ciphers}
-    certificate = certificate or probe.get("certificate") or {}
+    certificate = certificate or probe.certificate or {}
     problems = certificate.get("problems") or {}
     applies = {
         "untrusted": bool(problems.get("untrusted")),
@@ -70,13 +71,13 @@ def security_block(site: SiteView) -> dict[str, Any]:
         hsts[host_port(stored.final_url)] = hsts_max_age(stored.headers.get("strict-transport-security"))
     hosts = []
     for host in tls_hosts(site):
-        probe = host.probe or {}
+        probe = host.probe or TlsScan(host=host.host, port=host.port)
         certificate = host.certificate(site.as_of) or {}
         entry = {"host": host.host, "port": host.port, "url": host.url, "roles": host.roles,
-                 "scanned": host.scanned, "error": probe.get("error"),
-                 "protocols": protocols_of(probe), "weak_ciphers": sorted({c["name"] for c in probe.get("ciphers") or []
-                                                                           if weak_cipher_reason(c)}),
-                 "scan_seconds": probe.get("elapsed")}
+                 "scanned": host.scanned, "error": probe.error,
+                 "protocols": probe.enabled_protocols,
+                 "weak_ciphers": sorted({c["name"] for c in probe.ciphers if weak_cipher_reason(c)}),
+                 "scan_seconds": probe.elapsed}
         entry.update(grade(probe, hsts.get((host.host, host.port)), certificate) if host.scanned
                      else {"grade": None, "cap": None, "caps": []})  # not scanned, failed or timed out: no grade
         if certificate:
@@ -93,6 +94,6 @@ def security_block(site: SiteView) -> dict[str, Any]:
     no_tls = None
     if https_offered(site) is False:
         host, port = https_form(site.config.url)
-        no_tls = {"host": host, "port": port, **grade(site.store.probe("tls", host, port))}
+        no_tls = {"host": host, "port": port, **grade(site.probe("tls", host, port))}
     return {"https": https_offered(site), "hosts": hosts, "no_https": no_tls,
             "login_entrances": entrances(site) if login_pages(site) else []}

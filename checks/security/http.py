@@ -38,10 +38,10 @@ def https_offered(site: SiteView) -> bool | None:
         return True
     if site.config.url.startswith("https://"):
         return True
-    probe = site.store.probe("tls", *https_form(site.config.url))
-    if probe is None or probe.get("tls") is None:  # not probed, or the scan itself failed or timed out
+    probe = site.probe("tls", *https_form(site.config.url))
+    if probe is None or probe.tls is None:  # not probed, or the scan itself failed or timed out
         return None
-    return bool(probe.get("tls"))
+    return bool(probe.tls)
 
 
 def _require_https(site: SiteView) -> None:
@@ -71,15 +71,15 @@ def no_https_redirect(site: SiteView) -> Iterator[Finding]:
                           message_en=f"{url} is served over HTTP (HTTP {start.status}) without a redirect to HTTPS")
         return
     plain = http_form(url)
-    probe = site.store.probe("redirect", *host_port(plain))
+    probe = site.probe("redirect", *host_port(plain))
     if probe is None:
         raise CouldNotJudge(f"抓取时未探测 {plain}", f"the crawl did not probe {plain}")
-    if probe.get("refused") or probe.get("status") is None:
+    if probe.refused or probe.status is None:
         return  # nothing listens on plain HTTP there: no content served in clear text (SPEC: not a finding)
-    location = probe.get("location") or ""
-    if 300 <= probe["status"] < 400 and urljoin(plain, location).startswith("https://"):
+    location = probe.location or ""
+    if 300 <= probe.status < 400 and urljoin(plain, location).startswith("https://"):
         return
-    evidence = f"HTTP {probe['status']}" + (f" Location: {location}" if location else "")
+    evidence = f"HTTP {probe.status}" + (f" Location: {location}" if location else "")
     yield Finding(url=plain, locator="http", evidence=evidence,
                   message=f"{plain} 未重定向到HTTPS（{evidence}）",
                   message_en=f"{plain} does not redirect to HTTPS ({evidence})")

@@ -45,10 +45,10 @@ def tls_hosts(site: SiteView) -> list[HostTLS]:
         add(form.action, "login-action")
     if site.config.url.startswith("http://"):
         host, port = https_form(site.config.url)
-        probe = site.store.probe("tls", host, port)
-        if probe and probe.get("tls"):
+        probe = site.probe("tls", host, port)
+        if probe and probe.tls:
             roles.setdefault((host, port), []).append("portal")
-    return [HostTLS(host, port, role, site.store.probe("tls", host, port)) for (host, port), role in roles.items()]
+    return [HostTLS(host, port, role, site.probe("tls", host, port)) for (host, port), role in roles.items()]
 
 
 def _scanned_hosts(site: SiteView) -> list[HostTLS]:
@@ -76,8 +76,8 @@ def no_https(site: SiteView) -> Iterator[Finding]:
     if offered:
         return
     host, port = https_form(site.config.url)
-    probe = site.store.probe("tls", host, port) or {}
-    yield Finding(url=site.config.url, locator=f"{host}:{port}", evidence=str(probe.get("error") or "")[:300],
+    probe = site.probe("tls", host, port)
+    yield Finding(url=site.config.url, locator=f"{host}:{port}", evidence=str((probe.error if probe else None) or "")[:300],
                   message=f"站点仅以HTTP提供，{host}:{port} 上没有可用的HTTPS（TLS握手失败）",
                   message_en=f"The site is served over HTTP only: no HTTPS on {host}:{port} (TLS handshake failed)",
                   data={"host": host, "port": port})
@@ -144,7 +144,7 @@ def cert_hostname_mismatch(site: SiteView) -> Iterator[Finding]:
             "en": "Serve the intermediate certificates with the site certificate (full chain file)"})
 def cert_chain_incomplete(site: SiteView) -> Iterator[Finding]:
     for host, certificate in _cert_check(site, "chain_incomplete"):
-        fetched = ", ".join(host.probe["certificate"].get("aia_fetched") or [])
+        fetched = ", ".join(host.probe.certificate.get("aia_fetched") or [])
         yield _cert_finding(host, certificate, f"未发送中间证书，证书链需从AIA下载才能验证（{fetched}）",
                             f"the server does not send its intermediate certificate(s); the chain only validates after an AIA download ({fetched})")
 
@@ -165,10 +165,6 @@ def cert_weak_signature(site: SiteView) -> Iterator[Finding]:
         yield _cert_finding(host, certificate, f"证书使用弱签名算法：{weak}", f"certificate signed with a weak hash: {weak}")
 
 
-def protocols_of(probe: dict[str, Any]) -> list[str]:
-    return [name for name, on in (probe.get("protocols") or {}).items() if on]
-
-
 @check(
     id="tls.legacy-protocol", dimension="security", severity="medium", needs=("probe:tls",),
     refs=[REF_RFC8996, REF_CRYPTO],
@@ -177,7 +173,7 @@ def protocols_of(probe: dict[str, Any]) -> list[str]:
 )
 def legacy_protocol(site: SiteView) -> Iterator[Finding]:
     for host in _scanned_hosts(site):
-        on = protocols_of(host.probe)
+        on = host.probe.enabled_protocols
         legacy = [p for p in on if p in LEGACY]
         if legacy:
             yield Finding(url=host.url, locator=host.label, evidence="protocols: " + ", ".join(on),
@@ -214,7 +210,7 @@ def weak_cipher_reason(cipher: dict[str, Any]) -> str | None:
 )
 def weak_cipher(site: SiteView) -> Iterator[Finding]:
     for host in _scanned_hosts(site):
-        weak = [(c, weak_cipher_reason(c)) for c in host.probe.get("ciphers") or []]
+        weak = [(c, weak_cipher_reason(c)) for c in host.probe.ciphers]
         weak = [(c, r) for c, r in weak if r]
         if weak:
             listed = ", ".join(dict.fromkeys(f"{c['name']} ({r}, {c['protocol']})" for c, r in weak))
