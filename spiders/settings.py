@@ -1,5 +1,5 @@
 """The Scrapy settings of a crawl, read by the single-machine crawl (spiders.run) and the distributed
-worker (spiders.distributed): kept apart from both so neither has to import the other for them."""
+worker (spiders.distributed.worker): kept apart from both so neither has to import the other for them."""
 
 from __future__ import annotations
 
