@@ -372,12 +372,15 @@ def main() -> None:
     parser.add_argument("--page-kb", type=int, default=40, metavar="N",
                         help="pad every HTML page to ~N KB with template furniture (inline CSS and scripts, a 网站群 "
                              "select, CMS comments) as real county portals weigh (median ~39 KB); 0: the ~2 KB pages")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="work in DIR (a new directory) and keep it: the farm and the stored crawls (DIR/audit/crawl) stay")
     parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
     parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
     with tempfile.TemporaryDirectory(prefix="auditcli-fleet-") as name:
-        tmp = Path(name)
+        tmp = Path(name) if args.keep is None else args.keep
+        tmp.mkdir(parents=True, exist_ok=True)
         tmp.chmod(0o755)  # nginx's worker process may run as another user
         if args.demo:
             import yaml
