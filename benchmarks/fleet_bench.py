@@ -3,6 +3,12 @@
     .venv/bin/python benchmarks/fleet_bench.py                  # 50 sites, ~10,400 pages (+ a 1k run)
     .venv/bin/python benchmarks/fleet_bench.py --sites 5        # a quick look (~1,000 pages)
     .venv/bin/python benchmarks/fleet_bench.py --demo           # the bundled demo farm instead
+    .venv/bin/python benchmarks/fleet_bench.py --page-kb 0      # the builders' own ~2 KB pages
+
+Every HTML page is padded to ~40 KB by default (`--page-kb`), the median of real county portals: an
+inline `<style>`, menu and statistics scripts, a 网站群 `<select>` of 150 government sites and TRS
+comments, in `<head>` and in the footer box only, so no finding moves (benchmarks/page_padding.py,
+tests/test_fleet_bench.py).
 
 The farm is built with the demo farm's builders (`auditcli/demo`): each site has TRS columns (script
 pagers, `./YYYYMM/tYYYYMMDD_N.html` articles), Hanweb columns (`<datastore>` CDATA records,
@@ -118,6 +124,12 @@ def build_site(ctx, number: int):
     return sb.finish(config={"id": server, "name": name, "level": "township", "url": sb.url("/")}, key={})
 
 
+def farm_page_kb(root: Path) -> float:
+    """Mean size of the farm's HTML pages, in KB."""
+    sizes = [path.stat().st_size for path in root.rglob("*.html")]
+    return sum(sizes) / len(sizes) / 1024 if sizes else 0.0
+
+
 def free_ports(count: int) -> list[int]:
     sockets = []
     for _ in range(count):
@@ -130,8 +142,10 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-def write_farm(root: Path, sites: int) -> tuple[list[dict], dict[str, int]]:
-    """Every site's files under root/<server>/ (the Hanweb data proxy by column id); returns configs."""
+def write_farm(root: Path, sites: int, page_kb: int = 0) -> tuple[list[dict], dict[str, tuple[int, str]]]:
+    """Every site's files under root/<server>/ (the Hanweb data proxy by column id); returns configs.
+
+    `page_kb` > 0 pads every HTML page to ~that many KB with template furniture (benchmarks/page_padding.py)."""
     import json
     from urllib.parse import parse_qs, urlsplit
 
@@ -153,11 +167,20 @@ def write_farm(root: Path, sites: int) -> tuple[list[dict], dict[str, int]]:
                 rel = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
             target = docroot / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(spec.body_bytes())
+            target.write_bytes(page_bytes(spec, page_kb, number))
         (docroot / MANIFEST).write_text(json.dumps(manifest), "utf-8")
         configs.append(build.config)
         encodings[build.server] = ports[number], ("gbk" if number % 4 == 3 else "utf-8")
     return configs, encodings
+
+
+def page_bytes(spec, page_kb: int, seed: int) -> bytes:
+    """The bytes a fleet server sends for one page: HTML pages padded to ~page_kb KB (0: as built)."""
+    from benchmarks.page_padding import pad_html
+
+    if page_kb <= 0 or not isinstance(spec.body, str) or not spec.content_type.startswith("text/html"):
+        return spec.body_bytes()
+    return pad_html(spec.body, page_kb, seed=seed, encoding=spec.encoding).encode(spec.encoding)
 
 
 def start_nginx(root: Path, servers: dict[str, tuple[int, str]]) -> subprocess.Popen | None:
@@ -346,12 +369,18 @@ def main() -> None:
     parser.add_argument("--only-distributed", action="store_true", help="skip (a)-(d)")
     parser.add_argument("--only", default="abcd", metavar="LETTERS",
                         help="which of (b)-(d) to measure beside (a), e.g. 'c' (the RSS run needs c); default all")
+    parser.add_argument("--page-kb", type=int, default=40, metavar="N",
+                        help="pad every HTML page to ~N KB with template furniture (inline CSS and scripts, a 网站群 "
+                             "select, CMS comments) as real county portals weigh (median ~39 KB); 0: the ~2 KB pages")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="work in DIR (a new directory) and keep it: the farm and the stored crawls (DIR/audit/crawl) stay")
     parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
     parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
     with tempfile.TemporaryDirectory(prefix="auditcli-fleet-") as name:
-        tmp = Path(name)
+        tmp = Path(name) if args.keep is None else args.keep
+        tmp.mkdir(parents=True, exist_ok=True)
         tmp.chmod(0o755)  # nginx's worker process may run as another user
         if args.demo:
             import yaml
@@ -363,10 +392,11 @@ def main() -> None:
                 measure(tmp, configs, 0, args.extra)
             return
         started = time.perf_counter()
-        configs, servers = write_farm(tmp / "farm", args.sites)
+        configs, servers = write_farm(tmp / "farm", args.sites, args.page_kb)
         nginx = None if args.python_servers else start_nginx(tmp / "farm", servers)
         python_servers = start_python_servers(tmp / "farm", servers) if nginx is None else []
-        print(f"farm: {len(configs)} sites written in {time.perf_counter() - started:.1f}s, served by "
+        print(f"farm: {len(configs)} sites written in {time.perf_counter() - started:.1f}s "
+              f"({farm_page_kb(tmp / 'farm'):.1f} KB an HTML page on average, --page-kb {args.page_kb}), served by "
               f"{'nginx' if nginx else 'Python http.server'}", flush=True)
         try:
             if not args.only_distributed:
