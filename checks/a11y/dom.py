@@ -170,6 +170,8 @@ class Dom:
         for style in self.named("style"):
             css = _strip_at_rules(style.get_text())
             for selector, body in STYLE_RULE.findall(css):
+                if "display" not in body and "visibility" not in body:
+                    continue  # most of a template's rules (fonts, colours, boxes): nothing to hide or show
                 decl = declarations(body)
                 hides_display = decl.get("display") == "none"
                 vis = decl.get("visibility")
