@@ -167,14 +167,15 @@ class SecurityProber:
 
 
 def sslyze_available() -> bool:
-    """sslyze is the `tls` extra: without it no TLS probe is made and the TLS checks end as not judged."""
+    """sslyze is in the base install; an install without it (a broken environment) makes no TLS probe, and
+    the TLS checks end as not judged, never as passed."""
     import importlib.util
 
     available = importlib.util.find_spec("sslyze") is not None
     if not available and not getattr(sslyze_available, "warned", False):
         import logging
 
-        logging.getLogger("auditcli").warning("sslyze is not installed (pip install 'auditcli[tls]'): no TLS scans")
+        logging.getLogger("auditcli").warning("sslyze is missing from this environment (pip install sslyze, or reinstall auditcli): no TLS scans")
         sslyze_available.warned = True  # type: ignore[attr-defined]
     return available
 
