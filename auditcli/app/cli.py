@@ -25,6 +25,7 @@ from auditcli.app.flags import (
     CheckWorkersOption,
     CrawlFlags,
     Formats,
+    History,
     JobName,
     JudgeFlags,
     Lang,
@@ -580,6 +581,36 @@ def list_checks(
         refs = s.refs[0] + (f" (+{len(s.refs) - 1})" if len(s.refs) > 1 else "") if s.refs else ""
         table.add_row(s.id, s.dimension, s.severity, s.title.get(lang, s.id), refs)
     out.print(table)
+
+
+STATUS_STYLE = {"ok": "green", "missing": "red", "warning": "yellow"}
+
+
+@app.command()
+def doctor(
+    out_dir: OutDir = Path("auditcli-out"),
+    redis_url: RedisUrl = None,
+    history: History = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the capabilities as JSON (for scripts).")] = False,
+) -> None:
+    """What this machine can do, before a two-hour audit: each capability ok, missing or warning, what was
+    found and what to install. Exit 0 when the base audit (the crawl) can run, else 2."""
+    from rich.table import Table
+
+    from auditcli.app import doctor as checkup
+
+    capabilities = checkup.examine(redis_url, history, out_dir)
+    if as_json:
+        out.print_json(json.dumps(checkup.as_json(capabilities), ensure_ascii=False))
+    else:
+        table = Table(title=f"auditcli {__version__}: what this machine can do")
+        for column in ("capability", "status", "found", "to install / do"):
+            table.add_column(column, no_wrap=column in ("capability", "status"))
+        for c in capabilities:
+            table.add_row(c.name, f"[{STATUS_STYLE[c.status]}]{c.status}[/]", c.found, c.install)
+        out.print(table)
+    if not checkup.base_audit_ready(capabilities):
+        raise fail("the base audit cannot run: scrapy is missing (pip install auditcli)")
 
 
 @app.command()
