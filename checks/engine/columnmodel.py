@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
+from auditcli.core.vocabulary import VETO_DEFAULTS
 from checks.engine import dates as D
 from checks.engine import scriptlist
 from checks.engine.listparse import (
@@ -34,7 +34,6 @@ from checks.engine.rendered import rendered_page
 from checks.engine.siteview import Page, SiteView
 
 log = logging.getLogger("auditcli.checks.columns")
-HOMEPAGE_MAX_AGE_DAYS = int(knowledge.load("columns")["homepage_max_age_days"])  # the checklist's two weeks
 
 
 @dataclass
@@ -614,4 +613,4 @@ def homepage_max_age(site: SiteView) -> int:
     """The home page's limit in days: the scoring profile's (`vetoes.homepage-stale.max_age_days`, handed
     over in `site.options`), else the checklist's 14. Recorded in the block, so scoring reads the limit the
     check judged by rather than judging again."""
-    return int(site.options.get("homepage_max_age_days", HOMEPAGE_MAX_AGE_DAYS))
+    return int(site.options.get("homepage_max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"]))

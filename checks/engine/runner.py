@@ -30,13 +30,13 @@ class BadFinding(ValueError):
     """A finding that breaks the results contract: dropped, and recorded as an error of its check."""
 
 
-def _prepared(spec: CheckSpec, produced: Iterable[Finding],
-              dropped: list[tuple[str | None, BadFinding]] | None = None) -> list[Finding]:
+def _prepared(spec: CheckSpec, produced: Iterable[Finding], site_out: SiteChecks) -> list[Finding]:
     """The check's findings completed from its declaration (id, dimension, severity, title, refs, fix).
 
     Each is held to the results contract (docs/SPEC.md §5) as it is made: one that breaks it is left out
-    and appended to `dropped` as (its URL, why), so one bad finding never costs the run its results.json."""
-    out = []
+    and recorded in `site_out.errors` as an error of its check, so one bad finding never costs the run
+    its results.json."""
+    kept = []
     for finding in produced:
         if not (isinstance(finding.url, str) and finding.url.startswith(("http://", "https://")) and finding.message):
             raise ValueError(f"{spec.id} produced a finding without an absolute URL or message: {finding!r}"[:300])
@@ -51,13 +51,11 @@ def _prepared(spec: CheckSpec, produced: Iterable[Finding],
         finding.fingerprint = finding.compute_fingerprint()
         problem = finding_problem(finding.to_dict())
         if problem is not None:
-            bad = BadFinding(f"finding {finding.check!r} dropped, it breaks the results contract: {problem}")
-            if dropped is None:
-                raise bad
-            dropped.append((finding.url, bad))
+            _error(site_out, spec.id, finding.url,
+                   BadFinding(f"finding {finding.check!r} dropped, it breaks the results contract: {problem}"))
             continue
-        out.append(finding)
-    return out
+        kept.append(finding)
+    return kept
 
 
 def _error(out: SiteChecks, check_id: str, url: str | None, exc: BaseException) -> None:
@@ -99,12 +97,9 @@ class SiteRun:
     def _on_page(self, page) -> None:
         for spec in self.page_specs:
             try:
-                dropped: list[tuple[str | None, BadFinding]] = []
                 with time_limit(self.page_limit):
-                    found = _prepared(spec, spec.function(page, self.site) or (), dropped)
+                    found = _prepared(spec, spec.function(page, self.site) or (), self.out)
                 self.page_findings += [(spec.id, finding) for finding in found]
-                for url, problem in dropped:
-                    _error(self.out, spec.id, url, problem)
                 self.applicable[spec.id] += 1
             except CheckOutcome:
                 pass  # not applicable to this page; the check still runs on the others
@@ -153,12 +148,9 @@ class SiteRun:
         per_site = site_limit()
         for spec in (s for s in runnable if s.scope == "site"):
             try:
-                dropped = []
                 with time_limit(per_site):
-                    found = _prepared(spec, spec.function(site) or (), dropped)
+                    found = _prepared(spec, spec.function(site) or (), out)
                 add(found)
-                for url, problem in dropped:
-                    _error(out, spec.id, url, problem)
                 out.outcomes[spec.id] = _judged(spec, out)
             except CheckOutcome as outcome:
                 out.outcomes[spec.id] = _outcome(outcome.status, outcome.reason, outcome.reason_en)
