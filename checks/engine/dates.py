@@ -95,6 +95,13 @@ def _publication_label() -> re.Pattern[str]:
 
 
 @cache
+def _clock_words() -> tuple[str, ...]:
+    """The words every clock pattern needs one of: a clock marker (今天是, 当前时间) or a weekday word (星期)."""
+    k = knowledge()
+    return (*k["clock_markers"], *k["clock_weekdays"])
+
+
+@cache
 def _clock_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What stands before a clock's date (今天是, 当前时间：, 星期五) and what follows it (10:31 星期五, 周五)."""
     k = knowledge()
@@ -109,7 +116,10 @@ def clock_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` writes a date as part of a clock: after 今天是/当前时间/…, or before 星期五/周五/礼拜五.
 
     A clock shows the day the page was made or read, never when anything was published, wherever it
-    sits (a header strip, a cell of the top bar, a long welcome line); other dates nearby stay dates."""
+    sits (a header strip, a cell of the top bar, a long welcome line); other dates nearby stay dates.
+    A text naming no clock word and no weekday holds no clock (most texts: every list row's date)."""
+    if not any(word in text for word in _clock_words()):
+        return []
     before, after = _clock_patterns()
     label = _publication_label()
     spans = [(start, end) for _, start, end in iter_full_dates(text)]

@@ -535,7 +535,7 @@ def _fillers(scripts: list[Tag]) -> tuple[list[scriptlist.PageScript], int]:
         if scriptlist.is_template_script(kind, text):
             templates += 1
             continue
-        script = scriptlist.page_script(text, in_list_box=list_box(tag) is not None)
+        script = scriptlist.page_script(text, in_list_box=lambda tag=tag: list_box(tag) is not None)
         if script is not None and not any(is_furniture(parent) for parent in tag.parents if parent.name != "[document]"):
             fillers.append(script)
     return fillers, templates

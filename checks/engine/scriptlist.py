@@ -48,20 +48,19 @@ class PageScript:
     call: str  # the call that says so, as written: "$.ajax({", "document.write("
     text: str
     in_list_box: bool  # it sits inside the page's list box: a document.write list
-    framework: bool  # it mounts a client-side application (Vue, React)
 
 
-def page_script(text: str, in_list_box: bool) -> PageScript | None:
+def page_script(text: str, in_list_box: Callable[[], bool]) -> PageScript | None:
     """The script as a possible list filler, or None for one that loads nothing of the page's own
-    (statistics, share buttons) or calls nothing that fills a page."""
+    (statistics, share buttons) or calls nothing that fills a page. Where it sits (`in_list_box`) is asked
+    only of a script that fills something: every page has scripts, few of them fillers."""
     if any(word in text for word in knowledge()["ignored_scripts"]):
         return None
     framework = _patterns("framework_calls").search(text)
     found = framework or _patterns("loader_calls").search(text)
     if found is None:
         return None
-    return PageScript(call=" ".join(found.group(0).split()), text=text, in_list_box=in_list_box,
-                      framework=framework is not None)
+    return PageScript(call=" ".join(found.group(0).split()), text=text, in_list_box=in_list_box())
 
 
 def is_template_script(script_type: str, text: str) -> bool:
