@@ -22,7 +22,7 @@ from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
 from checks.a11y.ruleset import RULES, refs, template
 from checks.engine.registry import check
-from checks.engine.rendered import rendered
+from checks.engine.rendered import rendered, rendered_result
 from checks.engine.siteview import SiteView
 
 # axe-core rule id -> auditcli check id (the same requirement, ACT rule mapping of axe's report)
@@ -118,10 +118,7 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
 
 def page_axe_findings(check_id: str, page, site: SiteView, dom: Dom, reported: list[Tag]) -> Iterator[Finding]:
     """The axe results of a static rule's id on a page rendered in browser mode (nothing otherwise)."""
-    pages = rendered(site)["pages"]
-    if not pages:
-        return
-    result = pages.get(page.final_url) or pages.get(page.url)
+    result = rendered_result(site, page.url, page.final_url)
     if result is None:
         return
     yield from axe_findings(check_id, page.final_url, result, dom, {id(tag) for tag in reported})

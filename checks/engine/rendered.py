@@ -50,10 +50,15 @@ class RenderedPage:
         return BeautifulSoup(self.dom, "lxml")
 
 
+def rendered_result(site: SiteView, url: str, final_url: str) -> dict[str, Any] | None:
+    """Browser mode's result for a stored page (by the URL it ended at, else the one asked), or None."""
+    pages = rendered(site)["pages"]
+    return pages.get(final_url) or pages.get(url)
+
+
 def rendered_page(site: SiteView, url: str, final_url: str, depth: int) -> RenderedPage | None:
     """The rendered DOM of a page browser mode snapshotted (a list page filled by script), else None."""
-    pages = rendered(site)["pages"]
-    result = pages.get(final_url) or pages.get(url)
+    result = rendered_result(site, url, final_url)
     if not result or not isinstance(result.get("dom"), str):
         return None
     responses = [(str(r.get("url") or final_url), str(r.get("body") or "")) for r in result.get("responses") or []
