@@ -529,7 +529,8 @@ def worker(
     loses nothing (its requests go back to the queue when their lease runs out)."""
     setup_logging(quiet, verbose)
     try:
-        from spiders.distributed import redact, run_worker
+        from auditcli.core.urls import redact
+        from spiders.distributed import run_worker
     except ImportError:
         raise fail("--redis: the distributed mode needs the redis and scrapy-redis packages "
                    "(pip install 'auditcli[distributed]')") from None

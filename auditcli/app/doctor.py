@@ -15,8 +15,8 @@ import socket
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from auditcli.core.urls import redact
 from auditcli.stores.history import default_history_path
 from spiders import probes, render
 
@@ -102,9 +102,9 @@ def distributed(redis_url: str | None) -> Capability:
         return Capability("distributed", OK, found + " (no --redis: server not tried)")
     error = redis_ping(redis_url)
     if error:
-        return Capability("distributed", MISSING, f"{found}; PING {redacted(redis_url)} failed: {error}",
+        return Capability("distributed", MISSING, f"{found}; PING {redact(redis_url)} failed: {error}",
                           "start redis-server, or check the --redis URL")
-    return Capability("distributed", OK, f"{found}; PING {redacted(redis_url)} ok")
+    return Capability("distributed", OK, f"{found}; PING {redact(redis_url)} ok")
 
 
 def redis_ping(url: str) -> str | None:
@@ -116,11 +116,6 @@ def redis_ping(url: str) -> str | None:
     except (ValueError, redis.RedisError) as exc:
         return str(exc)
     return None
-
-
-def redacted(url: str) -> str:
-    password = urlsplit(url).password
-    return url.replace(password, "***") if password else url
 
 
 def ipv6_route() -> Capability:

@@ -42,6 +42,12 @@ def join_url(base: str, raw: str) -> str | None:
     return cleaned
 
 
+def redact(url: str) -> str:
+    """The URL with its password, if any, shown as *** (a redis://:secret@host URL in messages and tables)."""
+    password = urlsplit(url).password
+    return url.replace(password, "***") if password else url
+
+
 def url_path(url: str) -> str:
     """The path of a URL or href as written; "" when it cannot be parsed (`http://[::1`)."""
     try:

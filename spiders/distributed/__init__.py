@@ -34,7 +34,7 @@ committed with its lease), ``middlewares`` (shared robots.txt, global politeness
 import it lazily, only for a distributed crawl.
 """
 
-from spiders.distributed.coordinator import coordinate, redact
+from spiders.distributed.coordinator import coordinate
 from spiders.distributed.worker import run_worker
 
-__all__ = ["coordinate", "redact", "run_worker"]
+__all__ = ["coordinate", "run_worker"]

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore
@@ -18,11 +17,6 @@ from spiders.options import CrawlOptions
 from spiders.pipelines import store_item
 
 log = logging.getLogger("auditcli.distributed")
-
-
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    return url.replace(parts.password, "***") if parts.password else url
 
 
 def coordinate(redis_url: str, job_name: str, sites: list[SiteConfig], options: CrawlOptions, store_path: Path,

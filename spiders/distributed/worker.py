@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from auditcli.core.models import SiteConfig
-from spiders.distributed.coordinator import redact
+from auditcli.core.urls import redact
 from spiders.distributed.jobstate import DEFAULT_JOB, Job, connect, prefix
 from spiders.distributed.spider import DistributedPortalSpider
 from spiders.options import CrawlOptions
