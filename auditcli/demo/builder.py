@@ -175,40 +175,29 @@ class SiteBuilder:
                                    dated=bool(list_date or detail_dates) and not broken_items,
                                    max_age_days=max_age_days, placeholder=placeholder)
         entry.update(key_extra or {})
-        self.columns.append(entry)
-        self.column_items[entry["url"]] = ordered
-        return entry
+        return self._record(entry, ordered)
 
     def script_column(self, name: str, dir: str, category: str, items: list[Item],
                       fill: Callable[[list[Item]], str], *, script: str = "", column_type: str | None = None,
                       url_style: str = "trs", crumbs: list[tuple[str | None, str]] | None = None) -> dict[str, Any]:
         """A list column whose list a script fills in the reader's browser (集约化 platforms, Vue/jQuery):
         `fill(items)` gives the list box as the server sends it (empty, with the script or template that
-        fills it), `script` what follows the list box (a script filling it from outside). In the key, a static audit cannot judge it (needs-browser: nothing shown to date);
-        under `browser`, what browser mode reports once it has rendered the list."""
-        metas = _column_metas(name, column_type)
-        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
-        ordered = _list_order(items, "desc")
-        for it in ordered:
-            self._article(it, dir, name, it.url_style or url_style, True, None, crumbs)
+        fills it), `script` what follows the list box (a script filling it from outside). In the key, a
+        static audit cannot judge it (needs-browser: nothing shown to date); under `browser`, what browser
+        mode reports once it has rendered the list."""
+        metas, crumbs, ordered = self._detailed_column(name, dir, items, column_type, url_style, crumbs)
         page = self._list_page(dir + "index.html", name, fill(ordered), metas, crumbs, after=script)
         shown = self._column_entry(name, category, items, [page], empty=not items, dated=True,
                                    max_age_days=None, placeholder=None)
         entry = {**shown, "status": "needs-browser", "latest_date": None, "age_days": None, "item_count": 0,
                  "browser": {k: shown[k] for k in ("status", "latest_date", "age_days", "item_count")}}
-        self.columns.append(entry)
-        self.column_items[entry["url"]] = ordered
-        return entry
+        return self._record(entry, ordered)
 
     def framed_column(self, name: str, dir: str, category: str, items: list[Item], *,
                       column_type: str | None = None, crumbs: list[tuple[str | None, str]] | None = None) -> dict[str, Any]:
         """A list column whose list page shows its list in a same-site <iframe> (list_frame.html): the
         framed list is the column's, judged from the frame's own HTML in both modes."""
-        metas = _column_metas(name, column_type)
-        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
-        ordered = _list_order(items, "desc")
-        for it in ordered:
-            self._article(it, dir, name, it.url_style or "trs", True, None, crumbs)
+        metas, crumbs, ordered = self._detailed_column(name, dir, items, column_type, "trs", crumbs)
         lis = "\n".join(self._li(it, dir, T.fmt_iso) for it in ordered)
         frame = dir + "list_frame.html"
         self.add(frame, PageSpec(body=T.document(name, f'<ul class="list">\n{lis}\n</ul>', metas=metas),
@@ -219,6 +208,21 @@ class SiteBuilder:
         entry = self._column_entry(name, category, items, [page], empty=not items, dated=True,
                                    max_age_days=None, placeholder=None)
         entry["note"] = "the list is in an iframe (list_frame.html): the column's own list"
+        return self._record(entry, ordered)
+
+    def _detailed_column(self, name: str, dir: str, items: list[Item], column_type: str | None, url_style: str,
+                         crumbs: list[tuple[str | None, str]] | None
+                         ) -> tuple[dict[str, str], list[tuple[str | None, str]], list[Item]]:
+        """A column's page tags, breadcrumb and items newest first, each item's dated detail page made."""
+        metas = _column_metas(name, column_type)
+        crumbs = [*(crumbs or [("/", "首页")]), (None, name)]
+        ordered = _list_order(items, "desc")
+        for it in ordered:
+            self._article(it, dir, name, it.url_style or url_style, True, None, crumbs)
+        return metas, crumbs, ordered
+
+    def _record(self, entry: dict[str, Any], ordered: list[Item]) -> dict[str, Any]:
+        """The column's answer-key entry, and its items for the site's other pages (a home page's news box)."""
         self.columns.append(entry)
         self.column_items[entry["url"]] = ordered
         return entry
