@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
+from auditcli.core.tree import Element, parse
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
 from checks.engine.watchdog import page_limit, time_limit
 
@@ -21,7 +22,7 @@ T = TypeVar("T")
 
 
 class Page:
-    """A stored page with its HTML parsed lazily, once."""
+    """A stored page with its HTML parsed lazily, once, into lxml's tree (`tree`, auditcli.core.tree)."""
 
     def __init__(self, stored: StoredPage):
         self.stored = stored
@@ -36,23 +37,18 @@ class Page:
     text = property(lambda self: self.stored.text)
 
     @cached_property
+    def tree(self) -> Element:
+        """The page's <html> element: every page check and page analysis reads this one tree."""
+        return parse(self.stored.text)
+
+    @cached_property
     def soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.stored.text, "lxml")
 
     def release(self) -> None:
         """Drop the parsed tree, so memory stays flat however many pages a site has."""
-        self.__dict__.pop("soup", None)
-        self.__dict__.pop("a11y_dom", None)  # the accessibility view of that tree (checks.a11y.dom)
-
-    @property
-    def title(self) -> str:
-        tag = self.soup.title
-        return " ".join(tag.get_text().split()) if tag else ""
-
-    def meta(self, name: str) -> str | None:
-        tag = self.soup.find("meta", attrs={"name": lambda v: v and v.lower() == name.lower()})
-        content = tag.get("content") if tag else None
-        return content.strip() if isinstance(content, str) else None
+        for name in ("tree", "soup", "a11y_dom"):  # a11y_dom: the accessibility view of the tree (checks.a11y.dom)
+            self.__dict__.pop(name, None)
 
     def __repr__(self) -> str:
         return f"<Page {self.status} {self.final_url}>"
