@@ -36,7 +36,7 @@ def parse(text: str) -> HtmlElement:
     parser = HTMLParser()
     parser.feed(text)
     root = parser.close()
-    return root if root is not None else HtmlElement("html")
+    return root if root is not None else parser.makeelement("html")
 
 
 def is_empty(root: HtmlElement) -> bool:
