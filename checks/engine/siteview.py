@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
-from auditcli.core.tree import Element, parse
+from auditcli.core.tree import Element, parse, pieces
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
 from checks.engine.watchdog import page_limit, time_limit
 
@@ -49,6 +49,21 @@ class Page:
         """Drop the parsed tree, so memory stays flat however many pages a site has."""
         for name in ("tree", "soup", "a11y_dom"):  # a11y_dom: the accessibility view of the tree (checks.a11y.dom)
             self.__dict__.pop(name, None)
+
+    @property
+    def title(self) -> str:
+        """The first <title>'s text, whitespace collapsed."""
+        tag = next(self.tree.iter("title"), None)
+        return " ".join("".join(piece.text for piece in pieces(tag)).split()) if tag is not None else ""
+
+    def meta(self, name: str) -> str | None:
+        """The content of the first <meta name> of that name (any case)."""
+        wanted = name.lower()
+        for tag in self.tree.iter("meta"):
+            if (tag.get("name") or "").lower() == wanted and tag.get("name"):
+                content = tag.get("content")
+                return content.strip() if content is not None else None
+        return None
 
     def __repr__(self) -> str:
         return f"<Page {self.status} {self.final_url}>"
