@@ -3,9 +3,8 @@ content, selectors, and barrier grouping."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from auditcli.core.barriers import group_barriers
+from auditcli.core.tree import parse
 from checks.a11y.assistive import assistive_entry
 from checks.a11y.rules import rule_findings
 
@@ -18,7 +17,7 @@ def test_duplicate_id_is_reported_once_per_id():
 
 def test_assistive_entry_words_and_toolbar_scripts():
     def entry(body: str) -> str | None:
-        return assistive_entry(BeautifulSoup(f"<html><body>{body}</body></html>", "lxml"))
+        return assistive_entry(parse(f"<html><body>{body}</body></html>"))
 
     assert entry('<a href="/wza/">无障碍浏览</a>')
     assert entry('<a href="/care/"><img src="c.png" alt="长者模式"></a>')

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lxml.html import HtmlElement
+
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
+from checks.a11y.markup import soup_text
 from checks.engine.registry import CouldNotJudge, check
 from checks.engine.siteview import SiteView
 
@@ -19,17 +22,18 @@ WORDS = tuple(w.lower() for w in ASSISTIVE["words"])
 SCRIPTS = tuple(s.lower() for s in ASSISTIVE["scripts"])
 
 
-def assistive_entry(soup) -> str | None:
-    """What on the page is the assistive entry (its text or script src), or None."""
-    for script in soup.find_all("script", src=True):
-        src = str(script.get("src")).lower()
-        if any(s in src for s in SCRIPTS):
-            return str(script.get("src"))
-    for tag in soup.find_all(["a", "button", "img", "input", "span", "div", "li"]):
-        if tag.name in ("span", "div", "li") and not (tag.get("onclick") or tag.get("role") == "button"):
+def assistive_entry(root: HtmlElement) -> str | None:
+    """What on the page (its <html>, `Page.tree`) is the assistive entry (its text or script src), or None."""
+    for script in root.iter("script"):
+        src = script.get("src")
+        if src is not None and any(s in src.lower() for s in SCRIPTS):
+            return src
+    for tag in root.iter("a", "button", "img", "input", "span", "div", "li"):
+        name = tag.tag
+        if name in ("span", "div", "li") and not (tag.get("onclick") or tag.get("role") == "button"):
             continue
-        texts = [tag.get_text(" ") if tag.name in ("a", "button", "span", "div", "li") else ""]
-        texts += [str(tag.get(a, "")) for a in ("alt", "title", "aria-label", "value")]
+        texts = [soup_text(tag, " ") if name in ("a", "button", "span", "div", "li") else ""]
+        texts += [tag.get(a, "") for a in ("alt", "title", "aria-label", "value")]
         blob = " ".join(texts).lower()
         for word in WORDS:
             if word in blob:
@@ -53,7 +57,7 @@ def assistive_tool_missing(site: SiteView) -> Iterator[Finding]:
     home = site.homepage
     if home is None:
         raise CouldNotJudge("没有抓取到首页", "the home page was not fetched")
-    if assistive_entry(home.soup) is None:
+    if assistive_entry(home.tree) is None:
         yield Finding(url=home.final_url, message="首页没有无障碍浏览或适老化（长者模式/关怀版）入口",
                       message_en="the home page has no accessibility or elderly-care (适老化) entry",
                       locator="homepage")

@@ -16,14 +16,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bs4 import Tag
+from lxml.html import HtmlElement
 
 from auditcli.core.models import Finding
 from checks.a11y.dom import Dom
+from checks.a11y.markup import select
 from checks.a11y.ruleset import RULES, refs, template
 from checks.engine.registry import check
 from checks.engine.rendered import rendered, rendered_result
-from checks.engine.siteview import SiteView
+from checks.engine.siteview import Page, SiteView
 
 # axe-core rule id -> auditcli check id (the same requirement, ACT rule mapping of axe's report)
 AXE_TO_CHECK = {
@@ -62,19 +63,22 @@ def _target(node: dict[str, Any]) -> str:
     return " >>> ".join(parts)  # frames and shadow roots: one selector per document, as axe writes them
 
 
-def _resolve(dom: Dom | None, selector: str) -> Tag | None:
-    if dom is None or ">>>" in selector:
+def _resolve(dom: Dom | None, selector: str) -> HtmlElement | None:
+    """The element of the page's tree that axe's selector names (the first match, as soupsieve's
+    select_one), None for a selector of a frame or shadow root, or one this port does not read."""
+    if dom is None or dom.html is None or ">>>" in selector:
         return None
     try:
-        return dom.soup.select_one(selector)
-    except Exception:  # a selector soupsieve cannot read
+        found = select(dom.root, selector, dom.control_spaces, dom.written_values)
+    except Exception:  # a selector markup.select does not read
         return None
+    return found[0] if found else None
 
 
 def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | None = None,
-                 reported: set[int] | None = None) -> Iterator[Finding]:
+                 reported: set[HtmlElement] | None = None) -> Iterator[Finding]:
     """Findings for `check_id` (an auditcli id, or `axe.<rule>`) from one page's axe result, leaving out
-    elements the static rule already reported (`reported`: ids of their elements in `dom`)."""
+    elements the static rule already reported (`reported`: their elements in `dom`)."""
     for kind in ("violations", "incomplete"):
         for rule in result.get(kind) or []:
             mapped = AXE_TO_CHECK.get(rule["id"], f"axe.{rule['id']}")
@@ -84,7 +88,7 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
             for node in rule.get("nodes") or []:
                 selector = _target(node)
                 element = _resolve(dom, selector)
-                if not review and reported is not None and element is not None and id(element) in reported:
+                if not review and reported is not None and element is not None and element in reported:
                     continue  # the static rule reported this element already
                 impact = node.get("impact") or rule.get("impact")
                 severity = "info" if review else (None if check_id.startswith("a11y.")
@@ -116,12 +120,13 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                 )
 
 
-def page_axe_findings(check_id: str, page, site: SiteView, dom: Dom, reported: list[Tag]) -> Iterator[Finding]:
+def page_axe_findings(check_id: str, page: Page, site: SiteView, dom: Dom,
+                      reported: list[HtmlElement]) -> Iterator[Finding]:
     """The axe results of a static rule's id on a page rendered in browser mode (nothing otherwise)."""
     result = rendered_result(site, page.url, page.final_url)
     if result is None:
         return
-    yield from axe_findings(check_id, page.final_url, result, dom, {id(tag) for tag in reported})
+    yield from axe_findings(check_id, page.final_url, result, dom, set(reported))
 
 
 def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:

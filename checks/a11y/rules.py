@@ -9,16 +9,17 @@ GB/T 37668-2019. `rule_findings(html, url)` runs them over one HTML string (the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
-from auditcli.core.html import css_path, css_string
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
+from auditcli.core.tree import css_path, css_string, elements, parse, pieces
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
-from checks.a11y.ruleset import RULES, Rule, refs, template
+from checks.a11y.markup import Document, SourceValues, attributes, contents_count, soup_str, soup_text
+from checks.a11y.ruleset import RULES, Rule, Target, refs, template
 from checks.engine.registry import check
 
 KNOWLEDGE = load("accessibility")
@@ -27,32 +28,37 @@ LANG3 = frozenset(load("language_subtags")["languages_3"].split())
 EVIDENCE_LIMIT = 240
 
 
-def outer_html(tag: Tag, limit: int = EVIDENCE_LIMIT) -> str:
-    """The element's outer HTML, truncated; a whole document or page region only by its start tag
-    (serialising <html> to keep 240 characters of it would cost a page's worth of work)."""
-    if tag.name in ("html", "head", "body") or len(tag.contents) > 30:
-        attrs = "".join(f' {k}="{" ".join(v) if isinstance(v, list) else v}"' for k, v in tag.attrs.items())
-        text = f"<{tag.name}{attrs}>…"
+def outer_html(tag: Target, limit: int = EVIDENCE_LIMIT, source: SourceValues | None = None) -> str:
+    """The element's outer HTML as BeautifulSoup wrote it (markup.soup_str), truncated; a whole document
+    or page region only by its start tag (serialising <html> to keep 240 characters of it would cost a
+    page's worth of work). `source`: boolean attributes as the page wrote them (Dom.written_values)."""
+    if isinstance(tag, Document):
+        text = "<[document]>…" if tag.contents > 30 else " ".join(tag.markup.split())
+    elif tag.tag in ("html", "head", "body") or contents_count(tag) > 30:
+        attrs = "".join(f' {k}="{v}"' for k, v in attributes(tag, source))
+        text = f"<{tag.tag}{attrs}>…"
     else:
-        text = " ".join(str(tag).split())
+        text = soup_str(tag, limit, source)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def selector_of(tag: Tag) -> str:
+def selector_of(tag: Target) -> str:
     """A CSS selector for the element that a browser's querySelector finds."""
-    if tag.name == "html":
+    if isinstance(tag, Document):
+        return tag.name
+    if tag.tag == "html":
         return "html"
-    if tag.name == "meta":
+    if tag.tag == "meta":
         for attr in ("name", "http-equiv"):
             value = tag.get(attr)
-            if isinstance(value, str) and value:
+            if value:
                 return f"meta[{attr}={css_string(value)}]"
-    return css_path(tag, depth=5) or tag.name
+    return css_path(tag, depth=5) or tag.tag
 
 
 def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], title: dict[str, str],
          why: dict[str, str], fix: dict[str, str]):
-    def register(targets: Callable[[Dom], Iterator[tuple[Tag, str, str]]]):
+    def register(targets: Callable[[Dom], Iterator[tuple[Target, str, str]]]):
         spec = Rule(id, act, severity, criteria, title, why, fix, targets)
         RULES.append(spec)
 
@@ -62,8 +68,9 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
         def run(page, site) -> Iterator[Finding]:
             dom = dom_of(page)
             targets = list(spec.targets(dom))
-            yield from (_finding(spec, target, page.final_url) for target in targets)
-            yield from page_axe_findings(spec.id, page, site, dom, [tag for tag, _, _ in targets])
+            yield from (_finding(spec, target, page.final_url, dom) for target in targets)
+            elements_found = [tag for tag, _, _ in targets if not isinstance(tag, Document)]
+            yield from page_axe_findings(spec.id, page, site, dom, elements_found)
 
         run.__name__ = id.replace(".", "_").replace("-", "_")
         return targets
@@ -73,27 +80,27 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
 
 def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:
     for target in spec.targets(dom):
-        yield _finding(spec, target, url)
+        yield _finding(spec, target, url, dom)
 
 
-def _finding(spec: Rule, target: tuple[Tag, str, str], url: str) -> Finding:
+def _finding(spec: Rule, target: tuple[Target, str, str], url: str, dom: Dom) -> Finding:
     tag, message, message_en = target
     selector = selector_of(tag)
     return Finding(url=url, message=message, message_en=message_en, selector=selector,
-                   evidence=outer_html(tag), fix=spec.fix["zh"],
+                   evidence=outer_html(tag, source=dom.written_values), fix=spec.fix["zh"],
                    data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)})
 
 
 def rule_findings(html: str, url: str = "http://127.0.0.1/") -> dict[str, list[Finding]]:
     """Every static rule over one page (for the ACT harness and the table script)."""
-    dom = Dom(BeautifulSoup(html, "lxml"))
+    dom = Dom(parse(html), html)
     return {spec.id: list(page_findings(spec, dom, url)) for spec in RULES}
 
 
 # ---------------------------------------------------------------------- helpers
 
 
-def shown(dom: Dom, tags) -> Iterator[Tag]:
+def shown(dom: Dom, tags: Iterable[HtmlElement]) -> Iterator[HtmlElement]:
     for tag in tags:
         if not dom.hidden(tag):
             yield tag
@@ -110,10 +117,10 @@ IMPLICIT_HOSTS = {
 }
 
 
-def with_role(dom: Dom, roles: set[str]) -> Iterator[Tag]:
+def with_role(dom: Dom, roles: set[str]) -> Iterator[HtmlElement]:
     """Elements included in the accessibility tree whose role is one of `roles`, in tree order."""
     names = {name for role in roles for name in IMPLICIT_HOSTS.get(role, ())}
-    candidates = dom.in_order([*(tag for name in names for tag in dom.named(name)), *dom.with_role_attr])
+    candidates = dom.in_order(dom.named(*names), dom.with_role_attr)
     for tag in candidates:
         if dom.role(tag) in roles and not dom.hidden(tag):
             yield tag
@@ -147,11 +154,11 @@ def valid_lang(value: str) -> bool:
       {"zh": "为有内容的图片添加描述内容的 alt 属性；装饰性图片使用 alt=\"\"。",
        "en": "Give informative images an alt attribute that says what they show; decorative images alt=\"\"."})
 def image_alt(dom: Dom):
-    for tag in dom.in_order([*dom.named("img"), *dom.with_role_attr]):
-        if tag.name == "img" or dom.explicit_role(tag) == "img":
+    for tag in dom.in_order(dom.named("img"), dom.with_role_attr):
+        if tag.tag == "img" or dom.explicit_role(tag) == "img":
             if dom.hidden(tag) or dom.role(tag) == "presentation":
                 continue
-            if tag.name != "img" and dom.role(tag) != "img":
+            if tag.tag != "img" and dom.role(tag) != "img":
                 continue
             if not dom.has_name(tag):
                 yield tag, "图片没有替代文本（alt）", "image has no text alternative (alt)"
@@ -180,7 +187,7 @@ def html_lang(dom: Dom):
     if html is None:
         return
     lang = html.get("lang")
-    if not (isinstance(lang, str) and lang.strip()):
+    if not (lang or "").strip():
         yield html, "<html> 没有 lang 属性", "<html> has no lang attribute"
 
 
@@ -194,7 +201,7 @@ def html_lang_valid(dom: Dom):
     if html is None:
         return
     lang = html.get("lang")
-    if isinstance(lang, str) and lang.strip() and not valid_lang(lang):
+    if lang and lang.strip() and not valid_lang(lang):
         yield html, f"<html lang=\"{lang}\"> 不是有效的语言代码", f"<html lang=\"{lang}\"> is not a valid language tag"
 
 
@@ -205,11 +212,11 @@ def html_lang_valid(dom: Dom):
       {"zh": "为每个页面设置描述性的 <title>（如“通知公告 - XX县人民政府”）。",
        "en": "Give every page a descriptive <title> (e.g. \"Notices - XX County Government\")."})
 def document_title(dom: Dom):
-    titles = [t for t in dom.named("title") if t.find_parent("svg") is None]
+    titles = [t for t in dom.named("title") if next(t.iterancestors("svg"), None) is None]
     if not titles:
-        target = dom.html or dom.soup
+        target: Target = dom.html if dom.html is not None else (dom.document or Document())
         yield target, "页面没有 <title> 元素", "the page has no <title> element"
-    elif not titles[0].get_text().strip():
+    elif not soup_text(titles[0]).strip():
         yield titles[0], "<title> 为空", "the <title> is empty"
 
 
@@ -226,7 +233,7 @@ FORM_ROLES = {"checkbox", "combobox", "listbox", "menuitemcheckbox", "menuitemra
 def form_label(dom: Dom):
     for tag in with_role(dom, FORM_ROLES):
         if not dom.has_name(tag):
-            yield tag, f"{tag.name} 表单控件没有可访问名称", f"{tag.name} form field has no accessible name"
+            yield tag, f"{tag.tag} 表单控件没有可访问名称", f"{tag.tag} form field has no accessible name"
 
 
 LINK_ROLES = {"link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref"}  # link and its DPUB kin
@@ -251,7 +258,7 @@ def link_name(dom: Dom):
       {"zh": "为按钮提供文字、value 或 aria-label。", "en": "Give the button text, a value, or an aria-label."})
 def button_name(dom: Dom):
     for tag in with_role(dom, {"button"}):
-        if tag.name == "input" and dom.input_type(tag) == "image":
+        if tag.tag == "input" and dom.input_type(tag) == "image":
             continue
         if not dom.has_name(tag):
             yield tag, "按钮没有可访问名称", "button has no accessible name"
@@ -279,10 +286,11 @@ def _viewport_value(value: str) -> float:
        "en": "Remove user-scalable=no from the viewport; keep maximum-scale at 2 or more (or remove it)."})
 def meta_viewport(dom: Dom):
     for tag in dom.named("meta"):
-        if not tag.has_attr("content") or str(tag.get("name", "")).strip().lower() != "viewport":
+        content = tag.get("content")
+        if content is None or tag.get("name", "").strip().lower() != "viewport":
             continue
         props = {}
-        for part in re.split(r"[,;]", str(tag.get("content"))):
+        for part in re.split(r"[,;]", content):
             key, sep, value = part.partition("=")
             if sep:
                 props[key.strip().lower()] = value.strip()
@@ -308,7 +316,7 @@ def meta_viewport(dom: Dom):
       {"zh": "为 <iframe> 添加描述内容的 title 属性。", "en": "Give the <iframe> a title describing its content."})
 def frame_title(dom: Dom):
     for tag in shown(dom, dom.named("iframe", "frame")):
-        tabindex = str(tag.get("tabindex", "")).strip()
+        tabindex = tag.get("tabindex", "").strip()
         if tabindex.startswith("-") and tabindex[1:].isdigit():
             continue
         if dom.explicit_role(tag) in ("none", "presentation"):
@@ -338,9 +346,10 @@ def refresh_delay(content: str) -> float | None:
        "en": "Remove the timed meta refresh; redirect on the server (301/302) or with content=\"0\"."})
 def meta_refresh(dom: Dom):
     for tag in dom.named("meta"):
-        if not tag.has_attr("content") or str(tag.get("http-equiv", "")).strip().lower() != "refresh":
+        content = tag.get("content")
+        if content is None or tag.get("http-equiv", "").strip().lower() != "refresh":
             continue
-        delay = refresh_delay(str(tag.get("content")))
+        delay = refresh_delay(content)
         if delay is None:
             continue
         if 0 < delay <= 72000:
@@ -355,32 +364,32 @@ def meta_refresh(dom: Dom):
       {"zh": "使用 BCP 47 语言代码（如 en、mn、bo、ug）。", "en": "Use a BCP 47 language tag (en, mn, bo, ug)."})
 def element_lang_valid(dom: Dom):
     for tag in dom.with_lang:
-        if tag.name == "html" or tag.find_parent("body") is None:
+        if tag.tag == "html" or next(tag.iterancestors("body"), None) is None:
             continue
-        lang = str(tag.get("lang"))
+        lang = tag.get("lang", "")
         if not lang or valid_lang(lang):
             continue
         if _governs_shown_text(dom, tag):
             yield tag, f"lang=\"{lang}\" 不是有效的语言代码", f"lang=\"{lang}\" is not a valid language tag"
 
 
-def _governs_shown_text(dom: Dom, tag: Tag) -> bool:
+def _governs_shown_text(dom: Dom, tag: HtmlElement) -> bool:
     """Some text whose language `tag` sets is visible or in the accessibility tree: a text node, or the
     text alternative (alt, aria-label, title) of an element inside it."""
 
-    def owner(node: Tag) -> Tag | None:
-        return node if node.has_attr("lang") else node.find_parent(attrs={"lang": True})
+    def owner(node: HtmlElement) -> HtmlElement | None:
+        if "lang" in node.attrib:
+            return node
+        return next((parent for parent in node.iterancestors() if "lang" in parent.attrib), None)
 
-    for string in tag.find_all(string=True):
-        if type(string).__name__ in ("Comment", "CData", "ProcessingInstruction", "Doctype", "Declaration"):
-            continue
-        parent = string.parent
-        if not string.strip() or not isinstance(parent, Tag) or parent.name in ALWAYS_HIDDEN:
+    for piece in pieces(tag):
+        parent = piece.parent
+        if not piece.text.strip() or parent.tag in ALWAYS_HIDDEN:
             continue
         if owner(parent) is tag and (dom.rendered(parent) or not dom.hidden(parent)):
             return True
-    for element in tag.find_all(True):
-        named = any(str(element.get(a, "")).strip() for a in ("alt", "aria-label", "title"))
+    for element in elements(tag):
+        named = any(element.get(a, "").strip() for a in ("alt", "aria-label", "title"))
         if named and owner(element) is tag and (dom.rendered(element) or not dom.hidden(element)):
             return True
     return False
@@ -405,7 +414,7 @@ def heading_name(dom: Dom):
        "en": "Use a role WAI-ARIA defines (navigation, button, dialog...), or remove it."})
 def aria_role(dom: Dom):
     for tag in dom.with_role_attr:
-        value = str(tag.get("role"))
+        value = tag.get("role", "")
         if not value.strip() or dom.hidden(tag):
             continue
         if not any(token in ROLES for token in value.lower().split()):
@@ -420,7 +429,7 @@ def aria_role(dom: Dom):
        "en": "Use an attribute WAI-ARIA defines (aria-label, aria-expanded...)."})
 def aria_attr(dom: Dom):
     for tag in dom.with_aria:
-        bad = [a for a in tag.attrs if a.lower().startswith("aria-") and a.lower() not in ARIA_ATTRIBUTES]
+        bad = [a for a in tag.attrib if a.lower().startswith("aria-") and a.lower() not in ARIA_ATTRIBUTES]
         if bad:
             yield tag, f"未定义的 ARIA 属性：{', '.join(bad)}", f"undefined ARIA attribute: {', '.join(bad)}"
 
@@ -460,14 +469,14 @@ def autocomplete_ok(value: str) -> bool:
        "en": "Use an HTML autofill field name (name, tel, email, street-address) that fits the field type."})
 def autocomplete(dom: Dom):
     for tag in dom.named("input", "select", "textarea"):
-        if not tag.has_attr("autocomplete"):
+        value = tag.get("autocomplete")
+        if value is None:
             continue
-        value = str(tag.get("autocomplete"))
         if not value.strip() or value.strip().lower() in ("on", "off"):
             continue
-        if tag.name == "input" and dom.input_type(tag) in NOT_AUTOFILL_INPUTS:
+        if tag.tag == "input" and dom.input_type(tag) in NOT_AUTOFILL_INPUTS:
             continue
-        if tag.has_attr("disabled") or str(tag.get("aria-disabled", "")).lower() == "true":
+        if "disabled" in tag.attrib or tag.get("aria-disabled", "").lower() == "true":
             continue
         if dom.hidden(tag):
             continue

@@ -8,12 +8,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bs4 import Tag
+from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from checks.a11y.dom import Dom
+from checks.a11y.markup import Document
 
 GBT = load("accessibility")["gbt37668"]
+Target = HtmlElement | Document  # what a finding names: an element, or a page without any (markup.Document)
 
 
 def refs(act: str | None, *criteria: str) -> list[str]:
@@ -38,7 +40,7 @@ class Rule:
     title: dict[str, str]
     why: dict[str, str]
     fix: dict[str, str]
-    targets: Callable[[Dom], Iterator[tuple[Tag, str, str]]]  # (element, message zh, message en)
+    targets: Callable[[Dom], Iterator[tuple[Target, str, str]]]  # (element, message zh, message en)
 
 
 RULES: list[Rule] = []  # in definition order
