@@ -227,14 +227,13 @@ def test_clock_expressions_in_running_text(text, expected) -> None:
 
 
 def test_a_clock_in_a_top_bar_row_dates_none_of_its_links_and_a_real_row_keeps_its_date(tmp_path) -> None:
-    from bs4 import BeautifulSoup
-
+    from auditcli.core.tree import parse
     from checks.engine.listparse import _drop_clocks, best_list
 
-    soup = BeautifulSoup('<body><ul class="tools"><li>今天是<span>2026年11月20日</span> <a href="/wza/">无障碍</a></li>'
-                         '<li><span>2026-11-20</span><span>周五</span><a href="/login.html">登录</a></li></ul>'
-                         '<ul class="list"><li><a href="/tzgg/t20261118_1.html">关于冬季供暖的通知</a><span>2026-11-18</span></li>'
-                         '</ul></body>', "lxml")
-    _drop_clocks(soup)
-    _, _, every, _ = best_list(soup.body, BASE + "/", AS_OF)
+    root = parse('<body><ul class="tools"><li>今天是<span>2026年11月20日</span> <a href="/wza/">无障碍</a></li>'
+                 '<li><span>2026-11-20</span><span>周五</span><a href="/login.html">登录</a></li></ul>'
+                 '<ul class="list"><li><a href="/tzgg/t20261118_1.html">关于冬季供暖的通知</a><span>2026-11-18</span></li>'
+                 '</ul></body>')
+    root = _drop_clocks(root)
+    _, _, every, _ = best_list(root.find("body"), BASE + "/", AS_OF)
     assert {r.title: r.date for r in every} == {"无障碍": None, "登录": None, "关于冬季供暖的通知": date(2026, 11, 18)}

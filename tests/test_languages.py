@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 from parsel import Selector
 
 from auditcli.core.language_links import classify_link, is_language_link, language_of_text, version_root
 from auditcli.core.models import SiteConfig
+from auditcli.core.tree import parse
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import validate
 from checks import languages as L
@@ -112,7 +112,7 @@ KOREAN = "연변조선족자치주 인민정부 홈페이지에 오신 것을 �
 
 
 def visible(html: str) -> str:
-    return L.visible_text(BeautifulSoup(html, "lxml"))
+    return L.visible_text(parse(html))
 
 
 def test_english_page_is_mostly_latin_despite_a_chinese_footer():

@@ -3,6 +3,12 @@
 The summary is what column analysis keeps per page (never the parsed tree), so memory stays flat
 however many pages a site has. Page furniture (header, navigation, footer, breadcrumbs) is cut away
 first, so a clock, a copyright year or a menu is never read as content.
+
+The page is read from its lxml tree (`Page.tree`, auditcli.core.tree) exactly as it was once read from
+BeautifulSoup's soup: text pieces (comments included where BeautifulSoup's string search saw them), cuts
+that keep the text after the cut element, and the whole document, not only its first <html>: what a page
+writes after </html> (statistics scripts, a stray footer) libxml2 puts in an <html> of its own beside the
+first, and the doctype and the comments around <html> are strings of the soup (`_soup`).
 """
 
 from __future__ import annotations
@@ -10,13 +16,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
+from html import escape
+from itertools import islice
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
+from lxml.html import Element as new_element
+from lxml.html import HtmlComment, HtmlElement
 
-from auditcli.core.html import combinator, css_path, nth_of_type, text_of
 from auditcli.core.knowledge import load
+from auditcli.core.tree import (
+    HIDDEN_TEXT_TAGS,
+    Piece,
+    ancestors,
+    classes,
+    combinator,
+    css_path,
+    cut,
+    is_cut,
+    parse,
+    pieces,
+    text_of,
+)
 from auditcli.core.urls import join_url
 from checks.engine import dates as D
 from checks.engine import scriptlist
@@ -39,6 +61,8 @@ MORE_TEXT = re.compile(r"^(更多|more)\s*(>>|»|>|\+)?$", re.I)
 LINK_TAIL = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?\s*$")
 DATE_DIGITS = re.compile(r"\d{1,4}\s*[-/.年月]|[〇○零][^\n]{0,20}年")  # text that may hold a date, clocks' too
 INLINE_TAGS = ("span", "b", "font", "em", "strong", "a", "i", "small", "label", "u", "sup", "sub")
+WORD_CACHE = 8192  # class and id words judged (furniture, crumb, sidebar, list box): templates repeat them
+CACHED_SCRIPT_CHARS = 16384  # a page's scripts searched once per template up to this length (memory stays bounded)
 YEARLESS_TAIL = re.compile(r"[\[(（【]\s*(\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$")
 
 
@@ -125,23 +149,44 @@ def title_name(title: str, site_names: tuple[str, ...] = ()) -> str:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def row_selector(container: Tag, container_selector: str, row: Tag) -> str:
-    """The row's selector under its list: nth-of-type counted among all same-tag siblings, as browsers do."""
+def row_selector(container: HtmlElement, container_selector: str, row: HtmlElement,
+                 positions: dict[HtmlElement, dict[HtmlElement, int]] | None = None) -> str:
+    """The row's selector under its list: nth-of-type counted among all same-tag siblings, as browsers do.
+    `positions` keeps each parent's counts for the next row of the list (one count per parent, not per row)."""
     chain = [row]
-    while chain[0].parent is not container and isinstance(chain[0].parent, Tag) and len(chain) < 4:
-        chain.insert(0, chain[0].parent)
+    while (parent := chain[0].getparent()) is not container and parent is not None and len(chain) < 4:
+        chain.insert(0, parent)
     out = container_selector
     for node in chain:
-        out += f"{combinator(node)}{node.name}:nth-of-type({nth_of_type(node)[0]})"
+        out += f"{combinator(node)}{node.tag}:nth-of-type({_position(node, positions)})"
     return out
 
 
-def _words(tag: Tag) -> list[str]:
-    values = list(tag.get("class") or [])
-    ident = tag.get("id")
-    if isinstance(ident, str):
-        values.append(ident)
-    return [v.lower() for v in values if isinstance(v, str)]
+def _position(node: HtmlElement, positions: dict[HtmlElement, dict[HtmlElement, int]] | None) -> int:
+    """`node`'s place among its parent's children of its tag (CSS nth-of-type), counted once per parent."""
+    parent = node.getparent()
+    if parent is None:
+        return 1
+    known = positions.get(parent) if positions is not None else None
+    if known is None:
+        known, seen = {}, {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                seen[child.tag] = known[child] = seen.get(child.tag, 0) + 1
+        if positions is not None:
+            positions[parent] = known
+    return known.get(node, 1)
+
+
+def _words(tag: HtmlElement) -> list[str]:
+    """The class tokens and the id, lower-cased: the words a box is named by."""
+    value, ident = tag.get("class"), tag.get("id")
+    if value is None and ident is None:
+        return []
+    words = value.lower().split() if value else []
+    if ident is not None:
+        words.append(ident.lower())
+    return words
 
 
 @cache
@@ -150,17 +195,20 @@ def _furniture() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(t.lower() for t in k["furniture_tokens"]), frozenset(k["furniture_tags"])
 
 
-def is_furniture(tag: Tag) -> bool:
-    tokens, tags = _furniture()
-    if tag.name in tags:
+def is_furniture(tag: HtmlElement) -> bool:
+    if tag.tag in _furniture()[1]:
         return True
-    for word in _words(tag):
-        if word in tokens:
-            return True
-        parts = re.split(r"[-_]", word)
-        if len(parts) > 1 and any(p in tokens for p in parts) and not any(p in CONTENT_WORDS for p in parts):
-            return True
-    return False
+    return any(_furniture_word(word) for word in _words(tag))
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _furniture_word(word: str) -> bool:
+    """Does a class or id word name page furniture (header, nav, footer_box)? Words repeat over a site's pages."""
+    tokens = _furniture()[0]
+    if word in tokens:
+        return True
+    parts = re.split(r"[-_]", word)
+    return len(parts) > 1 and any(p in tokens for p in parts) and not any(p in CONTENT_WORDS for p in parts)
 
 
 def clean_href(base: str, raw: str | None) -> str | None:
@@ -180,57 +228,83 @@ def cjk_ratio(text: str) -> float:
 
 
 # ------------------------------------------------------------------------------------------ rows
-def _row_of(anchor: Tag) -> Tag | None:
-    node = anchor.parent
+def _row_of(anchor: HtmlElement) -> HtmlElement | None:
+    node = anchor.getparent()
     for _ in range(4):
-        if node is None or not isinstance(node, Tag) or node.name in ("body", "html"):
+        if node is None or node.tag in ("body", "html"):
             break
-        if node.name in ROW_TAGS:
+        if node.tag in ROW_TAGS:
             return node
-        node = node.parent
-    parent = anchor.parent
-    if isinstance(parent, Tag) and parent.name in LOOSE_ROW_TAGS:
+        node = node.getparent()
+    parent = anchor.getparent()
+    if parent is not None and parent.tag in LOOSE_ROW_TAGS:
         return parent
     return None
 
 
-def _is_pinned(row: Tag, anchor: Tag) -> bool:
+def _has_link(node: HtmlElement) -> bool:
+    """Is there an <a href> below `node` (BeautifulSoup: `node.find("a", href=True)`)?"""
+    return any(a.get("href") is not None and a is not node for a in node.iter("a"))
+
+
+def _next_element(node: HtmlElement) -> HtmlElement | None:
+    """The next sibling element, past comments (BeautifulSoup: `find_next_sibling()`)."""
+    sibling = node.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    return sibling
+
+
+def _in_link(node: HtmlElement) -> bool:
+    """Is `node` an <a> or inside one (a text piece's parent: BeautifulSoup's `find_parent("a")`)?"""
+    while node is not None:
+        if node.tag == "a":
+            return True
+        node = node.getparent()
+    return False
+
+
+def _is_pinned(row: HtmlElement, anchor: HtmlElement) -> bool:
     words = column_knowledge()["pinned_words"]
     if any(w in _words(row) for w in words) or any(w in _words(anchor) for w in words):
         return True
     return "置顶" in text_of(row)
 
 
-def make_row(row: Tag, anchor: Tag, base: str, as_of: date, selector: str) -> Row | None:
+def make_row(row: HtmlElement, anchor: HtmlElement, base: str, as_of: date, selector: str,
+             anchor_text: str | None = None) -> Row | None:
+    """One row of a list (`anchor_text`: the link's text when the caller has it already)."""
     href = clean_href(base, anchor.get("href"))
     if not href:
         return None
-    title = text_of(anchor) or str(anchor.get("title") or "")
+    if anchor_text is None:
+        anchor_text = text_of(anchor)
+    title = anchor_text or str(anchor.get("title") or "")
     if PAGER_TEXT.match(title.strip()):
         return None
     title = title.replace("[置顶]", "").replace("【置顶】", "").strip()
     url_date = D.date_in_url(href)
     # Dates outside the link text first (the list's date cell), then date spans inside the link.
-    anchor_text = text_of(anchor)
     rest = text_of(row)
-    if row.name == "dt":  # <dt><a>title</a></dt><dd>2026-11-05</dd>
-        sibling = row.find_next_sibling()
-        if isinstance(sibling, Tag) and sibling.name == "dd" and not sibling.find("a", href=True):
+    if row.tag == "dt":  # <dt><a>title</a></dt><dd>2026-11-05</dd>
+        sibling = _next_element(row)
+        if sibling is not None and sibling.tag == "dd" and not _has_link(sibling):
             rest += " " + text_of(sibling)
     if anchor_text and anchor_text in rest:
         rest = rest.replace(anchor_text, " ", 1)
     hint = url_date.year if url_date else None
     cells = [rest]  # the texts the date was read from
     found = D.dates_in_text(rest, as_of, yearless=True, hint_year=hint)
-    if not found:  # yearless dates in their own small cell of a longer row
+    if not found:  # yearless dates in their own small cell of a longer row (comments are strings here too)
         cells = []
-        for string in row.find_all(string=True):
-            if isinstance(string, str) and string.find_parent("a") is None and len(string.strip()) <= 24:
+        for piece in pieces(row, comments=True):
+            string = piece.text
+            if len(string.strip()) <= 24 and not _in_link(piece.parent):
                 got = D.dates_in_text(string, as_of, yearless=True, hint_year=hint)
                 found += got
-                cells += [str(string)] if got else []
+                cells += [string] if got else []
     if not found:
-        for inner in anchor.find_all(["span", "em", "i", "font", "small"]):
+        for inner in anchor.iter("span", "em", "i", "font", "small"):
             got = D.dates_in_text(text_of(inner), as_of, yearless=True, hint_year=hint)
             found += got
             cells += [text_of(inner)] if got else []
@@ -307,19 +381,25 @@ def looks_like_column_url(url: str) -> bool:
     return leaf == "" or re.fullmatch(rf"(?:{names})(?:_\d+)?\.\w+", leaf, re.I) is not None
 
 
-def _in_sidebar(tag: Tag, levels: int = 5) -> bool:
+def _in_sidebar(tag: HtmlElement, levels: int = 5) -> bool:
     """Sidebars (热点排行, 相关推荐) also hold dated lists; the column's own list is elsewhere."""
-    words = {w.lower() for w in column_knowledge()["sidebar_words"]}
-    node: Tag | None = tag
+    node: HtmlElement | None = tag
     for _ in range(levels):
-        if node is None or not isinstance(node, Tag):
+        if node is None:
             return False
-        if any(part in words for w in _words(node) for part in re.split(r"[-_]", w)):
+        if any(_sidebar_word(w) for w in _words(node)):
             return True
-        node = node.parent
+        node = node.getparent()
     return False
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _sidebar_word(word: str) -> bool:
+    words = {w.lower() for w in column_knowledge()["sidebar_words"]}
+    return any(part in words for part in re.split(r"[-_]", word))
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def is_list_word(word: str) -> bool:
     """Is a class/id token a list box's: list, news_list, listbox, list_box, lb; never nav, menu, sidebar, pager."""
     k = column_knowledge()
@@ -333,46 +413,52 @@ def is_list_word(word: str) -> bool:
             or any(p in k["list_word_parts"] for p in parts))
 
 
-def list_box(tag: Tag, levels: int = 4) -> Tag | None:
+def list_box(tag: HtmlElement, levels: int = 4) -> HtmlElement | None:
     """The nearest element (itself or an ancestor) named as a list box: ul.list, div.list-box, div.news_list."""
-    node: Tag | None = tag
+    node: HtmlElement | None = tag
     for _ in range(levels):
-        if node is None or not isinstance(node, Tag) or node.name in ("body", "html"):
+        if node is None or node.tag in ("body", "html"):
             return None
         if any(is_list_word(w) for w in _words(node)):
             return node
-        node = node.parent
+        node = node.getparent()
     return None
 
 
-def best_list(body: Tag, base: str, as_of: date,
-              page_date: date | None = None) -> tuple[list[Row], str | None, list[Row], Tag | None]:
+def best_list(body: HtmlElement, base: str, as_of: date, page_date: date | None = None,
+              link_texts: dict[HtmlElement, str] | None = None,
+              ) -> tuple[list[Row], str | None, list[Row], HtmlElement | None]:
     """The page's own list (most rows, dated rows count double), every row of every list, and its box.
 
-    A sidebar list (热点排行, 相关推荐) is never the page's list: its rows count only as dates on the page."""
-    groups: dict[int, tuple[Tag, list[tuple[Tag, Tag]]]] = {}
-    seen_rows: set[int] = set()
-    for anchor in body.find_all("a", href=True):
-        if PAGER_TEXT.match(text_of(anchor)):
+    A sidebar list (热点排行, 相关推荐) is never the page's list: its rows count only as dates on the page.
+    `link_texts` (the text of every <a> below `body`, when the caller has read them) saves reading them again."""
+    groups: dict[HtmlElement, list[tuple[HtmlElement, HtmlElement, str]]] = {}
+    seen_rows: set[HtmlElement] = set()
+    for anchor in body.iter("a"):
+        if anchor.get("href") is None or anchor is body:
+            continue
+        anchor_text = link_texts[anchor] if link_texts is not None else text_of(anchor)
+        if PAGER_TEXT.match(anchor_text):
             continue
         row = _row_of(anchor)
-        if row is None or id(row) in seen_rows:
+        if row is None or row in seen_rows:
             continue
-        seen_rows.add(id(row))
-        container = row.parent
-        if not isinstance(container, Tag):
+        seen_rows.add(row)
+        container = row.getparent()
+        if container is None:
             continue
-        if (container.name in ("dl", "ul", "ol", "tbody") and isinstance(container.parent, Tag)
-                and len(container.find_all(row.name, recursive=False)) == 1):
-            container = container.parent  # one <dl>/<ul> per item: the list is their parent
-        groups.setdefault(id(container), (container, []))[1].append((row, anchor))
-    best: tuple[float, list[Row], str | None, Tag | None] = (0, [], None, None)
+        if (container.tag in ("dl", "ul", "ol", "tbody") and container.getparent() is not None
+                and sum(1 for child in container if child.tag == row.tag) == 1):
+            container = container.getparent()  # one <dl>/<ul> per item: the list is their parent
+        groups.setdefault(container, []).append((row, anchor, anchor_text))
+    best: tuple[float, list[Row], str | None, HtmlElement | None] = (0, [], None, None)
     every: list[Row] = []
-    for container, members in groups.values():
+    positions: dict[HtmlElement, dict[HtmlElement, int]] = {}
+    for container, members in groups.items():
         sel = css_path(container)
         rows = []
-        for row, anchor in members[:MAX_ROWS]:
-            r = make_row(row, anchor, base, as_of, row_selector(container, sel, row))
+        for row, anchor, anchor_text in members[:MAX_ROWS]:
+            r = make_row(row, anchor, base, as_of, row_selector(container, sel, row, positions), anchor_text)
             if r:
                 rows.append(r)
         infer_row_years(rows, as_of, page_date)
@@ -397,11 +483,13 @@ def datastore_rows(scripts: list[str], base: str, as_of: date,
     total = None
     for script in scripts:
         for k, record in enumerate(CDATA_RECORD.findall(script)[:MAX_ROWS]):
-            frag = BeautifulSoup(record, "lxml")
-            anchor = frag.find("a", href=True)
-            if not anchor:
+            frag = _soup(parse(record), record)
+            anchor = next((a for a in frag.iter("a") if a.get("href") is not None), None)
+            if anchor is None:
                 continue
-            row = _row_of(anchor) or frag.body or frag
+            row = _row_of(anchor)
+            if row is None:
+                row = _body(frag)
             r = make_row(row, anchor, base, as_of, f"script[type='text/xml'] record:nth-of-type({k + 1})")
             if r:
                 rows.append(r)
@@ -413,6 +501,16 @@ def datastore_rows(scripts: list[str], base: str, as_of: date,
 
 
 # ------------------------------------------------------------------------------------------ page
+NAMED_TAGS = ("base", "meta", "html", "title", "script", "style", "noscript", "template", "iframe", "frame")
+CUT_FIRST = ("script", "style", "noscript", "template")  # cut before the furniture (keeping the text after each)
+SOUP_TAG = "auditcli-soup"  # the element standing for BeautifulSoup's soup: every top-level node of the page
+# The doctype libxml2 gives a page that wrote none (BeautifulSoup then has no doctype string at all), and
+# a doctype as written: at the start, after white space, comments or an <?xml?> declaration only (matched
+# without backtracking, however many comments a page starts with).
+IMPLIED_DOCTYPE = ("-//W3C//DTD HTML 4.0 Transitional//EN", "http://www.w3.org/TR/REC-html40/loose.dtd")
+WRITTEN_DOCTYPE = re.compile(r"(?:\s|\ufeff|<!--(?:(?!-->).)*-->|<\?[^>]*>)*+<!doctype", re.I | re.S)
+
+
 @dataclass
 class _Head:
     """What the page's head and scripts say, read before the tree is cut (scripts go with the furniture)."""
@@ -432,21 +530,37 @@ class _Head:
         self.lowered = {k.lower(): v for k, v in self.metas.items()}
 
 
+@dataclass
+class _Walk:
+    """What one walk over the whole tree finds before anything is cut: the elements the head's reads and the
+    cuts need, by name in document order; the breadcrumb box; the page furniture (header, nav, footer)."""
+
+    named: dict[str, list[HtmlElement]]
+    crumb: HtmlElement | None
+    furniture: list[HtmlElement]  # not in document order
+    column_titles: list[HtmlElement]  # class column-title, in document order (the heading, if not cut)
+
+
 def summarise(page, as_of: date) -> PageSummary:
-    """Summarise one checks.engine.siteview.Page. Its shared tree is consumed: furniture is cut out of it."""
-    soup = page.soup
-    elements = [node for node in soup.descendants if isinstance(node, Tag)]  # one walk for the head's reads
-    named = _by_name(elements, ("base", "meta", "html", "title", "script", "style", "noscript", "template",
-                                "iframe", "frame"))
+    """Summarise one checks.engine.siteview.Page (or a checks.engine.rendered.RenderedPage). Its shared tree
+    is consumed: furniture is cut out of it."""
+    root = _soup(page.tree, page.text)
+    walk = _walk(root)
+    named = walk.named
     head = _read_head(page, named)
     lowered = head.lowered
-    crumb_name = _cut_breadcrumb(elements)
-    _cut_scripts_and_furniture(soup, named)
-    body = soup.body or soup
+    crumb_name = ""
+    if walk.crumb is not None:
+        crumb_name = _crumb_name(walk.crumb)
+        root = _cut(walk.crumb, root)
+    root = _cut_scripts_and_furniture(root, named, walk.furniture)
+    root = _drop_clocks(root)
+    body = _body(root)
     main_text = text_of(body)
-    heading = _heading(body, crumb_name, head)
+    heading = _heading(body, crumb_name, head, walk.column_titles)
     pub = _pub_date(body, head.metas, main_text)
-    rows, container, every, box = best_list(body, head.base, as_of, pub)
+    link_texts = {a: text_of(a) for a in body.iter("a") if a is not body}  # read once: the rows, the 更多 links
+    rows, container, every, box = best_list(body, head.base, as_of, pub, link_texts)
     holder = find_placeholder(body, main_text)
     if rows and holder is not None and _placeholder_empties_list(holder, box):
         rows, container, box = [], None, None  # 暂无信息 in the page's list box: other boxes' rows are not its items
@@ -467,17 +581,143 @@ def summarise(page, as_of: date) -> PageSummary:
         list_headers=_headers(box) if rows and box is not None else "",
     )
     _note_undated_items(summary, [*every[:MAX_ROWS], *ds_rows], as_of)
-    _note_landing_page(summary, body, lowered)
+    _note_landing_page(summary, link_texts, lowered)
     if not rows:
         _find_emptiness(body, summary, holder)
-        _find_script_list(body, main_text, summary, head, named)
+        _find_script_list(root, body, main_text, summary, head, named)
     row_dates = [r.date for r in every if r.date] + [r.date for r in ds_rows if r.date]
     text_dates = D.dates_in_text(main_text, as_of)
     summary.content_dates = sorted({d for d in row_dates + text_dates if d <= as_of}, reverse=True)[:20]
     return summary
 
 
-def _is_article(lowered: dict[str, str], body: Tag, pub: date | None, rows: list[Row]) -> bool:
+def _soup(root: HtmlElement, source: str) -> HtmlElement:
+    """The whole page as BeautifulSoup's soup held it, in one element (SOUP_TAG) that the page's top-level
+    nodes are moved into: its <html> and the <html> libxml2 makes of what follows </html> (read as the
+    page's own: trailing scripts, a footer), the comments before and after them, and the doctype the page
+    wrote (`source`: its markup), which a string search of the soup finds, as a comment. Empty for a text
+    without markup (auditcli.core.tree.parse's stand-in for it holds a text BeautifulSoup never had)."""
+    soup = new_element(SOUP_TAG)
+    if root.tag != "html":
+        return soup
+    doctype = _written_doctype(root, source)
+    if doctype:  # as a comment, which holds no "--" and no control character; no date needs them
+        soup.append(HtmlComment("".join(c for c in doctype.replace("--", "- -") if c >= " " or c in "\t\n")))
+    for node in [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]:
+        soup.append(node)
+    return soup
+
+
+def _written_doctype(root: HtmlElement, source: str) -> str | None:
+    """The doctype as BeautifulSoup's string of it reads (html PUBLIC "…" "…"), if the page wrote one."""
+    info = root.getroottree().docinfo
+    if not info.doctype:
+        return None
+    if (info.public_id, info.system_url) == IMPLIED_DOCTYPE and WRITTEN_DOCTYPE.match(source) is None:
+        return None
+    text = info.root_name or ""
+    if info.public_id is not None:
+        text += f' PUBLIC "{info.public_id}"'
+        if info.system_url is not None:
+            text += f' "{info.system_url}"'
+    elif info.system_url is not None:
+        text += f' SYSTEM "{info.system_url}"'
+    return text
+
+
+def _body(root: HtmlElement) -> HtmlElement:
+    """The first <body>, else the whole document (BeautifulSoup: `soup.body or soup`)."""
+    return next(root.iter("body"), root)
+
+
+def _cut(node: HtmlElement, root: HtmlElement) -> HtmlElement:
+    """Cut `node` out of the page and return the page's root: cutting the root itself (the soup) leaves
+    an empty document, as BeautifulSoup's `decompose()` of its soup left nothing to read."""
+    if node is root:
+        return new_element(SOUP_TAG)
+    try:
+        cut(node)
+    except ValueError:  # a text after it that lxml will not set (a control character): carried as parsed
+        node.getparent().replace(node, _text_stub(node.tail or ""))
+    return root
+
+
+def _text_stub(text: str) -> HtmlComment:
+    """An empty comment carrying `text` as its tail: a text piece of its own. lxml refuses to set a text
+    holding a control character (a vertical tab, a form feed: pages have them, and libxml2 keeps them), so
+    such a text is parsed into its stub instead, as libxml2 parsed it into the page."""
+    stub = HtmlComment("")
+    try:
+        stub.tail = text
+    except ValueError:
+        stub = parse(f"<body><!---->{escape(text, quote=False)}</body>").find("body")[0]
+    return stub
+
+
+def _set_text(piece: Piece, text: str) -> None:
+    """Write `text` in place of a text piece; one lxml will not set stands in a stub at the same place."""
+    try:
+        piece.replace(text)
+    except ValueError:
+        if piece.slot == "text":
+            piece.owner.text = None
+            piece.owner.insert(0, _text_stub(text))
+        else:
+            piece.owner.tail = None
+            piece.owner.addnext(_text_stub(text))
+
+
+def _css_path(node: HtmlElement) -> str:
+    """css_path, of the soup too (a placeholder in a comment outside <html>): an empty selector."""
+    return "" if node.tag == SOUP_TAG else css_path(node)
+
+
+def _walk(root: HtmlElement) -> _Walk:
+    """What the head's reads and the cuts need, found before anything is cut, without a Python step per element:
+    libxml2 finds the elements by name and the class and id attributes (a page names few of its elements),
+    and only those become Python objects. Furniture is known by its name and its tag alone, so it can be
+    found before the cuts; the order it is cut in changes nothing."""
+    named: dict[str, list[HtmlElement]] = {name: [] for name in NAMED_TAGS}
+    for node in root.iter(*NAMED_TAGS):
+        named[node.tag].append(node)
+    crumb: HtmlElement | None = None
+    furniture: list[HtmlElement] = list(root.iter(*_furniture()[1]))
+    column_titles: list[HtmlElement] = []
+    last = None
+    for value in _class_and_id(root):  # document order; an element's class and id come one after the other
+        node = value.getparent()
+        if node is last:
+            continue
+        last = node
+        words = _words(node)
+        if crumb is None and node.get("class") is not None and any(_crumb_word(w) for w in words):
+            crumb = node
+        if any(_furniture_word(w) for w in words) and node.tag not in _furniture()[1]:
+            furniture.append(node)
+        if "column-title" in classes(node):
+            column_titles.append(node)
+    return _Walk(named, crumb, furniture, column_titles)
+
+
+_class_and_id = etree.XPath("//@class | //@id")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _crumb_word(word: str) -> bool:
+    """Does a class or id word name a breadcrumb box (location, crumbs, now-position, dqwz)?"""
+    crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
+    return word in crumb_words or any(p in crumb_words for p in word.split("_"))
+
+
+def _text_before_cuts(node: HtmlElement) -> str:
+    """text_of a node read while scripts and templates still stand: an element inside a <template> (or an
+    <rt>, <rp>) reads empty, its text being the template's (BeautifulSoup's typed strings)."""
+    if node.tag not in HIDDEN_TEXT_TAGS and any(parent.tag in HIDDEN_TEXT_TAGS for parent in ancestors(node)):
+        return ""
+    return text_of(node)
+
+
+def _is_article(lowered: dict[str, str], body: HtmlElement, pub: date | None, rows: list[Row]) -> bool:
     """Is this an article (detail) page? Then it is never a column, whatever column its CMS files it under:
     TRS, Hanweb and 开普云 article pages carry their column's metas (ColumnName) beside their own.
 
@@ -487,10 +727,21 @@ def _is_article(lowered: dict[str, str], body: Tag, pub: date | None, rows: list
     with an article body and no real list: a detail page of an older CMS without metas."""
     if "articletitle" in lowered:
         return True
-    body_box = body.find(class_=ARTICLE_CLASS) is not None or body.find(id=ARTICLE_CLASS) is not None
     if any(k in lowered for k in ARTICLE_METAS):
-        return not _real_list(rows) and (body_box or "columnname" not in lowered)
-    return bool(pub) and "columnname" not in lowered and len(rows) < 5 and body_box
+        return not _real_list(rows) and ("columnname" not in lowered or _article_box(body))
+    return bool(pub) and "columnname" not in lowered and len(rows) < 5 and _article_box(body)
+
+
+def _article_box(body: HtmlElement) -> bool:
+    """Does an article body (div.TRS_Editor, #zoom-content…) stand below `body`? Any class word or the id
+    may name it (BeautifulSoup: `find(class_=ARTICLE_CLASS)` or `find(id=ARTICLE_CLASS)`)."""
+    for node in body.xpath(".//*[@class or @id]"):
+        value, ident = node.get("class"), node.get("id")
+        if value and any(ARTICLE_CLASS.search(word) for word in value.split()):
+            return True
+        if ident is not None and ARTICLE_CLASS.search(ident):
+            return True
+    return False
 
 
 def _real_list(rows: list[Row]) -> bool:
@@ -499,105 +750,134 @@ def _real_list(rows: list[Row]) -> bool:
     return len(rows) >= 5 and dated * 2 >= len(rows)
 
 
-def _read_head(page, named: dict[str, list[Tag]]) -> _Head:
+def _read_head(page, named: dict[str, list[HtmlElement]]) -> _Head:
     """Base URL, metas, language, title and script texts: read first, as the scripts are cut later."""
     base = page.final_url
     base_tag = next((t for t in named["base"] if t.get("href") is not None), None)
-    if base_tag:
-        base = join_url(base, base_tag["href"]) or base
+    if base_tag is not None:
+        base = join_url(base, base_tag.get("href")) or base
     metas = {}
     for m in named["meta"]:
         name, content = m.get("name") or m.get("property"), m.get("content")
-        if isinstance(name, str) and isinstance(content, str):
+        if name is not None and content is not None:
             metas[name.strip()] = content.strip()
     html = next(iter(named["html"]), None)
-    scripts_xml = [s.string or s.get_text() for s in named["script"] if s.get("type") == "text/xml"]
-    script_text = "\n".join(s.get_text() for s in named["script"] if not s.get("src"))
-    # a pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
-    # word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)
-    has_pager = "createPageHTML" in script_text or bool(PAGER_SCRIPT.search(script_text))
-    fillers, templates = _fillers(named["script"])
-    return _Head(base=base, metas=metas, lang=str(html.get("lang") or "") if html else "",
-                 title=text_of(named["title"][0]) if named["title"] else "",
+    scripts = named["script"]
+    scripts_xml = [s.text or "" for s in scripts if s.get("type") == "text/xml"]
+    script_text = "\n".join(s.text or "" for s in scripts if not s.get("src"))
+    has_pager = _pager_script(script_text)
+    fillers, templates = _fillers(scripts)
+    return _Head(base=base, metas=metas, lang=(html.get("lang") or "") if html is not None else "",
+                 title=_text_before_cuts(named["title"][0]) if named["title"] else "",
                  scripts_xml=scripts_xml, script_text=script_text, has_pager=has_pager,
                  fillers=fillers, template_scripts=templates)
 
 
-def _fillers(scripts: list[Tag]) -> tuple[list[scriptlist.PageScript], int]:
+def _fillers(scripts: list[HtmlElement]) -> tuple[list[scriptlist.PageScript], int]:
     """The inline scripts that may fill the page's list (outside header, navigation and footer: a footer
     written by script fills no list), and the count of list-template scripts (type text/html)."""
     fillers, templates = [], 0
     for tag in scripts:
-        kind = str(tag.get("type") or "")
+        kind = tag.get("type") or ""
         if tag.get("src") is not None or kind == "text/xml":
             continue
-        text = tag.string or tag.get_text()
+        text = tag.text or ""
         if scriptlist.is_template_script(kind, text):
             templates += 1
             continue
         script = scriptlist.page_script(text, in_list_box=lambda tag=tag: list_box(tag) is not None)
-        if script is not None and not any(is_furniture(parent) for parent in tag.parents if parent.name != "[document]"):
+        if script is not None and not any(is_furniture(parent) for parent in ancestors(tag)):
             fillers.append(script)
     return fillers, templates
 
 
-def _cut_breadcrumb(elements: list[Tag]) -> str:
-    """Cut the breadcrumb box out and return its last crumb, which names the page (location, crumbs,
-    DedeCMS .place); the box itself is page furniture."""
-    crumb_words = {w.lower() for w in column_knowledge()["crumb_words"]}
-    for tag in elements:
-        if tag.get("class") is None:
-            continue
-        if any(w in crumb_words or any(p in crumb_words for p in w.split("_")) for w in _words(tag)):
-            crumb_name = ""
-            parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", text_of(tag)) if p.strip()]
-            if parts:
-                crumb_name = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置)[:：]?", "", parts[-1]).strip()
-            tag.decompose()
-            return crumb_name
-    return ""
+def _crumb_name(box: HtmlElement) -> str:
+    """The last crumb of the breadcrumb box (location, crumbs, DedeCMS .place), which names the page; the
+    box itself is page furniture, cut next."""
+    parts = [p.strip() for p in re.split(r"[>»＞/→]|&gt;", _text_before_cuts(box)) if p.strip()]
+    if not parts:
+        return ""
+    return re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置)[:：]?", "", parts[-1]).strip()
 
 
-def _cut_scripts_and_furniture(soup: BeautifulSoup, named: dict[str, list[Tag]]) -> None:
-    """Leave only content: no scripts or styles, no header, navigation or footer, no header clock."""
-    for name in ("script", "style", "noscript", "template"):
+def _cut_scripts_and_furniture(root: HtmlElement, named: dict[str, list[HtmlElement]],
+                               furniture: list[HtmlElement]) -> HtmlElement:
+    """Leave only content: no scripts or styles, no header, navigation or footer (a box inside one already
+    cut is passed over, so the order of the furniture changes nothing). Returns the page's root."""
+    for name in CUT_FIRST:
         for tag in named[name]:
-            if not tag.decomposed:  # not inside the breadcrumb or another removed box
-                tag.decompose()
-    _cut_furniture(soup)
-    _drop_clocks(soup)
+            if not is_cut(tag, root):  # not inside the breadcrumb or another removed box
+                root = _cut(tag, root)
+    for tag in furniture:
+        if not is_cut(tag, root):
+            root = _cut(tag, root)
+    return root
 
 
-def _heading(body: Tag, crumb_name: str, head: _Head) -> str:
+def _heading(body: HtmlElement, crumb_name: str, head: _Head, column_titles: list[HtmlElement]) -> str:
     """The page's own name: its last crumb, else its column title or heading; a heading that only
-    repeats the <title> is cut down to the column part of it."""
-    heading_tag = body.find(class_="column-title") or body.find(["h2", "h1"])
-    heading = text_of(heading_tag) if heading_tag else ""
+    repeats the <title> is cut down to the column part of it. `column_titles`: the elements of class
+    column-title the page had before its cuts (the first still below `body` is the title)."""
+    heading_tag = next((t for t in column_titles if any(parent is body for parent in ancestors(t))), None)
+    if heading_tag is None:
+        heading_tag = next(body.iter("h2", "h1"), None)
+    heading = text_of(heading_tag) if heading_tag is not None else ""
     heading = crumb_name or heading
     if not crumb_name and heading and heading == head.title:
         heading = title_name(head.title, (head.metas.get("SiteName") or head.lowered.get("sitename") or "",))
     return heading
 
 
-def _pub_date(body: Tag, metas: dict[str, str], main_text: str) -> date | None:
+def _pub_date(body: HtmlElement, metas: dict[str, str], main_text: str) -> date | None:
     """The page's publication date: its metas, else a <time datetime>, else a labelled date (发布日期)."""
     pub = D.meta_pubdate(metas)
     if pub is None:
-        time_tag = body.find("time", attrs={"datetime": True})
-        if time_tag:
-            pub = D.parse_date(str(time_tag["datetime"]))
+        stamp = next((t.get("datetime") for t in body.iter("time") if t.get("datetime") is not None), None)
+        if stamp is not None:
+            pub = D.parse_date(stamp)
     if pub is None:
         pub = D.labelled_date(main_text)
     return pub
 
 
+def _pager_script(script_text: str) -> bool:
+    """A pager script: TRS createPageHTML or its variables, Hanweb jpage, jQuery pagination's page count; the
+    word "pagination" alone is no pager (image carousels name their dots so: Swiper, SuperSlide)."""
+    if "createPageHTML" in script_text:
+        return True
+    if len(script_text) > CACHED_SCRIPT_CHARS:
+        return PAGER_SCRIPT.search(script_text) is not None
+    return _cached_pager_script(script_text)
+
+
+@lru_cache(maxsize=64)
+def _cached_pager_script(script_text: str) -> bool:
+    """PAGER_SCRIPT in a page's scripts, searched once for the pages of a template (they share their scripts)."""
+    return PAGER_SCRIPT.search(script_text) is not None
+
+
+def _total_in_scripts(k: int, script_text: str) -> tuple[str] | None:
+    """What the `k`th total pattern finds in the page's scripts (its group 1, in a tuple), or None."""
+    if len(script_text) > CACHED_SCRIPT_CHARS:
+        return _search_total(k, script_text)
+    return _cached_total_in_scripts(k, script_text)
+
+
+def _search_total(k: int, text: str) -> tuple[str] | None:
+    m = _total_patterns()[k].search(text)
+    return (m.group(1),) if m else None
+
+
+_cached_total_in_scripts = lru_cache(maxsize=256)(_search_total)
+
+
 def _total_and_pager(total: int | None, main_text: str, head: _Head) -> tuple[int | None, bool]:
     """The list's item total (共 N 条; the datastore's wins) and whether the page has a pager at all."""
     has_pager = head.has_pager
-    for pattern in _total_patterns():
-        m = pattern.search(main_text) or pattern.search(head.script_text)
-        if m:
-            total = int(m.group(1)) if total is None else total
+    for k in range(len(_total_patterns())):
+        found = _search_total(k, main_text) or _total_in_scripts(k, head.script_text)
+        if found is not None:
+            total = int(found[0]) if total is None else total
             has_pager = True
             break
     if re.search(r"下一页|尾页|末页|上一页", main_text):
@@ -614,90 +894,106 @@ def _note_undated_items(summary: PageSummary, rows: list[Row], as_of: date) -> N
     summary.item_links = [(r.href, r.url_date) for r in undated if r.url_date is None or D.is_month_only(r.url_date)]
 
 
-def _note_landing_page(summary: PageSummary, body: Tag, lowered: dict[str, str]) -> None:
-    """更多 links and a site name without a column name: a portal home or landing page, not one column."""
-    more_links = sum(1 for a in body.find_all("a") if MORE_TEXT.match(text_of(a)))
+def _note_landing_page(summary: PageSummary, link_texts: dict[HtmlElement, str], lowered: dict[str, str]) -> None:
+    """更多 links and a site name without a column name: a portal home or landing page, not one column.
+    `link_texts`: the text of every <a> of the content."""
+    more_links = sum(1 for text in link_texts.values() if MORE_TEXT.match(text))
     summary.more_links = more_links
     summary.portal_home = ("sitename" in lowered and "columnname" not in lowered) or more_links >= 2
 
 
-def _by_name(elements: list[Tag], names: tuple[str, ...]) -> dict[str, list[Tag]]:
-    """The elements of each name, in document order (what `soup.find_all(name)` gives, from one walk)."""
-    found: dict[str, list[Tag]] = {name: [] for name in names}
-    for tag in elements:
-        if tag.name in found:
-            found[tag.name].append(tag)
-    return found
-
-
-def _headers(box: Tag) -> str:
+def _headers(box: HtmlElement) -> str:
     """The header row of a list table: its <th> cells, else its first row's cells when they hold no link."""
-    cells = box.find_all("th", limit=12)
+    cells = list(islice((c for c in box.iter("th") if c is not box), 12))
     if not cells:
-        first = box.find("tr")
-        if isinstance(first, Tag) and not first.find("a", href=True):
-            cells = first.find_all("td", limit=12)
+        first = next((r for r in box.iter("tr") if r is not box), None)
+        if first is not None and not _has_link(first):
+            cells = list(islice((c for c in first.iter("td") if c is not first), 12))
     return " ".join(text_of(c) for c in cells)[:200]
 
 
-def _cut_furniture(soup: BeautifulSoup) -> None:
-    """Remove header, navigation, footer and breadcrumb boxes (never descending into removed ones)."""
-    stack: list[Tag] = [soup]
-    while stack:
-        node = stack.pop()
-        for child in list(node.children):
-            if isinstance(child, Tag):
-                if is_furniture(child):
-                    child.decompose()
-                else:
-                    stack.append(child)
-
-
-def _drop_clocks(soup: BeautifulSoup) -> None:
+def _drop_clocks(root: HtmlElement) -> HtmlElement:
     """A clock's date is never a date, wherever it sits: each clock date (今天是2026年11月20日, 2026年11月20日
     星期五) is blanked in the tree, read in the context of its box, so 今天是 or 星期五 in a neighbouring span
-    still tells it; a short box that holds a clock and no link (the clock and weather strip) goes."""
-    boxes: dict[int, tuple[Tag, list[str]]] = {}
-    for hit in soup.find_all(string=DATE_DIGITS):
+    still tells it; a short box that holds a clock and no link (the clock and weather strip) goes. A string
+    of the soup itself (the doctype, a comment outside <html>) has the soup for its box: a document of a
+    short text with a clock and no link goes whole. Returns the page's root."""
+    if not _may_hold_clock(root):
+        return root
+    hits = [piece for piece in pieces(root, comments=True) if DATE_DIGITS.search(piece.text)]
+    boxes: dict[HtmlElement, list[str]] = {}
+    for hit in hits:
         box = _clock_box(hit)
-        if id(box) not in boxes:
+        clocks = boxes.get(box)
+        if clocks is None:
             text = text_of(box)
-            boxes[id(box)] = (box, [text[a:b] for a, b in D.clock_spans(text)])
-        for clock in boxes[id(box)][1]:
-            if clock in hit:
-                hit.replace_with(hit.replace(clock, " "))
+            clocks = boxes[box] = [text[a:b] for a, b in D.clock_spans(text)]
+        for clock in clocks:
+            if clock in hit.text:
+                _blank(hit, hit.text.replace(clock, " "))
                 break
-    for box, clocks in boxes.values():
-        if clocks and not box.decomposed and box.name not in ("body", "html") and not box.find("a", href=True) \
-                and len(text_of(box)) < 120:
-            box.decompose()
+    for box, clocks in boxes.items():
+        if (clocks and not is_cut(box, root) and box.tag not in ("body", "html") and not _has_link(box)
+                and len(text_of(box)) < 120):
+            root = _cut(box, root)
+    return root
 
 
-def _clock_box(string: NavigableString) -> Tag:
+_all_text = etree.XPath("string()")  # every text of the page run together (comments aside), in one C call
+
+
+def _may_hold_clock(root: HtmlElement) -> bool:
+    """Can any box of the page hold a clock? Only a text naming a clock word (今天是, 星期) can, and no clock
+    word holds a space, so it then stands within one text of the page: most pages (articles, lists without
+    a clock) need no walk over their texts."""
+    text = _all_text(root)
+    return any(word in text for word in D._clock_words())
+
+
+def _blank(hit: Piece, text: str) -> None:
+    """Write a clock-blanked text in place of `hit`. A comment so rewritten becomes text, as BeautifulSoup's
+    `replace_with` of a comment by a string made it: an empty comment before it carries that text."""
+    if hit.comment:
+        hit.owner.addprevious(_text_stub(text))
+        hit.owner.text = ""
+    else:
+        _set_text(hit, text)
+
+
+def _clock_box(hit: Piece) -> HtmlElement:
     """The box a text sits in, above its inline wrappers: a clock's words may stand in neighbouring spans."""
-    box = string.parent
-    while isinstance(box, Tag) and box.name in INLINE_TAGS and isinstance(box.parent, Tag):
-        box = box.parent
+    box = hit.parent
+    while box.tag in INLINE_TAGS and (parent := box.getparent()) is not None:
+        box = parent
     return box
 
 
-def find_placeholder(body: Tag, body_text: str) -> Tag | None:
+@cache
+def _placeholders() -> tuple[str, ...]:
+    """Placeholder phrases (暂无信息, 正在建设中), lower-cased, longest first."""
+    return tuple(p.lower() for p in sorted(column_knowledge()["placeholders"], key=len, reverse=True))
+
+
+def find_placeholder(body: HtmlElement, body_text: str) -> HtmlElement | None:
     """The element holding placeholder text (暂无信息, 正在建设中), outside sidebars; longest phrase first.
-    `body_text`: the body's text, which the caller has already."""
-    k = column_knowledge()
+    `body_text`: the body's text, which the caller has already. Comments are searched too (BeautifulSoup's
+    string search saw them)."""
     text = body_text.lower()
-    for phrase in sorted(k["placeholders"], key=len, reverse=True):
-        low = phrase.lower()
+    found: list[tuple[str, Piece]] | None = None
+    for low in _placeholders():
         if low not in text:
             continue
-        for hit in body.find_all(string=lambda s, p=low: isinstance(s, str) and p in s.lower()):
-            holder = hit.parent if isinstance(hit.parent, Tag) else body
-            if not _in_sidebar(holder, levels=8):
-                return holder
+        if found is None:
+            found = [(piece.text.lower(), piece) for piece in pieces(body, comments=True)]
+        for string, piece in found:
+            if low in string:
+                holder = piece.parent
+                if not _in_sidebar(holder, levels=8):
+                    return holder
     return None
 
 
-def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
+def _placeholder_empties_list(holder: HtmlElement, rows_box: HtmlElement | None) -> bool:
     """Does a placeholder say the page's list is empty although some box on the page has rows?
 
     Yes when it stands (as short text) in a named list box with no item links of its own, and the rows
@@ -707,18 +1003,22 @@ def _placeholder_empties_list(holder: Tag, rows_box: Tag | None) -> bool:
     box = list_box(holder)
     if box is None:
         return False
-    if any(not PAGER_TEXT.match(text_of(a)) and not MORE_TEXT.match(text_of(a)) for a in box.find_all("a", href=True)):
-        return False
+    for a in box.iter("a"):
+        if a is not box and a.get("href") is not None:
+            text = text_of(a)
+            if not PAGER_TEXT.match(text) and not MORE_TEXT.match(text):
+                return False
     own = list_box(rows_box) if rows_box is not None else None
-    return own is None or own is box or any(p is own for p in box.parents)
+    return own is None or own is box or any(p is own for p in ancestors(box))
 
 
-def _find_script_list(body: Tag, text: str, summary: PageSummary, head: _Head, named: dict[str, list[Tag]]) -> None:
+def _find_script_list(root: HtmlElement, body: HtmlElement, text: str, summary: PageSummary, head: _Head,
+                      named: dict[str, list[HtmlElement]]) -> None:
     """On a page without list rows: the same-site frames in its content (their list is its list) and the
     sign that a script fills its list (checks.engine.scriptlist): either keeps its column from being judged empty."""
     host = urlsplit(summary.final_url).netloc.lower()
     for frame in named["iframe"] + named["frame"]:
-        src = clean_href(head.base, frame.get("src")) if not frame.decomposed else None
+        src = clean_href(head.base, frame.get("src")) if not is_cut(frame, root) else None
         if src and urlsplit(src).netloc.lower() == host:
             summary.frames.append(src)
     summary.script_list = scriptlist.script_fill(body, text, head.fillers, head.template_scripts, _can_hold_list)
@@ -726,25 +1026,29 @@ def _find_script_list(body: Tag, text: str, summary: PageSummary, head: _Head, n
         summary.script_list = f"列表在框架中 {summary.frames[0]}"
 
 
-def _can_hold_list(tag: Tag) -> bool:
+def _can_hold_list(tag: HtmlElement) -> bool:
     """Can a script fill the page's list into this element: a list box, a box holding one, or an empty
     mount point (<div id="app"></div>) that is no pager's?"""
-    if any(is_list_word(w) for w in _words(tag)) or tag.find(lambda t: any(is_list_word(w) for w in _words(t))):
+    if any(is_list_word(w) for w in _words(tag)) or any(
+            any(is_list_word(w) for w in _words(t)) for t in tag.iter(etree.Element) if t is not tag):
         return True
     pager = set(column_knowledge()["not_list_word_parts"])
     if any(part in pager for w in _words(tag) for part in re.split(r"[-_]", w)):
         return False
-    return not text_of(tag) and tag.find("a", href=True) is None
+    return not text_of(tag) and not _has_link(tag)
 
 
-def _find_emptiness(body: Tag, summary: PageSummary, holder: Tag | None) -> None:
+def _find_emptiness(body: HtmlElement, summary: PageSummary, holder: HtmlElement | None) -> None:
     """Placeholder text (暂无信息) or an empty list container, on a page without list rows."""
     if holder is not None:
         summary.placeholder = text_of(holder)[:120]
-        summary.placeholder_selector = css_path(holder)
-    kinds = ["ul", "ol", "table", "tbody", "div", "dl"]
-    for tag in body.find_all(kinds):
-        if any(is_list_word(w) for w in _words(tag)) and not tag.find("a", href=True) and not tag.find(["li", "img"]):
-            inner = [t for t in tag.find_all(kinds) if any(is_list_word(w) for w in _words(t))]
+        summary.placeholder_selector = _css_path(holder)
+    kinds = ("ul", "ol", "table", "tbody", "div", "dl")
+    for tag in body.iter(*kinds):
+        if tag is body:
+            continue
+        if (any(is_list_word(w) for w in _words(tag)) and not _has_link(tag)
+                and next((t for t in tag.iter("li", "img") if t is not tag), None) is None):
+            inner = [t for t in tag.iter(*kinds) if t is not tag and any(is_list_word(w) for w in _words(t))]
             summary.empty_container = css_path(inner[-1] if inner else tag)  # the innermost box: ul.list
             break

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from bs4 import BeautifulSoup
-
+from auditcli.core.tree import Element, parse
 from checks.engine.registry import site_analysis
 from checks.engine.siteview import SiteView
 
@@ -45,9 +44,15 @@ class RenderedPage:
     dom: str
     responses: list[tuple[str, str]]  # (URL, body) of the JSON the page fetched while rendering
 
+    @property
+    def text(self) -> str:
+        """The markup, as a stored page's `text`."""
+        return self.dom
+
     @cached_property
-    def soup(self) -> BeautifulSoup:
-        return BeautifulSoup(self.dom, "lxml")
+    def tree(self) -> Element:
+        """The DOM's <html> element, parsed as a stored page's (`Page.tree`)."""
+        return parse(self.dom)
 
 
 def rendered_result(site: SiteView, url: str, final_url: str) -> dict[str, Any] | None:

@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from bs4 import Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.urls import join_url, normalise_url
@@ -29,6 +30,7 @@ ID_REFS = re.compile(r"""getElementById\(\s*["']([\w-]+)|["']#([A-Za-z][\w-]*)""
 CLASS_REFS = re.compile(r"""getElementsByClassName\(\s*["']([\w-]+)|["']\.([A-Za-z][\w-]*)""")
 JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
 MAX_JSON_ITEMS = 2000
+CACHED_SCRIPT_CHARS = 8192  # longer scripts are searched anew each time (the cache holds at most ~2 M characters)
 
 
 @cache
@@ -54,13 +56,23 @@ def page_script(text: str, in_list_box: Callable[[], bool]) -> PageScript | None
     """The script as a possible list filler, or None for one that loads nothing of the page's own
     (statistics, share buttons) or calls nothing that fills a page. Where it sits (`in_list_box`) is asked
     only of a script that fills something: every page has scripts, few of them fillers."""
+    call = _cached_fill_call(text) if len(text) <= CACHED_SCRIPT_CHARS else _fill_call(text)
+    if call is None:
+        return None
+    return PageScript(call=call, text=text, in_list_box=in_list_box())
+
+
+def _fill_call(text: str) -> str | None:
+    """The call by which a script loads, writes or mounts content, as written; None for an ignored script."""
     if any(word in text for word in knowledge()["ignored_scripts"]):
         return None
-    framework = _patterns("framework_calls").search(text)
-    found = framework or _patterns("loader_calls").search(text)
-    if found is None:
-        return None
-    return PageScript(call=" ".join(found.group(0).split()), text=text, in_list_box=in_list_box())
+    found = _patterns("framework_calls").search(text) or _patterns("loader_calls").search(text)
+    return " ".join(found.group(0).split()) if found is not None else None
+
+
+# A site's pages share their template's scripts (menus, pagers, statistics), and the call patterns cost
+# ~0.1 ms a script to search: each script text is searched once, up to a bounded memory.
+_cached_fill_call = lru_cache(maxsize=256)(_fill_call)
 
 
 def is_template_script(script_type: str, text: str) -> bool:
@@ -69,13 +81,15 @@ def is_template_script(script_type: str, text: str) -> bool:
         re.search(r"<(?:li|a|tr|dd)\b", text, re.I) or re.search(knowledge()["template_text"], text))
 
 
-def template_in_content(body: Tag, text: str) -> str | None:
+def template_in_content(body: HtmlElement, text: str) -> str | None:
     """A client-side template left in the page's content (v-for, ng-repeat, {{ item.title }}), as evidence."""
     attributes = knowledge()["template_attributes"]
-    for tag in body.find_all(True):
-        for name in tag.attrs:
+    for tag in body.iter(etree.Element):
+        if tag is body:
+            continue
+        for name, value in tag.items():
             if name in attributes:
-                return f'<{tag.name} {name}="{str(tag.attrs[name])[:40]}">'
+                return f'<{tag.tag} {name}="{value[:40]}">'
     found = re.search(knowledge()["template_text"], text)
     return found.group(0) if found else None
 
@@ -88,8 +102,8 @@ def _targets(text: str) -> Iterator[tuple[str, str]]:
         yield "class", m.group(1) or m.group(2)
 
 
-def script_fill(body: Tag, text: str, scripts: list[PageScript], template_scripts: int,
-                fills_list: Callable[[Tag], bool]) -> str | None:
+def script_fill(body: HtmlElement, text: str, scripts: list[PageScript], template_scripts: int,
+                fills_list: Callable[[HtmlElement], bool]) -> str | None:
     """Evidence that a page without list rows has its list filled by script, or None.
 
     `body` is the page's content (furniture already cut), `text` its text; `fills_list(tag)` says whether
@@ -105,12 +119,25 @@ def script_fill(body: Tag, text: str, scripts: list[PageScript], template_script
             return f"列表框内脚本 {script.call}"
     for script in scripts:
         for kind, name in _targets(script.text):
-            element = body.find(id=name) if kind == "id" else body.find(class_=name)
-            if isinstance(element, Tag) and fills_list(element):
+            element = _named(body, kind, name)
+            if element is not None and fills_list(element):
                 sign = "#" if kind == "id" else "."
                 return f"脚本 {script.call} 填充 {sign}{name}"
     if template_scripts and scripts:
         return f"模板脚本与 {scripts[0].call}"
+    return None
+
+
+def _named(body: HtmlElement, kind: str, name: str) -> HtmlElement | None:
+    """The first element below `body` with this id, or with this class among its classes."""
+    for element in body.iter(etree.Element):
+        if element is body:
+            continue
+        if kind == "id":
+            if element.get("id") == name:
+                return element
+        elif name in (element.get("class") or "").split():
+            return element
     return None
 
 

@@ -26,9 +26,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
-from auditcli.core import html
+from auditcli.core import tree
 from auditcli.core.language_links import classify_link, knowledge, language_of_tag, version_root
 from auditcli.core.models import Finding
 from auditcli.core.urls import join_url
@@ -131,10 +131,61 @@ def script_share(text: str, lang: str) -> tuple[float, int]:
     return (hits / total if total else 0.0), total
 
 
-def visible_text(soup: BeautifulSoup) -> str:
-    """Title plus the body's visible text: what decides which language a page is in."""
-    title = soup.title.get_text(" ") if soup.title else ""
-    return " ".join(f"{title} {html.visible_text(soup.body or soup)}".split())
+def visible_text(document: HtmlElement) -> str:
+    """Title plus the body's visible text: what decides which language a page is in (`document`: the
+    page's <html>, auditcli.core.tree.parse)."""
+    title = next(_elements(document, "title"), None)
+    body = next(_elements(document, "body"), None)
+    text = tree.visible_text(body) if body is not None else _whole_text(document)
+    title_text = tree.text_of(title) if title is not None and not _in_hidden(title) else ""
+    return " ".join(f"{title_text} {text}".split())
+
+
+def _tops(document: HtmlElement) -> list[HtmlElement]:
+    """The page's top-level elements: its <html>, and the <html> libxml2 makes of what follows </html>
+    (BeautifulSoup's soup held them all). None at all for a text without markup (auditcli.core.tree.parse's
+    stand-in for it holds a text of its own)."""
+    if document.tag != "html":
+        return []
+    tops = [*reversed(list(document.itersiblings(preceding=True))), document, *document.itersiblings()]
+    return [top for top in tops if isinstance(top.tag, str)]
+
+
+def _elements(document: HtmlElement, *names: str) -> Iterator[HtmlElement]:
+    """The elements of these names in the whole page, in document order (BeautifulSoup: `soup.find_all`)."""
+    for top in _tops(document):
+        yield from top.iter(*names)
+
+
+def _whole_text(document: HtmlElement) -> str:
+    """What a visitor can read of the whole page (BeautifulSoup: visible_text of the soup)."""
+    return " ".join(" ".join(tree.visible_text(top) for top in _tops(document)).split())
+
+
+def _in_hidden(node: HtmlElement) -> bool:
+    """Does an element stand inside a <template> (or <script>, <style>, <rt>, <rp>)? BeautifulSoup read its
+    text as the template's, not its own: none."""
+    return node.tag not in tree.HIDDEN_TEXT_TAGS and tree.has_ancestor(node, tree.HIDDEN_TEXT_TAGS)
+
+
+def _link_text(node: HtmlElement) -> str:
+    """A link's text as BeautifulSoup's `get_text(" ", strip=True)` gave it: each text piece stripped, the
+    non-empty ones joined by a space (no script, style or template text, no comments)."""
+    if _in_hidden(node):
+        return ""
+    parts: list[str] = []
+    _text_pieces(node, parts)
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _text_pieces(node: HtmlElement, out: list[str]) -> None:
+    if node.text and isinstance(node.tag, str):
+        out.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in tree.HIDDEN_TEXT_TAGS:
+            _text_pieces(child, out)
+        if child.tail:
+            out.append(child.tail)
 
 
 def dominant_script(text: str) -> str | None:
@@ -151,7 +202,7 @@ MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", 
                                       "nov", "dec"), start=1)}
 
 
-def page_dates(url: str, text: str, as_of: date, soup: BeautifulSoup | None = None) -> list[date]:
+def page_dates(url: str, text: str, as_of: date, document: HtmlElement | None = None) -> list[date]:
     """Dates of one language-version page: its text (any script's digits), English month names, its URL, metas."""
     text = text.translate(_digit_map())
     found = list(dates.dates_in_text(text, as_of))
@@ -164,8 +215,8 @@ def page_dates(url: str, text: str, as_of: date, soup: BeautifulSoup | None = No
     in_url = dates.date_in_url(url)
     if in_url:
         found.append(in_url)
-    if soup is not None:
-        metas = {str(t.get("name")): str(t.get("content")) for t in soup.find_all("meta")
+    if document is not None:
+        metas = {str(t.get("name")): str(t.get("content")) for t in _elements(document, "meta")
                  if t.get("name") and t.get("content")}
         pub = dates.meta_pubdate(metas)
         if pub:
@@ -268,8 +319,10 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
         page = site.page(source)
         if page is None or not page.is_html or not 200 <= page.status < 300:
             continue
-        for node in page.soup.find_all(["a", "area", "link"], hreflang=True):
-            if node.name == "link" and "alternate" not in (node.get("rel") or []):
+        for node in _elements(page.tree, "a", "area", "link"):
+            if node.get("hreflang") is None:
+                continue
+            if node.tag == "link" and "alternate" not in (node.get("rel") or "").split():
                 continue
             href = (node.get("href") or "").strip()
             if not href:
@@ -277,10 +330,11 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
             url = join_url(page.final_url, href)
             if url is None:
                 continue
-            hit = classify_link(url, node.get_text(" ", strip=True), str(node.get("hreflang")), site.config)
+            text = _link_text(node)
+            hit = classify_link(url, text, node.get("hreflang"), site.config)
             if hit:
-                tag = "link-alternate" if node.name == "link" else node.name
-                found.append(LinkCandidate(hit.lang, url, hit.found_by, node.get_text(" ", strip=True), page.final_url,
+                tag = "link-alternate" if node.tag == "link" else node.tag
+                found.append(LinkCandidate(hit.lang, url, hit.found_by, text, page.final_url,
                                            tag, order.get(page.final_url, 0)))
     return found
 
@@ -329,25 +383,26 @@ def _selector(site: SiteView, source: str, tag: str, url: str, lang: str) -> str
     page = site.page(source)
     if page is None or not page.is_html:
         return None
-    names = ["link"] if tag == "link-alternate" else ["a", "area"]
-    for node in page.soup.find_all(names, href=True):
-        if join_url(page.final_url, node["href"]) != url:
+    names = ("link",) if tag == "link-alternate" else ("a", "area")
+    for node in _elements(page.tree, *names):
+        href = node.get("href")
+        if href is None or join_url(page.final_url, href) != url:
             continue
         if tag == "link-alternate":
             hreflang = node.get("hreflang")
-            if hreflang and language_of_tag(str(hreflang)) != lang:
+            if hreflang and language_of_tag(hreflang) != lang:
                 continue
             if hreflang:
-                return f'link[rel="alternate"][hreflang={html.css_string(str(hreflang))}]'
-            return f'link[href={html.css_string(node["href"])}]'
-        own = f'{node.name}[href={html.css_string(node["href"])}]'
-        for parent in node.parents:
-            if not isinstance(parent, Tag) or parent.name in ("html", "body", "[document]"):
+                return f'link[rel="alternate"][hreflang={tree.css_string(hreflang)}]'
+            return f'link[href={tree.css_string(href)}]'
+        own = f'{node.tag}[href={tree.css_string(href)}]'
+        for parent in tree.ancestors(node):
+            if parent.tag in ("html", "body"):
                 break
             if parent.get("id"):
-                return f"#{parent['id']} {own}"
-            if parent.get("class"):
-                return f"{parent.name}.{parent['class'][0]} {own}"
+                return f"#{parent.get('id')} {own}"
+            if tree.classes(parent):
+                return f"{parent.tag}.{tree.classes(parent)[0]} {own}"
         return own
     return None
 
@@ -368,7 +423,7 @@ def main_latest_date(site: SiteView, roots: list[str]) -> date | None:
             break
         if any(page.final_url.startswith(r) for r in roots):
             continue
-        text = dates.strip_noise(html.visible_text(page.soup))
+        text = dates.strip_noise(_whole_text(page.tree))
         found = [dates.date_in_url(page.final_url), dates.labelled_date(text)]
         found += dates.dates_in_text(text, site.as_of)[:50]
         newest = dates.newest([newest, *found], site.as_of)
@@ -413,12 +468,12 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
         version.assessed = False
         version.evidence = f"{version.url}: HTTP {stored.status}, {stored.content_type or 'no content type'}"
         return
-    soup = BeautifulSoup(stored.text, "lxml")
-    text = visible_text(soup)
+    document = tree.parse(stored.text)
+    text = visible_text(document)
     version.script_share, version.letters = script_share(text, version.lang)
     version.dominant = dominant_script(text)
-    html = soup.find("html")
-    version.lang_attr = str(html.get("lang") or html.get("xml:lang") or "") or None if html else None
+    html = next(iter(_tops(document)), None)
+    version.lang_attr = (html.get("lang") or html.get("xml:lang") or None) if html is not None else None
     data = knowledge()
     min_share = data["languages"].get(version.lang, {}).get("min_share", 0.5)
     attr_lang = language_of_tag(version.lang_attr) if version.lang_attr else None
@@ -434,7 +489,7 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
         version.evidence = f"{share_text} (mostly {main}); {attr_text}; {_snippet(text)}"
         return
     version.evidence = f"{share_text}; {attr_text}"
-    _date_version(site, version, stored, soup)
+    _date_version(site, version, stored, document)
     version.main_latest = main_latest
     reference = main_latest or site.as_of
     limit = lag_limit(site)
@@ -450,9 +505,9 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
         version.status = "stale"
 
 
-def _date_version(site: SiteView, version: LanguageVersion, entry: Any, entry_soup: BeautifulSoup) -> None:
+def _date_version(site: SiteView, version: LanguageVersion, entry: Any, entry_document: HtmlElement) -> None:
     """The newest dated item of the version: its entry page and the pages crawled below its root."""
-    found = page_dates(entry.final_url, visible_text(entry_soup), site.as_of, entry_soup)
+    found = page_dates(entry.final_url, visible_text(entry_document), site.as_of, entry_document)
     pages = 1
     root = version.root or ""
     whole_site = _same_site_root(root, site) or not root
@@ -471,8 +526,8 @@ def _date_version(site: SiteView, version: LanguageVersion, entry: Any, entry_so
             continue
         if whole_site and stored.referrer != entry.final_url:
             continue
-        soup = BeautifulSoup(stored.text, "lxml")
-        found += page_dates(stored.final_url, visible_text(soup), site.as_of, soup)
+        document = tree.parse(stored.text)
+        found += page_dates(stored.final_url, visible_text(document), site.as_of, document)
         pages += 1
     version.pages_dated = pages
     version.latest_date = dates.newest(found, site.as_of)
