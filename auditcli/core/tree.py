@@ -36,7 +36,38 @@ def parse(text: str) -> HtmlElement:
     parser = HTMLParser()
     parser.feed(text)
     root = parser.close()
-    return root if root is not None else parser.makeelement("html")
+    if root is None:
+        return parser.makeelement("html")
+    _adopt_trailing(root)
+    return root
+
+
+def _adopt_trailing(root: HtmlElement) -> None:
+    """What a page writes after </html> (statistics scripts, a footer written by script: common on portal
+    templates) libxml2 puts in a second <html> beside the first, out of the tree the checks walk; a browser
+    appends it to the body, and so does this (the emptied second <html> stays, holding nothing)."""
+    extras = [node for node in root.itersiblings() if isinstance(node.tag, str)]
+    if not extras:
+        return
+    body = root.find("body")
+    if body is None:
+        body = root
+    for extra in extras:
+        for part in list(extra):
+            if part.tag in ("head", "body"):
+                if part.text and part.text.strip():
+                    _append_text(body, part.text)
+                body.extend(list(part))
+            else:
+                body.append(part)
+
+
+def _append_text(parent: HtmlElement, text: str) -> None:
+    last = parent[-1] if len(parent) else None
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 def is_empty(root: HtmlElement) -> bool:
