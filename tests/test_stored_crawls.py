@@ -23,7 +23,8 @@ def test_check_of_a_stored_crawl_gives_the_saved_results(tmp_path, name, workers
     result = run_cli("check", str(crawl), "--out", str(tmp_path / "out"), "--as-of", "2026-11-20", "--no-history",
                      "--format", "json", "--quiet", "--check-workers", workers)
     assert result.returncode == 0, result.stderr
-    saved = lzma.open(STORED / f"{name}.results.json.xz", "rt", encoding="utf-8").read()
+    with lzma.open(STORED / f"{name}.results.json.xz", "rt", encoding="utf-8") as packed:
+        saved = packed.read()
     now = comparable(tmp_path / "out" / "results.json")
     if now != saved:
         diff = difflib.unified_diff(saved.splitlines(), now.splitlines(), "saved", "now", lineterm="", n=2)
