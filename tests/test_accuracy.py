@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from bs4 import BeautifulSoup
 
+from auditcli.core.tree import Element, parse
 from checks import identity as ident
 from checks.engine.columnmodel import columns_block, columns_model, homepage_block
 from checks.engine.listparse import PAGER_SCRIPT
@@ -250,15 +250,19 @@ POLICE_FORMS = {
 }
 
 
-def footer_soup(inner: str, style: str = "") -> BeautifulSoup:
-    return BeautifulSoup(f'<html><body><div class="main"><p>正文</p></div><div class="footer"{style}><p>主办单位：'
-                         f"示例县人民政府　电话：0471-1234567</p><p>{inner}</p></div></body></html>", "lxml")
+def footer_markup(inner: str, style: str = "") -> str:
+    return (f'<html><body><div class="main"><p>正文</p></div><div class="footer"{style}><p>主办单位：'
+            f"示例县人民政府　电话：0471-1234567</p><p>{inner}</p></div></body></html>")
+
+
+def footer_page(inner: str, style: str = "") -> Element:
+    return parse(footer_markup(inner, style))
 
 
 @pytest.mark.parametrize("form", sorted(ICP_FORMS))
 @pytest.mark.parametrize("province", list(PROVINCES + OTHER_SHORT_NAMES))
 def test_icp_numbers_as_footers_write_them(province, form) -> None:
-    found = ident.find_icp(footer_soup(ICP_FORMS[form].format(p=province)))
+    found = ident.find_icp(footer_page(ICP_FORMS[form].format(p=province)))
     assert found is not None and not found.hidden and found.evidence.startswith(province)
     assert "0500" in found.evidence
 
@@ -266,14 +270,14 @@ def test_icp_numbers_as_footers_write_them(province, form) -> None:
 @pytest.mark.parametrize("form", sorted(POLICE_FORMS))
 @pytest.mark.parametrize("province", list(PROVINCES + OTHER_SHORT_NAMES))
 def test_police_records_as_footers_write_them(province, form) -> None:
-    found = ident.find_police(footer_soup(POLICE_FORMS[form].format(p=province)))
+    found = ident.find_police(footer_page(POLICE_FORMS[form].format(p=province)))
     assert found is not None and found.evidence.startswith(province) and "1504" in found.evidence
 
 
 @pytest.mark.parametrize("text", ["ICP备案查询", "京ICP备（申请中）", "公网安备", "电话：0471-15040202000123",
                                   "京公网安备（待审核）", "邮编：015400 传真：0471-12345678"])
 def test_labels_without_a_number_are_no_filing(text) -> None:
-    assert ident.find_icp(footer_soup(text)) is None and ident.find_police(footer_soup(text)) is None
+    assert ident.find_icp(footer_page(text)) is None and ident.find_police(footer_page(text)) is None
 
 
 def test_footer_written_by_document_write_is_read() -> None:
@@ -281,20 +285,20 @@ def test_footer_written_by_document_write_is_read() -> None:
               "<a href=\"https://beian.miit.gov.cn/\">蒙ICP备05001234号<\\/a>　蒙公网安备 15040202000123号<\\/p>');"
               "document.write('<a href=\"http://bszs.conac.cn/sitename?method=show&id=150\"><img src=\"/images/red.png\">"
               "<\\/a><\\/div>');</script>")
-    soup = BeautifulSoup(f'<html><body><div class="main"><p>正文</p></div>{script}</body></html>', "lxml")
+    root = parse(f'<html><body><div class="main"><p>正文</p></div>{script}</body></html>')
     for finder in (ident.find_site_code, ident.find_icp, ident.find_police, ident.find_conac):
-        found = finder(soup)
+        found = finder(root)
         assert found is not None and found.where == "script" and not found.hidden, finder
 
 
 @pytest.mark.parametrize("style", [' style="display:none"', ' style="DISPLAY: none;"', " hidden"])
 def test_marks_hidden_from_visitors_are_reported_as_hidden(style) -> None:
-    hidden = footer_soup('蒙ICP备05001234号 蒙公网安备 15040202000123号 <a href="http://bszs.conac.cn/s?id=1">'
+    hidden = footer_page('蒙ICP备05001234号 蒙公网安备 15040202000123号 <a href="http://bszs.conac.cn/s?id=1">'
                          '<img src="/red.png" alt="党政机关"></a>', style)
     for finder in (ident.find_icp, ident.find_police, ident.find_conac):
         found = finder(hidden)
         assert found is not None and found.hidden, finder
-    shown = footer_soup('<span style="display:none">x</span>蒙ICP备05001234号')
+    shown = footer_page('<span style="display:none">x</span>蒙ICP备05001234号')
     assert not ident.find_icp(shown).hidden
 
 
@@ -363,10 +367,9 @@ def test_columns_audited_by_their_own_urls_on_the_demo_farm(demo_farm, tmp_path)
 
 
 def test_a_hidden_site_code_is_hidden_unless_the_meta_declares_it() -> None:
-    hidden = footer_soup("网站标识码：1504000001", ' style="display:none"')
-    assert ident.find_site_code(hidden).hidden
-    meta = BeautifulSoup(str(hidden).replace("<html>", '<html><head><meta name="SiteIDCode" content="1504000001">'
-                                                       "</head>"), "lxml")
+    hidden = footer_markup("网站标识码：1504000001", ' style="display:none"')
+    assert ident.find_site_code(parse(hidden)).hidden
+    meta = parse(hidden.replace("<html>", '<html><head><meta name="SiteIDCode" content="1504000001"></head>'))
     found = ident.find_site_code(meta)
     assert found.where == "meta" and not found.hidden
 

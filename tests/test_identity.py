@@ -5,17 +5,15 @@ from __future__ import annotations
 import socket
 
 import pytest
-from bs4 import BeautifulSoup
 
-from auditcli.core.html import css_string
+from auditcli.core.tree import Element, css_string, parse
 from checks import identity as ident
 from checks import links
 from spiders.probes import ipv6_probe
 
 
-def soup(body: str, head: str = "") -> BeautifulSoup:
-    return BeautifulSoup(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head>"
-                         f"<body>{body}</body></html>", "lxml")
+def page(body: str, head: str = "") -> Element:
+    return parse(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>")
 
 
 MAIN = ('<div class="header"><h1>示例县人民政府</h1></div>'
@@ -39,155 +37,171 @@ BARE_FOOTER = ('<div id="foot"><p>主办单位：甲镇人民政府　联系电�
 
 # -------------------------------------------------------------------------- footer region
 def test_footer_region_is_the_marked_element():
-    region = ident.footer_region(soup(MAIN + FULL_FOOTER))
+    region = ident.footer_region(page(MAIN + FULL_FOOTER))
     assert region.selector == "div.footer"
     assert "网站标识码" in region.text and "县政府召开常务会议" not in region.text
 
 
 def test_footer_region_falls_back_to_the_tail_of_body():
     body = MAIN + "<div><p>版权所有：乙镇人民政府</p><p>网站标识码：1504000003</p></div>"
-    region = ident.footer_region(soup(body))
+    region = ident.footer_region(page(body))
     assert region.selector is None
     assert "1504000003" in region.text
-    assert ident.find_site_code(soup(body)).where == "footer"
+    assert ident.find_site_code(page(body)).where == "footer"
 
 
 # -------------------------------------------------------------------------- 网站标识码
 def test_site_code_ten_digits_with_label():
-    found = ident.find_site_code(soup(MAIN + FULL_FOOTER))
+    found = ident.find_site_code(page(MAIN + FULL_FOOTER))
     assert found.where == "footer" and found.evidence.endswith("1504000001")
 
 
 def test_site_code_twelve_digits_and_bm_code():
-    assert ident.find_site_code(soup('<div class="copyright">政府网站标识码 150400000012</div>'))
-    assert ident.find_site_code(soup('<div class="bottom">网站标识码：<span>bm15000001</span></div>'))
+    assert ident.find_site_code(page('<div class="copyright">政府网站标识码 150400000012</div>'))
+    assert ident.find_site_code(page('<div class="bottom">网站标识码：<span>bm15000001</span></div>'))
 
 
 def test_site_code_label_split_across_elements():
     html = '<div class="footer"><span>网站标识码：</span><span>1504000001</span></div>'
-    assert ident.find_site_code(soup(html))
+    assert ident.find_site_code(page(html))
 
 
 def test_twelve_digit_phone_number_is_not_a_site_code():
-    assert ident.find_site_code(soup(MAIN + BARE_FOOTER)) is None
+    assert ident.find_site_code(page(MAIN + BARE_FOOTER)) is None
 
 
 def test_site_code_label_without_a_code_is_missing():
-    assert ident.find_site_code(soup('<div class="footer">网站标识码：（待分配） 电话：0471-1234567890</div>')) is None
+    assert ident.find_site_code(page('<div class="footer">网站标识码：（待分配） 电话：0471-1234567890</div>')) is None
 
 
 def test_site_code_eleven_digits_is_not_a_code():
-    assert ident.find_site_code(soup('<div class="footer">网站标识码：15040000011</div>')) is None
+    assert ident.find_site_code(page('<div class="footer">网站标识码：15040000011</div>')) is None
 
 
 def test_site_code_from_meta_tag():
-    found = ident.find_site_code(soup(MAIN + BARE_FOOTER, head='<meta name="SiteIDCode" content="1504000002">'))
+    found = ident.find_site_code(page(MAIN + BARE_FOOTER, head='<meta name="SiteIDCode" content="1504000002">'))
     assert found and found.where == "meta"
 
 
 def test_site_code_with_label_outside_the_footer_counts():
     html = '<div class="top">网站标识码：1504000001</div>' + MAIN + BARE_FOOTER
-    found = ident.find_site_code(soup(html))
+    found = ident.find_site_code(page(html))
     assert found and found.where == "page"
 
 
 # -------------------------------------------------------------------------- ICP
 def test_icp_numbers():
-    assert ident.find_icp(soup(MAIN + FULL_FOOTER)).evidence == "蒙ICP备05001234号"
-    assert ident.find_icp(soup('<div class="footer">备案号：京ICP备12345678号-1</div>')).evidence == "京ICP备12345678号-1"
-    assert ident.find_icp(soup('<div class="footer">苏 ICP 备 10012345 号</div>'))
+    assert ident.find_icp(page(MAIN + FULL_FOOTER)).evidence == "蒙ICP备05001234号"
+    assert ident.find_icp(page('<div class="footer">备案号：京ICP备12345678号-1</div>')).evidence == "京ICP备12345678号-1"
+    assert ident.find_icp(page('<div class="footer">苏 ICP 备 10012345 号</div>'))
 
 
 def test_icp_without_number_is_missing():
     html = MAIN + '<div class="footer"><a href="https://beian.miit.gov.cn/">ICP备案查询</a> 网站标识码：1504000001</div>'
-    assert ident.find_icp(soup(html)) is None
-    assert ident.find_icp(soup(MAIN + BARE_FOOTER)) is None
+    assert ident.find_icp(page(html)) is None
+    assert ident.find_icp(page(MAIN + BARE_FOOTER)) is None
 
 
 # -------------------------------------------------------------------------- 公安备案
 def test_police_record():
-    assert "15040202000123" in ident.find_police(soup(MAIN + FULL_FOOTER)).evidence
-    assert ident.find_police(soup('<div class="foot">京公网安备11010502030143号</div>'))
-    assert ident.find_police(soup('<div class="foot">公安机关备案号：15040202000123</div>'))
+    assert "15040202000123" in ident.find_police(page(MAIN + FULL_FOOTER)).evidence
+    assert ident.find_police(page('<div class="foot">京公网安备11010502030143号</div>'))
+    assert ident.find_police(page('<div class="foot">公安机关备案号：15040202000123</div>'))
 
 
 def test_police_mark_without_number_is_missing():
     html = '<div class="footer"><img src="/images/gongan.png" alt="公安备案图标">公网安备</div>'
-    assert ident.find_police(soup(MAIN + html)) is None
-    assert ident.find_police(soup('<div class="footer">蒙ICP备05001234号</div>')) is None
+    assert ident.find_police(page(MAIN + html)) is None
+    assert ident.find_police(page('<div class="footer">蒙ICP备05001234号</div>')) is None
 
 
 # -------------------------------------------------------------------------- 党政机关标识
 def test_conac_image_link_and_script():
-    assert ident.find_conac(soup(MAIN + FULL_FOOTER)).where == "footer"
+    assert ident.find_conac(page(MAIN + FULL_FOOTER)).where == "footer"
     script = ('<div class="footer"><span id="_ideConac"></span>'
               '<script type="text/javascript" src="https://dcs.conac.cn/js/05/000/0000/60429971/CA050000000604299710000.js">'
               "</script></div>")
-    assert ident.find_conac(soup(MAIN + script))
+    assert ident.find_conac(page(MAIN + script))
 
 
 def test_conac_written_by_document_write_unescape():
     embed = ('<div class="footer"><script type="text/javascript">document.write(unescape("%3Cspan id=\'_ideConac\' '
              '%3E%3C/span%3E%3Cscript src=\'https://dcs.conac.cn/js/05/000/0000/60429971/CA050000000604299710000.js\' '
              'type=\'text/javascript\'%3E%3C/script%3E"));</script></div>')
-    assert ident.find_conac(soup(MAIN + embed))
-    assert ident.find_conac(soup(MAIN + '<div class="footer"><script>var conac = "none";</script></div>')) is None
+    assert ident.find_conac(page(MAIN + embed))
+    assert ident.find_conac(page(MAIN + '<div class="footer"><script>var conac = "none";</script></div>')) is None
 
 
 def test_conac_missing_and_lookalike_host():
-    assert ident.find_conac(soup(MAIN + BARE_FOOTER)) is None
+    assert ident.find_conac(page(MAIN + BARE_FOOTER)) is None
     fake = '<div class="footer"><a href="http://conac.cn.example.com/"><img src="/red.png"></a></div>'
-    assert ident.find_conac(soup(MAIN + fake)) is None
-    assert ident.find_conac(soup('<div class="footer"><a href="http://[broken/">x</a></div>')) is None
+    assert ident.find_conac(page(MAIN + fake)) is None
+    assert ident.find_conac(page('<div class="footer"><a href="http://[broken/">x</a></div>')) is None
+
+
+def test_hidden_conac_badge_is_shown_as_written():
+    html = ('<!DOCTYPE html><html><body>' + MAIN + '<div class="footer" style="display:none">'
+            '<a href="http://bszs.conac.cn/sitename?method=show&amp;id=1" target=_blank>'
+            '<img src="/red.png" alt="党政机关" ismap></a></div></body></html>')
+    found = ident.find_conac(parse(html), html)
+    assert found.hidden and found.where == "footer"
+    assert found.evidence == ('<a href="http://bszs.conac.cn/sitename?method=show&amp;id=1" target="_blank">'
+                              '<img alt="党政机关" ismap="" src="/red.png"/></a>')  # BeautifulSoup's str(tag)
+
+
+def test_badge_script_after_the_end_of_html_is_read():
+    html = ('<html><body>' + MAIN + BARE_FOOTER + '</body></html>\n<script>document.write(unescape("%3Cspan '
+            "id='_ideConac'%3E%3C/span%3E%3Cscript src='https://dcs.conac.cn/js/05/000/CA05.js'%3E%3C/script%3E\"));"
+            '</script>')
+    found = ident.find_conac(parse(html))
+    assert found.where == "script" and found.evidence == '<script src="https://dcs.conac.cn/js/05/000/CA05.js"></script>'
 
 
 # -------------------------------------------------------------------------- 我为政府网站找错
 def test_jiucuo_by_text_alt_link_or_script():
-    assert ident.find_jiucuo(soup(MAIN + FULL_FOOTER))
-    assert ident.find_jiucuo(soup('<a href="/jc.html"><img src="/jc.png" alt="我为政府网站找错"></a>'))
-    assert ident.find_jiucuo(soup('<div class="footer"><a href="/jiucuo/">我为政府网站找错</a></div>'))
-    assert ident.find_jiucuo(soup('<a href="https://pucha.kaipuyun.cn/exposure/jiucuo.html?site_code=1504000001">'
+    assert ident.find_jiucuo(page(MAIN + FULL_FOOTER))
+    assert ident.find_jiucuo(page('<a href="/jc.html"><img src="/jc.png" alt="我为政府网站找错"></a>'))
+    assert ident.find_jiucuo(page('<div class="footer"><a href="/jiucuo/">我为政府网站找错</a></div>'))
+    assert ident.find_jiucuo(page('<a href="https://pucha.kaipuyun.cn/exposure/jiucuo.html?site_code=1504000001">'
                                   '<img src="/jc.png"></a>'))
-    assert ident.find_jiucuo(soup('<script id="_jiucuo_" sitecode="1504000001" '
+    assert ident.find_jiucuo(page('<script id="_jiucuo_" sitecode="1504000001" '
                                   'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>'))
 
 
 def test_jiucuo_image_link_without_alt_and_written_script():
-    assert ident.find_jiucuo(soup('<div class="footer"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code='
+    assert ident.find_jiucuo(page('<div class="footer"><a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code='
                                   '1504000001&url=http%3A%2F%2Fwww.shili.gov.cn%2F"><img src="/images/jiucuo.png"></a></div>'))
-    assert ident.find_jiucuo(soup('<div class="footer"><script>document.write(unescape("%3Cscript id=\'_jiucuo_\' '
+    assert ident.find_jiucuo(page('<div class="footer"><script>document.write(unescape("%3Cscript id=\'_jiucuo_\' '
                                   'src=\'https://zfwzgl.www.gov.cn/exposure/jiucuo.js\'%3E%3C/script%3E"));</script></div>'))
 
 
 def test_jiucuo_missing():
-    assert ident.find_jiucuo(soup(MAIN + BARE_FOOTER)) is None
+    assert ident.find_jiucuo(page(MAIN + BARE_FOOTER)) is None
 
 
 def test_headline_about_the_jiucuo_campaign_is_not_the_entry():
     news = ('<ul class="list"><li><a href="/xwzx/tzgg/202611/t20261101_1.html">'
             "关于开展“我为政府网站找错”专项整改工作的通知</a></li></ul>")
-    assert ident.find_jiucuo(soup(MAIN + news + BARE_FOOTER)) is None
+    assert ident.find_jiucuo(page(MAIN + news + BARE_FOOTER)) is None
 
 
 # -------------------------------------------------------------------------- page tags
 def test_head_metas_and_page_types():
     html = ('<html><head><meta name="ArticleTitle" content="关于…的通知"><META NAME=PubDate CONTENT="2026-11-18 09:30">'
             "</head><body></body></html>")
-    metas = ident.head_metas(BeautifulSoup(html, "lxml"))
+    metas = ident.head_metas(parse(html))
     assert metas == {"articletitle": "关于…的通知", "pubdate": "2026-11-18 09:30"}
     assert ident.page_type("http://x.gov.cn/xwzx/zwyw/202611/t20261118_1001.html", {}) == "article"
     assert ident.page_type("http://x.gov.cn/art/2026/11/18/art_1001_2.html", {}) == "article"
     listing = "".join(f'<li><a href="./202611/t2026111{n}_10{n}.html">要闻{n}</a></li>' for n in range(4))
-    assert ident.page_type("http://x.gov.cn/xwzx/zwyw/index_2.html", {}, soup(listing)) == "list"
+    assert ident.page_type("http://x.gov.cn/xwzx/zwyw/index_2.html", {}, page(listing)) == "list"
     hub = '<ul class="sub-nav"><li><a href="/xwzx/zwyw/index.html">政务要闻</a></li></ul>'
-    assert ident.page_type("http://x.gov.cn/xwzx/index.html", {}, soup(hub)) is None
+    assert ident.page_type("http://x.gov.cn/xwzx/index.html", {}, page(hub)) is None
     assert ident.page_type("http://x.gov.cn/col/col1001/index.html", {"columnname": "要闻"}) == "list"
     assert ident.page_type("http://x.gov.cn/hdjl/xzxx/letter_4001.html", {}) is None
-    def parsed(html: str) -> BeautifulSoup:
-        return BeautifulSoup(html, "lxml")
-
-    assert ident.is_chinese_page(parsed('<html lang="zh-CN">')) and ident.is_chinese_page(parsed("<html>"))
-    assert not ident.is_chinese_page(parsed('<html lang="mn-Mong"><head>'))
+    assert ident.is_chinese_page(parse('<html lang="zh-CN">')) and ident.is_chinese_page(parse("<html>"))
+    assert not ident.is_chinese_page(parse('<html lang="mn-Mong"><head>'))
+    assert ident.is_chinese_page(parse(""))  # no markup at all: no declared language
     assert ident.missing_tags("article", metas) == ["ContentSource"]
     assert ident.missing_tags("home", {"sitename": "示例县", "sitedomain": "", "siteidcode": "1504000001"}) == ["SiteDomain"]
 

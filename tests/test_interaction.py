@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from auditcli.core.tree import parse
 from checks.engine.registry import all_checks, select
 from checks.engine.runner import run_site
+from checks.interaction import letters_on_page
 from tests.test_columns import BASE, HOME, doc, make_site
 
 
@@ -39,3 +41,13 @@ def test_a_letter_page_alone_is_named_from_its_title_cell(tmp_path) -> None:
     site = make_site(tmp_path, {"/index.html": HOME, "/hdjl/l2.html": letter})
     (finding,) = overdue(site)
     assert "反映道路破损问题" in finding.message and "首页" not in finding.evidence
+
+
+def test_letters_are_read_from_the_shared_tree_or_a_tree_of_their_own() -> None:
+    html = doc('<table><tr><th>信件标题</th><th>来信时间</th><th>回复时间</th></tr>'
+               '<tr><td><a href="/hdjl/l1.html">反映 <b>路灯</b> 不亮</a></td><td>2026-08-12</td><td>2026-08-20</td></tr>'
+               '</table>', title="书记信箱")
+    (letter,) = letters_on_page(html, BASE + "/hdjl/index.html", parse(html))
+    assert letter.title == "反映 路灯 不亮" and letter.url == BASE + "/hdjl/l1.html"
+    assert letter.selector == "body > div.main > table tr:nth-of-type(2)"
+    assert letters_on_page(html, BASE + "/hdjl/index.html") == [letter]

@@ -43,3 +43,22 @@ def test_hostname_matching_follows_rfc_6125(tmp_path):
     cert = make_cert("x", key, names=["*.example.gov.cn", "10.0.0.1"])
     assert matches_hostname(cert, "www.example.gov.cn") and matches_hostname(cert, "10.0.0.1")
     assert not matches_hostname(cert, "a.b.example.gov.cn") and not matches_hostname(cert, "example.gov.cn")
+
+
+def test_login_forms_are_read_from_the_tree_and_printed_as_written():
+    from auditcli.core.tree import parse
+    from checks.security.login import read_login_forms
+
+    html = ('<html><body><div class="login"><form action="http://x.gov.cn/login.do" method=post>'
+            '<input type=radio name=kind value=1 checked>个人 <input type=radio name=kind value=2>法人'
+            '<input name=user placeholder="用户名"><input type=password name=pwd readonly>'
+            '<input name=verifycode class=" code  img "><button>登录</button></form></div>'
+            '<input type=PASSWORD id=outside></body></html>')
+    form, outside = read_login_forms(parse(html), "https://x.gov.cn/login.html", "page", None, html)
+    assert (form.action, form.selector, form.captcha) == ("http://x.gov.cn/login.do", "body > div.login > form",
+                                                          ["verifycode"])
+    assert form.snippet == ('<form action="http://x.gov.cn/login.do" method="post"><input checked="" name="kind" '
+                            'type="radio" value="1"/>个人 <input name="kind" type="radio" value="2"/>法人<input '
+                            'name="user" placeholder="用户名"/><input name="pwd" readonly="" type="password"/><input '
+                            'class="code img" name="verifycode"/><button>登录</button></form>')  # BeautifulSoup's str()
+    assert (outside.selector, outside.snippet) == ("input#outside", '<input id="outside" type="PASSWORD"/>')

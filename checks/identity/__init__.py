@@ -28,16 +28,33 @@ applicable, no finding. IPv6 reachability (`network.no-ipv6`) is checks/network'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
 from auditcli.core import knowledge
-from auditcli.core.html import visible_text, written_markup
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import (
+    soup_body,
+    soup_iter,
+    soup_markup,
+    soup_reparsed,
+    soup_roots,
+    soup_text_of,
+)
+from auditcli.core.tree import (
+    Element,
+    ancestors,
+    classes,
+    cut,
+    elements,
+    is_cut,
+    is_empty,
+    parse,
+    visible_text,
+    written_markup,
+)
 from auditcli.core.urls import ip_literal, normalise_url, url_path
 from checks.engine.registry import check, page_analysis
 from checks.engine.siteview import Page, SiteView
@@ -57,75 +74,80 @@ class Region:
 
     name: str            # "footer" | "page" | "script" (markup that inline scripts write)
     text: str
-    elements: list[Tag]
+    elements: list[Element]
     selector: str | None
-    roots: list[Tag] = field(default_factory=list)  # the subtrees the text was read from
+    roots: list[Element] = field(default_factory=list)  # the subtrees the text was read from
+    source: str | None = None  # the markup its elements were parsed from: evidence prints them as written
 
     def hides(self) -> bool:
         """Does some element of the region hide itself from visitors (display:none, hidden)?"""
-        return any(is_hidden(r) or r.find(_hides) is not None for r in self.roots)
+        return any(is_hidden(r) or any(_hides(e) for e in _within(r)) for r in self.roots)
 
     def shown_text(self) -> str:
         return " ".join(_shown_text(r) for r in self.roots)
 
 
-def _marked(tag: Tag, markers: list[str]) -> bool:
-    if tag.name in ("html", "body", "head"):
+def _within(root: Element) -> list[Element]:
+    """The elements below a region's root. A root <html> stands for the whole document of a page without
+    <body> (BeautifulSoup's `soup.body or soup`, see `soup_body`), whose elements include <html> itself."""
+    if root.tag != "html":
+        return list(elements(root))
+    return [] if is_empty(root) else [root, *elements(root)]
+
+
+def _marked(tag: Element, markers: list[str]) -> bool:
+    if tag.tag in ("html", "body", "head"):
         return False
-    names = [tag.get("id") or ""]
-    classes = tag.get("class") or []
-    names += classes if isinstance(classes, list) else [classes]
-    joined = " ".join(str(n) for n in names).lower()
+    joined = " ".join([tag.get("id") or "", *classes(tag)]).lower()
     return any(marker in joined for marker in markers)
 
 
-def _selector(tag: Tag) -> str:
+def _selector(tag: Element) -> str:
     if tag.get("id"):
-        return f"{tag.name}#{tag['id']}"
-    classes = tag.get("class") or []
-    return f"{tag.name}.{classes[0]}" if classes else tag.name
+        return f"{tag.tag}#{tag.get('id')}"
+    names = classes(tag)
+    return f"{tag.tag}.{names[0]}" if names else tag.tag
 
 
-def footer_region(soup: BeautifulSoup) -> Region:
-    """The footer: outermost elements marked footer/foot/bottom/copyright, else the tail of <body>."""
+def footer_region(root: Element, source: str | None = None) -> Region:
+    """The footer: outermost elements marked footer/foot/bottom/copyright, else the tail of <body>.
+    `source` is the page's HTML `root` was parsed from."""
     config = _data()["footer"]
     markers = [m.lower() for m in config["markers"]]
-    body = soup.body or soup
-    marked = [tag for tag in body.find_all(True) if _marked(tag, markers)]
-    outermost = [tag for tag in marked
-                 if not any(isinstance(p, Tag) and _marked(p, markers) for p in tag.parents)]
+    body = soup_body(root)
+    every = _within(body)
+    outermost = [tag for tag in every
+                 if _marked(tag, markers) and not any(_marked(p, markers) for p in ancestors(tag))]
     if outermost:
-        elements: list[Tag] = []
+        found: list[Element] = []
         for tag in outermost:
-            elements.append(tag)
-            elements.extend(tag.find_all(True))
+            found.append(tag)
+            found.extend(elements(tag))
         text = " ".join(visible_text(tag, alt_text=True) for tag in outermost)
-        return Region("footer", text, elements, ", ".join(dict.fromkeys(_selector(t) for t in outermost)),
-                      outermost)
-    every = body.find_all(True)
+        return Region("footer", text, found, ", ".join(dict.fromkeys(_selector(t) for t in outermost)),
+                      outermost, source)
     tail = every[int(len(every) * (1 - config["tail_share"])):]
     text = visible_text(body, alt_text=True)[-int(config["tail_chars"]):]
-    return Region("footer", text, tail, None, [body])
+    return Region("footer", text, tail, None, [body], source)
 
 
-def page_region(soup: BeautifulSoup) -> Region:
-    body = soup.body or soup
-    return Region("page", visible_text(body, alt_text=True), body.find_all(True), None, [body])
+def page_region(root: Element, source: str | None = None) -> Region:
+    body = soup_body(root)
+    return Region("page", visible_text(body, alt_text=True), _within(body), None, [body], source)
 
 
-def script_region(soup: BeautifulSoup) -> Region | None:
+def script_region(root: Element) -> Region | None:
     """What the page's inline scripts write (document.write of a footer or a badge), parsed as markup."""
-    markup = written_markup(soup)
+    markup = "\n".join(filter(None, (written_markup(top) for top in soup_roots(root))))
     if not markup:
         return None
-    fragment = BeautifulSoup(markup, "lxml")
-    root = fragment.body or fragment
-    return Region("script", visible_text(root, alt_text=True), root.find_all(True), None, [root])
+    body = soup_body(parse(markup))
+    return Region("script", visible_text(body, alt_text=True), _within(body), None, [body], markup)
 
 
-def regions(soup: BeautifulSoup) -> list[Region]:
-    written = script_region(soup)
-    return [footer_region(soup), page_region(soup), *([written] if written else [])]
+def regions(root: Element, source: str | None = None) -> list[Region]:
+    written = script_region(root)
+    return [footer_region(root, source), page_region(root, source), *([written] if written else [])]
 
 
 # ------------------------------------------------------------------------------------- detectors
@@ -157,34 +179,43 @@ def _hidden_style() -> re.Pattern[str]:
     return re.compile("|".join(_data()["hidden_styles"]), re.I)
 
 
-def _hides(tag: Tag) -> bool:
+def _hides(tag: Element) -> bool:
     style = tag.get("style")
-    return tag.has_attr("hidden") or (isinstance(style, str) and _hidden_style().search(style) is not None)
+    return tag.get("hidden") is not None or (style is not None and _hidden_style().search(style) is not None)
 
 
-def is_hidden(tag: Tag) -> bool:
+def is_hidden(tag: Element) -> bool:
     """Hidden from visitors by its own or an ancestor's inline style (display:none) or `hidden` attribute."""
-    for node in [tag, *tag.parents]:
-        if not isinstance(node, Tag) or node.name in ("body", "html", "[document]"):
+    for node in [tag, *ancestors(tag)]:
+        if node.tag in ("body", "html"):
             break
         if _hides(node):
             return True
     return False
 
 
-def _shown_text(root: Tag) -> str:
-    """visible_text of `root` without the elements hidden by display:none (a copy: the shared tree stays whole)."""
-    copy = BeautifulSoup(str(root), "lxml")
-    for tag in copy.find_all(_hides):
-        if not tag.decomposed:
-            tag.decompose()
-    return visible_text(copy, alt_text=True)
+def _shown_text(root: Element) -> str:
+    """visible_text of `root` without the elements hidden by display:none (a copy: the shared tree stays
+    whole).
+
+    Read as the copy BeautifulSoup re-parsed from `str(root)` read (`soup_reparsed`): a hidden root shows
+    nothing, no ancestor above the root hides it, and an <img>/<input> root's own alt and title are read."""
+    shown = soup_reparsed(root)
+    if _hides(shown):
+        return ""
+    if shown.tag in ("img", "input"):
+        return " ".join(" ".join(value for attr in ("alt", "title")
+                                 if (value := shown.get(attr)) and value.strip()).split())
+    for tag in list(elements(shown)):
+        if _hides(tag) and not is_cut(tag, shown):
+            cut(tag)
+    return visible_text(shown, alt_text=True)
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find("meta", attrs={"name": lambda v: isinstance(v, str) and v.lower() == name.lower()})
-    content = tag.get("content") if tag else None
-    return content.strip() if isinstance(content, str) and content.strip() else None
+def _meta(root: Element, name: str) -> str | None:
+    tag = next((m for m in soup_iter(root, "meta") if (m.get("name") or "").lower() == name.lower()), None)
+    content = tag.get("content") if tag is not None else None
+    return content.strip() if content is not None and content.strip() else None
 
 
 def _host_matches(url: str | None, domains: list[str]) -> bool:
@@ -197,11 +228,11 @@ def _host_matches(url: str | None, domains: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _text_search(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Found | None:
+def _text_search(root: Element, pattern: re.Pattern[str]) -> Found | None:
     """The first match in the footer, the page, then what inline scripts write. A match found only inside
     hidden elements is returned marked `hidden`, when no region shows one."""
     hidden: Found | None = None
-    for region in regions(soup):
+    for region in regions(root):
         match = pattern.search(region.text)
         if not match:
             continue
@@ -212,28 +243,28 @@ def _text_search(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Found | None:
     return hidden
 
 
-def find_site_code(soup: BeautifulSoup) -> Found | None:
+def find_site_code(root: Element) -> Found | None:
     """网站标识码: a 10/12-digit or bm+8 code next to its label, or <meta name="SiteIDCode">."""
-    found = _text_search(soup, _site_code_pattern())
+    found = _text_search(root, _site_code_pattern())
     if found and not found.hidden:
         return found
-    meta = _meta(soup, _data()["site_code"]["meta"])
+    meta = _meta(root, _data()["site_code"]["meta"])
     if meta and re.fullmatch(_data()["site_code"]["code"], meta, re.I):
         return Found("meta", f'<meta name="SiteIDCode" content="{meta}">')
     return found  # hidden in the footer, or None
 
 
-def find_icp(soup: BeautifulSoup) -> Found | None:
+def find_icp(root: Element) -> Found | None:
     """ICP备案编号, e.g. 蒙ICP备05001234号 or 京ICP备12345678号-1."""
-    return _text_search(soup, _pattern("icp"))
+    return _text_search(root, _pattern("icp"))
 
 
-def find_police(soup: BeautifulSoup) -> Found | None:
+def find_police(root: Element) -> Found | None:
     """公安机关备案号, e.g. 蒙公网安备 15040202000123号."""
-    return _text_search(soup, _pattern("police"))
+    return _text_search(root, _pattern("police"))
 
 
-def _first_shown(hits: Iterator[tuple[Region, Tag, str]]) -> Found | None:
+def _first_shown(hits: Iterator[tuple[Region, Element, str]]) -> Found | None:
     """The first hit a visitor sees; else the first hidden one (display:none), marked so."""
     hidden: Found | None = None
     for region, element, evidence in hits:
@@ -243,67 +274,69 @@ def _first_shown(hits: Iterator[tuple[Region, Tag, str]]) -> Found | None:
     return hidden
 
 
-def find_conac(soup: BeautifulSoup) -> Found | None:
-    """党政机关网站标识: a link/image on conac.cn, or the dcs.conac.cn script that draws it."""
-    return _first_shown(_conac_hits(soup))
+def find_conac(root: Element, source: str | None = None) -> Found | None:
+    """党政机关网站标识: a link/image on conac.cn, or the dcs.conac.cn script that draws it. `source`, the
+    page's HTML, prints an element found as written (its evidence)."""
+    return _first_shown(_conac_hits(root, source))
 
 
-def _conac_hits(soup: BeautifulSoup) -> Iterator[tuple[Region, Tag, str]]:
+def _conac_hits(root: Element, source: str | None) -> Iterator[tuple[Region, Element, str]]:
     config = _data()["conac"]
-    for region in regions(soup):
+    for region in regions(root, source):
         for element in region.elements:
             attr, domains = {"a": ("href", "domains"), "img": ("src", "domains"),
-                             "script": ("src", "script_domains")}.get(element.name, ("", ""))
+                             "script": ("src", "script_domains")}.get(element.tag, ("", ""))
             if attr and _host_matches(element.get(attr), config[domains]):
-                yield region, element, str(element)[:200]
-            elif element.name == "script" and any(d in _inline_script(element) for d in config["script_domains"]):
+                yield region, element, soup_markup(element, 200, source=region.source)  # str(tag)'s
+            elif element.tag == "script" and any(d in _inline_script(element)
+                                                 for d in config["script_domains"]):
                 yield region, element, _inline_script(element)[:200]
 
 
-def _inline_script(element: Tag) -> str:
+def _inline_script(element: Element) -> str:
     """An inline script's text, %-unescaped: official badges are written with document.write(unescape(…))."""
-    return unquote(element.string or "") if not element.get("src") else ""
+    return unquote(element.text or "") if not element.get("src") else ""
 
 
-def find_jiucuo(soup: BeautifulSoup) -> Found | None:
+def find_jiucuo(root: Element, source: str | None = None) -> Found | None:
     """我为政府网站找错: a link or image labelled so, a link to the platform, or its jiucuo.js.
 
     The label must be the link's own (short) text or an image alt: a news headline that mentions
-    the campaign (关于开展“我为政府网站找错”活动的通知) is no entry.
+    the campaign (关于开展“我为政府网站找错”活动的通知) is no entry. `source` as for `find_conac`.
     """
-    return _first_shown(_jiucuo_hits(soup))
+    return _first_shown(_jiucuo_hits(root, source))
 
 
-def _jiucuo_hits(soup: BeautifulSoup) -> Iterator[tuple[Region, Tag, str]]:
+def _jiucuo_hits(root: Element, source: str | None) -> Iterator[tuple[Region, Element, str]]:
     config = _data()["jiucuo"]
     slack = int(config["max_extra_chars"])
-    for region in regions(soup):
+    for region in regions(root, source):
         for element in region.elements:
-            if element.name in ("a", "area", "img"):
-                label = (str(element.get("alt") or "") if element.name == "img"
-                         else " ".join(element.get_text(" ").split()))
+            if element.tag in ("a", "area", "img"):
+                label = (element.get("alt") or "") if element.tag == "img" else soup_text_of(element)
                 if any(t in label and len(label) <= len(t) + slack for t in config["texts"]):
                     yield region, element, label
                     continue
-            href = element.get("href") if element.name in ("a", "area") else None
-            src = element.get("src") if element.name == "script" else None
-            links_platform = isinstance(href, str) and (_host_matches(href, config["domains"])
-                                                        or any(w in href.lower() for w in config["href_words"]))
-            loads_script = isinstance(src, str) and (any(s in src.lower() for s in config["scripts"])
-                                                     or _host_matches(src, config["domains"]))
+            href = element.get("href") if element.tag in ("a", "area") else None
+            src = element.get("src") if element.tag == "script" else None
+            links_platform = href is not None and (_host_matches(href, config["domains"])
+                                                   or any(w in href.lower() for w in config["href_words"]))
+            loads_script = src is not None and (any(s in src.lower() for s in config["scripts"])
+                                                or _host_matches(src, config["domains"]))
             if links_platform or loads_script:
-                yield region, element, str(element)[:200]
-            elif element.name == "script" and any(s in _inline_script(element) for s in config["scripts"]):
+                yield region, element, soup_markup(element, 200, source=region.source)  # str(tag)'s
+            elif element.tag == "script" and any(s in _inline_script(element) for s in config["scripts"]):
                 yield region, element, _inline_script(element)[:200]
 
 
 # ------------------------------------------------------------------------------------- findings
-def _missing(site: SiteView, detector, item_zh: str, item_en: str, example: str) -> Iterator[Finding]:
+def _missing(site: SiteView, detector: Callable[[Page], Found | None], item_zh: str, item_en: str,
+             example: str) -> Iterator[Finding]:
     page = site.host_home
     if page is None:  # home page not fetched: the site is unreachable, nothing to judge
         return
-    found = detector(page.soup)
-    footer = footer_region(page.soup)
+    found = detector(page)
+    footer = footer_region(page.tree)
     on_host = not site.config.is_host_root
     where_zh = "所在门户网站首页" if on_host else "首页"
     where_en = "the host portal's home page" if on_host else "the home page"
@@ -344,8 +377,8 @@ def _missing(site: SiteView, detector, item_zh: str, item_en: str, example: str)
                "home page footer, and add <meta name=\"SiteIDCode\"> to the home page."},
 )
 def site_code_missing(site: SiteView) -> Iterator[Finding]:
-    yield from _missing(site, find_site_code, "网站标识码", "site identification code (网站标识码)",
-                        "网站标识码：1504000001")
+    yield from _missing(site, lambda page: find_site_code(page.tree), "网站标识码",
+                        "site identification code (网站标识码)", "网站标识码：1504000001")
 
 
 @check(
@@ -358,7 +391,8 @@ def site_code_missing(site: SiteView) -> Iterator[Finding]:
                "linked to the MIIT filing system (beian.miit.gov.cn)."},
 )
 def icp_missing(site: SiteView) -> Iterator[Finding]:
-    yield from _missing(site, find_icp, "ICP备案编号", "ICP filing number (ICP备案)", "蒙ICP备05001234号")
+    yield from _missing(site, lambda page: find_icp(page.tree), "ICP备案编号", "ICP filing number (ICP备案)",
+                        "蒙ICP备05001234号")
 
 
 @check(
@@ -371,8 +405,8 @@ def icp_missing(site: SiteView) -> Iterator[Finding]:
                "home page footer, linked to www.beian.gov.cn."},
 )
 def police_record_missing(site: SiteView) -> Iterator[Finding]:
-    yield from _missing(site, find_police, "公安机关备案号", "public security filing number (公网安备)",
-                        "蒙公网安备 15040202000123号")
+    yield from _missing(site, lambda page: find_police(page.tree), "公安机关备案号",
+                        "public security filing number (公网安备)", "蒙公网安备 15040202000123号")
 
 
 @check(
@@ -386,8 +420,8 @@ def police_record_missing(site: SiteView) -> Iterator[Finding]:
                "registration record on bszs.conac.cn (or embed the dcs.conac.cn script)."},
 )
 def conac_missing(site: SiteView) -> Iterator[Finding]:
-    yield from _missing(site, find_conac, "党政机关网站标识", "党政机关 website mark (conac.cn)",
-                        "链接至 bszs.conac.cn 的“党政机关”图标")
+    yield from _missing(site, lambda page: find_conac(page.tree, page.text), "党政机关网站标识",
+                        "党政机关 website mark (conac.cn)", "链接至 bszs.conac.cn 的“党政机关”图标")
 
 
 @check(
@@ -399,30 +433,29 @@ def conac_missing(site: SiteView) -> Iterator[Finding]:
                "platform) to the home page footer."},
 )
 def jiucuo_missing(site: SiteView) -> Iterator[Finding]:
-    yield from _missing(site, find_jiucuo, "“我为政府网站找错”入口", "“我为政府网站找错” entry",
-                        "我为政府网站找错")
+    yield from _missing(site, lambda page: find_jiucuo(page.tree, page.text), "“我为政府网站找错”入口",
+                        "“我为政府网站找错” entry", "我为政府网站找错")
 
 
 # ------------------------------------------------------------------------------------- page tags
-def head_metas(soup: BeautifulSoup) -> dict[str, str]:
+def head_metas(root: Element) -> dict[str, str]:
     """<meta name=… content=…> of the page, lower-cased names, the first of each name."""
     metas: dict[str, str] = {}
-    for tag in soup.find_all("meta", attrs={"name": True}):
-        name = str(tag.get("name") or "").lower()
+    for tag in soup_iter(root, "meta"):
+        name = (tag.get("name") or "").lower()
         if name and name not in metas:
             content = tag.get("content")
-            metas[name] = content.strip() if isinstance(content, str) else ""
+            metas[name] = content.strip() if content is not None else ""
     return metas
 
 
-def is_chinese_page(soup: BeautifulSoup) -> bool:
+def is_chinese_page(root: Element) -> bool:
     """No declared language, or a zh one: the page tags of 国办发〔2017〕47号 apply."""
-    root = soup.find("html")
-    lang = str(root.get("lang") or "").strip().lower() if isinstance(root, Tag) else ""
+    lang = "" if is_empty(root) else (root.get("lang") or "").strip().lower()
     return not lang or lang.startswith("zh")
 
 
-def page_type(url: str, metas: dict[str, str], soup: BeautifulSoup | None = None) -> str | None:
+def page_type(url: str, metas: dict[str, str], root: Element | None = None) -> str | None:
     """article | list | None (the home page is told apart by the caller).
 
     A page known only by its index.html URL is a list when it links to a few articles; hubs that
@@ -435,7 +468,8 @@ def page_type(url: str, metas: dict[str, str], soup: BeautifulSoup | None = None
     if "columnname" in metas:
         return "list"
     if any(re.search(p, path, re.I) for p in config["list_url"]):
-        hrefs = [str(a["href"]) for a in soup.find_all("a", href=True)] if soup is not None else []
+        anchors = soup_iter(root, "a") if root is not None else ()
+        hrefs = [href for a in anchors if (href := a.get("href")) is not None]
         items = {href for href in hrefs if _is_article_path(url_path(href))}
         if len(items) >= int(config["list_min_items"]):
             return "list"
@@ -462,10 +496,10 @@ class _TagTally:
 def page_tag_facts(page: Page, site: SiteView) -> tuple[str, str, str, list[str]] | None:
     """(page kind, URL, final URL, missing tags) of a Chinese list or article page. Which page is the home
     page is the site's to say (`page_tags_missing`): a page analysis reads its page alone."""
-    metas = head_metas(page.soup)
-    if "sitename" in metas or not is_chinese_page(page.soup):
+    metas = head_metas(page.tree)
+    if "sitename" in metas or not is_chinese_page(page.tree):
         return None  # the home page of a sub-site, or a language version (the languages dimension's)
-    kind = page_type(page.final_url, metas, page.soup)
+    kind = page_type(page.final_url, metas, page.tree)
     return (kind, page.url, page.final_url, missing_tags(kind, metas)) if kind else None
 
 
@@ -490,7 +524,7 @@ def page_tags_missing(site: SiteView) -> Iterator[Finding]:
     tallies = {kind: _TagTally(examples=[], counts={}) for kind in names}
     home = site.homepage
     if home is not None:
-        _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.soup)), config)
+        _tally(tallies["home"], home.final_url, missing_tags("home", head_metas(home.tree)), config)
     for kind, url, final_url, missing in site.page_results(page_tag_facts):
         if not (_is_home_url(site, url) or _is_home_url(site, final_url)):
             _tally(tallies[kind], final_url, missing, config)

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from bs4 import BeautifulSoup
-
-from auditcli.core.html import css_path, text_of, visible_text
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import soup_body, soup_iter, soup_text, soup_text_of
+from auditcli.core.tree import Element, css_path, elements, parse, visible_text
 from auditcli.core.urls import normalise_url
 from checks.engine import dates as D
 from checks.engine.listparse import clean_href
@@ -79,53 +78,63 @@ def _labelled(text: str, labels: list[str]) -> date | None:
     return None
 
 
-def letters_on_page(html: str, url: str, soup: BeautifulSoup | None = None) -> list[Letter]:
+COLUMN_META = re.compile("^Column", re.I)
+
+
+@cache
+def _asked_label() -> re.Pattern[str]:
+    """Any 来信时间-like label: one scan of the markup instead of one per label."""
+    return re.compile("|".join(re.escape(label) for label in knowledge()["asked_labels"]))
+
+
+def letters_on_page(html: str, url: str, tree: Element | None = None) -> list[Letter]:
     """Letters in a public letter list (a table with 来信时间/回复时间 columns) or on one letter page.
 
-    `soup` is the page's shared tree when the page pass has one; it is only read."""
+    `tree` is the page's shared tree (auditcli.core.tree) when the page pass has one; it is only read."""
     k = knowledge()
-    if not any(label in html for label in k["asked_labels"]):
+    if not _asked_label().search(html):  # no letter here: most pages end at this one scan of the markup
         return []
-    soup = soup if soup is not None else BeautifulSoup(html, "lxml")
-    head = " ".join(filter(None, [soup.title.get_text() if soup.title else ""] + [
-        m.get("content") for m in soup.find_all("meta", attrs={"name": re.compile("^Column", re.I)})
-        if isinstance(m.get("content"), str)]))
+    root = tree if tree is not None else parse(html)
+    title = next(soup_iter(root, "title"), None)
+    columns = [content for m in soup_iter(root, "meta")
+               if COLUMN_META.search(m.get("name") or "") and (content := m.get("content")) is not None]
+    head = " ".join(filter(None, [soup_text(title) if title is not None else ""] + columns))
     if _excluded(head):
         return []
     out: list[Letter] = []
-    for table in soup.find_all("table"):
-        rows = table.find_all("tr")
+    for table in soup_iter(root, "table"):
+        rows = list(elements(table, "tr"))
         if len(rows) < 2:
             continue
-        header = [text_of(c) for c in rows[0].find_all(["th", "td"])]
+        header = [soup_text_of(c) for c in elements(rows[0], "th", "td")]
         asked_i = _label_index(header, k["asked_labels"])
         if asked_i is None:
             continue
         replied_i = _label_index(header, k["replied_labels"])
         status_i = _label_index(header, k["status_labels"])
         for row in rows[1:]:
-            cells = row.find_all(["td", "th"])
+            cells = list(elements(row, "td", "th"))
             if len(cells) <= asked_i:
                 continue
-            anchor = row.find("a", href=True)
-            href = clean_href(url, anchor.get("href")) if anchor else None
-            texts = [text_of(c) for c in cells]
+            anchor = next((a for a in elements(row, "a") if a.get("href") is not None), None)
+            href = clean_href(url, anchor.get("href")) if anchor is not None else None
+            texts = [soup_text_of(c) for c in cells]
             asked = D.parse_date(texts[asked_i])
             replied = D.parse_date(texts[replied_i]) if replied_i is not None and replied_i < len(texts) else None
             status = texts[status_i] if status_i is not None and status_i < len(texts) else ""
-            out.append(Letter(url=href or url, title=text_of(anchor) if anchor else texts[0], asked=asked,
-                              replied=replied, status=status, source=url, selector=css_path(row),
+            out.append(Letter(url=href or url, title=soup_text_of(anchor) if anchor is not None else texts[0],
+                              asked=asked, replied=replied, status=status, source=url, selector=css_path(row),
                               evidence=" | ".join(texts)[:200],
                               reply_known=replied_i is not None or status_i is not None))
     if out:
         return out
-    text = visible_text(soup.body or soup)
+    text = visible_text(soup_body(root))
     asked = _labelled(text, k["asked_labels"])
     if asked is None:
         return []
     replied = _labelled(text, k["replied_labels"])
     status = next((w for w in k["pending_words"] + k["replied_words"] if w in text), "")
-    title = _letter_title(soup, k)
+    title = _letter_title(root, k)
     asked_text = next((m.group(0) for label in k["asked_labels"]
                        for m in re.finditer(re.escape(label) + r"\s*[:：]?\s*[^<\n]{6,24}", text)), "")
     return [Letter(url=url, title=title, asked=asked, replied=replied, status=status, source=url, selector="body",
@@ -134,20 +143,20 @@ def letters_on_page(html: str, url: str, soup: BeautifulSoup | None = None) -> l
                    or any(label in text for label in k["replied_labels"]))]
 
 
-def _letter_title(soup: BeautifulSoup, k: dict) -> str:
+def _letter_title(root: Element, k: dict) -> str:
     """A letter page's title: a 信件标题/留言标题 cell or label, else the <h1>."""
-    for cell in soup.find_all(["th", "td", "dt", "span", "strong", "label"]):
-        if any(label in text_of(cell) for label in k["title_labels"]) and len(text_of(cell)) <= 8:
-            value = cell.find_next_sibling(["td", "dd", "span"])
-            if value is not None and text_of(value):
-                return text_of(value)[:80]
-    h1 = soup.find("h1")
-    return text_of(h1)[:80] if h1 else ""
+    for cell in soup_iter(root, "th", "td", "dt", "span", "strong", "label"):
+        if any(label in soup_text_of(cell) for label in k["title_labels"]) and len(soup_text_of(cell)) <= 8:
+            value = next((s for s in cell.itersiblings() if s.tag in ("td", "dd", "span")), None)
+            if value is not None and soup_text_of(value):
+                return soup_text_of(value)[:80]
+    h1 = next(soup_iter(root, "h1"), None)
+    return soup_text_of(h1)[:80] if h1 is not None else ""
 
 
 @page_analysis(dimensions=("interaction",))
 def page_letters(page: Page, site: SiteView) -> list[Letter] | None:
-    return letters_on_page(page.text, page.final_url, page.soup) or None
+    return letters_on_page(page.text, page.final_url, page.tree) or None
 
 
 @site_analysis

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from auditcli.core.models import Finding
 from auditcli.core.security import data as knowledge
 from auditcli.core.security import host_port, http_form, https_form
+from auditcli.core.soupcompat import soup_select
 from checks.engine.registry import (
     CouldNotJudge,
     NotApplicable,
@@ -145,10 +146,10 @@ def mixed_content(page: Page, site: SiteView) -> MixedContent | None:
     found: dict[str, list[tuple[str, str]]] = {"active": [], "passive": []}
     for group in ("active", "passive"):
         for selector, attr in config[group].items():
-            for tag in page.soup.select(selector):
+            for tag in soup_select(page.tree, selector):  # matched as soupsieve matched BeautifulSoup's tree
                 value = (tag.get(attr) or "").strip()
                 if value.lower().startswith("http://"):
-                    found[group].append((tag.name, value))
+                    found[group].append((tag.tag, value))
     if not found["active"] and not found["passive"]:
         return None
     return MixedContent(page.final_url, found["active"], found["passive"])

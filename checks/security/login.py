@@ -8,11 +8,10 @@ from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
-from auditcli.core.html import css_path, visible_text
 from auditcli.core.models import Finding
 from auditcli.core.security import data as knowledge
+from auditcli.core.soupcompat import soup_body, soup_iter, soup_markup
+from auditcli.core.tree import Element, ancestors, classes, css_path, elements, visible_text
 from checks.engine.registry import (
     NotApplicable,
     check,
@@ -33,22 +32,35 @@ def _signals() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]],
     return factors, tuple(w.lower() for w in captcha["words"]), tuple(f.lower() for f in captcha["fields"])
 
 
-def _field_words(root: Tag) -> list[str]:
+FIELD_TAGS = ("input", "button", "select", "img", "div", "span", "a")
+FIELD_ATTRS = ("name", "id", "placeholder", "autocomplete", "class", "alt", "title", "value")
+
+
+def _field_words(root: Element) -> list[str]:
+    """The naming attributes of the fields and widgets under `root`; the class reads as its tokens joined by
+    single spaces, and a blank one is none (BeautifulSoup's list of classes)."""
     words = []
-    for tag in root.find_all(["input", "button", "select", "img", "div", "span", "a"]):
-        for attr in ("name", "id", "placeholder", "autocomplete", "class", "alt", "title", "value"):
-            value = tag.get(attr)
+    for tag in elements(root, *FIELD_TAGS):
+        for attr in FIELD_ATTRS:
+            value = " ".join(classes(tag)) if attr == "class" else tag.get(attr)
             if value:
-                words.append(" ".join(value) if isinstance(value, list) else str(value))
+                words.append(value)
     return [w.lower() for w in words]
 
 
-def read_login_forms(soup: BeautifulSoup, url: str, kind: str, referrer: str | None = None) -> list[LoginForm]:
-    """Every password field of a page, with its form, the page's second-factor signals and captcha words."""
-    passwords = soup.find_all("input", attrs={"type": lambda v: v and v.strip().lower() == "password"})
+def _is_password(tag: Element) -> bool:
+    kind = tag.get("type")
+    return bool(kind) and kind.strip().lower() == "password"
+
+
+def read_login_forms(root: Element, url: str, kind: str, referrer: str | None = None,
+                     source: str | None = None) -> list[LoginForm]:
+    """Every password field of a page, with its form, the page's second-factor signals and captcha words.
+    `source` is the page's HTML: the form's snippet prints it as written (`checked` bare or not)."""
+    passwords = [tag for tag in soup_iter(root, "input") if _is_password(tag)]
     if not passwords:
         return []
-    body = soup.body or soup
+    body = soup_body(root)
     text = visible_text(body, alt_text=True).lower()
     fields = _field_words(body)
     factors, captcha_words, captcha_fields = _signals()
@@ -62,17 +74,16 @@ def read_login_forms(soup: BeautifulSoup, url: str, kind: str, referrer: str | N
     captcha = [w for w in captcha_words if w in text]
     captcha += [f for f in captcha_fields if any(f in v for v in fields) and f not in captcha]
     forms: list[LoginForm] = []
-    seen: set[int] = set()
+    seen: list[Element] = []  # held, so each is the one proxy of its element: compared by identity
     for password in passwords:
-        form = password.find_parent("form")
-        key = id(form) if form is not None else id(password)
-        if key in seen:
+        form = next((parent for parent in ancestors(password) if parent.tag == "form"), None)
+        holder = form if form is not None else password
+        if any(holder is other for other in seen):
             continue
-        seen.add(key)
+        seen.append(holder)
         raw = (form.get("action") or "").strip() if form is not None else ""
         action = urljoin(url, raw) if form is not None else ""
-        holder = form if form is not None else password
-        snippet = " ".join(str(holder)[:400].split())
+        snippet = " ".join(soup_markup(holder, 400, source=source).split())  # as BeautifulSoup's str(tag)
         forms.append(LoginForm(url, kind, action, raw, css_path(holder), snippet, list(found), captcha[:4], referrer,
                                list(found_en)))
     return forms
@@ -83,7 +94,7 @@ def login_forms(page: Page, site: SiteView) -> list[LoginForm] | None:
     """Password forms of one page of the site (read from the shared tree)."""
     if "password" not in page.text.lower():
         return None
-    return read_login_forms(page.soup, page.final_url, "page", page.stored.referrer) or None
+    return read_login_forms(page.tree, page.final_url, "page", page.stored.referrer, page.text) or None
 
 
 @site_analysis
@@ -92,7 +103,7 @@ def login_pages(site: SiteView) -> list[LoginForm]:
     forms = [form for record in site.page_results(login_forms) for form in record]
     for page in site.pages(kind="service"):
         if "password" in page.text.lower():
-            forms += read_login_forms(page.soup, page.final_url, "service", page.stored.referrer)
+            forms += read_login_forms(page.tree, page.final_url, "service", page.stored.referrer, page.text)
         page.release()
     return forms
 
