@@ -68,8 +68,8 @@ def test_markup_after_the_end_of_html_is_part_of_the_document() -> None:
     assert [el.get("src") for el in soup_select(root, "script")] == ["http://s.example/stat.js"]
     assert soup_body(root).tag == "body"
     frames = parse('<html><frameset><frame src="/a.html"></frameset></html><script src="/s.js"></script>')
-    document = soup_body(frames)  # no <body>: the whole document, both <html> roots
-    assert [el.tag for el in document.iter()] == ["document", "html", "frameset", "frame", "html", "head", "script"]
+    document = soup_body(frames)  # no <body>: the whole document (the script after </html> joined the page's <html>)
+    assert [el.tag for el in document.iter()] == ["document", "html", "frameset", "frame", "script", "html", "head"]
     assert soup_body(parse("")).tag == "html" and visible_text(soup_body(parse(""))) == ""
 
 

@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 from auditcli import __version__
 from auditcli.core.barriers import accessibility_block
 from auditcli.core.models import AuditConfig, SiteConfig
-from auditcli.core.soupcompat import soup_iter, soup_text
-from auditcli.core.tree import Element
 from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
@@ -190,22 +188,8 @@ def _site_name(config: SiteConfig, view: SiteView) -> str:
     """A site given as a bare URL is named by its home page (<meta name="SiteName">, else <title>)."""
     if config.name != urlsplit(config.url).netloc or view.homepage is None:
         return config.name
-    root = view.homepage.tree
-    named = _meta_content(root, "SiteName") or re.split(r"\s*[_|｜–—-]\s*", _title(root))[-1]
+    named = view.homepage.meta("SiteName") or re.split(r"\s*[_|｜–—-]\s*", view.homepage.title)[-1]
     return named.strip()[:60] or config.name
-
-
-def _meta_content(root: Element, name: str) -> str | None:
-    """The content of the page's first <meta name=…> of that name (any case), stripped."""
-    meta = next((m for m in soup_iter(root, "meta") if (m.get("name") or "").lower() == name.lower()), None)
-    content = meta.get("content") if meta is not None else None
-    return content.strip() if content is not None else None
-
-
-def _title(root: Element) -> str:
-    """The page's first <title>, whitespace collapsed."""
-    title = next(soup_iter(root, "title"), None)
-    return " ".join(soup_text(title).split()) if title is not None else ""
 
 
 def _skeleton(config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec]) -> dict[str, Any]:
