@@ -8,6 +8,7 @@ import csv
 import functools
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -234,15 +235,15 @@ def test_a_check_without_its_probe_is_not_judged_and_skipped_in_junit(demo_audit
 
 def test_every_page_is_parsed_once_per_run(demo_audit, monkeypatch):
     parses: Counter[str] = Counter()
-    original = siteview.Page.soup.func
+    original = siteview.Page.tree.func
 
     def counting(page):
         parses[page.final_url] += 1
         return original(page)
 
     counted = functools.cached_property(counting)
-    counted.__set_name__(siteview.Page, "soup")
-    monkeypatch.setattr(siteview.Page, "soup", counted)
+    counted.__set_name__(siteview.Page, "tree")
+    monkeypatch.setattr(siteview.Page, "tree", counted)
     store = demo_audit.store
     specs = all_checks()
     for row in store.sites():
@@ -258,6 +259,14 @@ def test_every_page_is_parsed_once_per_run(demo_audit, monkeypatch):
         # and a few language-version pages are read whole again by the site checks
         assert extra <= 12, f"{config.id}: {extra} parses beyond one per page"
         assert max(parses.values()) <= 3, f"{config.id}: {parses.most_common(1)}"
+
+
+def test_pages_are_read_from_lxml_tree_only():
+    """One tree per page, lxml's (auditcli.core.tree): no product module builds BeautifulSoup's any more."""
+    offenders = [str(path.relative_to(ROOT)) for package in ("auditcli", "checks", "spiders", "reports")
+                 for path in (ROOT / package).rglob("*.py")
+                 if re.search(r"^\s*(from bs4 |import bs4)", path.read_text("utf-8"), re.M)]
+    assert offenders == []
 
 
 def test_checks_declare_known_needs():

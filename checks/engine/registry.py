@@ -116,7 +116,7 @@ def page_analysis(*, dimensions: tuple[str, ...]) -> Callable[[Callable[..., T]]
 
     The function gets (page, site) and returns a small record (or None); site analyses read the
     records with `site.page_results(function)`. It runs when a selected check is of one of `dimensions`.
-    A page analysis never mutates `page.soup`, except the one registered with `consumes_tree=True`
+    A page analysis never mutates `page.tree`, except the one registered with `consumes_tree=True`
     semantics documented on it, which the pass runs last.
     """
 

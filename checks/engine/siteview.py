@@ -9,8 +9,6 @@ from datetime import date
 from functools import cached_property
 from typing import Any, TypeVar
 
-from bs4 import BeautifulSoup
-
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.core.tree import Element, parse, pieces
@@ -41,13 +39,9 @@ class Page:
         """The page's <html> element: every page check and page analysis reads this one tree."""
         return parse(self.stored.text)
 
-    @cached_property
-    def soup(self) -> BeautifulSoup:
-        return BeautifulSoup(self.stored.text, "lxml")
-
     def release(self) -> None:
         """Drop the parsed tree, so memory stays flat however many pages a site has."""
-        for name in ("tree", "soup", "a11y_dom"):  # a11y_dom: the accessibility view of the tree (checks.a11y.dom)
+        for name in ("tree", "a11y_dom"):  # a11y_dom: the accessibility view of the tree (checks.a11y.dom)
             self.__dict__.pop(name, None)
 
     @property
