@@ -1,4 +1,4 @@
-"""The accessibility rules read lxml's tree as they read BeautifulSoup's (checks/a11y/markup.py): every
+"""The accessibility rules read lxml's tree as they read BeautifulSoup's (auditcli.core.soupcompat, checks/a11y/markup.py): every
 element of real pages (the portals and the ACT cases) and of a page of odd markup is written as
 `str(tag)` wrote it (the evidence of a finding), its text is `get_text()`'s, and selectors find what
 soupsieve's `select()` found; a page without any element is written as BeautifulSoup held it."""
@@ -12,9 +12,10 @@ import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from cssselect import SelectorError
 
+from auditcli.core.soupcompat import select, soup_attributes, soup_markup, soup_text
 from auditcli.core.tree import parse
 from checks.a11y.dom import Dom
-from checks.a11y.markup import Document, attributes, contents_count, select, soup_str, soup_text
+from checks.a11y.markup import Document, contents_count
 from checks.a11y.rules import EVIDENCE_LIMIT, outer_html
 
 DATA = Path(__file__).parent / "data"
@@ -61,7 +62,7 @@ def _old_outer_html(tag, limit: int = EVIDENCE_LIMIT) -> str:
 
 
 def _same_reading(name: str, text: str) -> int:
-    """Assert lxml's tree of `text`, read through markup.py, is BeautifulSoup's; the elements compared."""
+    """Assert lxml's tree of `text`, read through soupcompat, is BeautifulSoup's; the elements compared."""
     soup, root = _soup(text), parse(text)
     dom = Dom(root, text)
     tags = soup.find_all(True)
@@ -69,14 +70,14 @@ def _same_reading(name: str, text: str) -> int:
     for k, (tag, element) in enumerate(zip(tags, dom.all, strict=True)):
         where = f"{name}: <{tag.name}> #{k}"
         written = " ".join(str(tag).split())
-        assert soup_str(element, source=dom.written_values) == written, where
-        cut = soup_str(element, EVIDENCE_LIMIT, dom.written_values)
+        assert soup_markup(element, bare=dom.bare, collapsed=True) == written, where
+        cut = soup_markup(element, EVIDENCE_LIMIT, bare=dom.bare, collapsed=True)
         assert written.startswith(cut) and (cut == written or len(cut) > EVIDENCE_LIMIT), where
-        assert outer_html(element, source=dom.written_values) == _old_outer_html(tag), where
+        assert outer_html(element, bare=dom.bare) == _old_outer_html(tag), where
         assert contents_count(element) == len(tag.contents), where
         assert soup_text(element) == tag.get_text(), where
         assert soup_text(element, " ") == tag.get_text(" "), where
-        assert dict(attributes(element, dom.written_values)) == {
+        assert dict(soup_attributes(element, dom.bare(element))) == {
             k: " ".join(v) if isinstance(v, list) else v for k, v in tag.attrs.items()}, where
     return len(tags)
 
@@ -131,7 +132,7 @@ def test_selectors_find_what_soupsieve_found():
         position = {id(tag): k for k, tag in enumerate(soup.find_all(True))}
         for selector in SELECTORS:
             expected = [position[id(tag)] for tag in soup.select(selector)]
-            found = [dom.position[e] for e in select(root, selector, dom.control_spaces, dom.written_values)]
+            found = [dom.position[e] for e in select(root, selector, dom.control_spaces, dom.bare)]
             assert found == expected, f"{name}: {selector}"
         for selector in NOT_READ:
             with pytest.raises(SelectorError):

@@ -69,7 +69,9 @@ def test_markup_after_the_end_of_html_is_part_of_the_document() -> None:
     assert soup_body(root).tag == "body"
     frames = parse('<html><frameset><frame src="/a.html"></frameset></html><script src="/s.js"></script>')
     document = soup_body(frames)  # no <body>: the whole document (the script after </html> joined the page's <html>)
-    assert [el.tag for el in document.iter()] == ["document", "html", "frameset", "frame", "script", "html", "head"]
+    assert [el.tag for el in document.iter()] == ["html", "frameset", "frame", "script"]
+    trailing = soup_body(parse('<html><frameset><frame src="/a.html"></frameset></html>tail text'))
+    assert visible_text(trailing) == "tail text"  # BeautifulSoup's soup.body held it too
     assert soup_body(parse("")).tag == "html" and visible_text(soup_body(parse(""))) == ""
 
 

@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from checks.a11y.markup import soup_text
+from auditcli.core.soupcompat import soup_text
 from checks.engine.registry import CouldNotJudge, check
 from checks.engine.siteview import SiteView
 

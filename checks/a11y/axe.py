@@ -19,8 +19,8 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import select
 from checks.a11y.dom import Dom
-from checks.a11y.markup import select
 from checks.a11y.ruleset import RULES, refs, template
 from checks.engine.registry import check
 from checks.engine.rendered import rendered, rendered_result
@@ -69,8 +69,8 @@ def _resolve(dom: Dom | None, selector: str) -> HtmlElement | None:
     if dom is None or dom.html is None or ">>>" in selector:
         return None
     try:
-        found = select(dom.root, selector, dom.control_spaces, dom.written_values)
-    except Exception:  # a selector markup.select does not read
+        found = select(dom.root, selector, dom.control_spaces, dom.bare)
+    except Exception:  # a selector soupcompat.select does not read
         return None
     return found[0] if found else None
 

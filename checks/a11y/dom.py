@@ -25,8 +25,9 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
+from auditcli.core.soupcompat import bare_attributes, has_control_spaces, select, soup_text, string_container
 from auditcli.core.tree import elements, is_empty
-from checks.a11y.markup import Document, bare_attributes, container_of, has_control_spaces, select, soup_text
+from checks.a11y.markup import Document
 
 if TYPE_CHECKING:
     from checks.engine.siteview import Page
@@ -107,7 +108,7 @@ class Dom:
     Elements are lxml's (`Page.tree`). The caches are keyed by the elements themselves, never by id():
     lxml makes a new Python object for a node whenever none is held, and a dict key holds its own.
     `text`, the page's HTML, is parsed again only where lxml's tree lost what BeautifulSoup kept: a page
-    without any element (`document`), a bare boolean attribute in an evidence (`written_values`).
+    without any element (`document`), a bare boolean attribute in an evidence (`bare`).
     Without it such a page is taken for one without markup, and `disabled` is written as lxml has it."""
 
     def __init__(self, root: HtmlElement, text: str | None = None):
@@ -132,14 +133,15 @@ class Dom:
         return Document.of(self.text)
 
     @cached_property
-    def _bare_attributes(self) -> dict[int, dict[str, str]]:
-        return bare_attributes(self.text) if self.text is not None else {}
+    def _bare_attributes(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        return bare_attributes(self.text) if self.text is not None else ()
 
-    def written_values(self, tag: HtmlElement) -> dict[str, str] | None:
-        """The boolean attributes of `tag` as the page wrote them (markup.attributes): "" for a bare one,
-        where lxml's tree has the attribute's name. Parses the page again, once, the first time asked."""
+    def bare(self, tag: HtmlElement) -> frozenset[str]:
+        """The boolean attributes `tag` was written with bare ("" to BeautifulSoup, their name in lxml's
+        tree). Parses the page again, once, the first time asked."""
         position = self.position.get(tag)
-        return None if position is None else self._bare_attributes.get(position)
+        tags = self._bare_attributes
+        return tags[position][1] if position is not None and position < len(tags) else frozenset()
 
     @cached_property
     def html(self) -> HtmlElement | None:
@@ -237,7 +239,7 @@ class Dom:
 
     @cached_property
     def control_spaces(self) -> bool:
-        """Does a list attribute hold whitespace XPath cannot be given (markup.select matches in Python then)?"""
+        """Does a list attribute hold whitespace XPath cannot be given (soupcompat.select matches in Python then)?"""
         return has_control_spaces(self.root, self.text)
 
     @cached_property
@@ -251,8 +253,8 @@ class Dom:
         for style in styles:
             for selector, hides_display, vis in _hiding_rules(soup_text(style)):
                 try:
-                    matched = select(self.root, selector, self.control_spaces, self.written_values)
-                except SelectorError:  # a selector this port does not read (markup.Translator): ignore the rule
+                    matched = select(self.root, selector, self.control_spaces, self.bare)
+                except SelectorError:  # a selector this port does not read (soupcompat.Translator): ignore the rule
                     continue
                 for tag in matched:
                     if hides_display:
@@ -564,7 +566,7 @@ def _holds_text(tag: HtmlElement) -> bool:
     """Does `tag` hold non-blank text right inside it, as a plain NavigableString (text inside
     <script>, <style>, <template>, <rt>, <rp> is of string classes of their own)?"""
     if (tag.text and tag.text.strip()) or any(child.tail and child.tail.strip() for child in tag):
-        return container_of(tag) is None
+        return string_container(tag) is None
     return False
 
 

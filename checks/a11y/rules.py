@@ -15,10 +15,11 @@ from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import BareOf, soup_attributes, soup_markup, soup_text
 from auditcli.core.tree import css_path, css_string, elements, parse, pieces
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
-from checks.a11y.markup import Document, SourceValues, attributes, contents_count, soup_str, soup_text
+from checks.a11y.markup import Document, contents_count
 from checks.a11y.ruleset import RULES, Rule, Target, refs, template
 from checks.engine.registry import check
 
@@ -28,17 +29,17 @@ LANG3 = frozenset(load("language_subtags")["languages_3"].split())
 EVIDENCE_LIMIT = 240
 
 
-def outer_html(tag: Target, limit: int = EVIDENCE_LIMIT, source: SourceValues | None = None) -> str:
-    """The element's outer HTML as BeautifulSoup wrote it (markup.soup_str), truncated; a whole document
+def outer_html(tag: Target, limit: int = EVIDENCE_LIMIT, bare: BareOf | None = None) -> str:
+    """The element's outer HTML as BeautifulSoup wrote it (soup_markup), truncated; a whole document
     or page region only by its start tag (serialising <html> to keep 240 characters of it would cost a
-    page's worth of work). `source`: boolean attributes as the page wrote them (Dom.written_values)."""
+    page's worth of work). `bare`: boolean attributes the page wrote bare (Dom.bare)."""
     if isinstance(tag, Document):
         text = "<[document]>…" if tag.contents > 30 else " ".join(tag.markup.split())
     elif tag.tag in ("html", "head", "body") or contents_count(tag) > 30:
-        attrs = "".join(f' {k}="{v}"' for k, v in attributes(tag, source))
+        attrs = "".join(f' {k}="{v}"' for k, v in soup_attributes(tag, bare(tag) if bare else frozenset()))
         text = f"<{tag.tag}{attrs}>…"
     else:
-        text = soup_str(tag, limit, source)
+        text = soup_markup(tag, limit, bare=bare, collapsed=True)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -87,7 +88,7 @@ def _finding(spec: Rule, target: tuple[Target, str, str], url: str, dom: Dom) ->
     tag, message, message_en = target
     selector = selector_of(tag)
     return Finding(url=url, message=message, message_en=message_en, selector=selector,
-                   evidence=outer_html(tag, source=dom.written_values), fix=spec.fix["zh"],
+                   evidence=outer_html(tag, bare=dom.bare), fix=spec.fix["zh"],
                    data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)})
 
 

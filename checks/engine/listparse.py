@@ -26,8 +26,8 @@ from lxml.html import Element as new_element
 from lxml.html import HtmlComment, HtmlElement
 
 from auditcli.core.knowledge import load
+from auditcli.core.soupcompat import has_no_own_text
 from auditcli.core.tree import (
-    HIDDEN_TEXT_TAGS,
     Piece,
     ancestors,
     classes,
@@ -712,9 +712,7 @@ def _crumb_word(word: str) -> bool:
 def _text_before_cuts(node: HtmlElement) -> str:
     """text_of a node read while scripts and templates still stand: an element inside a <template> (or an
     <rt>, <rp>) reads empty, its text being the template's (BeautifulSoup's typed strings)."""
-    if node.tag not in HIDDEN_TEXT_TAGS and any(parent.tag in HIDDEN_TEXT_TAGS for parent in ancestors(node)):
-        return ""
-    return text_of(node)
+    return "" if has_no_own_text(node) else text_of(node)
 
 
 def _is_article(lowered: dict[str, str], body: HtmlElement, pub: date | None, rows: list[Row]) -> bool:

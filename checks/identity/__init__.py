@@ -40,7 +40,6 @@ from auditcli.core.soupcompat import (
     soup_iter,
     soup_markup,
     soup_reparsed,
-    soup_roots,
     soup_text_of,
 )
 from auditcli.core.tree import (
@@ -138,7 +137,7 @@ def page_region(root: Element, source: str | None = None) -> Region:
 
 def script_region(root: Element) -> Region | None:
     """What the page's inline scripts write (document.write of a footer or a badge), parsed as markup."""
-    markup = "\n".join(filter(None, (written_markup(top) for top in soup_roots(root))))
+    markup = written_markup(root)
     if not markup:
         return None
     body = soup_body(parse(markup))

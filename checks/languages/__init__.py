@@ -31,6 +31,7 @@ from lxml.html import HtmlElement
 from auditcli.core import tree
 from auditcli.core.language_links import classify_link, knowledge, language_of_tag, version_root
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import has_no_own_text, soup_text
 from auditcli.core.urls import join_url
 from auditcli.core.vocabulary import NOT_FETCHED_REASONS
 from checks.engine import dates
@@ -137,55 +138,19 @@ def visible_text(document: HtmlElement) -> str:
     title = next(_elements(document, "title"), None)
     body = next(_elements(document, "body"), None)
     text = tree.visible_text(body) if body is not None else _whole_text(document)
-    title_text = tree.text_of(title) if title is not None and not _in_hidden(title) else ""
+    title_text = tree.text_of(title) if title is not None and not has_no_own_text(title) else ""
     return " ".join(f"{title_text} {text}".split())
 
 
-def _tops(document: HtmlElement) -> list[HtmlElement]:
-    """The page's top-level elements: its <html>, and the <html> libxml2 makes of what follows </html>
-    (BeautifulSoup's soup held them all). None at all for a text without markup (auditcli.core.tree.parse's
-    stand-in for it holds a text of its own)."""
-    if document.tag != "html":
-        return []
-    tops = [*reversed(list(document.itersiblings(preceding=True))), document, *document.itersiblings()]
-    return [top for top in tops if isinstance(top.tag, str)]
-
-
 def _elements(document: HtmlElement, *names: str) -> Iterator[HtmlElement]:
-    """The elements of these names in the whole page, in document order (BeautifulSoup: `soup.find_all`)."""
-    for top in _tops(document):
-        yield from top.iter(*names)
+    """The elements of these names in the page, in document order (BeautifulSoup: `soup.find_all`); none
+    for a text without markup."""
+    return document.iter(*names) if document.tag == "html" else iter(())
 
 
 def _whole_text(document: HtmlElement) -> str:
     """What a visitor can read of the whole page (BeautifulSoup: visible_text of the soup)."""
-    return " ".join(" ".join(tree.visible_text(top) for top in _tops(document)).split())
-
-
-def _in_hidden(node: HtmlElement) -> bool:
-    """Does an element stand inside a <template> (or <script>, <style>, <rt>, <rp>)? BeautifulSoup read its
-    text as the template's, not its own: none."""
-    return node.tag not in tree.HIDDEN_TEXT_TAGS and tree.has_ancestor(node, tree.HIDDEN_TEXT_TAGS)
-
-
-def _link_text(node: HtmlElement) -> str:
-    """A link's text as BeautifulSoup's `get_text(" ", strip=True)` gave it: each text piece stripped, the
-    non-empty ones joined by a space (no script, style or template text, no comments)."""
-    if _in_hidden(node):
-        return ""
-    parts: list[str] = []
-    _text_pieces(node, parts)
-    return " ".join(part.strip() for part in parts if part.strip())
-
-
-def _text_pieces(node: HtmlElement, out: list[str]) -> None:
-    if node.text and isinstance(node.tag, str):
-        out.append(node.text)
-    for child in node:
-        if isinstance(child.tag, str) and child.tag not in tree.HIDDEN_TEXT_TAGS:
-            _text_pieces(child, out)
-        if child.tail:
-            out.append(child.tail)
+    return " ".join(tree.visible_text(document).split()) if document.tag == "html" else ""
 
 
 def dominant_script(text: str) -> str | None:
@@ -330,7 +295,7 @@ def candidates(site: SiteView) -> list[LinkCandidate]:
             url = join_url(page.final_url, href)
             if url is None:
                 continue
-            text = _link_text(node)
+            text = soup_text(node, " ", strip=True)  # get_text(" ", strip=True)
             hit = classify_link(url, text, node.get("hreflang"), site.config)
             if hit:
                 tag = "link-alternate" if node.tag == "link" else node.tag
@@ -472,7 +437,7 @@ def judge(site: SiteView, version: LanguageVersion, main_latest: date | None) ->
     text = visible_text(document)
     version.script_share, version.letters = script_share(text, version.lang)
     version.dominant = dominant_script(text)
-    html = next(iter(_tops(document)), None)
+    html = document if document.tag == "html" else None
     version.lang_attr = (html.get("lang") or html.get("xml:lang") or None) if html is not None else None
     data = knowledge()
     min_share = data["languages"].get(version.lang, {}).get("min_share", 0.5)
