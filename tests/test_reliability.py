@@ -1,6 +1,7 @@
 """Reliability and safety of the tool itself (issue 13): crash isolation made visible (--strict),
 the history store under two writers, a full disk under --out, the hard per-host rate cap, the
-default User-Agent, and an HTML report that no audited content can script."""
+default User-Agent, an HTML report that no audited content can script, and a crawl's memory that does
+not hold on to the pages it parsed."""
 
 from __future__ import annotations
 
@@ -319,6 +320,44 @@ def test_waf_challenges_are_told_from_ordinary_refusals(status, body, challenge)
     from spiders.portal import waf_challenge
 
     assert (waf_challenge(status, body) is not None) is challenge
+
+
+def test_a_parsed_page_is_freed_as_soon_as_it_is_parsed():
+    """No reference cycle keeps a response (body, text, lxml tree) until the next full garbage collection:
+    with one, every page parsed since the last one stayed in memory, and the crawl's peak memory grew with
+    the sites crawled at once (215 MB against 128 MB for the 50-site benchmark's 32 sites)."""
+    import gc
+    import weakref
+
+    from scrapy.http import HtmlResponse
+
+    from auditcli.core.models import SiteConfig
+    from spiders.options import CrawlOptions
+    from spiders.portal import PortalSpider
+
+    class Prober:  # the TLS prober reads a login form's action off the same parsed page
+        probed: list[tuple[str, int]] = []
+
+        def tls(self, host: str, port: int) -> None:
+            self.probed.append((host, port))
+
+    prober = Prober()
+    spider = PortalSpider([SiteConfig(id="s", name="s", url="http://127.0.0.1:9/")], CrawlOptions(), prober=prober)
+    request = spider.start_requests_of(spider.states["s"])[0]
+    login = '<form action="https://127.0.0.1:8443/login"><input type="password"></form>'
+    body = HOME.format(title="示例县人民政府", link="县政府召开常务会议").replace("<ul>", login + "<ul>")
+    response = HtmlResponse(request.url, body=body.encode(), encoding="utf-8", request=request)
+    gc.disable()
+    try:
+        items = list(spider.parse(response))
+        freed = weakref.ref(response)
+        del response
+        assert freed() is None
+    finally:
+        gc.enable()
+    assert prober.probed == [("127.0.0.1", 8443)]
+    found = {link["dst"] for item in items if isinstance(item, dict) and item["type"] == "links" for link in item["links"]}
+    assert found == {"http://127.0.0.1:9/news/1.html", "http://127.0.0.1:9/gone.html", "https://127.0.0.1:8443/login"}
 
 
 @pytest.mark.parametrize(("value", "seconds"), [("120", 120.0), ("0", 0.0), ("soon", None), ("", None),
