@@ -4,6 +4,7 @@ then the demo farm end to end (every status), and a version outside the site's s
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler
 
@@ -419,7 +420,7 @@ def test_rate_limited_version_is_not_judged_and_lag_limit_comes_from_the_sites_f
     config = SiteConfig(id="county", name="示例县", url="http://www.shili.gov.cn/", languages=("en", "mn"))
     entries = {e["lang"]: e for e in L.languages_block(SiteView(config, store, date(2026, 11, 20)))}
     assert entries["mn"]["status"] == "not-assessed" and entries["en"]["status"] == "stale"  # 170 days > 90
-    lenient = SiteConfig(**{**config.__dict__, "language_lag_days": 200})
+    lenient = replace(config, language_lag_days=200)
     entries = {e["lang"]: e for e in L.languages_block(SiteView(lenient, store, date(2026, 11, 20)))}
     assert entries["en"]["status"] == "ok"
 

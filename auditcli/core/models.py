@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from auditcli.core.urls import normalise_url
 
@@ -46,9 +47,10 @@ class SiteConfig:
     def is_host_root(self) -> bool:
         return urlsplit(self.url).path in ("", "/")
 
-    @property
+    @cached_property
     def scope_prefix(self) -> str:
-        """Host root for portal sites; the directory of `url` for column-tree sites (国办发〔2017〕47号)."""
+        """Host root for portal sites; the directory of `url` for column-tree sites (国办发〔2017〕47号).
+        Cached (as `_scope`, its parts): the crawl asks it of every link of every page."""
         parts = urlsplit(self.url)
         path = parts.path or "/"
         if not path.endswith("/"):
@@ -57,14 +59,18 @@ class SiteConfig:
             path = f"{directory}/" if "." in last else f"{path}/"
         return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
+    @cached_property
+    def _scope(self) -> SplitResult:
+        return urlsplit(self.scope_prefix)
+
     def on_host(self, url: str) -> bool:
         """On the site's host (or a host its start page redirected to), in scope or not."""
         netloc = urlsplit(url).netloc.lower()
-        return netloc == urlsplit(self.scope_prefix).netloc or netloc in self.aliases
+        return netloc == self._scope.netloc or netloc in self.aliases
 
     def in_scope(self, url: str) -> bool:
         parts = urlsplit(url)
-        scope = urlsplit(self.scope_prefix)
+        scope = self._scope
         if parts.netloc.lower() != scope.netloc and parts.netloc.lower() not in self.aliases:
             return False
         path = parts.path or "/"

@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS not_scanned (
 """
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# zlib level of stored bodies: 1 compresses a 40 KB portal page in 0.18 ms against 0.36 ms at 6 (the default
+# before), for a store ~25 % larger; the crawl process is the audit's bottleneck at real page sizes
+BODY_COMPRESSION = 1
 
 
 class StoreError(Exception):
@@ -168,7 +171,7 @@ class PageStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 page.site_id, page.url, page.final_url, page.status,
-                json.dumps(page.headers, ensure_ascii=False), zlib.compress(page.body, 6),
+                json.dumps(page.headers, ensure_ascii=False), zlib.compress(page.body, BODY_COMPRESSION),
                 page.encoding, page.content_type, page.kind, page.depth, page.referrer,
                 page.elapsed, page.fetched_at, len(page.body),
             ),
