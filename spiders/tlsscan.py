@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, NameOID
 
+from auditcli.core.lifecycle import die_with
 from spiders.probes import plain_http_port
 
 PROTOCOL_COMMANDS = (
@@ -362,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    die_with()  # a crawl killed with -9 leaves no scan running
     sys.exit(main())
 
 

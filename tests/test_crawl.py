@@ -394,3 +394,69 @@ def test_ctrl_c_stops_the_audit_without_results_and_resume_finishes_it(farm, cli
     assert finished.returncode == 0, finished.stderr
     (site,) = json.loads((out / "results.json").read_text("utf-8"))["sites"]
     assert site["status"] == "partial" and site["pages"] > 100
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` now (from /proc)."""
+    found, stack = set(), [pid]
+    while stack:
+        current = stack.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.update(children)
+            stack += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
+
+def test_a_killed_audit_leaves_no_process_running(farm, tmp_path):
+    """kill -9 of an audit's main process mid-crawl (the OOM killer, timeout -s KILL): its forkserver, check
+    workers and TLS scans end within seconds instead of waiting forever, orphaned, on their queues."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "audit"
+    slow = [a if a != "16" else "1" for a in FAST]
+    process = subprocess.Popen([sys.executable, "-m", "auditcli", "audit", farm.urls["county"], "--out", str(out),
+                                "--format", "json", "--no-history", *slow, "--per-host", "1", "--delay", "0.05",
+                                "--check-workers", "2"],
+                               env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: set[int] = set()
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        children |= _descendants(process.pid)
+        try:
+            with sqlite3.connect(out / "crawl" / "pages.sqlite") as db:
+                stored = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+        if stored >= 30 and len(children) >= 3:  # the forkserver and its two check workers at least
+            break
+    assert process.poll() is None, "the audit ended before it could be killed"
+    children |= _descendants(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    survivors = children
+    for _ in range(50):
+        survivors = {pid for pid in survivors if _alive(pid)}
+        if not survivors:
+            break
+        time.sleep(0.2)
+    assert not survivors, f"processes of the killed audit still running: {sorted(survivors)}"

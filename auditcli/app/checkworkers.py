@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from auditcli.app.orchestrate import CheckOptions, _Judge
+from auditcli.core.lifecycle import die_with
 from auditcli.core.models import SiteConfig
 from auditcli.stores.pagestore import PageStore, StoreError
 from checks.engine.runner import SiteRun
@@ -181,7 +182,9 @@ class _Worker:
         return self.judge(store, row, stream.run if stream is not None else None)
 
 
-def _serve(store_path: str, options: CheckOptions, sites: list[str], stream: bool, inbox, outbox) -> None:
+def _serve(store_path: str, options: CheckOptions, sites: list[str], stream: bool, inbox, outbox,
+           audit_pid: int) -> None:
+    die_with(audit_pid)  # a killed audit leaves no worker waiting on its inbox
     os.nice(NICENESS)
     _Worker(store_path, options, sites, stream, outbox).serve(inbox)
 
@@ -206,7 +209,7 @@ class CheckWorkers:
         self.processes = [
             context.Process(target=_serve, daemon=True, name=f"auditcli-checks-{k}",
                             args=(self.store_path, options, self.sites[k::self.size], self.stream,
-                                  self.inboxes[k], self.outboxes[k]))
+                                  self.inboxes[k], self.outboxes[k], os.getpid()))
             for k in range(self.size)]
         self.owner: dict[str, int] = {}
         self.outstanding = [0] * self.size  # sites sent to each worker and not yet answered
