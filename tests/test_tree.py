@@ -70,3 +70,15 @@ def test_css_path_writes_what_browsers_match(markup, selector):
     root = T.parse(markup)
     target = [node for node in root.iter("li", "td")][-1]
     assert T.css_path(target) == selector
+
+
+def test_cut_and_replace_keep_a_text_lxml_will_not_set():
+    """A vertical tab or form feed in a page's text (libxml2 keeps them; lxml refuses to set them): cutting the box
+    before it, or rewriting it, keeps the text as a piece of its own instead of failing the page."""
+    root = T.parse("<p>a<span class='nav'>menu</span>b\x0bc<em>d</em></p>")
+    paragraph = next(root.iter("p"))
+    T.cut(next(root.iter("span")))
+    assert T.text_of(paragraph) == "a b c d"  # the vertical tab is white space to a reader
+    tail = next(piece for piece in T.pieces(paragraph) if "\x0b" in piece.text)
+    tail.replace("x\x0cy")
+    assert T.text_of(paragraph) == "a x y d"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import escape
 from urllib.parse import unquote
 
 from lxml import etree
@@ -75,15 +76,8 @@ def is_empty(root: HtmlElement) -> bool:
     return root.tag == "html" and len(root) == 0 and not root.text and not root.attrib
 
 
-def fragment(markup: str) -> HtmlElement:
-    """Markup written by a script, parsed as a document of its own (its <body>, or its <html>)."""
-    root = parse(markup)
-    body = root.find("body")
-    return body if body is not None else root
 
 
-def is_element(node: object) -> bool:
-    return isinstance(node, etree._Element) and isinstance(node.tag, str)
 
 
 def elements(root: HtmlElement, *names: str) -> Iterator[HtmlElement]:
@@ -94,8 +88,6 @@ def elements(root: HtmlElement, *names: str) -> Iterator[HtmlElement]:
             yield node
 
 
-def children(node: HtmlElement) -> list[HtmlElement]:
-    return [child for child in node if isinstance(child.tag, str)]
 
 
 def classes(node: HtmlElement) -> list[str]:
@@ -133,10 +125,20 @@ class Piece:
         return self.owner if self.slot == "text" and not self.comment else self.owner.getparent()
 
     def replace(self, text: str) -> None:
-        if self.slot == "text":
-            self.owner.text = text
-        else:
-            self.owner.tail = text
+        """Write `text` in place of this piece; one lxml will not set (see `text_stub`) stands in a stub
+        at the same place."""
+        try:
+            if self.slot == "text":
+                self.owner.text = text
+            else:
+                self.owner.tail = text
+        except ValueError:
+            if self.slot == "text":
+                self.owner.text = None
+                self.owner.insert(0, text_stub(text))
+            else:
+                self.owner.tail = None
+                self.owner.addnext(text_stub(text))
 
 
 def pieces(root: HtmlElement, *, comments: bool = False) -> Iterator[Piece]:
@@ -172,9 +174,6 @@ def text_of(node: HtmlElement | str) -> str:
     return " ".join(" ".join(out).split())
 
 
-def raw_text(node: HtmlElement) -> str:
-    """A script's or style's own text, as written."""
-    return node.text or ""
 
 
 def visible_text(root: HtmlElement, *, alt_text: bool = False) -> str:
@@ -204,11 +203,21 @@ def cut(node: HtmlElement) -> None:
     if parent is None:
         return
     if node.tail:
-        stub = HtmlComment("")
-        stub.tail = node.tail
-        parent.replace(node, stub)
+        parent.replace(node, text_stub(node.tail))
     else:
         parent.remove(node)
+
+
+def text_stub(text: str) -> HtmlComment:
+    """An empty comment carrying `text` as its tail: a text piece of its own. lxml refuses to set a text
+    holding a control character (a vertical tab, a form feed: pages have them, and libxml2 keeps them), so
+    such a text is parsed into its stub instead, as libxml2 parsed it into the page."""
+    stub = HtmlComment("")
+    try:
+        stub.tail = text
+    except ValueError:
+        stub = parse(f"<body><!---->{escape(text, quote=False)}</body>").find("body")[0]
+    return stub
 
 
 def is_cut(node: HtmlElement, root: HtmlElement) -> bool:

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
-from html import escape
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -38,6 +37,7 @@ from auditcli.core.tree import (
     parse,
     pieces,
     text_of,
+    text_stub,
 )
 from auditcli.core.urls import join_url
 from checks.engine import dates as D
@@ -635,36 +635,8 @@ def _cut(node: HtmlElement, root: HtmlElement) -> HtmlElement:
     an empty document, as BeautifulSoup's `decompose()` of its soup left nothing to read."""
     if node is root:
         return new_element(SOUP_TAG)
-    try:
-        cut(node)
-    except ValueError:  # a text after it that lxml will not set (a control character): carried as parsed
-        node.getparent().replace(node, _text_stub(node.tail or ""))
+    cut(node)
     return root
-
-
-def _text_stub(text: str) -> HtmlComment:
-    """An empty comment carrying `text` as its tail: a text piece of its own. lxml refuses to set a text
-    holding a control character (a vertical tab, a form feed: pages have them, and libxml2 keeps them), so
-    such a text is parsed into its stub instead, as libxml2 parsed it into the page."""
-    stub = HtmlComment("")
-    try:
-        stub.tail = text
-    except ValueError:
-        stub = parse(f"<body><!---->{escape(text, quote=False)}</body>").find("body")[0]
-    return stub
-
-
-def _set_text(piece: Piece, text: str) -> None:
-    """Write `text` in place of a text piece; one lxml will not set stands in a stub at the same place."""
-    try:
-        piece.replace(text)
-    except ValueError:
-        if piece.slot == "text":
-            piece.owner.text = None
-            piece.owner.insert(0, _text_stub(text))
-        else:
-            piece.owner.tail = None
-            piece.owner.addnext(_text_stub(text))
 
 
 def _css_path(node: HtmlElement) -> str:
@@ -952,10 +924,10 @@ def _blank(hit: Piece, text: str) -> None:
     """Write a clock-blanked text in place of `hit`. A comment so rewritten becomes text, as BeautifulSoup's
     `replace_with` of a comment by a string made it: an empty comment before it carries that text."""
     if hit.comment:
-        hit.owner.addprevious(_text_stub(text))
+        hit.owner.addprevious(text_stub(text))
         hit.owner.text = ""
     else:
-        _set_text(hit, text)
+        hit.replace(text)
 
 
 def _clock_box(hit: Piece) -> HtmlElement:
