@@ -80,6 +80,16 @@ def is_empty(root: HtmlElement) -> bool:
 
 
 
+def meta_content(root: HtmlElement, name: str) -> str | None:
+    """The content of the page's first <meta name=…> of that name (any case), stripped; None without one."""
+    wanted = name.lower()
+    for tag in root.iter("meta"):
+        if (tag.get("name") or "").lower() == wanted:
+            content = tag.get("content")
+            return content.strip() if content is not None else None
+    return None
+
+
 def elements(root: HtmlElement, *names: str) -> Iterator[HtmlElement]:
     """Elements under `root` (not `root` itself), in document order; only these tag names if given
     (BeautifulSoup's `find_all`)."""

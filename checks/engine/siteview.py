@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
-from auditcli.core.tree import Element, parse, pieces
+from auditcli.core.tree import Element, meta_content, parse, text_of
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
 from checks.engine.watchdog import page_limit, time_limit
 
@@ -46,18 +46,13 @@ class Page:
 
     @property
     def title(self) -> str:
-        """The first <title>'s text, whitespace collapsed."""
+        """The first <title>'s text, whitespace collapsed (a title holds text only)."""
         tag = next(self.tree.iter("title"), None)
-        return " ".join("".join(piece.text for piece in pieces(tag)).split()) if tag is not None else ""
+        return text_of(tag) if tag is not None else ""
 
     def meta(self, name: str) -> str | None:
         """The content of the first <meta name> of that name (any case)."""
-        wanted = name.lower()
-        for tag in self.tree.iter("meta"):
-            if (tag.get("name") or "").lower() == wanted and tag.get("name"):
-                content = tag.get("content")
-                return content.strip() if content is not None else None
-        return None
+        return meta_content(self.tree, name)
 
     def __repr__(self) -> str:
         return f"<Page {self.status} {self.final_url}>"

@@ -50,6 +50,7 @@ from auditcli.core.tree import (
     elements,
     is_cut,
     is_empty,
+    meta_content,
     parse,
     visible_text,
     written_markup,
@@ -211,12 +212,6 @@ def _shown_text(root: Element) -> str:
     return visible_text(shown, alt_text=True)
 
 
-def _meta(root: Element, name: str) -> str | None:
-    tag = next((m for m in soup_iter(root, "meta") if (m.get("name") or "").lower() == name.lower()), None)
-    content = tag.get("content") if tag is not None else None
-    return content.strip() if content is not None and content.strip() else None
-
-
 def _host_matches(url: str | None, domains: list[str]) -> bool:
     if not url:
         return False
@@ -247,7 +242,7 @@ def find_site_code(root: Element) -> Found | None:
     found = _text_search(root, _site_code_pattern())
     if found and not found.hidden:
         return found
-    meta = _meta(root, _data()["site_code"]["meta"])
+    meta = meta_content(root, _data()["site_code"]["meta"])
     if meta and re.fullmatch(_data()["site_code"]["code"], meta, re.I):
         return Found("meta", f'<meta name="SiteIDCode" content="{meta}">')
     return found  # hidden in the footer, or None
