@@ -10,7 +10,6 @@ import pytest
 
 from auditcli.core.soupcompat import (
     soup_body,
-    soup_iter,
     soup_markup,
     soup_reparsed,
     soup_select,
@@ -21,7 +20,7 @@ from auditcli.core.tree import Element, parse, visible_text
 
 
 def first(markup: str, tag: str) -> Element:
-    return next(soup_iter(parse(markup), tag))
+    return next(parse(markup).iter(tag))
 
 
 @pytest.mark.parametrize(("markup", "tag", "printed"), [
@@ -56,15 +55,15 @@ def test_a_bare_boolean_attribute_needs_the_markup() -> None:
 def test_text_inside_a_template_is_the_templates() -> None:
     root = parse('<div><template><a href=x>in <b>t</b></a><template>nested</template><script>s</script>tt</template>'
                  '<a href=y>out<rt>r</rt></a></div>')
-    assert [soup_text_of(a) for a in soup_iter(root, "a")] == ["", "out"]
-    assert soup_text(next(soup_iter(root, "template")), "|") == "in |t|nested|tt"
+    assert [soup_text_of(a) for a in root.iter("a")] == ["", "out"]
+    assert soup_text(next(root.iter("template")), "|") == "in |t|nested|tt"
     assert soup_text(first("<title> a \n b </title>", "title")) == " a \n b "
 
 
 def test_markup_after_the_end_of_html_is_part_of_the_document() -> None:
     root = parse('<html><head><title>t</title></head><body><p>x</p></body></html>\n'
                  '<script src="http://s.example/stat.js"></script><a href="/after.html">after</a>')
-    assert [el.tag for el in soup_iter(root, "script", "a")] == ["script", "a"]
+    assert [el.tag for el in root.iter("script", "a")] == ["script", "a"]
     assert [el.get("src") for el in soup_select(root, "script")] == ["http://s.example/stat.js"]
     assert soup_body(root).tag == "body"
     frames = parse('<html><frameset><frame src="/a.html"></frameset></html><script src="/s.js"></script>')
@@ -86,6 +85,6 @@ def test_selection_matches_attribute_values_as_soupsieve_did(rel: str, styleshee
 
 def test_a_copy_reads_raw_text_as_the_reparse_of_its_printing() -> None:
     root = parse('<div class="footer"><iframe>a &amp; <b>b</b></iframe><p>c</p></div>')
-    copy = soup_reparsed(next(soup_iter(root, "div")))
+    copy = soup_reparsed(next(root.iter("div")))
     assert visible_text(copy) == "a &amp;amp; &lt;b&gt;b&lt;/b&gt; c"
-    assert next(soup_iter(root, "iframe")).text == "a &amp; <b>b</b>"  # the shared tree is untouched
+    assert next(root.iter("iframe")).text == "a &amp; <b>b</b>"  # the shared tree is untouched

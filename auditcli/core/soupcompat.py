@@ -13,7 +13,7 @@ strings and elements from lxml's tree, so results stay byte-identical. The one c
 - `soup_text`, `soup_text_of`: `get_text()`, which leaves out the strings of <script>, <style>,
   <template>, <rt>, <rp> (typed strings), so a tag inside one of them has no text of its own;
 - `select`, `soup_select`: soupsieve's `select()` through cssselect's XPath (`Translator`);
-- `soup_iter`, `soup_body`: `soup.find_all()`, `soup.body or soup`.
+- `soup_body`: `soup.body or soup` (what a page writes after </html> is in the tree: auditcli.core.tree.parse).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from contextvars import ContextVar
 from functools import lru_cache
 from itertools import chain
 
-import lxml.html
 from cssselect import HTMLTranslator, SelectorError
 from cssselect.parser import Function, Pseudo, ascii_lower, parse_series
 from cssselect.xpath import ExpressionError, XPathExpr, is_safe_name
@@ -55,17 +54,8 @@ BOOLEAN_ATTRIBUTES = frozenset((  # libxml2 gives a bare one its name as value; 
 BareOf = Callable[[Element], frozenset[str]]  # an element's boolean attributes written bare
 
 
-def soup_iter(root: Element, *tags: str) -> Iterator[Element]:
-    """`soup.find_all(tags)` in document order (all elements without tags). What a page writes after
-    </html> is in `root` too (auditcli.core.tree.parse), as it was in BeautifulSoup's soup."""
-    return root.iter(*tags) if tags else root.iter(etree.Element)
-
-
 def soup_body(root: Element) -> Element:
-    """`soup.body or soup`: the first <body>, else <html> (a frameset); for a text without markup
-    (tree.parse's stand-in root), an empty <html>."""
-    if root.tag != "html":
-        return lxml.html.Element("html")
+    """`soup.body or soup`: the first <body>, else the whole document (a frameset page)."""
     return next(root.iter("body"), root)
 
 

@@ -25,7 +25,7 @@ from lxml.html import Element as new_element
 from lxml.html import HtmlComment, HtmlElement
 
 from auditcli.core.knowledge import load
-from auditcli.core.soupcompat import has_no_own_text
+from auditcli.core.soupcompat import has_no_own_text, soup_body
 from auditcli.core.tree import (
     Piece,
     ancestors,
@@ -489,7 +489,7 @@ def datastore_rows(scripts: list[str], base: str, as_of: date,
                 continue
             row = _row_of(anchor)
             if row is None:
-                row = _body(frag)
+                row = soup_body(frag)
             r = make_row(row, anchor, base, as_of, f"script[type='text/xml'] record:nth-of-type({k + 1})")
             if r:
                 rows.append(r)
@@ -555,7 +555,7 @@ def summarise(page, as_of: date) -> PageSummary:
         root = _cut(walk.crumb, root)
     root = _cut_scripts_and_furniture(root, named, walk.furniture)
     root = _drop_clocks(root)
-    body = _body(root)
+    body = soup_body(root)
     main_text = text_of(body)
     heading = _heading(body, crumb_name, head, walk.column_titles)
     pub = _pub_date(body, head.metas, main_text)
@@ -623,11 +623,6 @@ def _written_doctype(root: HtmlElement, source: str) -> str | None:
     elif info.system_url is not None:
         text += f' SYSTEM "{info.system_url}"'
     return text
-
-
-def _body(root: HtmlElement) -> HtmlElement:
-    """The first <body>, else the whole document (BeautifulSoup: `soup.body or soup`)."""
-    return next(root.iter("body"), root)
 
 
 def _cut(node: HtmlElement, root: HtmlElement) -> HtmlElement:

@@ -37,7 +37,6 @@ from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.soupcompat import (
     soup_body,
-    soup_iter,
     soup_markup,
     soup_reparsed,
     soup_text_of,
@@ -435,7 +434,7 @@ def jiucuo_missing(site: SiteView) -> Iterator[Finding]:
 def head_metas(root: Element) -> dict[str, str]:
     """<meta name=… content=…> of the page, lower-cased names, the first of each name."""
     metas: dict[str, str] = {}
-    for tag in soup_iter(root, "meta"):
+    for tag in root.iter("meta"):
         name = (tag.get("name") or "").lower()
         if name and name not in metas:
             content = tag.get("content")
@@ -462,7 +461,7 @@ def page_type(url: str, metas: dict[str, str], root: Element | None = None) -> s
     if "columnname" in metas:
         return "list"
     if any(re.search(p, path, re.I) for p in config["list_url"]):
-        anchors = soup_iter(root, "a") if root is not None else ()
+        anchors = root.iter("a") if root is not None else ()
         hrefs = [href for a in anchors if (href := a.get("href")) is not None]
         items = {href for href in hrefs if _is_article_path(url_path(href))}
         if len(items) >= int(config["list_min_items"]):

@@ -14,7 +14,7 @@ from functools import cache
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import soup_body, soup_iter, soup_text, soup_text_of
+from auditcli.core.soupcompat import soup_body, soup_text, soup_text_of
 from auditcli.core.tree import Element, css_path, elements, parse, visible_text
 from auditcli.core.urls import normalise_url
 from checks.engine import dates as D
@@ -95,14 +95,14 @@ def letters_on_page(html: str, url: str, tree: Element | None = None) -> list[Le
     if not _asked_label().search(html):  # no letter here: most pages end at this one scan of the markup
         return []
     root = tree if tree is not None else parse(html)
-    title = next(soup_iter(root, "title"), None)
-    columns = [content for m in soup_iter(root, "meta")
+    title = next(root.iter("title"), None)
+    columns = [content for m in root.iter("meta")
                if COLUMN_META.search(m.get("name") or "") and (content := m.get("content")) is not None]
     head = " ".join(filter(None, [soup_text(title) if title is not None else ""] + columns))
     if _excluded(head):
         return []
     out: list[Letter] = []
-    for table in soup_iter(root, "table"):
+    for table in root.iter("table"):
         rows = list(elements(table, "tr"))
         if len(rows) < 2:
             continue
@@ -145,12 +145,12 @@ def letters_on_page(html: str, url: str, tree: Element | None = None) -> list[Le
 
 def _letter_title(root: Element, k: dict) -> str:
     """A letter page's title: a 信件标题/留言标题 cell or label, else the <h1>."""
-    for cell in soup_iter(root, "th", "td", "dt", "span", "strong", "label"):
+    for cell in root.iter("th", "td", "dt", "span", "strong", "label"):
         if any(label in soup_text_of(cell) for label in k["title_labels"]) and len(soup_text_of(cell)) <= 8:
             value = next((s for s in cell.itersiblings() if s.tag in ("td", "dd", "span")), None)
             if value is not None and soup_text_of(value):
                 return soup_text_of(value)[:80]
-    h1 = next(soup_iter(root, "h1"), None)
+    h1 = next(root.iter("h1"), None)
     return soup_text_of(h1)[:80] if h1 is not None else ""
 
 

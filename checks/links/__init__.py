@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from auditcli.core import knowledge
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import soup_iter
 from auditcli.core.tree import css_string
 from auditcli.core.urls import join_url, normalise_url
 from auditcli.core.vocabulary import NOT_FETCHED_REASONS
@@ -129,13 +128,13 @@ def _shallow_first(url: str) -> tuple[int, int, str]:
 def link_selector(page: Page, target: str) -> str | None:
     """A CSS selector of the element on `page` that links to `target`, e.g. a[href="/xwzx/old.html"]."""
     root = page.tree
-    base_tag = next((base for base in soup_iter(root, "base") if base.get("href") is not None), None)
+    base_tag = next((base for base in root.iter("base") if base.get("href") is not None), None)
     base = page.final_url
     if base_tag is not None:
         base = join_url(page.final_url, base_tag.get("href")) or page.final_url
     wanted = normalise_url(target)
     for tag, attr in LINK_ATTRS.items():
-        for element in soup_iter(root, tag):
+        for element in root.iter(tag):
             raw = element.get(attr)
             joined = join_url(base, raw) if raw is not None and raw.strip() else None
             if joined and normalise_url(joined) == wanted:

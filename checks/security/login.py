@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditcli.core.models import Finding
 from auditcli.core.security import data as knowledge
-from auditcli.core.soupcompat import soup_body, soup_iter, soup_markup
+from auditcli.core.soupcompat import soup_body, soup_markup
 from auditcli.core.tree import Element, ancestors, classes, css_path, elements, visible_text
 from checks.engine.registry import (
     NotApplicable,
@@ -57,7 +57,7 @@ def read_login_forms(root: Element, url: str, kind: str, referrer: str | None = 
                      source: str | None = None) -> list[LoginForm]:
     """Every password field of a page, with its form, the page's second-factor signals and captcha words.
     `source` is the page's HTML: the form's snippet prints it as written (`checked` bare or not)."""
-    passwords = [tag for tag in soup_iter(root, "input") if _is_password(tag)]
+    passwords = [tag for tag in root.iter("input") if _is_password(tag)]
     if not passwords:
         return []
     body = soup_body(root)
