@@ -55,6 +55,7 @@ DIMENSION_TABLE: dict[str, Dimension] = {d.name: d for d in (
     Dimension("languages", {"zh": "语言版本", "en": "Languages"}),
     Dimension("accessibility", {"zh": "无障碍", "en": "Accessibility"}),
     Dimension("security", {"zh": "安全", "en": "Security"}),
+    Dimension("content", {"zh": "内容安全", "en": "Content safety"}),
     Dimension("links", {"zh": "链接", "en": "Links"}),
     Dimension("identity", {"zh": "标识", "en": "Identity"}),
     Dimension("interaction", {"zh": "互动", "en": "Interaction"}),
