@@ -6,6 +6,7 @@ real-size crawl: 31 MB of store, 0.7 MB packed). `check` of a restored store is 
 so its results.json, saved once, proves a rewrite of the checks changed nothing.
 
     python -m tests.stored_crawls save CRAWL_DIR tests/data/stored/NAME.sqlite.xz
+    python -m tests.stored_crawls results NAME    # after a deliberate change of results: save them again
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import lzma
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import zlib
@@ -58,7 +60,29 @@ def comparable(results: Path) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
 
 
+STORED = Path(__file__).parent / "data" / "stored"
+AS_OF = "2026-11-20"  # the date the stored crawls are judged as of
+
+
+def check_args(crawl: Path, out: Path, workers: str = "0") -> list[str]:
+    """The `auditcli check` arguments the saved results were made with."""
+    return ["check", str(crawl), "--out", str(out), "--as-of", AS_OF, "--no-history", "--format", "json",
+            "--quiet", "--check-workers", workers]
+
+
+def save_results(name: str) -> None:
+    """Check the stored crawl NAME again and save its results as the ones to compare with."""
+    with tempfile.TemporaryDirectory() as tmp:
+        crawl = restore(STORED / f"{name}.sqlite.xz", Path(tmp) / "crawl")
+        subprocess.run([sys.executable, "-m", "auditcli", *check_args(crawl, Path(tmp) / "out")], check=True)
+        with lzma.open(STORED / f"{name}.results.json.xz", "wt", encoding="utf-8", preset=9) as out:
+            out.write(comparable(Path(tmp) / "out" / "results.json"))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] != "save":
+    if len(sys.argv) == 4 and sys.argv[1] == "save":
+        save(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "results":
+        save_results(sys.argv[2])
+    else:
         sys.exit(__doc__)
-    save(Path(sys.argv[2]), Path(sys.argv[3]))

@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import difflib
 import lzma
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
-from tests.stored_crawls import comparable, restore
-
-STORED = Path(__file__).parent / "data" / "stored"
+from tests.stored_crawls import STORED, check_args, comparable, restore
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name,workers", [("demo", "0"), ("fleet-40kb", "0"), ("fleet-40kb", "2")])
 def test_check_of_a_stored_crawl_gives_the_saved_results(tmp_path, name, workers):
     crawl = restore(STORED / f"{name}.sqlite.xz", tmp_path / "crawl")
-    result = run_cli("check", str(crawl), "--out", str(tmp_path / "out"), "--as-of", "2026-11-20", "--no-history",
-                     "--format", "json", "--quiet", "--check-workers", workers)
+    result = run_cli(*check_args(crawl, tmp_path / "out", workers))
     assert result.returncode == 0, result.stderr
     with lzma.open(STORED / f"{name}.results.json.xz", "rt", encoding="utf-8") as packed:
         saved = packed.read()
