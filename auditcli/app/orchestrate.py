@@ -31,6 +31,10 @@ class CheckOptions:
     profile: str = "cn-gov-2019"
     only: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)
+    # What the checks judge by beyond the profile's thresholds, handed to them in `SiteView.options`
+    # (word lists read from the user's files, the previous run's records): read before any check runs,
+    # so a bad file is rejected up front and check workers get it with the options.
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class _Judge:
     def view(self, config: SiteConfig, store: PageStore) -> SiteView:
         """The site as its checks see it, with the profile's thresholds (`Profile.check_settings`): the
         checks decide at the profile's limits, scoring reads their decisions."""
-        return SiteView(config, store, self.options.as_of, self.profile.check_settings())
+        return SiteView(config, store, self.options.as_of, {**self.profile.check_settings(), **self.options.settings})
 
     def __call__(self, store: PageStore, row: dict[str, Any], streamed: SiteRun | None = None) -> dict[str, Any]:
         """The site's results; `streamed` is its page pass already made while the crawl ran."""
