@@ -277,6 +277,9 @@ def _check_veto_setting(source: str, kind: str, key: str, value: Any) -> None:
         raise ProfileError(f"{source}: {where}: must be a whole number >= 0, got {value!r}")
     if expected is list:
         _str_list(source, where, value)
+        if key == "severity" and (unknown := [x for x in value if x not in SEVERITIES]):
+            raise ProfileError(f"{source}: {where}: unknown severity {unknown[0]!r} "
+                               f"(expected some of {', '.join(SEVERITIES)})")
 
 
 def _read_deductions(data: dict, source: str) -> tuple[DeductionRule, ...]:
@@ -420,18 +423,30 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
         if n >= limit:
             veto("empty-columns", f"空白栏目 {n} 个（{limit} 个及以上否决）",
                  f"{n} empty columns (veto at {limit})")
-    if "interaction" in v:
-        checks = _setting(v, "interaction", "checks")
-        hit = [c for c in checks if c in checks_present]
-        if hit:
-            found = [f for f in site.get("findings") or [] if f.get("check") in hit]
-            def title(check_id: str, key: str) -> str:
-                return next((f[key] for f in found if f.get("check") == check_id and f.get(key)), check_id)
-
-            counted = {c: sum(1 for f in found if f.get("check") == c) for c in hit}
-            veto("interaction", "互动回应差：" + "；".join(f"{title(c, 'title')}（{counted[c]} 处）" for c in hit),
-                 "poor interaction response: " + "; ".join(f"{title(c, 'title_en')} ({counted[c]})" for c in hit))
+    for kind, zh, en in (("interaction", "互动回应差", "poor interaction response"),
+                         ("serious-error", "严重错误", "serious error"),
+                         ("privacy-leak", "泄露个人信息", "personal data exposed")):
+        if kind in v and (hit := _veto_findings(findings, v, kind)):
+            veto(kind, zh + "：" + "；".join(f"{title}（{n} 处）" for title, _, n in hit),
+                 en + ": " + "; ".join(f"{title_en} ({n})" for _, title_en, n in hit))
     return out
+
+
+def _veto_findings(findings: list[dict], vetoes: dict[str, dict[str, Any]], kind: str) -> list[tuple[str, str, int]]:
+    """(title, English title, count) of each check whose findings the veto names: its `checks` (ids or
+    patterns such as `privacy.*`) and, where it has the setting, its `severity`."""
+    patterns = _setting(vetoes, kind, "checks")
+    severities = _setting(vetoes, kind, "severity") if "severity" in VETO_SETTINGS[kind] else None
+    counted: dict[str, list[dict]] = {}
+    for f in findings:
+        check_id = f.get("check") or ""
+        if (any(fnmatch.fnmatchcase(check_id, p) for p in patterns)
+                and (severities is None or f.get("severity") in severities)):
+            counted.setdefault(check_id, []).append(f)
+    order = {p: i for i, p in enumerate(patterns)}
+    return [(next((f["title"] for f in found if f.get("title")), c),
+             next((f["title_en"] for f in found if f.get("title_en")), c), len(found))
+            for c, found in sorted(counted.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))]
 
 
 def _site_dimensions(site: dict) -> list[str]:

@@ -56,7 +56,8 @@ def test_builtin_profile_follows_spec(profile):
     assert sum(profile.caps.values()) == 100
     assert profile.undated_counts_as_stale is True
     assert set(profile.vetoes) == {"unreachable", "homepage-stale", "stale-key-columns",
-                                   "stale-columns", "empty-columns", "interaction"}
+                                   "stale-columns", "empty-columns", "interaction", "serious-error"}
+    assert "privacy-leak" not in profile.vetoes  # shipped off: a copied profile switches it on
 
 
 def test_clean_site_scores_100_and_passes(profile):
@@ -195,6 +196,41 @@ def test_interaction_problems_veto(profile, check):
     assert s["dimensions"]["interaction"]["score"] == 0.0
 
 
+def test_a_certain_hidden_spam_link_is_a_serious_error_veto_and_a_review_level_one_is_not(profile):
+    s = site(findings=[finding("content.hidden-link", "content", "critical", title="隐藏的外部链接（暗链）",
+                               title_en="Hidden off-site link")])
+    score_site(s, profile)
+    assert rules(s) == ["cn-gov-2019.serious-error"]
+    assert s["vetoes"][0]["message"] == "严重错误：隐藏的外部链接（暗链）（1 处）"
+    assert "严重错误" in s["vetoes"][0]["ref"]
+    s = site(findings=[finding("content.hidden-link", "content", "info", data={"review": True})])
+    score_site(s, profile)
+    assert rules(s) == []
+
+
+def test_privacy_leak_is_a_veto_only_where_a_profile_enables_it(profile, tmp_path):
+    leaked = [finding("privacy.id-number", "content", "high"), finding("privacy.mobile-number", "content", "high")]
+    s = site(findings=copy.deepcopy(leaked))
+    score_site(s, profile)
+    assert rules(s) == [] and s["dimensions"]["content"]["score"] == 0.0  # 5 + 5 points of a 5-point cap
+    text = (Path(__file__).parents[1] / "reports/profiles/cn-gov-2019.yaml").read_text("utf-8")
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(text.replace("name: cn-gov-2019", "name: strict").replace(
+        "    enabled: false\n    checks: [\"privacy.*\"]", "    enabled: true\n    checks: [\"privacy.*\"]"), "utf-8")
+    s = site(findings=copy.deepcopy(leaked))
+    score_site(s, load_profile(strict))
+    assert rules(s) == ["strict.privacy-leak"]
+    assert s["vetoes"][0]["message_en"] == "personal data exposed: privacy.id-number (1); privacy.mobile-number (1)"
+
+
+def test_a_veto_severity_the_vocabulary_does_not_know_is_rejected(tmp_path):
+    text = (Path(__file__).parents[1] / "reports/profiles/cn-gov-2019.yaml").read_text("utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("    severity: [critical]\n", "    severity: [fatal]\n"), "utf-8")
+    with pytest.raises(ProfileError, match=r"vetoes.serious-error.severity: unknown severity 'fatal'"):
+        load_profile(bad)
+
+
 def test_deductions_are_capped_per_dimension_and_name_their_rule(profile):
     many = [finding("a11y.image-alt", "accessibility", "high", selector=f"img.c{i}") for i in range(40)]
     many += [finding("a11y.document-title", "accessibility", "medium")] * 40
@@ -240,8 +276,8 @@ def test_not_assessed_dimension_is_none_and_excluded_from_the_score(profile):
     score_site(s, profile)
     assert s["dimensions"]["security"]["score"] is None
     assert s["dimensions"]["links"]["score"] == 0.0
-    # 10 of the 85 points of the assessed dimensions are lost: never counted as 0 or 100.
-    assert s["score"] == round(100 * (1 - 10 / 85), 1)
+    # the links cap (5) of the 85 points of the assessed dimensions is lost: never counted as 0 or 100.
+    assert s["score"] == round(100 * (1 - 5 / 85), 1)
 
 
 def test_nothing_assessed_is_not_assessed(profile):
@@ -261,8 +297,12 @@ def test_fixture_results(profile, results):
                                                 "cn-gov-2019.interaction"}
     assert by_id["dept-edu"]["verdict"] == "pass"
     assert by_id["town-a"]["dimensions"]["security"]["score"] is None
-    assert by_id["county"]["score"] == pytest.approx(100 - sum(
-        d["points"] for d in by_id["county"]["deductions"]))
+    # written before the content dimension: it is not assessed, the score is over the other 95 points
+    assessed = sum(cap for dim, cap in profile.caps.items()
+                   if by_id["county"]["dimensions"][dim]["status"] == "assessed")
+    assert assessed == 95
+    assert by_id["county"]["score"] == pytest.approx(round(100 * (1 - sum(
+        d["points"] for d in by_id["county"]["deductions"]) / assessed), 1))
 
 
 def test_copied_profile_with_changed_weights(tmp_path, results):

@@ -110,6 +110,8 @@ VETO_SETTINGS: dict[str, dict[str, type]] = {
     "stale-columns": {"threshold": int},
     "empty-columns": {"threshold": int},
     "interaction": {"checks": list},
+    "serious-error": {"checks": list, "severity": list},
+    "privacy-leak": {"checks": list, "severity": list},
 }
 VETO_DEFAULTS: dict[str, dict[str, Any]] = {
     "homepage-stale": {"max_age_days": load("columns")["homepage_max_age_days"]},
@@ -117,6 +119,10 @@ VETO_DEFAULTS: dict[str, dict[str, Any]] = {
     "stale-columns": {"threshold": 10},
     "empty-columns": {"threshold": 5},
     "interaction": {"checks": ["interaction.no-channel", "interaction.reply-overdue"]},
+    # 严重错误: links to gambling/porn sites hidden in the page (暗链: a hijacked or tampered site)
+    "serious-error": {"checks": ["content.hidden-link"], "severity": ["critical"]},
+    # 泄密: personal data published unmasked; the checklist names it among 严重问题, a profile decides
+    "privacy-leak": {"checks": ["privacy.*"], "severity": ["critical", "high"]},
 }
 VETO_KINDS = tuple(VETO_SETTINGS)
 
