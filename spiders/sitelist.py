@@ -60,7 +60,7 @@ class SiteListSpider(scrapy.Spider):
     def __init__(self, start_url: str, follow: Follow, max_pages: int, result: Fetched, **kwargs: Any):
         super().__init__(**kwargs)
         self.start_url, self.follow, self.max_pages, self.result = start_url, follow, max_pages, result
-        self.asked: set[str] = set()
+        self.order: list[str] = []
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self._requests([self.start_url]):
@@ -69,18 +69,19 @@ class SiteListSpider(scrapy.Spider):
     def _requests(self, urls: list[str]) -> list[scrapy.Request]:
         requests = []
         for url in urls:
-            if url in self.asked or len(self.asked) >= self.max_pages:
+            if url in self.order or len(self.order) >= self.max_pages:
                 continue
-            self.asked.add(url)
+            self.order.append(url)
             requests.append(scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
                                            cb_kwargs={"asked": url}))
         return requests
 
     def parse(self, response: Response, asked: str) -> list[scrapy.Request]:
-        text = response.text if isinstance(response, TextResponse) else ""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        text = _text(response, content_type)
         page = FetchedPage(asked, response.url, response.status, text, content_type)
         self.result.pages.append(page)
+        self.result.pages.sort(key=lambda fetched: self.order.index(fetched.url))  # as asked, whatever answers first
         if response.status >= 400:
             return []
         return self._requests(self.follow(page))
@@ -89,6 +90,19 @@ class SiteListSpider(scrapy.Spider):
         reason, detail = classify_failure(failure)
         self.result.failures.append(FetchFailure(failure.request.cb_kwargs.get("asked", failure.request.url),
                                                  reason, detail))
+
+
+def _text(response: Response, content_type: str) -> str:
+    """The response's text. A script served without a charset (a GBK portal's footer script) is read as
+    UTF-8 when it is, else as GB18030, as the GBK page that loads it would read it."""
+    if not isinstance(response, TextResponse):
+        return ""
+    if "charset" in content_type.lower() or "javascript" not in content_type.lower():
+        return response.text
+    try:
+        return response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.body.decode("gb18030", errors="replace")
 
 
 def fetch_site_lists(start_url: str, follow: Follow, options: CrawlOptions, max_pages: int,

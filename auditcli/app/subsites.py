@@ -252,10 +252,12 @@ class Draft:
 def strip_name(name: str) -> str:
     """The name without spaces, bracketed parts and endings such as 人民政府 or 门户网站."""
     bare = BRACKETED.sub("", re.sub(r"\s+", "", name)).strip("·-—_|:：>》«»")
-    for ending in sorted(rules()["name_endings"], key=len, reverse=True):
-        if bare.endswith(ending) and len(bare) > len(ending):
-            return bare[: -len(ending)]
-    return bare
+    endings = sorted(rules()["name_endings"], key=len, reverse=True)
+    while True:  # 某某县人民政府门户网站 → 某某县人民政府 → 某某县
+        ending = next((e for e in endings if bare.endswith(e) and len(bare) > len(e)), None)
+        if ending is None:
+            return bare
+        bare = bare[: -len(ending)]
 
 
 def name_level(name: str) -> str | None:
@@ -316,7 +318,7 @@ def _judge_one(link: Link, county_url: str, county_place: str, start_page: str) 
     in_list = listed or link.page != start_page                          # or on a page of sub-site lists
     excluded = _excluded(name, host)
     if excluded:
-        return Entry(name, link.url, None, link, left_out=excluded) if in_list or not on_portal else None
+        return Entry(name, link.url, None, link, left_out=excluded) if in_list else None  # badges, beian: not listed
     level = name_level(name)
     place = place_of(name)
     if level == "government" or (level and place and place != county_place and county_place not in place):
@@ -324,7 +326,7 @@ def _judge_one(link: Link, county_url: str, county_place: str, start_page: str) 
             return None  # the county itself, or one of its columns (走进示例县)
         why = ("another government's site (of this level or higher)" if level == "government"
                else f"a site of another government ({place})")
-        return Entry(name, link.url, None, link, left_out=why) if in_list or not on_portal else None
+        return Entry(name, link.url, None, link, left_out=why) if in_list else None
     if on_portal:
         return _column_tree(link, name, level, listed)
     kind = list_kind(link.heading)
