@@ -116,6 +116,13 @@ def test_the_fixture_portal_s_sub_sites_are_found_with_their_levels_and_nothing_
     assert {entry.url for entry in draft.left_out} == set(TRUTH["not_subsites"])
 
 
+def test_a_home_page_without_lists_of_sites_yields_no_sub_site_from_its_columns_news_or_badges():
+    """tests/data/portals/trs_county_home.html: menus, news boxes, a footer written by script, no site lists."""
+    page = (DATA.parent / "portals" / "trs_county_home.html").read_text("utf-8")
+    draft = judge(read_page(HOME, page, "text/html"), HOME, "某某县人民政府", start_page=HOME)
+    assert (draft.sites, draft.undecided, draft.left_out) == ([], [], [])
+
+
 def test_a_township_hosted_as_a_column_tree_gets_its_directory_as_url():
     draft = judge(portal_links(), HOME, "某某县人民政府", start_page=HOME)
     sites = {entry.name: entry for entry in draft.sites}

@@ -106,7 +106,7 @@ def _tree_links(root, base: str, how: str | None, page: str | None = None) -> It
         url = join_url(base, href)
         name = _name_of(anchor)
         if url and name:
-            yield Link(name, url, heading_of(anchor), how or "link", page)
+            yield Link(name, url, heading_of(anchor), "link", page)  # a written link is in a list only by its heading
 
 
 def _name_of(node) -> str:
