@@ -24,6 +24,7 @@ from auditcli.app.flags import (
     BrowserTimeout,
     CheckWorkersOption,
     CrawlFlags,
+    DiscoverFlags,
     Formats,
     History,
     JobName,
@@ -35,6 +36,7 @@ from auditcli.app.flags import (
     RedisUrl,
     Resume,
     SafetyFlags,
+    SitesOut,
     Strict,
     Targets,
     Verbose,
@@ -548,6 +550,40 @@ def worker(
         raise typer.Exit(EXIT_INTERRUPTED)
     if not quiet:
         err.print(f"worker: job {job!r} done, {handled} responses fetched here", markup=False)
+
+
+@app.command()
+@option_groups
+def discover(
+    county_url: Annotated[str, typer.Argument(help="The county portal's home page, e.g. http://www.example.gov.cn/.")],
+    out_file: SitesOut = Path("sites.yaml"),
+    *,
+    fetching: DiscoverFlags,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Draft a sites file from the county portal's lists of its township and department sites (乡镇/街道,
+    部门, 网站群, 县直部门, 友情链接: link blocks, <select> menus, menus written by script, a 网站群 page).
+    Reads the home page and the list pages it links, at most --max-pages requests; check the draft, then
+    `auditcli audit` it. Exit 3 when the home page cannot be read."""
+    setup_logging(quiet, verbose)
+    from auditcli.app import discover as drafting
+    from spiders.options import user_agent
+
+    options = CrawlOptions(timeout=fetching.timeout, delay=fetching.delay, obey_robots=fetching.obey_robots,
+                           user_agent=user_agent(fetching.contact, fetching.user_agent), security=False)
+    try:
+        url = drafting.check_county_url(county_url)
+        drafting.check_writable(out_file)
+        found = drafting.discover(url, options, fetching.max_pages, verbose)
+    except drafting.DiscoverError as exc:
+        raise fail(str(exc), exc.code) from None
+    drafting.write(found, out_file)
+    if not quiet:
+        draft = found.draft
+        out.print(f"wrote {out_file}: the county and {len(draft.sites)} sub-sites, {len(draft.undecided)} undecided "
+                  f"(commented out), {len(draft.left_out)} links left out; {len(found.fetched.pages)} page(s) read",
+                  markup=False)
 
 
 @app.command("checks")

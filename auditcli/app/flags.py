@@ -79,6 +79,12 @@ Strict = Annotated[bool, typer.Option(
     "--strict", help="Exit 4 when the audit completed with internal errors (a check or site crashed).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging, including Scrapy's.")]
 
+# discover (issue 23)
+SitesOut = Annotated[Path, typer.Option("--out", "-o", help="The draft sites file to write (replaced atomically).")]
+DiscoverPages = Annotated[int, typer.Option(
+    "--max-pages", min=1, max=50, help="Requests in all: the home page, then the 网站群/部门/乡镇 index pages and "
+    "link-menu scripts it points to.")]
+
 
 FailUnder = Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")]
 MaxNew = Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")]
@@ -110,6 +116,18 @@ class SafetyFlags:
 
     site_budget: SiteBudget = CRAWL_DEFAULTS.site_budget
     max_retry_after: MaxRetryAfter = CRAWL_DEFAULTS.max_retry_after
+    contact: Contact = None
+
+
+@dataclass(frozen=True)
+class DiscoverFlags:
+    """How much of the county portal `discover` reads, and how politely."""
+
+    max_pages: DiscoverPages = 8
+    timeout: Timeout = CRAWL_DEFAULTS.timeout
+    delay: Delay = CRAWL_DEFAULTS.delay
+    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots
+    user_agent: UserAgent = None
     contact: Contact = None
 
 

@@ -260,16 +260,22 @@ def written_markup(root: HtmlElement) -> str:
     for script in root.iter("script"):
         if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
             continue
-        code = script.text or ""
-        if not WRITE_CALL.search(code):
-            continue
-        text = "".join(_js_unescape(m.group(1) if m.group(1) is not None else m.group(2) or "")
-                       for m in JS_STRING.finditer(code))
-        if "%3C" in text.upper() or "unescape(" in code:
-            text = unquote(text)
-        if "<" in text:
+        text = script_markup(script.text or "")
+        if text:
             out.append(text)
     return "\n".join(out)
+
+
+def script_markup(code: str) -> str:
+    """The markup one script's code writes with document.write (its string literals, decoded and
+    joined), as `written_markup` reads inline scripts; a script file (a footer's link menu) too."""
+    if not WRITE_CALL.search(code):
+        return ""
+    text = "".join(_js_unescape(m.group(1) if m.group(1) is not None else m.group(2) or "")
+                   for m in JS_STRING.finditer(code))
+    if "%3C" in text.upper() or "unescape(" in code:
+        text = unquote(text)
+    return text if "<" in text else ""
 
 
 # ------------------------------------------------------------------ selectors that match in a browser
