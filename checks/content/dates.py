@@ -31,7 +31,7 @@ from auditcli.core.models import Finding
 from auditcli.core.urls import normalise_url
 from checks.engine import dates as D
 from checks.engine.columnmodel import page_summary
-from checks.engine.listparse import PageSummary, Row
+from checks.engine.listparse import PageSummary, Row, title_name
 from checks.engine.registry import NotApplicable, check, site_analysis
 from checks.engine.siteview import SiteView
 
@@ -94,7 +94,7 @@ def _row(s: PageSummary, r: Row) -> Dated:
 
 def _article(s: PageSummary) -> Dated:
     url_date = D.date_in_url(s.final_url) or D.date_in_url(s.url)
-    title = s.heading or s.title
+    title = title_name(s.title) or s.heading  # the <title>'s article part: the heading is often a crumb (正文)
     return Dated(page=s.final_url, item=s.final_url, title=title[:80], shown=s.shown_dates[0], url_date=url_date,
                  selector=None, source="article", others=tuple(s.shown_dates[1:]))
 

@@ -77,6 +77,7 @@ class _Reader:
         self.offsite: set[str] = set()
         self.counts = {"elements": 0, "text_lines": 0, "links": 0, "items": 0}
         self.min_title = int(policy()["item_title_min_chars"])
+        self.own_host = (urlsplit(site.config.url).hostname or "").lower().removeprefix("www.")
 
     def walk(self, node: Element, path: tuple[str, ...], in_link: bool) -> None:
         tag = node.tag
@@ -112,7 +113,7 @@ class _Reader:
         self.counts["links"] += 1
         if not self.site.config.on_host(url):
             host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-            if host:
+            if host and host != self.own_host:  # another port of the site's own host is no other site
                 self.offsite.add(host)
             return
         title = _line(text_of(node)) if node.tag == "a" else ""
