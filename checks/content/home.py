@@ -11,7 +11,7 @@ What a snapshot holds, a few KB whatever the page (thresholds in auditcli/core/k
 - `text`: the page's *frame* text lines — every visible text outside links, and link texts short enough to
   be navigation (a news item's title is longer, or its link carries a date) — numbers blanked, so dates,
   counters and weather never count as change;
-- `links`: the targets of the frame's links (navigation);
+- `links`: the targets of its navigation: links to column pages (…/tzgg/, …/index.html, col/col12/) and home;
 - `offsite`: the hosts off the site that links and frames lead to.
 Each hashed set keeps its `sketch_size` smallest hashes (a bottom-k sketch), from which the similarity of
 two runs is estimated without either page.
@@ -36,6 +36,7 @@ from auditcli.core.models import Finding
 from auditcli.core.tree import INVISIBLE_TAGS, Element, text_of
 from auditcli.core.urls import join_url, normalise_url
 from checks.engine import dates as D
+from checks.engine.listparse import looks_like_column_url
 from checks.engine.registry import NotApplicable, check, result_block, site_analysis
 from checks.engine.siteview import SiteView
 
@@ -116,12 +117,12 @@ class _Reader:
             if host and host != self.own_host:  # another port of the site's own host is no other site
                 self.offsite.add(host)
             return
+        if looks_like_column_url(url) or urlsplit(url).path in ("", "/"):
+            self.links.add(normalise_url(url))  # navigation: the columns and the home page
         title = _line(text_of(node)) if node.tag == "a" else ""
         if len(title) >= self.min_title or D.date_in_url(url) is not None:
             self.counts["items"] += 1  # a news item: it comes and goes with publishing
-            return
-        self.links.add(normalise_url(url))
-        if title and not WORDLESS.match(title):
+        elif title and not WORDLESS.match(title):
             self.text.add(title)
 
 

@@ -328,7 +328,7 @@ def _publication_date_label() -> re.Pattern[str]:
     policy = _odd_policy()
     labels = "|".join(re.escape(label) for label in sorted(policy["publication_labels"], key=len, reverse=True))
     bare = "|".join(re.escape(label) for label in sorted(policy["bare_publication_labels"], key=len, reverse=True))
-    return re.compile(rf"(?:(?:{labels})|(?<![\u4e00-\u9fff])(?:{bare}))\s*[:：]\s*([^<\n]{{6,30}})")
+    return re.compile(rf"(?:(?:{labels})|(?<![\u4e00-\u9fff])(?:{bare}))\s*[:：]\s*(?=([^<\n]{{6,30}}))")  # a lookahead: the next label may stand within the 30
 
 
 def publication_dates(metas: dict[str, str], text: str) -> list[date]:
