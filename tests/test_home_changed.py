@@ -35,7 +35,7 @@ FRIENDS = [("http://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/"
 def home_page(week: int, *, defaced: bool = False, injected: bool = False) -> str:
     """The portal's home page in a given week: each week two new items top every box (TRS URLs, dates)."""
     def text(s: str) -> str:
-        return "网站已被黑客接管 联系QQ 88{0}8 出售数据".format(len(s)) if defaced else s
+        return f"网站已被黑客接管 联系QQ 88{len(s)}8 出售数据" if defaced else s
 
     nav = "".join(f'<li><a href="/{n}/index.html">{text(t)}</a></li>' for n, t in
                   zip(["index", "zjsl", "zwgk", "zwfw", "hdjl", "xwzx", "ztzl", "sjfb"], NAV, strict=True))
@@ -106,7 +106,7 @@ def test_home_page_changes_between_two_audits(tmp_path, change, expected) -> Non
     with local_server(Portal) as port:
         first = audit(port, tmp_path / "run1", history)
         assert first["outcomes"]["content.home-changed"]["status"] == "not-applicable"
-        assert "first run" in first["outcomes"]["content.home-changed"]["reason_en"]
+        assert "a first run" in first["outcomes"]["content.home-changed"]["reason_en"]
         assert len(json.dumps(first["home_snapshot"])) < 4096
         Portal.home = home_page(1, defaced=change == "defaced", injected=change == "injected")
         second = audit(port, tmp_path / "run2", history)

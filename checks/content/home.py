@@ -192,14 +192,11 @@ def _trusted(host: str) -> bool:
     needs=("pages",),
 )
 def home_changed(site: SiteView) -> Iterator[Finding]:
-    history = site.options.get("previous_home")
-    if history is None:
-        raise NotApplicable("本次检查未使用历史记录（--no-history），无法与上次比较",
-                            "no history store in this run (--no-history): nothing to compare with")
-    previous = history.get(site.id)
+    previous = (site.options.get("previous_home") or {}).get(site.id)
     if not previous or not previous.get("snapshot"):
-        raise NotApplicable("历史记录中没有该网站以前的首页快照（首次检查）",
-                            "the history store holds no earlier home-page snapshot of this site (first run)")
+        # one reason for both: a run without history and a first run judge alike (results compare equal)
+        raise NotApplicable("没有可比较的上次首页快照（首次检查，或本次未使用历史记录 --no-history）",
+                            "no earlier home-page snapshot to compare with (a first run, or --no-history)")
     before, now = previous["snapshot"], home_snapshot(site)
     if now is None:
         return
