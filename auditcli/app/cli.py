@@ -212,6 +212,7 @@ def audit(
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    hand_over_history(check_options, record_in, [site.id for site in config.sites])
     render = browser_options(browsing, options)
     distributed = check_redis(redis_url, job, lease)
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
@@ -409,6 +410,24 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     return path
 
 
+def hand_over_history(check_options, history: Path | None, site_ids: list[str]) -> None:
+    """What the checks compare with from the previous run, read from the history store before any check
+    runs and handed to them in `CheckOptions.settings` (checks never open the store): each site's last
+    home-page snapshot, for `content.home-changed`. Without history the setting is absent."""
+    from checks.engine.registry import all_checks, select
+
+    if history is None or not any(spec.id == "content.home-changed"
+                                  for spec in select(all_checks(), check_options.only, check_options.skip)):
+        return
+    from auditcli.stores.history import HistoryError, HistoryStore
+
+    try:
+        check_options.settings["previous_home"] = HistoryStore(history).previous_home_snapshots(site_ids)
+    except HistoryError as exc:  # checked usable before; if it fails now, the comparison is what is lost
+        err.print(f"warning: previous run not read from history, content.home-changed not judged: {exc}",
+                  markup=False)
+
+
 def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict=False) -> None:
     sites = results["sites"]
     errors = [(site["id"], e) for site in sites for e in site.get("errors") or []]
@@ -510,6 +529,7 @@ def check(
     from auditcli.app.orchestrate import CheckOptions
 
     check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    hand_over_history(check_options, record_in, stored_sites)
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, judging.lang, None,
                                         record_in, quiet, workers)

@@ -2,6 +2,8 @@
 
 Path: the explicit argument, else $AUDITCLI_HISTORY, else ~/.local/share/auditcli/history.sqlite.
 Recording the same run id twice replaces the earlier record (re-rendering is idempotent).
+Schema 2 adds each site run's home-page snapshot (the results' `home_snapshot` block), which the next
+run's `content.home-changed` compares with; a schema-1 store gains the table when next opened.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT = 120  # seconds a writer waits for another audit's write to finish
 DEFAULT_PATH = Path("~/.local/share/auditcli/history.sqlite")
 
@@ -41,8 +43,15 @@ CREATE TABLE IF NOT EXISTS findings (
     check_id TEXT, severity TEXT, url TEXT,
     PRIMARY KEY (run_id, site_id, fingerprint)
 );
+CREATE TABLE IF NOT EXISTS home_snapshots (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    PRIMARY KEY (run_id, site_id)
+);
 CREATE INDEX IF NOT EXISTS findings_site ON findings (site_id, fingerprint);
 CREATE INDEX IF NOT EXISTS site_runs_site ON site_runs (site_id);
+CREATE INDEX IF NOT EXISTS home_snapshots_site ON home_snapshots (site_id);
 """
 
 
@@ -66,6 +75,17 @@ class RunFingerprints:
 def run_key(results: dict) -> str:
     run = results.get("run") or {}
     return str(run.get("id") or run.get("started_at") or run.get("as_of") or "unknown-run")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Stamp a new store with the schema version, and bring an older one up to it (its new tables were
+    just created by the DDL); a store written by a newer auditcli is refused rather than damaged."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row and str(row[0]).isdigit() else 0
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"{path}: history store schema {version} is newer than this auditcli's ({SCHEMA_VERSION})")
+    if version < SCHEMA_VERSION:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
 class HistoryStore:
@@ -93,8 +113,7 @@ class HistoryStore:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.executescript(_DDL)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                         (str(SCHEMA_VERSION),))
+            _migrate(conn, self.path)
             conn.commit()  # so that a writer can BEGIN IMMEDIATE its own transaction
             with conn:
                 yield conn
@@ -138,7 +157,29 @@ class HistoryStore:
                     "INSERT OR IGNORE INTO findings VALUES (?, ?, ?, ?, ?, ?)",
                     [(run_id, site["id"], f["fingerprint"], f.get("check"), f.get("severity"),
                       f.get("url")) for f in findings if f.get("fingerprint")])
+                if site.get("home_snapshot"):
+                    conn.execute("INSERT INTO home_snapshots VALUES (?, ?, ?)",
+                                 (run_id, site["id"], json.dumps(site["home_snapshot"], ensure_ascii=False)))
         return run_id
+
+    def previous_home_snapshots(self, site_ids: list[str]) -> dict[str, dict]:
+        """Each site's latest recorded home-page snapshot: {site id: {"run_id", "as_of", "snapshot"}}, for
+        the sites that have one (what `content.home-changed` compares the new run with)."""
+        out: dict[str, dict] = {}
+        with self._connect() as conn:
+            for site_id in dict.fromkeys(site_ids):
+                row = conn.execute(
+                    "SELECT h.run_id, r.as_of, h.snapshot FROM home_snapshots h JOIN runs r USING (run_id) "
+                    "WHERE h.site_id = ? ORDER BY COALESCE(r.started_at, r.as_of, '') DESC, r.seq DESC LIMIT 1",
+                    (site_id,)).fetchone()
+                if row is None:
+                    continue
+                try:
+                    snapshot = json.loads(row["snapshot"])
+                except ValueError:
+                    continue  # a damaged record compares with nothing, as a first run does
+                out[site_id] = {"run_id": row["run_id"], "as_of": row["as_of"], "snapshot": snapshot}
+        return out
 
     def _order(self) -> str:
         return "COALESCE(r.started_at, r.as_of, ''), r.seq"

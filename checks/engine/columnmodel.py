@@ -241,7 +241,7 @@ def _broken(site: SiteView) -> set[str]:
     return {normalise_url(u) for u in bad}
 
 
-@page_analysis(dimensions=("freshness", "columns", "languages"))
+@page_analysis(dimensions=("freshness", "columns", "languages", "content"))
 def page_summary(page: Page, site: SiteView) -> PageSummary:
     """What the column analysis keeps of one page. It cuts page furniture out of the shared tree, so
     the page pass runs it after every other reader of the page (`consumes_tree`)."""

@@ -284,6 +284,68 @@ def date_in_url(url: str) -> date | None:
     return None
 
 
+def month_range(value: date) -> tuple[date, date]:
+    """The days a date stands for: itself, or a MonthOnly date's whole month (first to last day)."""
+    if not is_month_only(value):
+        return value, value
+    last = calendar.monthrange(value.year, value.month)[1]
+    return date(value.year, value.month, 1), date(value.year, value.month, last)
+
+
+def gap_days(shown: date, url_date: date) -> int:
+    """Days between a shown date and a URL's date, 0 when the shown date falls in the URL's range (/202611/
+    names the whole month). How far an item's date drifted from the one its CMS wrote into its address."""
+    first, last = month_range(url_date)
+    if shown < first:
+        return (first - shown).days
+    return (shown - last).days if shown > last else 0
+
+
+@cache
+def _odd_policy() -> dict:
+    """The content checks' thresholds (auditcli/core/knowledge/content_dates.yaml `dates`)."""
+    return load("content_dates")["dates"]
+
+
+def is_future(value: date, as_of: date) -> bool:
+    """After as_of by more than the grace day a portal in UTC+8 may be ahead (content_dates.yaml)."""
+    return (value - as_of).days > int(_odd_policy()["future_grace_days"])
+
+
+def odd_item_date(shown: date | None, url_date: date | None, yearless: bool, as_of: date) -> bool:
+    """Is an item's date one the content checks judge: written with its year and in the future, or far from
+    its URL's date? Everything else (most items) is kept by nobody, so summaries stay small."""
+    if shown is None or yearless:
+        return False
+    if is_future(shown, as_of):
+        return True
+    return url_date is not None and gap_days(shown, url_date) > int(_odd_policy()["max_gap_days"])
+
+
+@cache
+def _publication_date_label() -> re.Pattern[str]:
+    """发布时间：… anywhere; a bare 日期：/时间： only where it starts a phrase (not 会议时间：)."""
+    policy = _odd_policy()
+    labels = "|".join(re.escape(label) for label in sorted(policy["publication_labels"], key=len, reverse=True))
+    bare = "|".join(re.escape(label) for label in sorted(policy["bare_publication_labels"], key=len, reverse=True))
+    return re.compile(rf"(?:(?:{labels})|(?<![\u4e00-\u9fff])(?:{bare}))\s*[:：]\s*(?=([^<\n]{{6,30}}))")  # a lookahead: the next label may stand within the 30
+
+
+def publication_dates(metas: dict[str, str], text: str) -> list[date]:
+    """The publication dates an article shows: its PubDate-style metas and every date a publication label
+    (发布时间：, 日期：) introduces where the label starts a phrase. Signing and update dates (成文日期, 更新时间)
+    and event dates in the text (会议时间：) are not among them."""
+    found: list[date] = []
+    meta = meta_pubdate(metas)
+    if meta is not None:
+        found.append(meta)
+    for m in _publication_date_label().finditer(text):
+        first = next(iter_full_dates(m.group(1)), None)
+        if first is not None and first[1] == 0 and first[0] not in found:
+            found.append(first[0])
+    return found
+
+
 def newest(dates: Iterable[date | None], as_of: date | None = None) -> date | None:
     """The newest date not after as_of (a future date is a typo or an event date, not a publication)."""
     valid = [d for d in dates if d and (as_of is None or d <= as_of)]

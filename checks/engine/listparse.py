@@ -123,6 +123,11 @@ class PageSummary:
     item_targets: set[str] = field(default_factory=set)  # pages its dated rows lead to: articles, not columns
     script_list: str | None = None  # no rows, but a script or a template fills the list (checks.engine.scriptlist)
     frames: list[str] = field(default_factory=list)  # same-site frames in the content of a page without rows
+    # For the content checks (checks/content/dates.py): the rows of every list on the page whose date is in the
+    # future or far from their URL's (checks.engine.dates.odd_item_date; nearly always none), and an article's
+    # publication dates as shown (PubDate, 发布时间), which may be in the future too.
+    odd_rows: list[Row] = field(default_factory=list)
+    shown_dates: list[date] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -581,6 +586,9 @@ def summarise(page, as_of: date) -> PageSummary:
         list_headers=_headers(box) if rows and box is not None else "",
     )
     _note_undated_items(summary, [*every[:MAX_ROWS], *ds_rows], as_of)
+    summary.odd_rows = [r for r in [*every, *ds_rows] if D.odd_item_date(r.date, r.url_date, bool(r.yearless), as_of)]
+    if is_article:
+        summary.shown_dates = D.publication_dates(head.metas, main_text)
     _note_landing_page(summary, link_texts, lowered)
     if not rows:
         _find_emptiness(body, summary, holder)

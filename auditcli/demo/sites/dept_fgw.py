@@ -8,6 +8,10 @@ Forms that tools misread (issue 14): the footer and the 党政机关 mark are wr
 month-old block, its fresh items are dated by their URLs or their articles' PubDate; 工作动态 pages
 with a jQuery pager (var totalPage = 3, index_2.html, no index_1.html); 通知公告 is .shtml with TRS
 pager variables and no createPageHTML call on the page.
+Forged dates (issue 22, content dimension): 通知公告 lists a notice dated six weeks after the as-of day (its
+article's PubDate too: one content.future-date finding, on the list); 工作动态 holds an item posted this
+month (its TRS URL says so) that shows a date two and a half months earlier, in its list and on its page
+(one content.date-mismatch finding, on the article).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from datetime import date
 from typing import Any
 
 from .. import templates as T
-from ..builder import Layout, SiteBuilder
+from ..builder import Item, Layout, SiteBuilder
+from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
 from .common import BADGE_COLOURS, NOTICE_TOPICS, add_images, footer, items, site_metas
 
@@ -106,12 +111,14 @@ def _columns(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
     """Five fresh columns in the forms tools misread: a jQuery pager, .shtml with TRS pager variables,
     a category given only by ColumnType."""
     A = sb.ctx.ago
+    backdated = Item(BACKDATED_TITLE, A(78))  # planted (content.date-mismatch): really posted three days ago
+    future = Item(FUTURE_TITLE, A(-42))  # planted (content.future-date): dated six weeks ahead
     columns = [
-        sb.column("工作动态", "/gzdt/", "news", items(FGW_NEWS, A(1), 3, 15), column_type="新闻动态",
+        sb.column("工作动态", "/gzdt/", "news", [*items(FGW_NEWS, A(1), 3, 15), backdated], column_type="新闻动态",
                   crumbs=HOME, style="jquery", page_size=6,
                   key_extra={"note": "jQuery pagination: var totalPage = 3, index_2.html and index_3.html, "
                                      "no index_1.html"}),
-        sb.column("通知公告", "/tzgg/", "notice", items(NOTICE_TOPICS[2:], A(10), 20, 8),
+        sb.column("通知公告", "/tzgg/", "notice", [future, *items(NOTICE_TOPICS[2:], A(10), 20, 8)],
                   column_type="通知公告", crumbs=HOME, style="trs-vars", ext="shtml", page_size=5,
                   key_extra={"note": ".shtml pages; TRS pager variables (countPage) without a createPageHTML call"}),
     ]
@@ -130,7 +137,34 @@ def _columns(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
                   column_type="统计信息", crumbs=HOME, url_style="plain",
                   key_extra={"note": "category from <meta name=ColumnType content=统计信息>, not the name"}),
     ]
+    _keep_out_of_freshness(sb, columns[1], future)
+    _repost(sb, backdated, A(3))
     return {c["name"]: c for c in columns}
+
+
+BACKDATED_TITLE = "县发改委召开第三季度重点项目推进会"
+FUTURE_TITLE = "关于做好2027年元旦春节期间价格监管工作的通知"
+
+
+def _keep_out_of_freshness(sb: SiteBuilder, column: dict[str, Any], future: Item) -> None:
+    """A future date never counts as a column's newest: the key's latest date is the newest of the others."""
+    latest = max(i.date for i in sb.column_items[column["url"]] if i is not future and i.date)
+    column.update(latest_date=latest.isoformat(), age_days=(sb.ctx.as_of - latest).days, status="fresh")
+    column["note"] = (column.get("note", "") + f"; the notice “{future.title}” is dated {future.date} (future): "
+                      "a content.future-date finding, not the column's newest item").lstrip("; ")
+
+
+def _repost(sb: SiteBuilder, item: Item, posted: date) -> None:
+    """Move the item's article to the address TRS gives an item published on `posted` (t{posted}_N.html)
+    while it still shows its earlier date, in its list and on its page: a back-dated item."""
+    old = item.path
+    folder, leaf = old.rsplit("/", 2)[0], old.rsplit("_", 1)[1]
+    item.path = f"{folder}/{posted:%Y%m}/t{posted:%Y%m%d}_{leaf}"
+    sb.pages[item.path] = sb.pages.pop(old)
+    relative_old, relative_new = "./" + old.removeprefix("/gzdt/"), "./" + item.path.removeprefix("/gzdt/")
+    for spec in sb.pages.values():
+        if isinstance(spec.body, str) and relative_old in spec.body:
+            spec.body = spec.body.replace(relative_old, relative_new)
 
 
 def _static_pages(sb: SiteBuilder) -> None:
@@ -196,7 +230,19 @@ def _answer_key(sb: SiteBuilder, en_latest: date, mn_latest: date) -> dict[str, 
     """A well-kept site: its only planted problems are the broken 蒙古文 link and the disabled zoom."""
     base = sb.ctx.base(SERVER)
     main_latest = max(sb.homepage_dates)
+    notices = sb.column_items[sb.url("/tzgg/index.shtml")]
+    future = next(i for i in notices if i.title == FUTURE_TITLE)
+    backdated = next(i for i in sb.column_items[sb.url("/gzdt/index.html")] if i.title == BACKDATED_TITLE)
     return {
+        "findings": [
+            expected_finding("content.future-date", base + "/tzgg/index.shtml", count=1,
+                             data={"date": future.date.isoformat(), "as_of": sb.ctx.as_of.isoformat(),
+                                   "source": "list"},
+                             note="a notice dated six weeks after the as-of day, in the list and its PubDate"),
+            expected_finding("content.date-mismatch", base + backdated.path, count=1,
+                             data={"date": backdated.date.isoformat(), "source": "article", "review": True},
+                             note="posted three days ago (its TRS URL), showing a date 75 days earlier"),
+        ],
         "homepage": sb.homepage_key("/index.html"),
         "identity": {"site_code": True, "icp": True, "police": True, "conac": True,
                      "jiucuo": True, "page_tags": True},
