@@ -256,7 +256,11 @@ def written_markup(root: HtmlElement) -> str:
     """The markup a page's inline scripts write with document.write (footers and badges of many portals,
     often through unescape("%3Cdiv…")): the string literals of every script that calls document.write,
     decoded and joined. Empty when no script writes markup."""
-    out = []
+    return "\n".join(markup for _, markup in script_writes(root))
+
+
+def script_writes(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
+    """Each inline script that writes markup with document.write, with that markup (see `written_markup`)."""
     for script in root.iter("script"):
         if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
             continue
@@ -268,8 +272,7 @@ def written_markup(root: HtmlElement) -> str:
         if "%3C" in text.upper() or "unescape(" in code:
             text = unquote(text)
         if "<" in text:
-            out.append(text)
-    return "\n".join(out)
+            yield script, text
 
 
 # ------------------------------------------------------------------ selectors that match in a browser
