@@ -121,7 +121,8 @@ def _terms() -> tuple[re.Pattern[str], dict[str, tuple[str, tuple[str, ...]]]]:
 def _name_policy() -> dict[str, Any]:
     policy = knowledge.load("content")["exact_names"]
     return {"min_length": int(policy["min_length"]), "place_suffixes": tuple(policy["place_suffixes"]),
-            "before": tuple(policy["before"]), "after": tuple(policy["after"])}
+            "name_endings": tuple(policy["name_endings"]), "before": tuple(policy["before"]),
+            "after": tuple(policy["after"])}
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class NameMatcher:
 
     names: tuple[str, ...]
     allowed: tuple[str, ...]
-    patterns: tuple[tuple[str, bool, re.Pattern[str]], ...]  # (name, is a place name, its windows)
+    patterns: tuple[tuple[str, bool, re.Pattern[str]], ...]  # (name, ends a word itself, its windows)
     prefilter: re.Pattern[str] | None
 
     @classmethod
@@ -140,10 +141,15 @@ class NameMatcher:
         for name in names.names:
             if len(name) < policy["min_length"] or not all(IS_CJK.match(c) for c in name):
                 continue
-            fixed = next((len(s) for s in sorted(policy["place_suffixes"], key=len, reverse=True)
-                          if name.endswith(s) and len(name) - len(s) >= 2), 0)
-            variants = [re.escape(name[:k]) + f"[{CJK}]" + re.escape(name[k + 1:]) for k in range(len(name) - fixed)]
-            patterns.append((name, bool(fixed), re.compile("(?=(" + "|".join(variants) + "))")))  # overlapping
+            fixed: set[int] = set()
+            for suffix in policy["place_suffixes"]:
+                for k in _positions(name, suffix):
+                    if k >= 1:  # an ending; a place of one character before it (甲镇) is kept whole
+                        fixed.update(range(k + 1) if k < 2 else (k,))
+            variants = [re.escape(name[:k]) + f"[{CJK}]" + re.escape(name[k + 1:])
+                        for k in range(len(name)) if k not in fixed]
+            ends_word = name.endswith((*policy["place_suffixes"], *policy["name_endings"]))
+            patterns.append((name, ends_word, re.compile("(?=(" + "|".join(variants) + "))")))  # overlapping
         if not patterns:
             return cls(names.names, names.allowed, (), None)
         prefilter = re.compile("|".join(p.pattern for _, _, p in patterns))
@@ -153,7 +159,7 @@ class NameMatcher:
         """(name, mis-writing, start, end) in `text`; of overlapping ones the longest."""
         policy = _name_policy()
         found: list[tuple[str, str, int, int]] = []
-        for name, place, pattern in self.patterns:
+        for name, ends_word, pattern in self.patterns:
             for m in pattern.finditer(text):
                 window = m.group(1)
                 start, end = m.start(1), m.start(1) + len(window)
@@ -164,7 +170,7 @@ class NameMatcher:
                     continue
                 left_ok = (start == 0 or not IS_CJK.match(text[start - 1])
                            or text[:start].endswith(policy["before"]))
-                right_ok = (place or end == len(text) or not IS_CJK.match(text[end])
+                right_ok = (ends_word or end == len(text) or not IS_CJK.match(text[end])
                             or text.startswith(policy["after"], end))
                 if left_ok and right_ok:
                     found.append((name, window, start, end))
@@ -174,6 +180,14 @@ class NameMatcher:
             if hit[2] >= last_end:
                 yield hit
                 last_end = hit[3]
+
+
+def _positions(name: str, part: str) -> Iterator[int]:
+    """The character positions `part` covers wherever it stands in `name`."""
+    at = name.find(part)
+    while at >= 0:
+        yield from range(at, at + len(part))
+        at = name.find(part, at + 1)
 
 
 _matchers: dict[int, tuple[ExactNames, NameMatcher]] = {}
