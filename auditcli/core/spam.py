@@ -12,19 +12,20 @@ runs all read the same words (auditcli/core/knowledge/content.yaml `spam`):
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import unquote, urlsplit
 
 from auditcli.core import knowledge
+from auditcli.core.wordlists import trie_pattern
 
 
 @cache
 def _lists() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     spam = knowledge.load("content")["spam"]
-    words = sorted({w.lower() for group in spam["words"].values() for w in group}, key=lambda w: (-len(w), w))
-    fragments = sorted({f.lower() for f in spam["url_fragments"]}, key=lambda f: (-len(f), f))
-    word_re = re.compile("|".join(map(re.escape, words)))
-    fragment_re = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, fragments)) + ")")
+    words = {w.lower() for group in spam["words"].values() for w in group}
+    fragments = {f.lower() for f in spam["url_fragments"]}
+    word_re = re.compile(trie_pattern(words))
+    fragment_re = re.compile(r"(?<![a-z])(?:" + trie_pattern(fragments) + ")")
     return word_re, fragment_re, tuple(spam["report_words"])
 
 
@@ -42,7 +43,17 @@ def spam_words(text: str) -> list[str]:
     return [] if found and is_report(text) else found
 
 
+@lru_cache(maxsize=4096)  # a template's links repeat on every page
+def _url_fragments(url: str) -> tuple[str, ...]:
+    return tuple(spam_url_fragments_of(url))
+
+
 def spam_url_fragments(url: str) -> list[str]:
+    """The spam fragments in a URL's host, path and query (lower case, percent-decoded)."""
+    return list(_url_fragments(url))
+
+
+def spam_url_fragments_of(url: str) -> list[str]:
     """The spam fragments in a URL's host, path and query (lower case, percent-decoded)."""
     if not url:
         return []

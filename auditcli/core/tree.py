@@ -262,17 +262,23 @@ def written_markup(root: HtmlElement) -> str:
 def script_writes(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Each inline script that writes markup with document.write, with that markup (see `written_markup`)."""
     for script in root.iter("script"):
-        if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
-            continue
-        code = script.text or ""
-        if not WRITE_CALL.search(code):
-            continue
-        text = "".join(_js_unescape(m.group(1) if m.group(1) is not None else m.group(2) or "")
-                       for m in JS_STRING.finditer(code))
-        if "%3C" in text.upper() or "unescape(" in code:
-            text = unquote(text)
-        if "<" in text:
-            yield script, text
+        markup = written_by(script)
+        if markup:
+            yield script, markup
+
+
+def written_by(script: HtmlElement) -> str | None:
+    """The markup one inline script writes with document.write, or None."""
+    if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
+        return None
+    code = script.text or ""
+    if not WRITE_CALL.search(code):
+        return None
+    text = "".join(_js_unescape(m.group(1) if m.group(1) is not None else m.group(2) or "")
+                   for m in JS_STRING.finditer(code))
+    if "%3C" in text.upper() or "unescape(" in code:
+        text = unquote(text)
+    return text if "<" in text else None
 
 
 # ------------------------------------------------------------------ selectors that match in a browser

@@ -42,9 +42,9 @@ from cssselect.xpath import ExpressionError
 from lxml import etree
 
 from auditcli.core import knowledge
-from auditcli.core.models import Finding
+from auditcli.core.models import Finding, SiteConfig
 from auditcli.core.spam import spam_url_fragments, spam_words
-from auditcli.core.tree import Element, ancestors, css_path, parse, script_writes, text_of
+from auditcli.core.tree import Element, css_path, parse, text_of, written_by
 from auditcli.core.urls import join_url, normalise_url, public_suffix, registered_domain
 from checks.engine.registry import check, page_analysis
 from checks.engine.siteview import Page, SiteView
@@ -178,17 +178,22 @@ def _xpath(selector: str) -> etree.XPath | None:
         return None
 
 
+BRACE = re.compile(r"[{}]")
+WRITTEN_LINK = re.compile(r"<a\s[^>]*href\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+
+
 def top_level_rules(css: str) -> Iterator[tuple[str, str]]:
     """(selectors, body) of the rules outside any @-block (@media rules apply to some screens only)."""
     css = COMMENT.sub("", css)
     depth, start, selector = 0, 0, ""
-    for k, char in enumerate(css):
-        if char == "{":
+    for m in BRACE.finditer(css):
+        k = m.start()
+        if m.group(0) == "{":
             if depth == 0:
                 selector, start = css[start:k].strip(), k + 1
             depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
+        elif depth:
+            depth -= 1
             if depth == 0:
                 body = css[start:k]
                 if not selector.startswith("@") and "{" not in body:
@@ -196,35 +201,64 @@ def top_level_rules(css: str) -> Iterator[tuple[str, str]]:
                 start = k + 1
 
 
+@lru_cache(maxsize=256)  # a site's pages share their <style> blocks
+def hiding_rules(css: str) -> tuple[tuple[etree.XPath, dict[str, str]], ...]:
+    """The rules of a <style> block that may hide what they match, compiled: (XPath, declarations)."""
+    out = []
+    for selectors, body in top_level_rules(css):
+        if not any(word in body for word in HIDING_WORDS):
+            continue
+        decls = declarations(body)
+        if not hiding_methods(decls, inline=False):
+            continue
+        for selector in selectors.split(","):
+            xpath = _xpath(selector.strip()) if selector.strip() else None
+            if xpath is not None:
+                out.append((xpath, decls))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class InlineStyle:
+    """What one style attribute says that the walk reads (cached per distinct attribute text)."""
+
+    decls: dict[str, str]
+    methods: tuple[tuple[str, bool], ...]
+    font_size: str | None
+    color: str | None
+    background: str | None
+
+
+@lru_cache(maxsize=8192)
+def inline_style(style: str) -> InlineStyle:
+    decls = declarations(style)
+    return InlineStyle(decls, tuple(hiding_methods(decls, inline=True)), decls.get("font-size"),
+                       decls.get("color"), decls.get("background-color") or decls.get("background"))
+
+
+NO_STYLE = InlineStyle({}, (), None, None, None)
+
+
 class PageStyles:
     """What the page's own <style> rules that may hide declare, per element they match (read lazily:
     most pages need no rule at all)."""
 
-    def __init__(self, root: Element):
+    def __init__(self, root: Element | None):
         self.root = root
-        self._matched: dict[Element, dict[str, str]] | None = None
+        self._matched: dict[Element, dict[str, str]] | None = None if root is not None else {}
 
     def _build(self) -> dict[Element, dict[str, str]]:
         matched: dict[Element, dict[str, str]] = {}
-        for style in self.root.iter("style"):
-            for selectors, body in top_level_rules(style.text or ""):
-                decls = declarations(body)
-                if not any(word in value for value in decls.values() for word in HIDING_WORDS):
-                    continue
-                if not hiding_methods(decls, inline=False):
-                    continue
-                for selector in selectors.split(","):
-                    xpath = _xpath(selector.strip()) if selector.strip() else None
-                    if xpath is None:
-                        continue
-                    for element in xpath(self.root):
-                        matched.setdefault(element, {}).update(decls)
+        for style in self.root.iter("style") if self.root is not None else ():
+            for xpath, decls in hiding_rules(style.text or ""):
+                for element in xpath(self.root):
+                    matched.setdefault(element, {}).update(decls)
         return matched
 
     def of(self, element: Element) -> dict[str, str]:
         if self._matched is None:
             self._matched = self._build()
-        return self._matched.get(element, {})
+        return self._matched.get(element, {}) if self._matched else {}
 
 
 # ------------------------------------------------------------------------------------------ the walk
@@ -235,67 +269,96 @@ class Hiding:
     element: Element | None     # the element whose style hides the link
 
 
-def hiding(link: Element, styles: PageStyles | None) -> Hiding:
-    """How `link` is hidden: its own and its boxes' styles, attributes and <marquee>s, up to <body>."""
-    methods: list[str] = []
+@dataclass(frozen=True)
+class Box:
+    """What an element and the boxes holding it do to its text: hiding methods (innermost first), the first
+    review one, the innermost hiding element, and the nearest declared font size, colour and background."""
+
+    methods: tuple[str, ...] = ()
     review: str | None = None
     hider: Element | None = None
+    size_seen: bool = False
+    size_zero: Element | None = None      # the element whose font-size 0 is the nearest font size
+    fg_seen: bool = False
     fg: str | None = None
+    bg_seen: bool = False
     bg: str | None = None
-    size_seen = fg_seen = bg_seen = False
-    for element in (link, *ancestors(link)):
-        if element.tag in ("html",):
-            break
-        inline = declarations(element.get("style"))
+
+
+OUTSIDE = Box()
+
+
+class Walker:
+    """The boxes of one tree, each element read once however many links it holds (a page's footer holds
+    dozens): `box(element)` is the element's own box merged into its parent's, memoised."""
+
+    def __init__(self, root: Element | None):
+        self.styles = PageStyles(root)
+        self.boxes: dict[Element, Box] = {}
+
+    def box(self, element: Element) -> Box:
+        chain = []
+        node: Element | None = element
+        while node is not None and node.tag != "html" and node not in self.boxes:
+            chain.append(node)
+            node = node.getparent()
+        box = self.boxes.get(node, OUTSIDE) if node is not None else OUTSIDE
+        for node in reversed(chain):
+            box = self.boxes[node] = self._merge(node, box)
+        return box
+
+    def _merge(self, element: Element, outer: Box) -> Box:
+        raw = element.get("style")
+        inline = inline_style(raw) if raw else NO_STYLE
         found: list[tuple[str, bool]] = []
         if element.tag != "body":
-            found += hiding_methods(inline, inline=True)
-            if styles is not None:
-                ruled = {k: v for k, v in styles.of(element).items() if k not in inline}
-                if ruled:
-                    found += hiding_methods(ruled, inline=False)
+            found += inline.methods
+            if ruled := self.styles.of(element):
+                found += hiding_methods({k: v for k, v in ruled.items() if k not in inline.decls}, inline=False)
             if element.get("hidden") is not None:
                 found.append(("hidden-attribute", False))
             if element.tag == "marquee":
                 tiny = float(_policy()["tiny_px"])
                 sizes = [_attr_px(element.get("height")), _attr_px(element.get("width")),
-                         px(inline.get("height")), px(inline.get("width"))]
+                         px(inline.decls.get("height")), px(inline.decls.get("width"))]
                 if any(v is not None and v <= tiny for v in sizes):
                     found.append(("marquee", True))
-        if not size_seen and "font-size" in inline:
-            size_seen = True
-            if px(inline["font-size"]) == 0:
-                found.append(("font-size-0", True))
-        written_fg = inline.get("color") or (element.get("color") if element.tag == "font" else None)
-        if not fg_seen and written_fg:
-            fg_seen, fg = True, colour(written_fg)
-        written_bg = inline.get("background-color") or inline.get("background") or element.get("bgcolor")
-        if not bg_seen and written_bg:
-            bg_seen = True
-            bg = None if "url(" in written_bg else colour(written_bg)
-        for method, is_review in found:
-            if method not in methods:
-                methods.append(method)
-            if is_review and review is None:
-                review = method
-            if hider is None:
-                hider = element
-        if element.tag == "body":
-            break
-    if fg is not None and fg == bg:
-        methods.append("same-colour")
-        review = review or "same-colour"
-        hider = hider or link
-    return Hiding(methods, review, hider)
+        written_fg = inline.color or (element.get("color") if element.tag == "font" else None)
+        written_bg = inline.background or element.get("bgcolor")
+        if not (found or inline.font_size is not None or written_fg or written_bg):
+            return outer
+        methods = tuple(dict.fromkeys([*(m for m, _ in found), *outer.methods]))
+        review = next((m for m, is_review in found if is_review), None) or outer.review
+        return Box(
+            methods, review, element if found else outer.hider,
+            size_seen=True if inline.font_size is not None else outer.size_seen,
+            size_zero=(element if px(inline.font_size) == 0 else None) if inline.font_size is not None
+            else outer.size_zero,
+            fg_seen=True if written_fg else outer.fg_seen,
+            fg=colour(written_fg) if written_fg else outer.fg,
+            bg_seen=True if written_bg else outer.bg_seen,
+            bg=(None if "url(" in written_bg else colour(written_bg)) if written_bg else outer.bg,
+        )
+
+    def hiding(self, link: Element) -> Hiding:
+        """How `link` is hidden: its own and its boxes' styles, attributes and <marquee>s, up to <body>."""
+        box = self.box(link)
+        methods, review, hider = list(box.methods), box.review, box.hider
+        if box.size_zero is not None:
+            methods.append("font-size-0")
+            review, hider = review or "font-size-0", hider or box.size_zero
+        if box.fg is not None and box.fg == box.bg:
+            methods.append("same-colour")
+            review, hider = review or "same-colour", hider or link
+        return Hiding(methods, review, hider)
 
 
 # ------------------------------------------------------------------------------------------ targets
 class Targets:
-    """Which hrefs of a site's page go to another site, and which of those are trusted hosts."""
+    """Which hrefs of a site's page go to another site."""
 
     def __init__(self, site: SiteView):
-        self.site = site
-        self.home = registered_domain(urlsplit(site.config.url).hostname or "")
+        self.config = site.config
 
     def off_site(self, base: str, href: str | None) -> str | None:
         """The absolute target when `href` goes to another site, else None."""
@@ -304,13 +367,18 @@ class Targets:
         href = href.strip()
         if not href[:8].lower().startswith(("http://", "https://", "//")):
             return None  # relative: on this site (a <base> elsewhere is rare and not followed)
-        url = join_url(base, href)
-        if url is None or self.site.config.on_host(url):
-            return None
-        host = urlsplit(url).hostname or ""
-        if self.home is not None and registered_domain(host) == self.home:
-            return None  # en.example.gov.cn of www.example.gov.cn
-        return url
+        return _off_site(self.config, base[:5].lower() == "https", href)
+
+
+@lru_cache(maxsize=8192)  # a site's templates repeat their links on every page
+def _off_site(config: SiteConfig, https: bool, href: str) -> str | None:
+    url = join_url("https://x/" if https else "http://x/", href)
+    if url is None or config.on_host(url):
+        return None
+    home = registered_domain(urlsplit(config.url).hostname or "")
+    if home is not None and registered_domain(urlsplit(url).hostname or "") == home:
+        return None  # en.example.gov.cn of www.example.gov.cn
+    return url
 
 
 @lru_cache(maxsize=4096)
@@ -332,20 +400,14 @@ def _words_around(link: Element, text: str) -> list[str]:
     return words
 
 
-def _judge(link: Element, target: str, targets: Targets, styles: PageStyles | None,
-           written: bool) -> tuple[str, Hiding, list[str]] | None:
-    """(confidence, hiding, matched) for a link to another site, or None when it is no finding."""
-    text = text_of(link)
-    matched = list(dict.fromkeys([*_words_around(link, text), *spam_url_fragments(target)]))
-    trusted = trusted_host(urlsplit(target).hostname or "")
-    if trusted and not matched:
-        return None
-    how = hiding(link, styles)
-    if written:
-        how.methods.append("script-written")
-    if matched and how.methods:
+def _judge(link: Element, target: str, how: Hiding) -> tuple[str, Hiding, list[str]] | None:
+    """(confidence, hiding, matched) for a link to another site hidden `how`, or None when it is no finding."""
+    if not how.methods:
+        return None  # shown to readers: no hidden link, whatever it says
+    matched = list(dict.fromkeys([*_words_around(link, text_of(link)), *spam_url_fragments(target)]))
+    if matched:
         return "certain", how, matched
-    if how.review and not trusted:
+    if how.review and not trusted_host(urlsplit(target).hostname or ""):
         return "review", how, matched
     return None
 
@@ -371,49 +433,40 @@ def hidden_links(page: Page, site: SiteView) -> list[HiddenLink] | None:
     root = page.tree
     targets = Targets(site)
     base = page.final_url
-    styles: PageStyles | None = None
+    walker: Walker | None = None
     found: list[HiddenLink] = []
     for link in root.iter("a", "area"):
         target = targets.off_site(base, link.get("href"))
         if target is None:
             continue
-        if styles is None:
-            styles = PageStyles(root)
-        judged = _judge(link, target, targets, styles, written=False)
+        if trusted_host(urlsplit(target).hostname or "") and not _words_around(link, text_of(link)):
+            continue  # a government or central media site, named plainly: whatever hides it, no finding
+        walker = walker or Walker(root)
+        judged = _judge(link, target, walker.hiding(link))
         if judged:
             found.append(_record(page, link, target, *judged, css_path(link)))
-    if "document.write" in page.text:
-        for script, markup in script_writes(root):
-            if "<a" not in markup.lower():
-                continue
-            styles = styles or PageStyles(root)
-            outer = hiding(script, styles)
+    for script in root.iter("script"):
+        code = script.text
+        if not code or "document.write" not in code or "href" not in code.lower():
+            continue  # writes no link (an unescape()d link still spells href)
+        markup = written_by(script)
+        if markup and WRITTEN_LINK.search(markup):
+            walker = walker or Walker(root)
+            outer = walker.hiding(script)  # the script may sit in a hidden box of the page
             fragment = parse(f"<body>{markup}</body>")
+            inner = Walker(None)
             for link in fragment.iter("a"):
                 target = targets.off_site(base, link.get("href"))
                 if target is None:
                     continue
-                judged = _judge(link, target, targets, None, written=True)
-                if judged is None and outer.methods:  # the script sits in a hidden box of the page
-                    judged = _judge_with(link, target, targets, outer)
+                how = inner.hiding(link)
+                how = Hiding(list(dict.fromkeys([*how.methods, *outer.methods, "script-written"])),
+                             how.review or outer.review,
+                             how.element if how.element is not None else outer.element)
+                judged = _judge(link, target, how)
                 if judged:
-                    confidence, how, matched = judged
-                    how.methods += [m for m in outer.methods if m not in how.methods]
-                    how.review = how.review or outer.review
-                    found.append(_record(page, link, target, confidence, how, matched, css_path(script)))
+                    found.append(_record(page, link, target, *judged, css_path(script)))
     return found or None
-
-
-def _judge_with(link: Element, target: str, targets: Targets, outer: Hiding) -> tuple[str, Hiding, list[str]] | None:
-    """A script-written link judged by the hiding of the box its script sits in."""
-    matched = list(dict.fromkeys([*_words_around(link, text_of(link)), *spam_url_fragments(target)]))
-    trusted = trusted_host(urlsplit(target).hostname or "")
-    how = Hiding([*outer.methods, "script-written"], outer.review, outer.element)
-    if matched:
-        return "certain", how, matched
-    if outer.review and not trusted:
-        return "review", how, matched
-    return None
 
 
 # ------------------------------------------------------------------------------------------ the check

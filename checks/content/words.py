@@ -31,7 +31,7 @@ from typing import Any
 from auditcli.core import knowledge
 from auditcli.core.models import Finding
 from auditcli.core.tree import visible_text
-from auditcli.core.wordlists import CJK, ExactNames, SensitiveWords
+from auditcli.core.wordlists import CJK, ExactNames, SensitiveWords, trie_pattern
 from checks.engine.registry import NotApplicable, check, page_analysis
 from checks.engine.siteview import Page, SiteView
 
@@ -113,7 +113,7 @@ def _terms() -> tuple[re.Pattern[str], dict[str, tuple[str, tuple[str, ...]]]]:
     for entry in knowledge.load("content")["term_typos"]:
         for typo in entry["typos"]:
             typos[typo] = (entry["term"], tuple(entry.get("except") or ()))
-    pattern = re.compile("|".join(map(re.escape, sorted(typos, key=lambda t: (-len(t), t)))))
+    pattern = re.compile(trie_pattern(typos))
     return pattern, typos
 
 
