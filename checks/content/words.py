@@ -10,13 +10,14 @@ reader sees (`visible_text`: no scripts, styles or head).
   中华民族共同体意识…), and with `--exact-names FILE` a mis-writing of a name that must be written exactly.
   A name of N ≥ 3 characters is mis-written where the text holds N characters that differ from it in
   exactly one Chinese character while the other N-1 stand exactly in place, and the window stands between
-  name boundaries on both sides: punctuation, a space, a digit or Latin letter, the text's ends, or a
-  title or function word (书记, 县长, 同志, 主持, 强调, 在, 的…: content.yaml `exact_names`). Never flagged:
-  the name's place ending changed (示例镇 is another place than 示例县), a window that is another name of
-  the file or a real word the file allows (`!示范县`). Limits: two-character names and Latin names are not
-  checked for typos (one character left is no evidence); a mis-writing in running text without a
-  boundary word (`张名华参加`, where 参加 is one) is missed; an added or dropped character is not a
-  substitution and is missed too.
+  name boundaries: punctuation, a space, a digit or Latin letter, the text's ends, or a title or function
+  word (书记, 县长, 同志, 主持, 强调, 在, 的…: content.yaml `exact_names`); a name ending as a place or an
+  office (县, 镇, 人民政府, 委员会…) ends a word by itself and needs no boundary after it. Never flagged: a
+  changed place ending (示例镇 is another place than 示例县), a one-character place before its ending (乙镇
+  for 甲镇), a window that is another name of the file or a real word the file allows (`!示范县`); of
+  overlapping windows the longest is reported. Limits: two-character and Latin names are matched exactly
+  only (one character left is no evidence); a mis-writing in running text without a boundary word is
+  missed; an added or dropped character is not a substitution and is missed too.
 The page pass reads the raw page first: a page whose source holds none of the words skips the text walk.
 """
 
