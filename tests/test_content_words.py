@@ -238,3 +238,23 @@ def test_real_words_and_other_names_are_not_flagged(tmp_path, text):
 
 def test_two_character_names_are_only_matched_exactly(tmp_path):
     assert name_hits(tmp_path, "张名主持会议。", "张明\n") == []
+
+
+@pytest.mark.slow
+def test_the_lists_reach_check_worker_processes(tmp_path):
+    from tests.conftest import run_cli
+
+    article = trs_article("关于规范发票管理的提示", "严厉打击代开发票等违法行为，县委书记张名华主持会议。")
+    store = store_with(tmp_path / "crawl", [(HOME, trs_article("示例县人民政府", "县政府召开常务会议。")),
+                                            (ARTICLE_URL, article)])
+    store.set_site_status("county", "ok")
+    store.set_meta("as_of", "2026-11-20")
+    store.close()
+    result = run_cli("check", str(tmp_path / "crawl"), "--out", str(tmp_path / "out"), "--format", "json",
+                     "--no-history", "--quiet", "--check-workers", "2",
+                     "--sensitive-words", str(write(tmp_path, "w.txt", "代开发票\n")),
+                     "--exact-names", str(write(tmp_path, "n.txt", "张明华\n")))
+    assert result.returncode == 0, result.stderr
+    found = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))["sites"][0]["findings"]
+    assert {(f["check"], f["url"]) for f in found if f["dimension"] == "content"} == {
+        ("content.sensitive-word", ARTICLE_URL), ("content.term-typo", ARTICLE_URL)}
