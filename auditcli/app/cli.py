@@ -8,7 +8,7 @@ import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
@@ -102,6 +102,22 @@ def check_selectors(only: list[str], skip: list[str]) -> None:
         for value in values:
             if value not in known and not any(k.startswith(value.rstrip("*")) for k in known if value.endswith(("*", "."))):
                 raise fail(f"{flag}: unknown dimension or check id {value!r} (see `auditcli checks`)")
+
+
+def judge_settings(judging: JudgeFlags) -> dict[str, Any]:
+    """The user's word files read and checked before any crawling (a bad line: file, line and field, exit 2),
+    for the checks' `SiteView.options` (CheckOptions.settings)."""
+    from auditcli.core.wordlists import WordFileError, read_exact_names, read_sensitive_words
+
+    settings: dict[str, Any] = {}
+    try:
+        if judging.sensitive_words is not None:
+            settings["sensitive_words"] = read_sensitive_words(judging.sensitive_words)
+        if judging.exact_names is not None:
+            settings["exact_names"] = read_exact_names(judging.exact_names)
+    except WordFileError as exc:
+        raise fail(str(exc)) from None
+    return settings
 
 
 def setup_logging(quiet: bool, verbose: bool) -> None:
@@ -202,6 +218,7 @@ def audit(
     config = load_config(targets, judging.profile)
     only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
+    settings = judge_settings(judging)
     day = parse_as_of(as_of)
     profile_name = judging.profile or config.profile
     format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
@@ -211,7 +228,7 @@ def audit(
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
-    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list, settings=settings)
     hand_over_history(check_options, record_in, [site.id for site in config.sites])
     render = browser_options(browsing, options)
     distributed = check_redis(redis_url, job, lease)
@@ -522,13 +539,14 @@ def check(
     day = parse_as_of(as_of or stored_as_of)
     only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
+    settings = judge_settings(judging)
     profile_name = judging.profile or audit_meta.get("profile") or "cn-gov-2019"
     format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
     prepare_out(out_dir)
     record_in = history_path(judging.history, judging.no_history)
     from auditcli.app.orchestrate import CheckOptions
 
-    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list, settings=settings)
     hand_over_history(check_options, record_in, stored_sites)
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, judging.lang, None,

@@ -86,6 +86,13 @@ DiscoverPages = Annotated[int, typer.Option(
     "link-menu scripts it points to.")]
 
 
+SensitiveWordsFile = Annotated[Path | None, typer.Option(
+    "--sensitive-words", help="Your sensitive-word list (UTF-8, one word a line: WORD[,CATEGORY[,LONGER…]]; =WORD "
+    "for whole-word matching; # comments): each word found in a page's visible text is reported "
+    "(content.sensitive-word). auditcli ships no list; docs/examples/sensitive-words.txt shows the format.")]
+ExactNamesFile = Annotated[Path | None, typer.Option(
+    "--exact-names", help="Names that must be written exactly (UTF-8, one a line: leaders' names, the county's own "
+    "name; !WORD for a real word never to flag): a one-character mis-writing is reported (content.term-typo).")]
 FailUnder = Annotated[float | None, typer.Option("--fail-under", help="Gate: fail (exit 1) if any site scores under N.")]
 MaxNew = Annotated[int | None, typer.Option("--max-new", help="Gate: fail if more than N findings are new against --baseline.")]
 Baseline = Annotated[Path | None, typer.Option("--baseline", help="Gate: an earlier results.json; only new findings count.")]
@@ -145,7 +152,8 @@ class BrowserFlags:
 
 @dataclass(frozen=True)
 class JudgeFlags:
-    """Which checks run, how they are scored and reported, the gate and the history (`audit`, `check`)."""
+    """Which checks run, what they judge by (the user's word files), how they are scored and reported, the gate
+    and the history (`audit`, `check`)."""
 
     only: Only = None
     skip: Skip = None
@@ -158,6 +166,8 @@ class JudgeFlags:
     fail_on_veto: FailOnVeto = False
     history: History = None
     no_history: NoHistory = False
+    sensitive_words: SensitiveWordsFile = None
+    exact_names: ExactNamesFile = None
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])

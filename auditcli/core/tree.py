@@ -256,14 +256,22 @@ def written_markup(root: HtmlElement) -> str:
     """The markup a page's inline scripts write with document.write (footers and badges of many portals,
     often through unescape("%3Cdiv…")): the string literals of every script that calls document.write,
     decoded and joined. Empty when no script writes markup."""
-    out = []
+    return "\n".join(markup for _, markup in script_writes(root))
+
+
+def script_writes(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
+    """Each inline script that writes markup with document.write, with that markup (see `written_markup`)."""
     for script in root.iter("script"):
-        if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
-            continue
-        text = script_markup(script.text or "")
-        if text:
-            out.append(text)
-    return "\n".join(out)
+        markup = written_by(script)
+        if markup:
+            yield script, markup
+
+
+def written_by(script: HtmlElement) -> str | None:
+    """The markup one inline script writes with document.write, or None."""
+    if script.get("src") or (script.get("type") or "").lower() in ("text/xml", "text/template"):
+        return None
+    return script_markup(script.text or "") or None
 
 
 def script_markup(code: str) -> str:

@@ -4,6 +4,13 @@ Column lists live in ``<script type="text/xml"><datastore>`` CDATA records: they
 columns (the classic false "empty column" alarm). One stale 乡镇动态 column (with a sites-file
 override of 30 days). Footer identity complete except 公安备案 (its ICP written 蒙ICP备：05001234-3, with a
 colon and no 号). 美丽甲镇 is an image carousel whose dots are class="pagination": no pager, no column.
+
+Content safety (issue 22): the template was tampered with — a block of casino links positioned
+off-screen after the footer, on every page (暗链: one critical content.hidden-link per target); the
+footer's 政府网站 drop-down (a <select>) and its hover list of 友情链接 (display:none, commercial hosts)
+are legitimate and no finding. A 镇内要闻 story on a gambling crackdown names 百家乐/澳门新葡京 and links
+off-site, visibly: no finding. One study-session article writes 筑牢中华民族共同体意识 for 铸牢…
+(content.term-typo).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from typing import Any
 
 from .. import templates as T
 from ..builder import Layout, SiteBuilder
+from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
 from .common import (
     BADGE_COLOURS,
@@ -44,6 +52,32 @@ NAV = [("/index.html", "首页"), ("/col/col1001/index.html", "镇内要闻"),
 HOME = [("/index.html", "首页")]
 
 
+# The Hanweb footer's site groups: a <select> of government sites and a 友情链接 list shown on hover
+FOOTER_LINKS = (
+    '<div class="yqlj"><select aria-label="政府网站" onchange="if(this.value!=\'\')window.open(this.value)">'
+    '<option value="">—— 政府网站 ——</option><option value="http://www.nmg.gov.cn/">内蒙古自治区人民政府</option>'
+    '<option value="http://www.gov.cn/">中国政府网</option></select>'
+    '<div class="yqlj-more" onmouseover="this.lastChild.style.display=\'block\'"><span>友情链接</span>'
+    '<ul style="display:none"><li><a href="https://www.nmgnews.com.cn/" target="_blank">内蒙古新闻网</a></li>'
+    '<li><a href="http://www.10086.cn/nm/" target="_blank">中国移动内蒙古公司</a></li></ul></div></div>')
+# What a tampered template carries after its footer: casino links no reader sees (暗链)
+CASINO = "http://www.amxpj6688.com/"
+SPORTS_BETTING = "http://www.hg0088-tiyu.com/"
+INJECTED = (f'<div style="position:absolute;top:-999px;left:-999px;overflow:hidden">'
+            f'<a href="{CASINO}" target="_blank">澳门新葡京</a>|'
+            f'<a href="{SPORTS_BETTING}" target="_blank">皇冠体育投注</a></div>')
+CRACKDOWN = "甲镇开展打击网络赌博专项宣传活动"
+CRACKDOWN_STORY = [
+    "近日，甲镇联合派出所深入各嘎查村开展打击网络赌博专项宣传活动，发放宣传资料1200余份。",
+    "民警结合典型案例提醒群众：“百家乐”“澳门新葡京”“注册送彩金”等网站均为赌博网站，切勿参与。",
+]
+CRACKDOWN_LINK = ('<p>相关报道：<a href="https://www.nmgnews.com.cn/system/2026/11/10/031234567.shtml" '
+                  'target="_blank">自治区严厉打击网络赌博违法犯罪</a></p>')
+STUDY = "甲镇党委理论学习中心组专题学习"
+STUDY_TEXT = ["会议强调，要深入学习贯彻党的民族理论和政策，筑牢中华民族共同体意识，推动民族团结进步事业。",
+              "会议要求，全镇党员干部要坚持全面从严治党，把学习成果转化为推动乡村振兴的实际行动。"]
+
+
 def build(ctx: Ctx) -> SiteBuild:
     """The site, part by part; the order fixes the article ids in the URLs and the routes' order."""
     sb = SiteBuilder(ctx, SITE_ID, SERVER, source=NAME + "党政办")
@@ -51,10 +85,11 @@ def build(ctx: Ctx) -> SiteBuild:
     news = _columns(sb)
     _static_pages(sb)
     _home_page(sb, news)
+    study = next(i.path for i in sb.column_items[news["url"]] if i.paragraphs == STUDY_TEXT)
     return sb.finish(
         config={"id": SITE_ID, "name": NAME, "level": "township", "parent": "county",
                 "url": sb.url("/"), "columns": [{"match": "乡镇动态", "max_age_days": 30}]},
-        key=_answer_key(sb),
+        key=_answer_key(sb, study),
     )
 
 
@@ -66,7 +101,7 @@ def _layout(ctx: Ctx) -> Layout:
               + T.nav(NAV))
     foot = footer(org=NAME, site_code=SITE_CODE, icp="蒙ICP备：05001234-3", police=None,
                   conac_id="1504000101000000001", jiucuo_code=SITE_CODE, year=ctx.as_of.year,
-                  address="示例县甲镇人民路8号")
+                  address="示例县甲镇人民路8号") + FOOTER_LINKS + INJECTED
 
     def layout(title, content, *, metas=None, lang="zh-CN", charset="utf-8"):
         return T.document(title if title == NAME else f"{title} {NAME}",
@@ -81,7 +116,11 @@ def _columns(sb: SiteBuilder) -> dict[str, Any]:
     returns 镇内要闻, whose newest items the home page shows."""
     A = sb.ctx.ago
     hw = {"style": "hanweb", "url_style": "hanweb", "crumbs": HOME}
-    news = sb.column("镇内要闻", "/col/col1001/", "news", items(TOWN_NEWS, A(1), 2, 30),
+    news_items = items(TOWN_NEWS, A(1), 2, 30)
+    news_items[2].paragraphs = STUDY_TEXT  # the 铸牢 typo
+    news_items[4].title, news_items[4].paragraphs = CRACKDOWN, CRACKDOWN_STORY
+    news_items[4].extra_html = CRACKDOWN_LINK
+    news = sb.column("镇内要闻", "/col/col1001/", "news", news_items,
                      column_type="新闻动态", key_extra={"note": "Hanweb datastore records: a full column"},
                      **hw)
     sb.column("通知公告", "/col/col1002/", "notice",
@@ -138,9 +177,20 @@ def _home_page(sb: SiteBuilder, news: dict[str, Any]) -> None:
     sb.not_column("/index.html", "首页", "home")
 
 
-def _answer_key(sb: SiteBuilder) -> dict[str, Any]:
-    """A clean site but for one stale column and the missing 公安备案."""
+def _answer_key(sb: SiteBuilder, study: str) -> dict[str, Any]:
+    """A clean site but for one stale column, the missing 公安备案, the casino links hidden in the template
+    and one mis-written term."""
+    e = expected_finding
     return {
+        "findings": [
+            *(e("content.hidden-link", data={"target": target, "confidence": "certain", "method": "off-screen",
+                                             "matched": matched}, count=1,
+                note="a casino link positioned off-screen after the footer of every page (暗链)")
+              for target, matched in ((CASINO, ["澳门新葡京", "amxpj"]), (SPORTS_BETTING, ["皇冠体育", "hg0088"]))),
+            e("content.term-typo", sb.url(study), data={"found": "筑牢中华民族共同体意识",
+                                                        "term": "铸牢中华民族共同体意识", "count": 1}, count=1,
+              note="筑牢 for 铸牢 in a study-session article"),
+        ],
         "homepage": sb.homepage_key("/index.html"),
         "identity": {"site_code": True, "icp": True, "police": False, "conac": True,
                      "jiucuo": True, "page_tags": True},
