@@ -32,7 +32,7 @@ FRIENDS = [("http://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/"
            ("http://www.xlgl.gov.cn/", "锡林郭勒盟行政公署"), ("http://www.12377.cn/", "中国互联网举报中心")]
 
 
-def home_page(week: int, *, defaced: bool = False, injected: bool = False) -> str:
+def home_page(week: int, *, defaced: bool = False, injected: bool = False, one_spam_host: bool = False) -> str:
     """The portal's home page in a given week: each week two new items top every box (TRS URLs, dates)."""
     def text(s: str) -> str:
         return f"网站已被黑客接管 联系QQ 88{len(s)}8 出售数据" if defaced else s
@@ -53,6 +53,8 @@ def home_page(week: int, *, defaced: bool = False, injected: bool = False) -> st
                   f'<ul class="list">{lis}</ul></div>')
     friends = "".join(f'<option value="{u}">{t}</option>' for u, t in FRIENDS)
     links = "".join(f'<a href="{u}" target="_blank">{t}</a>' for u, t in FRIENDS)
+    if one_spam_host:  # one friendly-looking link among the others: below the count, but on the spam lists
+        links += '<a href="https://www.hg0088.me/" target="_blank">合作网站</a>'
     spam = ""
     if injected:
         spam = ('<div style="position:absolute;left:-9999px;top:-9999px">'
@@ -99,6 +101,7 @@ def audit(port: int, out, history) -> dict:
     ("news", None),
     ("defaced", "text_changed"),
     ("injected", "new_offsite_domains"),
+    ("one-spam-host", "spam_domains"),
 ])
 def test_home_page_changes_between_two_audits(tmp_path, change, expected) -> None:
     history = tmp_path / "history.sqlite"
@@ -108,7 +111,8 @@ def test_home_page_changes_between_two_audits(tmp_path, change, expected) -> Non
         assert first["outcomes"]["content.home-changed"]["status"] == "not-applicable"
         assert "a first run" in first["outcomes"]["content.home-changed"]["reason_en"]
         assert len(json.dumps(first["home_snapshot"])) < 4096
-        Portal.home = home_page(1, defaced=change == "defaced", injected=change == "injected")
+        Portal.home = home_page(1, defaced=change == "defaced", injected=change == "injected",
+                                one_spam_host=change == "one-spam-host")
         second = audit(port, tmp_path / "run2", history)
     found = [f for f in second["findings"] if f["check"] == "content.home-changed"]
     if expected is None:
@@ -119,6 +123,9 @@ def test_home_page_changes_between_two_audits(tmp_path, change, expected) -> Non
     assert data["review"] is True and data["template_similarity"] >= 0.6
     if expected == "text_changed":
         assert data["text_changed"] >= 0.5 and data["new_offsite_domains"] == []
+    elif expected == "spam_domains":  # one new host, fewer than the 3 a block needs, but on the spam lists
+        assert data["new_offsite_domains"] == data["spam_domains"] == ["hg0088.me"]
+        assert "hg0088" in found[0]["message"]
     else:
         assert data["new_offsite_domains"] == ["am-casino88.com", "bet365-cn.net", "dafa888.vip",
                                                "fapiao-daikai.cc", "hg0088.me"]

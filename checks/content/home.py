@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from auditcli.core import knowledge
 from auditcli.core.models import Finding
+from auditcli.core.spam import spam_url_fragments
 from auditcli.core.tree import INVISIBLE_TAGS, Element, text_of
 from auditcli.core.urls import join_url, normalise_url
 from checks.engine import dates as D
@@ -216,7 +217,13 @@ def home_changed(site: SiteView) -> Iterator[Finding]:
         if links_gone >= float(p["links_changed_min"]):
             reasons.append(f"{links_gone:.0%} 的导航链接目标已改变")
             reasons_en.append(f"{links_gone:.0%} of its navigation link targets changed")
-    if len(new_hosts) >= int(p["new_offsite_domains_min"]):
+    spam_hosts = {h: found for h in new_hosts if (found := spam_url_fragments(f"http://{h}/"))}
+    if spam_hosts:  # one new host on the spam lists is enough: 暗链 injected since the last run
+        shown = "、".join(f"{h}（{'、'.join(w)}）" for h, w in spam_hosts.items())
+        reasons.append(f"新增涉赌/涉黄等外部网站链接：{shown}")
+        reasons_en.append("it gained links to hosts on the spam lists: "
+                          + ", ".join(f"{h} ({', '.join(w)})" for h, w in spam_hosts.items()))
+    elif len(new_hosts) >= int(p["new_offsite_domains_min"]):
         shown = "、".join(new_hosts[:5]) + ("等" if len(new_hosts) > 5 else "")
         reasons.append(f"新增 {len(new_hosts)} 个外部网站链接（{shown}）")
         reasons_en.append(f"it gained links to {len(new_hosts)} new off-site hosts ({', '.join(new_hosts[:5])})")
@@ -230,4 +237,5 @@ def home_changed(site: SiteView) -> Iterator[Finding]:
         evidence="、".join(new_hosts[:10]) or None,
         data={"review": True, "previous_run": previous.get("run_id"), "previous_as_of": previous.get("as_of"),
               "template_similarity": round(template, 3), "text_changed": round(text_gone, 3),
-              "links_changed": round(links_gone, 3), "new_offsite_domains": new_hosts})
+              "links_changed": round(links_gone, 3), "new_offsite_domains": new_hosts,
+              "spam_domains": sorted(spam_hosts)})
