@@ -19,7 +19,7 @@ from .. import templates as T
 from ..builder import Layout, SiteBuilder
 from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
-from .common import NO_SECURITY_HEADERS, footer, items
+from .common import NEW_WINDOW_REVIEW, NO_SECURITY_HEADERS, footer, items
 
 SITE_ID = "town-b"
 SERVER = "town-b"
@@ -193,7 +193,13 @@ def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
                           # planted: the old table layout's banner image has no alt, <html> no lang
                           "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
                                         "pages": "many"},
-                                       {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
+                                       {"check": "a11y.html-lang", "element": "<html", "pages": "many"},
+                                       # the old template heads its home and list pages with <h2> only
+                                       {"check": "a11y.page-heading-missing", "element": "<html", "pages": "many"}],
+                          # review-level: the page is laid out in tables (banner, then content)
+                          "review": [NEW_WINDOW_REVIEW,
+                                     {"check": "a11y.layout-table", "element": '<table align="center" width="1000">',
+                                      "pages": "many"}]},
         "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
                      "insecure_cookie": None, "missing_security_headers": list(NO_SECURITY_HEADERS)},
     }
