@@ -198,15 +198,16 @@ def _link_context(tag: HtmlElement, text: str) -> str:
     for candidate in (container, chain[0]):
         if candidate is not None and _meaningful(_text_without(candidate, tag)):
             return "text"
-    node = tag
-    for ancestor in chain[:3]:
+    for node in (tag, chain[0]):  # a heading before it in its box, or in its parent's box (H80)
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html", "main"):
+            break  # the page's own <h1> is no context of a link somewhere below it
         for sibling in node.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str):
                 continue
             if sibling.tag in HEADINGS or sibling.get("role") == "heading" or \
                     next(sibling.iter(*HEADINGS), None) is not None:
                 return "text"
-        node = ancestor
     for box in chain[1:3]:
         if box.tag in ("body", "html", "main"):
             break
