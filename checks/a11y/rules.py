@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import BareOf, soup_attributes, soup_markup, soup_text
+from auditcli.core.soupcompat import BOOLEAN_ATTRIBUTES, BareOf, soup_attributes, soup_markup, soup_text
 from auditcli.core.tree import css_path, css_string, elements, parse, pieces
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
@@ -94,8 +95,17 @@ def _finding(spec: Rule, target: tuple[Target, str, str] | Hit, url: str, dom: D
     data.update(hit.data or {})
     return Finding(url=url, message=("需人工复核：" if hit.review else "") + hit.message,
                    message_en=("needs review: " if hit.review else "") + hit.message_en, selector=selector,
-                   evidence=hit.evidence if hit.evidence is not None else outer_html(hit.target, bare=dom.bare),
+                   evidence=hit.evidence if hit.evidence is not None else outer_html(hit.target, bare=_bare_of(hit.target, dom)),
                    fix=spec.fix["zh"], severity="info" if hit.review else hit.severity, data=data)
+
+
+def _bare_of(tag: Target, dom: Dom) -> BareOf | None:
+    """`dom.bare` where the evidence may hold a boolean attribute written bare, else None: Dom.bare parses
+    the page again, which most evidences (a link, an image) do not need."""
+    if isinstance(tag, Document):
+        return None
+    shown = [tag] if tag.tag in ("html", "head", "body") or contents_count(tag) > 30 else tag.iter(etree.Element)
+    return dom.bare if any(el.get(name) == name for el in shown for name in BOOLEAN_ATTRIBUTES) else None
 
 
 def rule_findings(html: str, url: str = "http://127.0.0.1/") -> dict[str, list[Finding]]:
