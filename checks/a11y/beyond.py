@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -238,20 +237,19 @@ def _text_without(container: HtmlElement, link: HtmlElement) -> str:
              "target=\"_blank\" where it is not needed."})
 def link_new_window(dom: Dom) -> Iterator[Hit]:
     """Review-level: warning of a new window is advisory (WCAG G201 for 3.2.5, AAA). One result per
-    page and list (links of one template element), not one per link of a 20-item list."""
-    groups: dict[tuple[Any, ...], list[HtmlElement]] = {}
+    page, on its first such link, with their number: portals open every list item and footer badge in
+    a new window, and 20 results a page would say no more than one."""
+    links = []
     for tag in dom.in_order(dom.named("a"), dom.named("area")):
         if (tag.get("target") or "").strip().lower() not in ("_blank", "_new") or tag.get("href") is None:
             continue
         said = " ".join([tag.text_content(), tag.get("title") or "", tag.get("aria-label") or "",
                          *(img.get("alt") or "" for img in tag.iter("img"))]).lower()
-        if any(cue in said for cue in NEW_WINDOW_CUES) or _cue_described(dom, tag) or dom.hidden(tag):
-            continue
-        key = tuple((a.tag, a.get("class")) for a in (tag, *islice(tag.iterancestors(), 3)))
-        groups.setdefault(key, []).append(tag)
-    for links in groups.values():
-        count = f"（本组共 {len(links)} 个）" if len(links) > 1 else ""
-        count_en = f" ({len(links)} such links here)" if len(links) > 1 else ""
+        if not any(cue in said for cue in NEW_WINDOW_CUES) and not _cue_described(dom, tag) and not dom.hidden(tag):
+            links.append(tag)
+    if links:
+        count = f"（本页共 {len(links)} 个）" if len(links) > 1 else ""
+        count_en = f" ({len(links)} such links on the page)" if len(links) > 1 else ""
         yield Hit(links[0], f"链接在新窗口打开（target=\"_blank\"）但未告知用户{count}",
                   f"the link opens a new window (target=\"_blank\") without saying so{count_en}", review=True,
                   data={"links": len(links)})
