@@ -134,8 +134,11 @@ def _home_page(sb: SiteBuilder, dated: dict[str, dict[str, Any]]) -> None:
         lis = "".join(T.list_item(i.path, i.title, FORMATS[d](i.date)) for i in shown)
         blocks.append(f'<div class="block"><h2><a href="{d}index.html">{name}</a></h2>'
                       f'<ul class="list">{lis}</ul></div>')
+    # planted (accessibility): the old template's scrolling welcome line, a <marquee> with <font>
+    welcome = ('<div class="gg"><marquee scrollamount="3" onmouseover="this.stop()" onmouseout="this.start()">'
+               '<font color="#ff0000">欢迎访问乙镇人民政府网站！</font></marquee></div>')
     sb.html("/index.html", NAME,
-            "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
+            welcome + "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
             f'<div class="links">友情链接：<a href="{sb.ctx.base("county")}/">示例县人民政府</a> '
             '<a href="http://www.gov.cn/">中国政府网</a></div>')
     sb.not_column("/index.html", "首页", "home")
@@ -195,7 +198,11 @@ def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
                                         "pages": "many"},
                                        {"check": "a11y.html-lang", "element": "<html", "pages": "many"},
                                        # the old template heads its home and list pages with <h2> only
-                                       {"check": "a11y.page-heading-missing", "element": "<html", "pages": "many"}],
+                                       {"check": "a11y.page-heading-missing", "element": "<html", "pages": "many"},
+                                       {"check": "a11y.blink-marquee", "element": "<marquee",
+                                        "pages": [sb.url("/index.html")]},
+                                       {"check": "a11y.presentational-markup", "element": '<font color="#ff0000">',
+                                        "pages": [sb.url("/index.html")]}],
                           # review-level: the page is laid out in tables (banner, then content)
                           "review": [NEW_WINDOW_REVIEW,
                                      {"check": "a11y.layout-table", "element": '<table align="center" width="1000">',
