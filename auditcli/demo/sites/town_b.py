@@ -136,7 +136,7 @@ def _home_page(sb: SiteBuilder, dated: dict[str, dict[str, Any]]) -> None:
                       f'<ul class="list">{lis}</ul></div>')
     # planted (accessibility): the old template's scrolling welcome line, a <marquee> with <font>
     welcome = ('<div class="gg"><marquee scrollamount="3" onmouseover="this.stop()" onmouseout="this.start()">'
-               '<font color="#ff0000">欢迎访问乙镇人民政府网站！</font></marquee></div>')
+               '<font color="#cc0000">欢迎访问乙镇人民政府网站！</font></marquee></div>')
     sb.html("/index.html", NAME,
             welcome + "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
             f'<div class="links">友情链接：<a href="{sb.ctx.base("county")}/">示例县人民政府</a> '
@@ -201,7 +201,7 @@ def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
                                        {"check": "a11y.page-heading-missing", "element": "<html", "pages": "many"},
                                        {"check": "a11y.blink-marquee", "element": "<marquee",
                                         "pages": [sb.url("/index.html")]},
-                                       {"check": "a11y.presentational-markup", "element": '<font color="#ff0000">',
+                                       {"check": "a11y.presentational-markup", "element": '<font color="#cc0000">',
                                         "pages": [sb.url("/index.html")]}],
                           # review-level: the page is laid out in tables (banner, then content)
                           "review": [NEW_WINDOW_REVIEW,
