@@ -114,8 +114,10 @@ def _accessibility(sid: str, got: dict[str, Any], exp: dict[str, Any]) -> list[s
             if path not in {_page(u) for u in exp.get("browser_not_scanned", {})}:
                 out.append(f"{sid}: browser mode did not scan {path} ({reason})")
     pages: dict[int, set[str]] = {k: set() for k in range(len(barriers))}
+    review = exp.get("review", [])  # review-level results the site carries (info, never barriers)
     for f in found:
-        if f["check"] == "a11y.assistive-tool-missing" or f.get("severity") == "info":
+        if f["check"] == "a11y.assistive-tool-missing" or f.get("severity") == "info" or any(
+                r["check"] == f["check"] and r["element"] in (f.get("evidence") or "") for r in review):
             continue
         match = next((k for k, b in enumerate(barriers)
                       if b["check"] == f["check"] and b["element"] in (f.get("evidence") or "")), None)

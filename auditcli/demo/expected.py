@@ -145,14 +145,16 @@ def security_entries(site: dict[str, Any]) -> list[dict[str, Any]]:
 def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
     """The planted accessibility problems of a site's key as finding entries (check, url compared by
     path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
-    Browser-mode barriers are optional (a static audit cannot see them)."""
+    Browser-mode barriers are optional (a static audit cannot see them); `review` lists the
+    review-level (info) results the site's pages carry, required as barriers are."""
     out: list[dict[str, Any]] = []
     if a11y.get("assistive_tool") is False:
         out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
-    for key, optional in (("barriers", False), ("browser_barriers", True)):
+    for key, optional in (("barriers", False), ("browser_barriers", True), ("review", False)):
         for barrier in a11y.get(key, []):
             entry = {"check": barrier["check"], "evidence": barrier["element"],
-                     "note": "planted accessibility barrier" + (" (browser mode only)" if optional else "")}
+                     "note": ("review-level accessibility result" if key == "review" else
+                              "planted accessibility barrier" + (" (browser mode only)" if optional else ""))}
             if optional:
                 entry["optional"] = True
             if barrier["pages"] == "many":

@@ -40,6 +40,10 @@ AXE_TO_CHECK = {
     "autocomplete-valid": "a11y.autocomplete", "duplicate-id": "a11y.duplicate-id",
     "duplicate-id-aria": "a11y.duplicate-id", "duplicate-id-active": "a11y.duplicate-id",
     "color-contrast": "a11y.color-contrast", "color-contrast-enhanced": "a11y.color-contrast",
+    # the rules axe-core shares with checks/a11y/beyond.py (its best-practice ones run only when enabled)
+    "marquee": "a11y.blink-marquee", "blink": "a11y.blink-marquee", "tabindex": "a11y.tabindex-positive",
+    "accesskeys": "a11y.accesskey", "heading-order": "a11y.heading-order",
+    "page-has-heading-one": "a11y.page-heading-missing",
 }
 IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
 CONTRAST_WHY = {"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。",

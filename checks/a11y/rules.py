@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import BareOf, soup_attributes, soup_markup, soup_text
+from auditcli.core.soupcompat import BOOLEAN_ATTRIBUTES, BareOf, soup_attributes, soup_markup, soup_text
 from auditcli.core.tree import css_path, css_string, elements, parse, pieces
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
 from checks.a11y.markup import Document, contents_count
-from checks.a11y.ruleset import RULES, Rule, Target, refs, template
+from checks.a11y.ruleset import RULES, Hit, Rule, Target, refs, template
 from checks.engine.registry import check
 
 KNOWLEDGE = load("accessibility")
@@ -59,7 +60,7 @@ def selector_of(tag: Target) -> str:
 
 def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], title: dict[str, str],
          why: dict[str, str], fix: dict[str, str]):
-    def register(targets: Callable[[Dom], Iterator[tuple[Target, str, str]]]):
+    def register(targets: Callable[[Dom], Iterator[tuple[Target, str, str] | Hit]]):
         spec = Rule(id, act, severity, criteria, title, why, fix, targets)
         RULES.append(spec)
 
@@ -70,7 +71,8 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
             dom = dom_of(page)
             targets = list(spec.targets(dom))
             yield from (_finding(spec, target, page.final_url, dom) for target in targets)
-            elements_found = [tag for tag, _, _ in targets if not isinstance(tag, Document)]
+            elements_found = [tag for tag in (t.target if isinstance(t, Hit) else t[0] for t in targets)
+                              if not isinstance(tag, Document)]
             yield from page_axe_findings(spec.id, page, site, dom, elements_found)
 
         run.__name__ = id.replace(".", "_").replace("-", "_")
@@ -84,12 +86,26 @@ def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:
         yield _finding(spec, target, url, dom)
 
 
-def _finding(spec: Rule, target: tuple[Target, str, str], url: str, dom: Dom) -> Finding:
-    tag, message, message_en = target
-    selector = selector_of(tag)
-    return Finding(url=url, message=message, message_en=message_en, selector=selector,
-                   evidence=outer_html(tag, bare=dom.bare), fix=spec.fix["zh"],
-                   data={"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)})
+def _finding(spec: Rule, target: tuple[Target, str, str] | Hit, url: str, dom: Dom) -> Finding:
+    hit = target if isinstance(target, Hit) else Hit(*target)
+    selector = selector_of(hit.target)
+    data = {"why": spec.why, "fix": spec.fix, "act": spec.act, "template": template(selector)}
+    if hit.review:
+        data["review"] = True
+    data.update(hit.data or {})
+    return Finding(url=url, message=("需人工复核：" if hit.review else "") + hit.message,
+                   message_en=("needs review: " if hit.review else "") + hit.message_en, selector=selector,
+                   evidence=hit.evidence if hit.evidence is not None else outer_html(hit.target, bare=_bare_of(hit.target, dom)),
+                   fix=spec.fix["zh"], severity="info" if hit.review else hit.severity, data=data)
+
+
+def _bare_of(tag: Target, dom: Dom) -> BareOf | None:
+    """`dom.bare` where the evidence may hold a boolean attribute written bare, else None: Dom.bare parses
+    the page again, which most evidences (a link, an image) do not need."""
+    if isinstance(tag, Document):
+        return None
+    shown = [tag] if tag.tag in ("html", "head", "body") or contents_count(tag) > 30 else tag.iter(etree.Element)
+    return dom.bare if any(el.get(name) == name for el in shown for name in BOOLEAN_ATTRIBUTES) else None
 
 
 def rule_findings(html: str, url: str = "http://127.0.0.1/") -> dict[str, list[Finding]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -32,6 +33,22 @@ def template(selector: str) -> str:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """What a rule yields when a plain (element, message zh, message en) is not enough: a review-level
+    result (a heuristic that is not certain: severity info, `data.review`, listed apart and never
+    scored, as axe's "needs review"), an evidence other than the element's outer HTML (the offending
+    CSS rule of a <style>), or extra data."""
+
+    target: Target
+    message: str
+    message_en: str
+    review: bool = False
+    severity: str | None = None  # another than the rule's (a certain case of a review-level rule)
+    evidence: str | None = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     act: str | None
@@ -40,7 +57,7 @@ class Rule:
     title: dict[str, str]
     why: dict[str, str]
     fix: dict[str, str]
-    targets: Callable[[Dom], Iterator[tuple[Target, str, str]]]  # (element, message zh, message en)
+    targets: Callable[[Dom], Iterator[tuple[Target, str, str] | Hit]]  # (element, message zh, message en)
 
 
 RULES: list[Rule] = []  # in definition order

@@ -11,6 +11,9 @@ from ..builder import Item, SiteBuilder
 # the identity badges' placeholder images (logo, 党政机关, 公安备案, 找错) and their colours
 BADGE_COLOURS = {"logo": (180, 20, 20), "red": (200, 16, 46), "gongan": (20, 60, 160),
                  "jiucuo": (200, 120, 0)}
+# the review-level accessibility result every farm site carries (checks/a11y/beyond.py): the shared list
+# template (templates.list_item) and footer (footer below) open links in a new window without saying so
+NEW_WINDOW_REVIEW = {"check": "a11y.link-new-window", "element": 'target="_blank"', "pages": "many"}
 # the security headers a site without any lacks (a fresh list each time: YAML would alias a shared one)
 NO_SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options")
 

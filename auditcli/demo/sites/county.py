@@ -491,6 +491,7 @@ def _accessibility_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
         "browser_barriers": [{"check": "a11y.color-contrast", "element": 'class="welcome"',
                               "pages": "many"}],
         "browser_not_scanned": {sb.url(p.policy_article.path): "timeout"},
+        "review": [{"check": "a11y.link-new-window", "element": 'target="_blank"', "pages": "many"}],  # review-level (info): list and footer links open a new window unannounced
     }
 
 

@@ -11,7 +11,7 @@ from .. import templates as T
 from ..builder import Item, SiteBuilder
 from ..model import Ctx, SiteBuild
 from . import county
-from .common import NO_SECURITY_HEADERS, NOTICE_TOPICS, items, quiet_sub_site, site_metas
+from .common import NEW_WINDOW_REVIEW, NO_SECURITY_HEADERS, NOTICE_TOPICS, items, quiet_sub_site, site_metas
 
 SITE_ID = "dept-edu"
 SERVER = "county"
@@ -85,7 +85,8 @@ def _answer_key(sb: SiteBuilder) -> dict[str, Any]:
                           "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/logo.png"',
                                         "pages": "many"}],
                           "browser_barriers": [{"check": "a11y.color-contrast",
-                                                "element": 'class="welcome"', "pages": "many"}]},
+                                                "element": 'class="welcome"', "pages": "many"}],
+                          "review": [NEW_WINDOW_REVIEW]},
         # a column tree on the county host: the county server's headers and cookie are its own
         "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                      "insecure_cookie": "JSESSIONID (no HttpOnly)",

@@ -195,7 +195,8 @@ def _answer_key(sb: SiteBuilder, study: str) -> dict[str, Any]:
         "identity": {"site_code": True, "icp": True, "police": False, "conac": True,
                      "jiucuo": True, "page_tags": True},
         **quiet_sub_site("links to the parent portal's 县长信箱"),
-        "accessibility": {"assistive_tool": True, "barriers": []},  # clean: nothing to find
+        # clean: no barrier; review-level only (list and footer links open a new window unannounced)
+        "accessibility": {"assistive_tool": True, "barriers": [], "review": [{"check": "a11y.link-new-window", "element": 'target="_blank"', "pages": "many"}]},
         "security": {"https": False, "server_version_disclosure": None, "insecure_cookie": None,
                      "missing_security_headers": list(NO_SECURITY_HEADERS)},
     }

@@ -19,7 +19,7 @@ from .. import templates as T
 from ..builder import Layout, SiteBuilder
 from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
-from .common import NO_SECURITY_HEADERS, footer, items
+from .common import NEW_WINDOW_REVIEW, NO_SECURITY_HEADERS, footer, items
 
 SITE_ID = "town-b"
 SERVER = "town-b"
@@ -134,8 +134,11 @@ def _home_page(sb: SiteBuilder, dated: dict[str, dict[str, Any]]) -> None:
         lis = "".join(T.list_item(i.path, i.title, FORMATS[d](i.date)) for i in shown)
         blocks.append(f'<div class="block"><h2><a href="{d}index.html">{name}</a></h2>'
                       f'<ul class="list">{lis}</ul></div>')
+    # planted (accessibility): the old template's scrolling welcome line, a <marquee> with <font>
+    welcome = ('<div class="gg"><marquee scrollamount="3" onmouseover="this.stop()" onmouseout="this.start()">'
+               '<font color="#cc0000">欢迎访问乙镇人民政府网站！</font></marquee></div>')
     sb.html("/index.html", NAME,
-            "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
+            welcome + "".join(blocks) + '<div class="leaders">镇长：王喆　副镇长：李镕</div>'
             f'<div class="links">友情链接：<a href="{sb.ctx.base("county")}/">示例县人民政府</a> '
             '<a href="http://www.gov.cn/">中国政府网</a></div>')
     sb.not_column("/index.html", "首页", "home")
@@ -193,7 +196,17 @@ def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
                           # planted: the old table layout's banner image has no alt, <html> no lang
                           "barriers": [{"check": "a11y.image-alt", "element": 'src="/images/top.png"',
                                         "pages": "many"},
-                                       {"check": "a11y.html-lang", "element": "<html", "pages": "many"}]},
+                                       {"check": "a11y.html-lang", "element": "<html", "pages": "many"},
+                                       # the old template heads its home and list pages with <h2> only
+                                       {"check": "a11y.page-heading-missing", "element": "<html", "pages": "many"},
+                                       {"check": "a11y.blink-marquee", "element": "<marquee",
+                                        "pages": [sb.url("/index.html")]},
+                                       {"check": "a11y.presentational-markup", "element": '<font color="#cc0000">',
+                                        "pages": [sb.url("/index.html")]}],
+                          # review-level: the page is laid out in tables (banner, then content)
+                          "review": [NEW_WINDOW_REVIEW,
+                                     {"check": "a11y.layout-table", "element": '<table align="center" width="1000">',
+                                      "pages": "many"}]},
         "security": {"https": False, "server_version_disclosure": "Microsoft-IIS/6.0, X-Powered-By ASP.NET",
                      "insecure_cookie": None, "missing_security_headers": list(NO_SECURITY_HEADERS)},
     }
