@@ -32,6 +32,7 @@ from auditcli.app.flags import (
     Lang,
     Lease,
     OutDir,
+    ProbeFlags,
     Quiet,
     RedisUrl,
     Resume,
@@ -211,7 +212,8 @@ def audit(
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
-    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list,
+                                 settings=probe_settings(record_in, [site.id for site in config.sites], day, profile_name))
     render = browser_options(browsing, options)
     distributed = check_redis(redis_url, job, lease)
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
@@ -409,6 +411,22 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
     return path
 
 
+def probe_settings(history: Path | None, site_ids: list[str], as_of: date, profile_name: str) -> dict:
+    """The week's probe counts per site and day (`auditcli probe`), read from the history store before
+    any check runs, for the availability decision (orchestrate.availability_block); none without history."""
+    if history is None:
+        return {}
+    from auditcli.core.availability import ProbeRule, window
+    from auditcli.stores.history import HistoryError, HistoryStore, probe_counts
+
+    rule = ProbeRule.from_settings(check_profile(profile_name).check_settings()["availability_rule"])
+    first, last = window(as_of, rule)
+    try:
+        return {"probe_counts": probe_counts(HistoryStore(history), site_ids, first.isoformat(), last.isoformat())}
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+
+
 def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict=False) -> None:
     sites = results["sites"]
     errors = [(site["id"], e) for site in sites for e in site.get("errors") or []]
@@ -509,7 +527,8 @@ def check(
     record_in = history_path(judging.history, judging.no_history)
     from auditcli.app.orchestrate import CheckOptions
 
-    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list,
+                                 settings=probe_settings(record_in, stored_sites, day, profile_name))
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, judging.lang, None,
                                         record_in, quiet, workers)
@@ -584,6 +603,50 @@ def discover(
         out.print(f"wrote {out_file}: the county and {len(draft.sites)} sub-sites, {len(draft.undecided)} undecided "
                   f"(commented out), {len(draft.left_out)} links left out; {len(found.fetched.pages)} page(s) read",
                   markup=False)
+
+
+@app.command()
+@option_groups
+def probe(
+    targets: Targets,
+    history: History = None,
+    *,
+    probing: ProbeFlags,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Probe each site's home page once (GET: its status and time) and record it in the history store,
+    for the week-long availability rule that `audit`/`check` then judge by (单项否决 站点无法访问: 7 days,
+    20+ probes a day, failures at or over 5 %). Run it from a timer, about once an hour (docs/scheduling.md).
+    A failure is: no answer (DNS, refused, TLS, timeout), a 5xx, or an answer that took --probe-timeout
+    or longer; a 4xx is an answer. A home page robots.txt disallows is recorded but not counted."""
+    setup_logging(quiet, verbose)
+    config = load_config(targets, None)
+    path = history_path(history, False)
+    from auditcli.stores.history import HistoryError, HistoryStore, ProbeRecord, record_probes
+    from spiders.availability import probe_sites
+    from spiders.options import user_agent
+
+    options = CrawlOptions(concurrency=probing.concurrency, per_ip=probing.per_ip, per_host=1,
+                           obey_robots=probing.obey_robots, timeout=probing.probe_timeout,
+                           user_agent=user_agent(probing.contact, probing.user_agent), retries=0, security=False)
+    probes = probe_sites([(site.id, site.url) for site in config.sites], options, probing.probe_timeout,
+                         probing.jitter, verbose)
+    try:
+        record_probes(HistoryStore(path), [ProbeRecord(p.site_id, p.url, p.probed_at, p.ok, p.status, p.seconds,
+                                                       p.outcome, p.detail) for p in probes])
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+    if not quiet:
+        for p in sorted(probes, key=lambda p: p.site_id):
+            if p.ok is not True:
+                took = f" after {p.seconds:.1f}s" if p.seconds is not None else ""
+                err.print(f"probe {p.site_id}: {'not counted' if p.ok is None else 'failed'}: {p.outcome}"
+                          f"{f' (HTTP {p.status})' if p.status else ''}{took}", markup=False)
+        failed = sum(1 for p in probes if p.ok is False)
+        uncounted = sum(1 for p in probes if p.ok is None)
+        out.print(f"probed {len(probes)} site(s): {len(probes) - failed - uncounted} answered, {failed} failed, "
+                  f"{uncounted} not counted; recorded in {path}", markup=False)
 
 
 @app.command("checks")
