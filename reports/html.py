@@ -311,8 +311,23 @@ def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list
         "parent": by_id.get(site.get("parent") or ""),
         "trend": trend, "trend_chart": _trend_points(trend),
         "vetoes": [{**v, "text": _message(v, lang)} for v in site.get("vetoes") or []],
+        "availability": _availability_line(site.get("availability"), lang),
         "deductions": [{**d, "text": _message(d, lang)} for d in site.get("deductions") or []],
     }
+
+
+def _availability_line(block: dict | None, lang: str) -> str | None:
+    """One line: how availability was judged (the week's probes, or this visit only) and on how many probes."""
+    if not isinstance(block, dict) or "rule" not in block:
+        return None
+    t = _strings()[lang]
+    probes, failures = block.get("probes") or 0, block.get("failures") or 0
+    window, needed = block.get("window") or {}, block.get("needed") or {}
+    key = "availability_probes" if block["rule"] == "probes" else "availability_single"
+    return t[key].format(days=block.get("days"), probes=probes, failures=failures,
+                         share=f"{100.0 * failures / probes:.1f}" if probes else "0",
+                         window_from=window.get("from", "?"), window_to=window.get("to", "?"),
+                         need_days=needed.get("days", "?"), per_day=needed.get("per_day", "?"))
 
 
 def _dimension_view(results: dict, site: dict, dim: str, lang: str) -> dict:

@@ -81,7 +81,9 @@ class Profile:
         """The thresholds the checks judge by (handed to them as `SiteView.options`), so a decision the
         profile tunes is made once, by its check, and scoring only reads it."""
         spec = self.vetoes.get("homepage-stale") or {}
-        return {"homepage_max_age_days": spec.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"])}
+        reach = self.vetoes.get("unreachable") or {}
+        return {"homepage_max_age_days": spec.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"]),
+                "availability_rule": {k: reach.get(k, v) for k, v in VETO_DEFAULTS["unreachable"].items()}}
 
     def rule_for(self, finding: dict) -> DeductionRule | None:
         for rule in self.deductions:
@@ -379,6 +381,26 @@ def _homepage_stale_message(site: dict) -> tuple[str, str]:
     return f"首页超过 {limit} 天未更新", f"home page not updated for over {limit} days"
 
 
+def _unreachable(site: dict) -> bool:
+    """The availability decision the audit recorded (the `availability` block: by the week's probes or
+    this visit); a results.json from before the block: the visit's status."""
+    block = site.get("availability")
+    if isinstance(block, dict) and "unreachable" in block:
+        return bool(block["unreachable"])
+    return site.get("status") == "unreachable"
+
+
+def _unreachable_message(site: dict) -> tuple[str, str]:
+    block = site.get("availability") or {}
+    if block.get("rule") != "probes":
+        return "审计期间网站无法访问", "site unreachable during the audit"
+    probes, failures = block.get("probes") or 0, block.get("failures") or 0
+    limit = (block.get("needed") or {}).get("failure_percent", VETO_DEFAULTS["unreachable"]["failure_percent"])
+    pct = 100.0 * failures / probes if probes else 0.0
+    return (f"监测 {block.get('days')} 天共 {probes} 次访问，{failures} 次无法访问（{pct:.1f}%，{limit}% 及以上否决）",
+            f"{failures} of {probes} probes over {block.get('days')} days failed ({pct:.1f} %; veto at {limit} %)")
+
+
 def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
     out: list[dict] = []
 
@@ -390,9 +412,9 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
         out.append(entry)
 
     v = profile.vetoes
+    if "unreachable" in v and _unreachable(site):
+        veto("unreachable", *_unreachable_message(site))
     if site.get("status") == "unreachable":
-        if "unreachable" in v:
-            veto("unreachable", "审计期间网站无法访问", "site unreachable during the audit")
         return out
 
     findings = site.get("findings") or []

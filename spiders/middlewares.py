@@ -21,6 +21,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task
 
 from auditcli.core.urls import ip_literal
@@ -214,6 +215,14 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             request.meta.setdefault("download_slot", urlsplit(request.url).netloc.lower())
             return
         await super().process_request(request)
+
+    async def robot_parser(self, request: Request):
+        """The host's parser, read from the table once it is settled: Scrapy hands the parser's Deferred
+        to every request waiting for robots.txt, and past the first waiter the chain carries None (an
+        "allow"), so a third request to a host whose robots.txt was still loading escaped its rules."""
+        parser = await super().robot_parser(request)
+        settled = self._parsers.get(urlparse_cached(request).netloc, parser)
+        return parser if isinstance(settled, defer.Deferred) else settled
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

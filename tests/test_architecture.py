@@ -198,21 +198,21 @@ def test_a_plugin_dimension_reaches_results_html_csv_junit_and_sarif(demo_audit,
                      "--no-history", "--quiet", env={"AUDITCLI_PLUGINS": "tests.plugins.extra_dimension"})
     assert result.returncode in (0, 1), result.stderr[-2000:]
     results = json.loads((out / "results.json").read_text("utf-8"))
-    assert results["dimensions"]["privacy"]["title"] == {"zh": "隐私保护", "en": "Privacy"}
+    assert results["dimensions"]["policy"]["title"] == {"zh": "政策告知", "en": "Policies"}
     county = next(s for s in results["sites"] if s["id"] == "county")
-    assert county["dimensions"]["privacy"]["status"] == "assessed"
+    assert county["dimensions"]["policy"]["status"] == "assessed"
     # the profile's catch-all severity rule applies to a dimension it never named: 2 of the cap of 10
-    assert county["dimensions"]["privacy"]["score"] == 80.0
-    assert any(f["check"] == "privacy.policy-missing" and f["dimension"] == "privacy" for f in county["findings"])
-    assert county["outcomes"]["privacy.policy-missing"] == {"status": "failed"}
-    assert "隐私保护" in (out / "report.html").read_text("utf-8")
+    assert county["dimensions"]["policy"]["score"] == 80.0
+    assert any(f["check"] == "policy.privacy-missing" and f["dimension"] == "policy" for f in county["findings"])
+    assert county["outcomes"]["policy.privacy-missing"] == {"status": "failed"}
+    assert "政策告知" in (out / "report.html").read_text("utf-8")
     header = next(csv.reader(io.StringIO((out / "sites.csv").read_text("utf-8-sig"))))
-    assert "score_privacy" in header and "critical" in header
+    assert "score_policy" in header and "critical" in header
     junit = ET.parse(out / "junit.xml")
-    case = junit.find(".//testcase[@classname='county.privacy'][@name='privacy.policy-missing']")
+    case = junit.find(".//testcase[@classname='county.policy'][@name='policy.privacy-missing']")
     assert case is not None and case.find("failure") is not None
     sarif = json.loads((out / "results.sarif").read_text("utf-8"))
-    assert any(r["ruleId"] == "privacy.policy-missing" and r["level"] == "error" for r in sarif["runs"][0]["results"])
+    assert any(r["ruleId"] == "policy.privacy-missing" and r["level"] == "error" for r in sarif["runs"][0]["results"])
 
 
 def test_a_check_without_its_probe_is_not_judged_and_skipped_in_junit(demo_audit, tmp_path):

@@ -26,12 +26,12 @@ def test_a_new_false_alarm_of_any_check_fails_and_a_lost_finding_fails(demo_audi
     fgw = next(s for s in results["sites"] if s["id"] == "dept-fgw")
     base = fgw["url"].rstrip("/")
     # a check of a dimension nobody has built yet, and a known check on a page the key does not name
-    fgw["findings"].append({"check": "privacy.cookie-banner-missing", "url": base + "/", "message": "x"})
+    fgw["findings"].append({"check": "policy.cookie-banner-missing", "url": base + "/", "message": "x"})
     fgw["findings"].append({"check": "columns.empty", "url": base + "/gzdt/index.html", "message": "x"})
     county = next(s for s in results["sites"] if s["id"] == "county")
     county["findings"] = [f for f in county["findings"] if f["check"] != "freshness.column-stale"]
     diffs = compare(results, {"sites": demo_audit.key})
-    assert any("unexpected finding privacy.cookie-banner-missing" in d for d in diffs)
+    assert any("unexpected finding policy.cookie-banner-missing" in d for d in diffs)
     assert any("unexpected finding columns.empty at /gzdt/" in d for d in diffs)
     stale = sum(1 for c in demo_audit.key["county"]["columns"] if c["status"] == "stale")
     assert sum("freshness.column-stale" in d and "not reported" in d for d in diffs) == stale >= 2

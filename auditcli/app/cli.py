@@ -32,6 +32,7 @@ from auditcli.app.flags import (
     Lang,
     Lease,
     OutDir,
+    ProbeFlags,
     Quiet,
     RedisUrl,
     Resume,
@@ -428,18 +429,28 @@ def history_path(history: Path | None, no_history: bool) -> Path | None:
 
 
 def hand_over_history(check_options, history: Path | None, site_ids: list[str]) -> None:
-    """What the checks compare with from the previous run, read from the history store before any check
-    runs and handed to them in `CheckOptions.settings` (checks never open the store): each site's last
-    home-page snapshot, for `content.home-changed`. Without history the setting is absent."""
+    """What the checks and the availability decision read from the history store, read before any check
+    runs and handed over in `CheckOptions.settings` (checks never open the store): each site's last
+    home-page snapshot, for `content.home-changed`, and the week's probe counts per site and day
+    (`auditcli probe`), for `orchestrate.availability_block`. Without history the settings are absent."""
+    if history is None:
+        return
+    from auditcli.core.availability import ProbeRule, window
+    from auditcli.stores.history import HistoryError, HistoryStore, probe_counts
     from checks.engine.registry import all_checks, select
 
-    if history is None or not any(spec.id == "content.home-changed"
-                                  for spec in select(all_checks(), check_options.only, check_options.skip)):
-        return
-    from auditcli.stores.history import HistoryError, HistoryStore
-
+    store = HistoryStore(history)
+    rule = ProbeRule.from_settings(check_profile(check_options.profile).check_settings()["availability_rule"])
+    first, last = window(check_options.as_of, rule)
     try:
-        check_options.settings["previous_home"] = HistoryStore(history).previous_home_snapshots(site_ids)
+        check_options.settings["probe_counts"] = probe_counts(store, site_ids, first.isoformat(), last.isoformat())
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+    if not any(spec.id == "content.home-changed"
+               for spec in select(all_checks(), check_options.only, check_options.skip)):
+        return
+    try:
+        check_options.settings["previous_home"] = store.previous_home_snapshots(site_ids)
     except HistoryError as exc:  # checked usable before; if it fails now, the comparison is what is lost
         err.print(f"warning: previous run not read from history, content.home-changed not judged: {exc}",
                   markup=False)
@@ -622,6 +633,50 @@ def discover(
         out.print(f"wrote {out_file}: the county and {len(draft.sites)} sub-sites, {len(draft.undecided)} undecided "
                   f"(commented out), {len(draft.left_out)} links left out; {len(found.fetched.pages)} page(s) read",
                   markup=False)
+
+
+@app.command()
+@option_groups
+def probe(
+    targets: Targets,
+    history: History = None,
+    *,
+    probing: ProbeFlags,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Probe each site's home page once (GET: its status and time) and record it in the history store,
+    for the week-long availability rule that `audit`/`check` then judge by (单项否决 站点无法访问: 7 days,
+    20+ probes a day, failures at or over 5 %). Run it from a timer, about once an hour (docs/scheduling.md).
+    A failure is: no answer (DNS, refused, TLS, timeout), a 5xx, or an answer that took --probe-timeout
+    or longer; a 4xx is an answer. A home page robots.txt disallows is recorded but not counted."""
+    setup_logging(quiet, verbose)
+    config = load_config(targets, None)
+    path = history_path(history, False)
+    from auditcli.stores.history import HistoryError, HistoryStore, ProbeRecord, record_probes
+    from spiders.availability import probe_sites
+    from spiders.options import user_agent
+
+    options = CrawlOptions(concurrency=probing.concurrency, per_ip=probing.per_ip, per_host=1,
+                           obey_robots=probing.obey_robots, timeout=probing.probe_timeout,
+                           user_agent=user_agent(probing.contact, probing.user_agent), retries=0, security=False)
+    probes = probe_sites([(site.id, site.url) for site in config.sites], options, probing.probe_timeout,
+                         probing.jitter, verbose)
+    try:
+        record_probes(HistoryStore(path), [ProbeRecord(p.site_id, p.url, p.probed_at, p.ok, p.status, p.seconds,
+                                                       p.outcome, p.detail) for p in probes])
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+    if not quiet:
+        for p in sorted(probes, key=lambda p: p.site_id):
+            if p.ok is not True:
+                took = f" after {p.seconds:.1f}s" if p.seconds is not None else ""
+                err.print(f"probe {p.site_id}: {'not counted' if p.ok is None else 'failed'}: {p.outcome}"
+                          f"{f' (HTTP {p.status})' if p.status else ''}{took}", markup=False)
+        failed = sum(1 for p in probes if p.ok is False)
+        uncounted = sum(1 for p in probes if p.ok is None)
+        out.print(f"probed {len(probes)} site(s): {len(probes) - failed - uncounted} answered, {failed} failed, "
+                  f"{uncounted} not counted; recorded in {path}", markup=False)
 
 
 @app.command("checks")

@@ -85,6 +85,14 @@ DiscoverPages = Annotated[int, typer.Option(
     "--max-pages", min=1, max=50, help="Requests in all: the home page, then the 网站群/部门/乡镇 index pages and "
     "link-menu scripts it points to.")]
 
+# probe (issue 23, item 3)
+ProbeTimeout = Annotated[float, typer.Option(
+    "--probe-timeout", min=0.1, help="Seconds a probe may take; one that takes this long is a failure "
+    "(the official rule's 15 s).")]
+Jitter = Annotated[float, typer.Option(
+    "--jitter", min=0.0, help="Spread the sites' probes over a random start within this many seconds, so "
+    "hourly timers on many machines do not all knock at once.")]
+
 
 SensitiveWordsFile = Annotated[Path | None, typer.Option(
     "--sensitive-words", help="Your sensitive-word list (UTF-8, one word a line: WORD[,CATEGORY[,LONGER…]]; =WORD "
@@ -133,6 +141,19 @@ class DiscoverFlags:
     max_pages: DiscoverPages = 8
     timeout: Timeout = CRAWL_DEFAULTS.timeout
     delay: Delay = CRAWL_DEFAULTS.delay
+    obey_robots: Robots = CRAWL_DEFAULTS.obey_robots
+    user_agent: UserAgent = None
+    contact: Contact = None
+
+
+@dataclass(frozen=True)
+class ProbeFlags:
+    """How `probe` knocks: once per site, one request per host at a time, within these bounds."""
+
+    probe_timeout: ProbeTimeout = 15.0
+    jitter: Jitter = 30.0
+    concurrency: Concurrency = CRAWL_DEFAULTS.concurrency
+    per_ip: PerIp = CRAWL_DEFAULTS.per_ip
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots
     user_agent: UserAgent = None
     contact: Contact = None

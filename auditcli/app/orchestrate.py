@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditcli import __version__
+from auditcli.core import availability
 from auditcli.core.barriers import accessibility_block
 from auditcli.core.models import AuditConfig, SiteConfig
 from auditcli.core.vocabulary import dimension_catalogue
@@ -157,6 +158,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
     site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
                            for e in store.not_scanned(config.id)]
     status = site["status"]
+    site["availability"] = availability_block(config.id, status, view)
     if status == "unreachable" or view.homepage is None:
         # Nothing of the site itself could be read (unreachable, or its start page blocked, excluded by
         # robots.txt or missing): it is not assessed, never a perfect score for want of findings.
@@ -186,6 +188,16 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
                 site[name] = value
     score_site(site, profile)
     return site
+
+
+def availability_block(site_id: str, status: str, view: SiteView) -> dict[str, Any]:
+    """Whether the site is unreachable, decided here once (scoring reads it): by the week's probes from the
+    history store (`probe_counts`, read by the CLI before the checks) when there are enough, else by
+    this audit's own visit (the crawl's status), as the block says."""
+    counts = view.options.get("probe_counts")
+    days = None if counts is None else counts.get(site_id, {})
+    rule = availability.ProbeRule.from_settings(view.options.get("availability_rule"))
+    return availability.judge(days, view.as_of, status == "unreachable", rule)
 
 
 def _site_name(config: SiteConfig, view: SiteView) -> str:

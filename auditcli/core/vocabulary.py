@@ -104,7 +104,7 @@ JUDGED_OUTCOMES = ("passed", "failed")
 # Veto kinds of a scoring profile (国办秘函〔2019〕19号 单项否决), with the settings each takes beyond
 # `enabled` and `ref`, and the national checklist's value of each when a profile leaves it out.
 VETO_SETTINGS: dict[str, dict[str, type]] = {
-    "unreachable": {},
+    "unreachable": {"probe_days": int, "probes_per_day": int, "failure_percent": int},
     "homepage-stale": {"max_age_days": int},
     "stale-key-columns": {"threshold": int},
     "stale-columns": {"threshold": int},
@@ -114,6 +114,8 @@ VETO_SETTINGS: dict[str, dict[str, type]] = {
     "privacy-leak": {"checks": list, "severity": list},
 }
 VETO_DEFAULTS: dict[str, dict[str, Any]] = {
+    # 站点无法访问: "监测1周，每天间隔一定时间访问20次以上，超过（含）5%的次数无法访问" (auditcli.core.availability)
+    "unreachable": {"probe_days": 7, "probes_per_day": 20, "failure_percent": 5},
     "homepage-stale": {"max_age_days": load("columns")["homepage_max_age_days"]},
     "stale-key-columns": {"threshold": 5},
     "stale-columns": {"threshold": 10},

@@ -258,3 +258,65 @@ class HistoryStore:
         with self._connect(create=False) as conn:
             return [r[0] for r in conn.execute(
                 "SELECT DISTINCT site_id FROM site_runs ORDER BY site_id")]
+
+
+# ---------------------------------------------------------------- availability probes (issue 23, item 3)
+# `auditcli probe` records one row per site per call; `audit`/`check` count them per day for the official
+# week rule (auditcli.core.availability). Its own table, created on first use: an existing store gains it
+# the first time it is probed or read (CREATE … IF NOT EXISTS is the migration), the runs tables are untouched.
+
+_PROBES_DDL = """
+CREATE TABLE IF NOT EXISTS probes (
+    site_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    probed_at TEXT NOT NULL,   -- UTC, ISO 8601
+    day TEXT NOT NULL,         -- the calendar day it counts for (China time, YYYY-MM-DD)
+    ok INTEGER,                -- 1 answered, 0 failed, NULL not counted (robots.txt disallows the page)
+    status INTEGER, seconds REAL, outcome TEXT, detail TEXT,
+    PRIMARY KEY (site_id, url, probed_at)
+);
+CREATE INDEX IF NOT EXISTS probes_day ON probes (site_id, day);
+"""
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """One probe of a site's home page: when, what answered (status, seconds) or why it failed."""
+
+    site_id: str
+    url: str
+    probed_at: datetime
+    ok: bool | None
+    status: int | None = None
+    seconds: float | None = None
+    outcome: str = "ok"        # ok, http-error, timeout, dns-error, connection-refused, tls-error, robots, …
+    detail: str | None = None
+
+
+def record_probes(store: HistoryStore, probes: list[ProbeRecord]) -> None:
+    """Record the probes of one `auditcli probe` call (one transaction)."""
+    from auditcli.core.availability import probe_day
+
+    with store._connect() as conn:
+        conn.executescript(_PROBES_DDL)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT OR REPLACE INTO probes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p.site_id, p.url, p.probed_at.astimezone(UTC).isoformat(timespec="milliseconds"),
+              probe_day(p.probed_at), None if p.ok is None else int(p.ok), p.status,
+              None if p.seconds is None else round(p.seconds, 3), p.outcome, p.detail) for p in probes])
+
+
+def probe_counts(store: HistoryStore, site_ids: list[str], first_day: str, last_day: str
+                 ) -> dict[str, dict[str, tuple[int, int]]]:
+    """{site_id: {day: (probes, failures)}} over the days first_day…last_day; probes not counted
+    (robots.txt) are left out. A site never probed is absent."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    with store._connect() as conn:
+        conn.executescript(_PROBES_DDL)
+        for site_id in site_ids:
+            for row in conn.execute(
+                    "SELECT day, COUNT(*), SUM(ok = 0) FROM probes WHERE site_id = ? AND ok IS NOT NULL "
+                    "AND day BETWEEN ? AND ? GROUP BY day", (site_id, first_day, last_day)):
+                out.setdefault(site_id, {})[row[0]] = (row[1], row[2] or 0)
+    return out

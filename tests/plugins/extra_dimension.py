@@ -4,11 +4,11 @@ from auditcli.core.models import Finding
 from auditcli.core.vocabulary import register_dimension
 from checks.engine.registry import NotApplicable, check
 
-register_dimension("privacy", {"zh": "隐私保护", "en": "Privacy"}, cap=10)
+register_dimension("policy", {"zh": "政策告知", "en": "Policies"}, cap=10)
 TEXTS = {"zh": "首页未链接隐私政策", "en": "Home page links no privacy policy"}
 
 
-@check(id="privacy.policy-missing", dimension="privacy", severity="critical", refs=["plugin test"],
+@check(id="policy.privacy-missing", dimension="policy", severity="critical", refs=["plugin test"],
        title=TEXTS, fix={"zh": "在首页底部链接隐私政策", "en": "Link a privacy policy from the home page"})
 def policy_missing(site):
     home = site.homepage
