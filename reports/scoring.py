@@ -20,6 +20,7 @@ from auditcli.core.vocabulary import (
     DIMENSION_TABLE,
     DIMENSIONS,
     SEVERITIES,
+    THIN_DEFAULTS,
     VETO_DEFAULTS,
     VETO_KINDS,
     VETO_SETTINGS,
@@ -46,12 +47,21 @@ class DeductionRule:
     max: float | None = None
     per: str = "finding"  # or "barrier": one deduction per rule + template element, by share of pages
     min_share: float = 0.1  # a barrier on a few pages still weighs this share of its points
+    # a finding about a column: its category (as the check recorded it) and whether it is top-level (as
+    # the site's `columns` block records it), for the points an inspection states for one kind of column
+    category: tuple[str, ...] = ()
+    top_level: bool | None = None
+    ref: str | None = None  # where the points come from
 
-    def matches(self, finding: dict) -> bool:
+    def matches(self, finding: dict, column: dict | None = None) -> bool:
         check_id = str(finding.get("check", ""))
         if self.severity and finding.get("severity") not in self.severity:
             return False
-        return any(fnmatch.fnmatchcase(check_id, pattern) for pattern in self.checks)
+        if not any(fnmatch.fnmatchcase(check_id, pattern) for pattern in self.checks):
+            return False
+        if self.category and (finding.get("data") or {}).get("category") not in self.category:
+            return False
+        return self.top_level is None or bool((column or {}).get("top_level")) is self.top_level
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class Profile:
     vetoes: dict[str, dict[str, Any]]
     deductions: tuple[DeductionRule, ...]
     undated_counts_as_stale: bool = True
+    thin_columns: dict[str, dict[str, int]] = field(default_factory=dict)
     key_any_level: tuple[str, ...] = ("news",)
     key_top_level: tuple[str, ...] = ("notice", "policy")
     title: dict[str, str] = field(default_factory=dict)
@@ -83,11 +94,12 @@ class Profile:
         spec = self.vetoes.get("homepage-stale") or {}
         reach = self.vetoes.get("unreachable") or {}
         return {"homepage_max_age_days": spec.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"]),
-                "availability_rule": {k: reach.get(k, v) for k, v in VETO_DEFAULTS["unreachable"].items()}}
+                "availability_rule": {k: reach.get(k, v) for k, v in VETO_DEFAULTS["unreachable"].items()},
+                "thin_columns": {cat: dict(rule) for cat, rule in (self.thin_columns or THIN_DEFAULTS).items()}}
 
-    def rule_for(self, finding: dict) -> DeductionRule | None:
+    def rule_for(self, finding: dict, column: dict | None = None) -> DeductionRule | None:
         for rule in self.deductions:
-            if rule.matches(finding):
+            if rule.matches(finding, column):
                 return rule
         return None
 
@@ -171,8 +183,8 @@ def _str_list(source: str, where: str, value: Any) -> tuple[str, ...]:
 
 
 PROFILE_FIELDS = {"schema", "name", "title", "description", "pass_mark", "undated_counts_as_stale",
-                  "key_columns", "vetoes", "dimensions", "deductions"}
-RULE_SETTINGS = {"rule", "checks", "severity", "points", "max", "per", "min_share"}
+                  "key_columns", "thin_columns", "vetoes", "dimensions", "deductions"}
+RULE_SETTINGS = {"rule", "checks", "severity", "points", "max", "per", "min_share", "category", "top_level", "ref"}
 
 
 def _build_profile(data: dict, source: str) -> Profile:
@@ -191,12 +203,13 @@ def _build_profile(data: dict, source: str) -> Profile:
     caps = _read_caps(data, source)
     vetoes = _read_vetoes(data, source)
     rules = _read_deductions(data, source)
+    thin = _read_thin_columns(data, source)
     title = data.get("title") or {}
     if isinstance(title, str):
         title = {"zh": title, "en": title}
     return Profile(
         name=name, source=source, pass_mark=pass_mark, caps=caps, vetoes=vetoes,
-        deductions=rules, undated_counts_as_stale=undated,
+        deductions=rules, undated_counts_as_stale=undated, thin_columns=thin,
         key_any_level=key_any, key_top_level=key_top,
         title={k: str(v) for k, v in title.items()} if isinstance(title, dict) else {},
     )
@@ -222,6 +235,27 @@ def _read_key_columns(data: dict, source: str) -> tuple[tuple[str, ...], tuple[s
     key_top = _str_list(source, "key_columns.top_level",
                         key_columns.get("top_level", ["notice", "policy"]))
     return key_any, key_top
+
+
+def _read_thin_columns(data: dict, source: str) -> dict[str, dict[str, int]]:
+    """The busy column categories and their minimum dated items per window (a check setting of
+    `columns.thin`); none given: the knowledge file's defaults (THIN_DEFAULTS)."""
+    thin = data.get("thin_columns")
+    if thin is None:
+        return {}
+    if not isinstance(thin, dict):
+        raise ProfileError(f"{source}: thin_columns: must be a mapping of category -> {{min_items, window_days}}")
+    out: dict[str, dict[str, int]] = {}
+    for category, spec in thin.items():
+        where = f"thin_columns.{category}"
+        if not isinstance(spec, dict) or set(spec) != {"min_items", "window_days"}:
+            raise ProfileError(f"{source}: {where}: must be a mapping with min_items and window_days")
+        for key in ("min_items", "window_days"):
+            value = spec[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ProfileError(f"{source}: {where}.{key}: must be a whole number >= 1, got {value!r}")
+        out[str(category)] = {"min_items": spec["min_items"], "window_days": spec["window_days"]}
+    return out
 
 
 def _read_caps(data: dict, source: str) -> dict[str, float]:
@@ -324,7 +358,22 @@ def _read_deduction_rule(source: str, where: str, spec: Any, seen_rules: set[str
         max=_number(source, f"{where}.max", spec["max"]) if spec.get("max") is not None else None,
         per=_per(source, where, spec.get("per", "finding")),
         min_share=_number(source, f"{where}.min_share", spec.get("min_share", 0.1)),
+        category=_str_list(source, f"{where}.category", spec.get("category", [])),
+        top_level=_optional_bool(source, f"{where}.top_level", spec.get("top_level")),
+        ref=_optional_str(source, f"{where}.ref", spec.get("ref")),
     )
+
+
+def _optional_bool(source: str, where: str, value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise ProfileError(f"{source}: {where}: must be true or false, got {value!r}")
+    return value
+
+
+def _optional_str(source: str, where: str, value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ProfileError(f"{source}: {where}: must be a non-empty string, got {value!r}")
+    return value
 
 
 # ---------------------------------------------------------------- scoring
@@ -492,7 +541,7 @@ def score_site(site: dict, profile: Profile) -> None:
     findings = site.get("findings") or []
     dimensions = _site_dimensions(site)
     assessed = {d for d in dimensions if _dimension_status(site, d) == "assessed"}
-    raw = _group_deductible(findings, assessed, profile, _barrier_rules(site, profile))
+    raw = _group_deductible(findings, assessed, profile, _barrier_rules(site, profile), _columns_by_url(site))
     deductions, taken = _take_deductions(site, profile, dimensions, raw)
     _fill_dimensions(site, profile, dimensions, assessed, taken)
     score = _overall_score(profile, assessed, taken)
@@ -511,11 +560,17 @@ def _barrier_rules(site: dict, profile: Profile) -> dict[tuple[bool, str, str], 
             for part in ("barriers", "review") for b in block.get(part) or []}
 
 
+def _columns_by_url(site: dict) -> dict[str, dict]:
+    """The site's `columns` block by column URL: a column finding's entry (its level) for the rules that ask."""
+    return {c["url"]: c for c in site.get("columns") or [] if isinstance(c, dict) and c.get("url")}
+
+
 def _rule_of(finding: dict, profile: Profile,
-             barrier_rules: dict[tuple[bool, str, str], DeductionRule | None]) -> DeductionRule | None:
+             barrier_rules: dict[tuple[bool, str, str], DeductionRule | None],
+             columns: dict[str, dict] | None = None) -> DeductionRule | None:
     """A finding's rule; an accessibility finding under a per-barrier rule takes its barrier's rule, so a
     barrier whose pages differ in severity is charged once, by its worst."""
-    rule = profile.rule_for(finding)
+    rule = profile.rule_for(finding, (columns or {}).get(str(finding.get("url"))))
     if rule is None or rule.per != "barrier" or finding.get("dimension") != BARRIER_DIMENSION:
         return rule
     check_id, template = barrier_key(finding)
@@ -523,14 +578,15 @@ def _rule_of(finding: dict, profile: Profile,
 
 
 def _group_deductible(findings: list[dict], assessed: set[str], profile: Profile,
-                      barrier_rules: dict[tuple[bool, str, str], DeductionRule | None]) -> dict[tuple[str, str], dict]:
+                      barrier_rules: dict[tuple[bool, str, str], DeductionRule | None],
+                      columns: dict[str, dict] | None = None) -> dict[tuple[str, str], dict]:
     """Deductible findings by (dimension, rule): only assessed dimensions and rules that cost points."""
     raw: dict[tuple[str, str], dict] = {}
     for finding in findings:
         dim = finding.get("dimension")
         if dim not in assessed:
             continue
-        rule = _rule_of(finding, profile, barrier_rules)
+        rule = _rule_of(finding, profile, barrier_rules, columns)
         if rule is None or rule.points <= 0:
             continue
         entry = raw.setdefault((dim, rule.rule), {"rule": rule, "count": 0, "checks": {}, "findings": []})
@@ -578,7 +634,7 @@ def _deduction(site: dict, profile: Profile, dim: str, entry: dict, taken: dict[
     checks = ", ".join(f"{c} ×{n}" for c, n in sorted(entry["checks"].items()))
     zh_note = f"（{'；'.join(notes_zh)}）" if notes_zh else ""
     en_note = f" ({'; '.join(notes_en)})" if notes_en else ""
-    return {
+    deduction = {
         "rule": profile.rule_id(rule.rule),
         "dimension": dim,
         "points": round(points, 2),
@@ -588,6 +644,9 @@ def _deduction(site: dict, profile: Profile, dim: str, entry: dict, taken: dict[
         "message_en": (f"{barrier_en}{en_note}" if per_barrier
                        else f"{checks}, {_fmt(rule.points)} points each{en_note}"),
     }
+    if rule.ref:
+        deduction["ref"] = rule.ref
+    return deduction
 
 
 def _barrier_points(site: dict, profile: Profile, rule: DeductionRule, entry: dict) -> tuple[float, str, str]:

@@ -19,6 +19,7 @@ from auditcli.core.models import AuditConfig, SiteConfig
 from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
+from checks.columns.shared import note_shared_content
 from checks.engine.registry import CheckSpec, all_checks, select
 from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
 from checks.engine.siteview import SiteView
@@ -102,6 +103,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
             if site_done:
                 site_done(SiteConfig.from_dict(row["config"]), sites[-1], time.perf_counter() - begun)
         store.close()
+    note_shared_content(sites)  # an audit-wide pass over the judged sites, as scoring is a pass over each
     return {
         "schema": "auditcli.results/v1",
         "tool": {"name": "auditcli", "version": __version__},

@@ -127,6 +127,8 @@ VETO_DEFAULTS: dict[str, dict[str, Any]] = {
     "privacy-leak": {"checks": ["privacy.*"], "severity": ["critical", "high"]},
 }
 VETO_KINDS = tuple(VETO_SETTINGS)
+# columns.thin without a profile's `thin_columns`: category -> {min_items, window_days} (auditcli defaults)
+THIN_DEFAULTS: dict[str, dict[str, int]] = load("columns")["thin_columns"]
 
 LEVELS = ("county", "township", "department")
 

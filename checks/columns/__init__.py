@@ -1,11 +1,13 @@
 """Columns (栏目): the `columns.*` checks, judged on the column model (checks.engine.columnmodel): empty
-columns (空白栏目, a veto) and the columns whose list a script fills, which a static audit cannot judge."""
+columns (空白栏目, a veto) and the columns whose list a script fills, which a static audit cannot judge;
+duplicated columns (duplicates.py), thin disclosure (thin.py) and the audit-wide shared-content note (shared.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from auditcli.core.models import Finding
+from checks.columns import duplicates, shared, thin  # noqa: F401  (registers their checks and blocks)
 from checks.engine.columnmodel import columns_model
 from checks.engine.registry import check
 from checks.engine.siteview import SiteView

@@ -57,6 +57,7 @@ class Column:
     selector: str | None = None
     item_count: int = 0
     rendered: bool = False  # judged from the list browser mode rendered (a list filled by script)
+    item_dates: list[date | None] = field(default_factory=list)  # each item's date (as `items`), None: undated
 
     def to_dict(self) -> dict:
         entry = {
@@ -565,7 +566,8 @@ def _mark_freshness(column: Column, site: SiteView, rows: list[Row], pubdates: d
     """Undated, stale or fresh by the latest item date, with that item as the evidence."""
     # one day of grace: a portal in UTC+8 may already show tomorrow's date for a UTC as_of
     horizon = site.as_of + timedelta(days=1)
-    dated = [(d, r) for r in rows if (d := _item_date(r, pubdates)) and d <= horizon]
+    column.item_dates = [d if d and d <= horizon else None for r in rows for d in (_item_date(r, pubdates),)]
+    dated = [(d, r) for d, r in zip(column.item_dates, rows, strict=True) if d]
     if not dated:
         column.status = "undated"
         column.evidence = rows[0].title
