@@ -188,7 +188,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         ("county", "政府信息公开年报"): "fresh", ("county", "办事指南"): "undated",
         ("county", "统计公报"): "stale",
         ("dept-edu", "教育动态"): "fresh", ("dept-edu", "通知公告"): "fresh",
-        ("dept-edu", "招生考试"): "empty",
+        ("dept-edu", "招生考试"): "empty", ("dept-edu", "教育资讯"): "fresh", ("dept-edu", "学校动态"): "fresh",
         ("town-a", "镇内要闻"): "fresh", ("town-a", "通知公告"): "fresh",
         ("town-a", "乡镇动态"): "stale", ("town-a", "政策文件"): "fresh",
         ("town-a", "财政预决算"): "fresh",

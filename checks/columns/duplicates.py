@@ -3,7 +3,7 @@ pass compares across sites (checks.columns.shared).
 
 Judged on the column model's items (checks.engine.columnmodel): nothing is parsed again. An item is its
 title and date; two lists of one CMS truncate a long title at different widths, so a title is compared
-by its first characters. Legitimate repeats are never duplicates (docs/SPEC.md §6): pagination pages are
+by its beginning when one list cut it (…, ...). Legitimate repeats are never duplicates (docs/SPEC.md §6): pagination pages are
 one column already; the home page's boxes are no column; an aggregate (a column under another's directory,
 or named 最新信息, 信息公开目录…) lists other columns' items by design; one column reachable by two URLs
 (政务公开 and 信息公开目录 linking the same channel: same name, the same documents) is one column; a
@@ -27,7 +27,6 @@ from checks.engine.registry import check, site_analysis
 from checks.engine.siteview import SiteView
 
 REFS = ["国办秘函〔2019〕19号 政府网站检查指标 栏目设置（栏目重复）", "国办发〔2017〕47号 政府网站发展指引 栏目设置"]
-TITLE_PREFIX = 14  # characters of a title compared: lists cut long titles at different widths
 ELLIPSIS = re.compile(r"(\.{2,}|…+|。{2,})$")
 NOISE = re.compile(r"[\s\u3000·“”\"'‘’《》〈〉()（）\[\]【】:：,，、.。!！?？-]+")
 
@@ -37,24 +36,44 @@ def knowledge() -> dict:
     return load("columns")
 
 
-def title_key(title: str) -> str:
-    """A title as compared: no spaces or punctuation, no ellipsis of a cut title, its first characters."""
-    return NOISE.sub("", ELLIPSIS.sub("", title.strip()))[:TITLE_PREFIX]
+def title_key(title: str) -> tuple[str, bool]:
+    """A title as compared: no spaces or punctuation, and whether the list cut it (一个标题...)."""
+    text = title.strip()
+    cut = ELLIPSIS.search(text) is not None
+    return NOISE.sub("", ELLIPSIS.sub("", text)), cut
 
 
-def item_keys(column: Column, since: date | None = None) -> tuple[set[tuple[str, date | None]], set[str]]:
-    """(title, date) keys of the column's items dated on or after `since` (all when None; undated items
-    only when None), and their target URLs."""
-    keys: set[tuple[str, date | None]] = set()
+Key = tuple[str, "date | None"]
+
+
+def item_keys(column: Column, since: date | None = None) -> tuple[set[Key], set[Key], set[str]]:
+    """(title, date) keys of the column's items dated on or after `since` (all when None), the keys of
+    titles the list cut, and the items' target URLs."""
+    keys: set[Key] = set()
+    cut: set[Key] = set()
     urls: set[str] = set()
     dates = column.item_dates or [None] * len(column.items)
     for row, day in zip(column.items, dates, strict=False):
         if since is not None and (day is None or day < since):
             continue
-        if key := title_key(row.title):
-            keys.add((key, day))
+        text, was_cut = title_key(row.title)
+        if text:
+            keys.add((text, day))
             urls.add(normalise_url(row.href))
-    return keys, urls
+            if was_cut:
+                cut.add((text, day))
+    return keys, cut, urls
+
+
+def _complete(keys: set[Key], cut: set[Key], other: set[Key]) -> set[Key]:
+    """A cut title stands for the other list's full title it begins, of the same date."""
+    if not cut:
+        return keys
+    out = keys - cut
+    for text, day in cut:
+        full = next((k for k in other if k[1] == day and k[0].startswith(text)), None)
+        out.add(full or (text, day))
+    return out
 
 
 def overlap(a: Column, b: Column) -> tuple[int, int, int, float]:
@@ -64,12 +83,12 @@ def overlap(a: Column, b: Column) -> tuple[int, int, int, float]:
     when either column shows no date."""
     old_a = min((d for d in a.item_dates if d), default=None)
     old_b = min((d for d in b.item_dates if d), default=None)
-    if old_a is None or old_b is None:
-        ka = {k for k, _ in item_keys(a)[0]}
-        kb = {k for k, _ in item_keys(b)[0]}
-    else:
-        since = max(old_a, old_b)
-        ka, kb = item_keys(a, since)[0], item_keys(b, since)[0]  # type: ignore[assignment]
+    since = max(old_a, old_b) if old_a and old_b else None
+    ka, ca, _ = item_keys(a, since)
+    kb, cb, _ = item_keys(b, since)
+    if since is None:  # undated on either side: titles alone
+        ka, ca, kb, cb = ({(t, None) for t, _ in s} for s in (ka, ca, kb, cb))
+    ka, kb = _complete(ka, ca, kb), _complete(kb, cb, ka)
     shared = len(ka & kb)
     return shared, len(ka), len(kb), shared / max(len(ka), len(kb), 1)
 
@@ -86,14 +105,13 @@ class Duplicate:
     share: float
 
 
-def _is_aggregate(a: Column, b: Column) -> bool:
-    """Either column lists the other's items by design: it is the other's parent directory, or an
-    aggregate by its name (最新信息, 信息公开目录)."""
+def _aggregates(columns: list[Column]) -> set[str]:
+    """Keys of the columns that list other columns' items by design: a column with sub-columns under its
+    directory (信息公开/ over 信息公开/通知公告/), or one named as an aggregate (最新信息, 信息公开目录)."""
     words = knowledge()["duplicates"]["aggregate_words"]
-    if any(w in c.name for c in (a, b) for w in words):
-        return True
-    pa, pb = urlsplit(a.key).path, urlsplit(b.key).path
-    return (pa.endswith("/") and pb.startswith(pa)) or (pb.endswith("/") and pa.startswith(pb))
+    dirs = [c.key for c in columns if urlsplit(c.key).path.endswith("/")]
+    return ({c.key for c in columns if any(w in c.name for w in words)}
+            | {d for d in dirs if any(c.key != d and c.key.startswith(d) for c in columns)})
 
 
 def _name(c: Column) -> str:
@@ -112,11 +130,11 @@ def duplicate_columns(site: SiteView) -> list[Duplicate]:
     """Every pair of the site's columns with items that duplicate each other, or one name shown twice."""
     cfg = knowledge()["duplicates"]
     columns = [c for c in columns_model(site).columns if c.items and c.status in ("fresh", "stale", "undated")]
+    aggregates = _aggregates(columns_model(site).columns)
+    columns = [c for c in columns if c.key not in aggregates]
     found: list[Duplicate] = []
     for i, a in enumerate(columns):
         for b in columns[i + 1:]:
-            if _is_aggregate(a, b):
-                continue
             big, small = max(len(a.items), len(b.items)), min(len(a.items), len(b.items))
             same_name = _name(a) == _name(b)
             if small < cfg["share"] * big and not same_name:
@@ -124,7 +142,7 @@ def duplicate_columns(site: SiteView) -> list[Duplicate]:
             shared, _, _, share = overlap(a, b)
             copy, original = _copy_first(a, b)
             if shared >= cfg["min_items"] and share >= cfg["share"]:
-                urls_a, urls_b = item_keys(a)[1], item_keys(b)[1]
+                urls_a, urls_b = item_keys(a)[2], item_keys(b)[2]
                 if same_name and len(urls_a & urls_b) >= cfg["share"] * max(len(urls_a), len(urls_b)):
                     continue  # one column reachable by two URLs: the same documents under the same name
                 found.append(Duplicate("same-items", copy, original, shared, share))

@@ -21,6 +21,7 @@ from checks.engine.registry import result_block
 from checks.engine.siteview import SiteView
 
 PRIVATE_BLOCK = "_column_items"
+TITLE_PREFIX = 14  # characters of a title compared across sites: their templates cut long titles differently
 
 
 @cache
@@ -33,7 +34,7 @@ def column_items_block(site: SiteView) -> list[dict[str, Any]]:
     """Each column with items: its name, URL and item keys ("title|date"), for the audit-wide pass only."""
     out = []
     for c in columns_model(site).columns:
-        keys = sorted(f"{title}|{day.isoformat() if day else ''}" for title, day in item_keys(c)[0])
+        keys = sorted(f"{title[:TITLE_PREFIX]}|{day.isoformat() if day else ''}" for title, day in item_keys(c)[0])
         if keys:
             out.append({"name": c.name, "url": c.url, "keys": keys})
     return out
