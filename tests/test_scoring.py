@@ -56,7 +56,7 @@ def test_builtin_profile_follows_spec(profile):
     assert sum(profile.caps.values()) == 100
     assert profile.undated_counts_as_stale is True
     assert set(profile.vetoes) == {"unreachable", "homepage-stale", "stale-key-columns",
-                                   "stale-columns", "empty-columns", "interaction", "serious-error"}
+                                   "stale-columns", "empty-columns", "interaction", "serious-error", "service"}
     assert "privacy-leak" not in profile.vetoes  # shipped off: a copied profile switches it on
 
 
@@ -297,10 +297,10 @@ def test_fixture_results(profile, results):
                                                 "cn-gov-2019.interaction"}
     assert by_id["dept-edu"]["verdict"] == "pass"
     assert by_id["town-a"]["dimensions"]["security"]["score"] is None
-    # written before the content dimension: it is not assessed, the score is over the other 95 points
+    # written before the content and service dimensions: not assessed, the score is over the other 90 points
     assessed = sum(cap for dim, cap in profile.caps.items()
                    if by_id["county"]["dimensions"][dim]["status"] == "assessed")
-    assert assessed == 95
+    assert assessed == 90
     assert by_id["county"]["score"] == pytest.approx(round(100 * (1 - sum(
         d["points"] for d in by_id["county"]["deductions"]) / assessed), 1))
 
