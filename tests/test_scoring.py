@@ -297,10 +297,10 @@ def test_fixture_results(profile, results):
                                                 "cn-gov-2019.interaction"}
     assert by_id["dept-edu"]["verdict"] == "pass"
     assert by_id["town-a"]["dimensions"]["security"]["score"] is None
-    # written before the content and service dimensions: not assessed, the score is over the other 90 points
+    # written before the content dimension: it is not assessed, the score is over the other 95 points
     assessed = sum(cap for dim, cap in profile.caps.items()
                    if by_id["county"]["dimensions"][dim]["status"] == "assessed")
-    assert assessed == 90
+    assert assessed == 95
     assert by_id["county"]["score"] == pytest.approx(round(100 * (1 - sum(
         d["points"] for d in by_id["county"]["deductions"]) / assessed), 1))
 

@@ -184,7 +184,7 @@ def test_the_veto_reads_the_block_not_the_findings(profile) -> None:
              "url": BASE + "/bszn/1.html", "fingerprint": "x"}
     s = scored_site(level="county", findings=[copy.deepcopy(guide) for _ in range(6)], service=service(2))
     assert vetoes(s, profile) == []
-    assert s["dimensions"]["service"]["deducted"] == 5  # 1 point a guide, at most 5
+    assert s["dimensions"]["service"]["deducted"] == 0  # cn-gov-2019 gives the dimension no points: the veto judges
     assert vetoes(scored_site(level="county"), profile) == []  # no block: service was not checked
 
 
@@ -194,12 +194,17 @@ def test_no_service_at_all_vetoes_a_county_portal_not_a_township_or_department(p
         assert vetoes(scored_site(level=level, service=service(0, no_service=True)), profile) == []
 
 
-def test_the_threshold_and_the_levels_are_the_profiles(tmp_path) -> None:
+def test_the_threshold_the_levels_and_the_points_are_the_profiles(tmp_path) -> None:
     path = tmp_path / "strict.yaml"
     path.write_text("extends: cn-gov-2019\nname: strict\nvetoes:\n  service:\n    threshold: 2\n"
-                    "    no_service_levels: [county, township]\n", "utf-8")
+                    "    no_service_levels: [county, township]\n"
+                    "dimensions:\n  columns: {cap: 15}\n  service: {cap: 5}\n", "utf-8")
     strict = load_profile(path)
-    assert vetoes(scored_site(level="county", service=service(2)), strict) == ["strict.service"]
+    guide = {"check": "service.guide-incomplete", "dimension": "service", "severity": "medium",
+             "url": BASE + "/bszn/1.html", "fingerprint": "x"}
+    s = scored_site(level="county", findings=[copy.deepcopy(guide) for _ in range(6)], service=service(2))
+    assert vetoes(s, strict) == ["strict.service"]
+    assert s["dimensions"]["service"]["deducted"] == 5  # 1 point a guide, at most 5
     assert vetoes(scored_site(level="township", service=service(0, no_service=True)), strict) == ["strict.service"]
 
 
