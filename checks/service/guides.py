@@ -45,7 +45,7 @@ def _label_table() -> list[tuple[str, str]]:
 @cache
 def _label_scan() -> re.Pattern[str]:
     """Any label anywhere in the markup: the one scan that lets most pages end early."""
-    return re.compile("|".join(re.escape(label) for label, _ in _label_table()))
+    return re.compile("|".join(re.escape(label) for label, key in _label_table() if key != OTHER))
 
 
 @cache
@@ -240,7 +240,7 @@ def read_guide(html: str, url: str, root: Element) -> Guide | None:
     """The guide a page is, or None: labels of at least `min_elements` elements on a page that says it is a
     guide, or of `min_elements_unnamed` on any page. Reads `root` (the shared tree) only."""
     k = knowledge()
-    if len({key for m in _label_scan().finditer(html) for key in _keys_of(m.group(0))}) < k["min_elements"]:
+    if not _enough_labels(html, k["min_elements"]):
         return None  # most pages end at this one scan of the markup
     body = root.find("body")
     if body is None:
@@ -272,6 +272,16 @@ def read_guide(html: str, url: str, root: Element) -> Guide | None:
     elif "name" not in found and guide.name:
         guide.values["name"] = guide.name  # the guide's heading names the item: an inspector reads it there
     return guide
+
+
+def _enough_labels(html: str, wanted: int) -> bool:
+    """Does the markup name labels of `wanted` distinct elements? Stops at the `wanted`-th."""
+    keys: set[str] = set()
+    for m in _label_scan().finditer(html):
+        keys.update(_keys_of(m.group(0)))
+        if len(keys) >= wanted:
+            return True
+    return False
 
 
 @cache
