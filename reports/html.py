@@ -21,6 +21,7 @@ import yaml
 from markupsafe import Markup
 
 from auditcli.core.barriers import site_barriers
+from auditcli.core.knowledge import load
 from auditcli.core.vocabulary import SEVERITY, dimension_title, dimensions_of, severity_rank
 from reports import check_info, finding_fix, finding_message, finding_refs, finding_title, localized
 
@@ -312,6 +313,7 @@ def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list
         "trend": trend, "trend_chart": _trend_points(trend),
         "vetoes": [{**v, "text": _message(v, lang)} for v in site.get("vetoes") or []],
         "availability": _availability_line(site.get("availability"), lang),
+        "service": _service_view(site.get("service"), lang),
         "deductions": [{**d, "text": _message(d, lang)} for d in site.get("deductions") or []],
     }
 
@@ -328,6 +330,26 @@ def _availability_line(block: dict | None, lang: str) -> str | None:
                          share=f"{100.0 * failures / probes:.1f}" if probes else "0",
                          window_from=window.get("from", "?"), window_to=window.get("to", "?"),
                          need_days=needed.get("days", "?"), per_day=needed.get("per_day", "?"))
+
+
+def _service_view(block: dict | None, lang: str) -> dict | None:
+    """The `service` block in one line (guides found, complete, lacking elements; the platform elsewhere)
+    and the guides that lack elements, each with what it lacks."""
+    if not isinstance(block, dict) or "guides" not in block:
+        return None
+    t = _strings()[lang]
+    names = load("service")["elements"]
+    line = t["service_line"].format(guides=block["guides"], complete=block.get("complete", 0),
+                                    incomplete=block.get("incomplete", 0))
+    if block.get("platform_links"):
+        line += t["service_platform"].format(n=block["platform_links"])
+    elif block.get("no_service"):
+        line += t["service_none"]
+    sep = "、" if lang == "zh" else ", "
+    guides = [{"url": g.get("url"), "name": g.get("name") or g.get("url"),
+               "missing": sep.join((names.get(k) or {}).get(lang, k) for k in g.get("missing") or [])}
+              for g in block.get("incomplete_guides") or []]
+    return {"line": line, "guides": guides}
 
 
 def _dimension_view(results: dict, site: dict, dim: str, lang: str) -> dict:

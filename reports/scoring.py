@@ -19,6 +19,7 @@ from auditcli.core.barriers import barrier_key, site_barriers, worst_first
 from auditcli.core.vocabulary import (
     DIMENSION_TABLE,
     DIMENSIONS,
+    LEVELS,
     SEVERITIES,
     THIN_DEFAULTS,
     VETO_DEFAULTS,
@@ -316,6 +317,9 @@ def _check_veto_setting(source: str, kind: str, key: str, value: Any) -> None:
         if key == "severity" and (unknown := [x for x in value if x not in SEVERITIES]):
             raise ProfileError(f"{source}: {where}: unknown severity {unknown[0]!r} "
                                f"(expected some of {', '.join(SEVERITIES)})")
+        if key.endswith("_levels") and (unknown := [x for x in value if x not in LEVELS]):
+            raise ProfileError(f"{source}: {where}: unknown level {unknown[0]!r} "
+                               f"(expected some of {', '.join(LEVELS)})")
 
 
 def _read_deductions(data: dict, source: str) -> tuple[DeductionRule, ...]:
@@ -494,6 +498,8 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
         if n >= limit:
             veto("empty-columns", f"空白栏目 {n} 个（{limit} 个及以上否决）",
                  f"{n} empty columns (veto at {limit})")
+    if "service" in v and (words := _service_veto(site, v)):
+        veto("service", *words)
     for kind, zh, en in (("interaction", "互动回应差", "poor interaction response"),
                          ("serious-error", "严重错误", "serious error"),
                          ("privacy-leak", "泄露个人信息", "personal data exposed")):
@@ -501,6 +507,25 @@ def _vetoes(site: dict, profile: Profile, counts: dict[str, int]) -> list[dict]:
             veto(kind, zh + "：" + "；".join(f"{title}（{n} 处）" for title, _, n in hit),
                  en + ": " + "; ".join(f"{title_en} ({n})" for _, title_en, n in hit))
     return out
+
+
+def _service_veto(site: dict, vetoes: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    """服务不实用, read from the `service` block the check wrote (never judged again): incomplete guides at
+    or over the threshold, or no service at all (no guide, no entry, no platform link) on a site of a level
+    the profile names. A results.json without the block (service not checked): no veto."""
+    block = site.get("service")
+    if not isinstance(block, dict):
+        return None
+    limit = _setting(vetoes, "service", "threshold")
+    n = int(block.get("incomplete") or 0)
+    if n >= limit:
+        return (f"服务不实用：办事指南要素缺失 {n} 个（{limit} 个及以上否决）",
+                f"services unusable: {n} service guides lack key elements (veto at {limit})")
+    if block.get("no_service") and site.get("level") in _setting(vetoes, "service", "no_service_levels"):
+        return ("服务不实用：网站未提供办事服务（无办事指南、无办事入口、未链接政务服务网）",
+                "services unusable: the site offers no service (no guide, no service entry, no link to a "
+                "service platform)")
+    return None
 
 
 def _veto_findings(findings: list[dict], vetoes: dict[str, dict[str, Any]], kind: str) -> list[tuple[str, str, int]]:

@@ -202,7 +202,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         ("dept-fgw", "价格监测"): "fresh",
         **{("dept-wjw", name): "needs-browser" for name in ("卫健要闻", "通知公告", "政策文件", "人事信息", "专项工作",
                                                            "规划计划")},
-        ("dept-wjw", "健康科普"): "fresh",
+        ("dept-wjw", "健康科普"): "fresh", ("dept-wjw", "办事指南"): "fresh",
     }
     assert got == expected
     rendered = {c["name"]: c["browser"]["status"] for c in key["sites"]["dept-wjw"]["columns"] if "browser" in c}

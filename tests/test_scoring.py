@@ -56,7 +56,7 @@ def test_builtin_profile_follows_spec(profile):
     assert sum(profile.caps.values()) == 100
     assert profile.undated_counts_as_stale is True
     assert set(profile.vetoes) == {"unreachable", "homepage-stale", "stale-key-columns",
-                                   "stale-columns", "empty-columns", "interaction", "serious-error"}
+                                   "stale-columns", "empty-columns", "interaction", "serious-error", "service"}
     assert "privacy-leak" not in profile.vetoes  # shipped off: a copied profile switches it on
 
 

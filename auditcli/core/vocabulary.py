@@ -59,6 +59,7 @@ DIMENSION_TABLE: dict[str, Dimension] = {d.name: d for d in (
     Dimension("links", {"zh": "链接", "en": "Links"}),
     Dimension("identity", {"zh": "标识", "en": "Identity"}),
     Dimension("interaction", {"zh": "互动", "en": "Interaction"}),
+    Dimension("service", {"zh": "办事服务", "en": "Services"}),
 )}
 # The names in report order. A list, not a tuple: `register_dimension` extends it in place, so every
 # module that imported it sees a plugin's dimension.
@@ -112,6 +113,7 @@ VETO_SETTINGS: dict[str, dict[str, type]] = {
     "interaction": {"checks": list},
     "serious-error": {"checks": list, "severity": list},
     "privacy-leak": {"checks": list, "severity": list},
+    "service": {"threshold": int, "no_service_levels": list},
 }
 VETO_DEFAULTS: dict[str, dict[str, Any]] = {
     # 站点无法访问: "监测1周，每天间隔一定时间访问20次以上，超过（含）5%的次数无法访问" (auditcli.core.availability)
@@ -125,6 +127,10 @@ VETO_DEFAULTS: dict[str, dict[str, Any]] = {
     "serious-error": {"checks": ["content.hidden-link"], "severity": ["critical"]},
     # 泄密: personal data published unmasked; the checklist names it among 严重问题, a profile decides
     "privacy-leak": {"checks": ["privacy.*"], "severity": ["critical", "high"]},
+    # 服务不实用: 办事指南要素缺失 counted over the site's guides (the official count could not be confirmed:
+    # five, as the 2015 普查 counted), or no service at all on a site of a level that should offer it (the
+    # `service` block's `no_service`: no guide, no service entry, no link to a 政务服务网)
+    "service": {"threshold": 5, "no_service_levels": ["county"]},
 }
 VETO_KINDS = tuple(VETO_SETTINGS)
 # columns.thin without a profile's `thin_columns`: category -> {min_items, window_days} (auditcli defaults)

@@ -81,6 +81,10 @@ def compare(results: dict[str, Any], key: dict[str, Any]) -> list[str]:
         overdue = any(x["overdue"] for x in exp.get("letters", []))
         if overdue != ("interaction.reply-overdue" in checks):
             out.append(f"{sid}: interaction.reply-overdue expected {overdue}")
+        service = got.get("service")  # the guides' counts, when the service dimension ran
+        for field, value in (exp.get("service") or {}).items() if isinstance(service, dict) else ():
+            if service.get(field) != value:
+                out.append(f"{sid}: service {field} {service.get(field)} != {value}")
         if "expected_findings" in exp:  # exhaustive: any check of any dimension
             out += compare_findings(sid, got.get("findings", []), exp["expected_findings"], browser)
     return out

@@ -8,6 +8,11 @@ shows 暂无信息: truly empty), 规划计划 by `$.getJSON` showing titles onl
 date it: stale). 健康科普 shows its list in a same-site <iframe>. The footer carries a script too (a
 technical-support line by document.write, a statistics snippet): neither fills a list.
 
+办事指南 (a server-rendered column) carries three guides, as the provincial 政务服务网 and TRS portals write
+them: 医师执业注册 complete (a table of labels and values), 母婴保健技术服务执业许可 with 设定依据 暂无, 办理时间
+left blank and no 收费标准 (TRS numbered paragraphs), 出生医学证明办理 with 办理流程 "详见附件" and no attachment,
+咨询电话 "—" and no 承诺时限 (a <dl>): two `service.guide-incomplete` findings, the `service` block 3/1/2.
+
 A static audit must not call the six script-filled columns empty (needs-browser, no veto); browser mode
 renders them and judges the lists they show (the key's `browser` entries). The home page's news box is
 server-rendered and dates the home page.
@@ -21,6 +26,7 @@ from typing import Any
 
 from .. import templates as T
 from ..builder import Item, Layout, SiteBuilder
+from ..expected import expected_finding
 from ..model import Ctx, SiteBuild
 from .common import (
     BADGE_COLOURS,
@@ -43,7 +49,7 @@ WJW_NEWS = ["县卫健委召开冬季传染病防控工作会议", "我县启动
             "县卫健委督导检查医疗机构安全生产", "我县举办基层卫生人才能力提升培训", "全县老年健康宣传周活动启动"]
 NAV = [("/index.html", "首页"), ("/wjyw/index.html", "卫健要闻"), ("/tzgg/index.html", "通知公告"),
        ("/zcwj/index.html", "政策文件"), ("/rsxx/index.html", "人事信息"), ("/jkkp/index.html", "健康科普"),
-       ("/zxgz/index.html", "专项工作"), ("/ghjh/index.html", "规划计划")]
+       ("/zxgz/index.html", "专项工作"), ("/ghjh/index.html", "规划计划"), ("/bszn/index.html", "办事指南")]
 HOME = [("/index.html", "首页")]
 
 JQUERY_SUBSET = """/* jQuery-compatible subset the platform bundles: $(fn), $(selector).html/append, $.ajax, $.getJSON, $.each */
@@ -101,10 +107,11 @@ def build(ctx: Ctx) -> SiteBuild:
     sb.layout = _layout(ctx)
     news = _script_columns(sb)
     _framed_and_static(sb)
+    guides = _guides(sb)
     _home_page(sb, news)
     return sb.finish(
         config={"id": SITE_ID, "name": NAME, "level": "department", "parent": "county", "url": sb.url("/")},
-        key=_answer_key(sb),
+        key=_answer_key(sb, guides),
     )
 
 
@@ -227,6 +234,48 @@ def _framed_and_static(sb: SiteBuilder) -> None:
     add_images(sb, {name: BADGE_COLOURS[name] for name in ("logo", "red", "gongan", "jiucuo")})
 
 
+GUIDE_INTRO = "本指南供申请人参考，具体以窗口受理要求为准。"
+COMPLETE_GUIDE = [  # 政务服务网's detail table: label cells (th scope=row) and value cells, two pairs to a row
+    (("事项名称", "医师执业注册"), ("事项类型", "行政许可")),
+    (("设定依据", "《中华人民共和国医师法》第十三条；《医师执业注册管理办法》第二条"),),
+    (("申请条件", "取得医师资格，经执业医疗机构同意，身体健康，无不予注册情形"),),
+    (("申请材料", "1.医师执业注册申请审核表；2.近6个月免冠证件照；3.医疗机构拟聘用证明"),),
+    (("办理地点", "示例县政务服务中心二楼卫健窗口"), ("办理时间", "周一至周五 9:00-12:00，14:30-17:30（法定节假日除外）")),
+    (("法定时限", "20个工作日"), ("承诺时限", "5个工作日")),
+    (("收费标准", "不收费"), ("咨询电话", "0471-6252001")),
+    (("办理流程", "网上申请→窗口受理→审查→决定→发证"),),
+]
+
+
+def _guide_table(rows: list[tuple[tuple[str, str], ...]]) -> str:
+    def row(pairs: tuple[tuple[str, str], ...]) -> str:
+        span = ' colspan="3"' if len(pairs) == 1 else ""
+        return "<tr>" + "".join(f'<th scope="row">{label}</th><td{span}>{value}</td>' for label, value in pairs) + "</tr>"
+    return ('<table class="bszn-table"><caption>办事指南</caption>' + "".join(row(r) for r in rows) + "</table>")
+
+
+def _guides(sb: SiteBuilder) -> list[Item]:
+    """办事指南: three guides, one complete; returns them (their URLs go in the key)."""
+    A = sb.ctx.ago
+    trs = ("<p>一、事项名称：母婴保健技术服务执业许可</p><p>二、设定依据：暂无</p>"
+           "<p>三、申请条件：医疗机构依法取得执业许可，有符合条件的专业技术人员</p>"
+           "<p>四、申请材料：1.申请书；2.医疗机构执业许可证副本；3.专业技术人员资格证明</p>"
+           "<p>五、办理地点：示例县政务服务中心二楼卫健窗口</p><p>六、办理时间：</p>"
+           "<p>七、承诺时限：10个工作日</p><p>八、办理流程：申请→受理→现场审查→决定</p>"
+           "<p>九、咨询电话：0471-6252001</p>")
+    dl = ('<dl class="bszn"><dt>事项名称</dt><dd>出生医学证明办理</dd>'
+          "<dt>设定依据</dt><dd>《中华人民共和国母婴保健法》第二十三条</dd>"
+          "<dt>申请条件</dt><dd>在本县助产机构出生的新生儿</dd>"
+          "<dt>申请材料</dt><dd>父母双方有效身份证件、结婚证</dd>"
+          "<dt>办理地点</dt><dd>示例县人民医院产科</dd><dt>办理时间</dt><dd>工作日 8:00-12:00</dd>"
+          "<dt>收费标准</dt><dd>不收费</dd><dt>办理流程</dt><dd>详见附件</dd><dt>咨询电话</dt><dd>—</dd></dl>")
+    guides = [Item(title="医师执业注册办事指南", date=A(40), paragraphs=[GUIDE_INTRO], extra_html=_guide_table(COMPLETE_GUIDE)),
+              Item(title="母婴保健技术服务执业许可办事指南", date=A(55), paragraphs=[GUIDE_INTRO], extra_html=trs),
+              Item(title="出生医学证明办理指南", date=A(70), paragraphs=[GUIDE_INTRO], extra_html=dl)]
+    sb.column("办事指南", "/bszn/", "other", guides, column_type="办事指南", crumbs=HOME)
+    return guides
+
+
 def _home_page(sb: SiteBuilder, news: dict[str, Any]) -> None:
     """The home page: 卫健要闻's five newest items, server-rendered (they date it), and the county's 县长信箱."""
     newest = sb.column_items[news["url"]][:5]
@@ -239,10 +288,20 @@ def _home_page(sb: SiteBuilder, news: dict[str, Any]) -> None:
     sb.not_column("/index.html", "首页", "home")
 
 
-def _answer_key(sb: SiteBuilder) -> dict[str, Any]:
+def _answer_key(sb: SiteBuilder, guides: list[Item]) -> dict[str, Any]:
     """Six script-filled columns (needs-browser statically; under `browser`, what rendering shows: one empty,
-    one stale), one framed column; identity complete; no CSP header (it would block the inline scripts)."""
+    one stale), one framed column; identity complete; no CSP header (it would block the inline scripts);
+    two incomplete guides of three."""
+    e = expected_finding
     return {
+        "findings": [
+            e("service.guide-incomplete", sb.url(guides[1].path), count=1, data={"missing": ["basis", "hours", "fees"]},
+              note="TRS guide: 设定依据 暂无, 办理时间 blank, no 收费标准"),
+            e("service.guide-incomplete", sb.url(guides[2].path), count=1,
+              data={"missing": ["time_limit", "process", "contact"], "blank": ["process", "contact"]},
+              note="<dl> guide: no 承诺时限, 办理流程 详见附件 without an attachment, 咨询电话 —"),
+        ],
+        "service": {"guides": 3, "complete": 1, "incomplete": 2},
         "homepage": sb.homepage_key("/index.html"),
         "identity": {"site_code": True, "icp": True, "police": True, "conac": True, "jiucuo": True,
                      "page_tags": True},
