@@ -153,13 +153,6 @@ def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if a11y.get("assistive_tool") is False:
         out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
-    if "barriers" in a11y:
-        out += [{"check": check, "mode": "browser", "note": "farm templates have no landmarks (axe best practice)"}
-                for check in ("axe.region", "axe.landmark-one-main")]
-    for barrier in a11y.get("browser_review", []):
-        entry = {"check": barrier["check"], "evidence": barrier["element"], "mode": "browser",
-                 "note": "review-level result of axe-core's (browser mode)"}
-        out += [entry] if barrier["pages"] == "many" else [{**entry, "url": url} for url in barrier["pages"]]
     for key, optional in (("barriers", False), ("browser_barriers", True), ("review", False)):
         for barrier in a11y.get(key, []):
             entry = {"check": barrier["check"], "evidence": barrier["element"],
@@ -171,6 +164,13 @@ def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
                 out.append(entry)
             else:
                 out += [{**entry, "url": url} for url in barrier["pages"]]
+    for barrier in a11y.get("browser_review", []):
+        entry = {"check": barrier["check"], "evidence": barrier["element"], "mode": "browser",
+                 "note": "review-level result of axe-core's (browser mode)"}
+        out += [entry] if barrier["pages"] == "many" else [{**entry, "url": url} for url in barrier["pages"]]
+    if "barriers" in a11y:
+        out += [{"check": check, "mode": "browser", "note": "farm templates have no landmarks (axe best practice)"}
+                for check in ("axe.region", "axe.landmark-one-main")]
     return out
 
 

@@ -20,16 +20,16 @@ The crawl's browser pass (spiders/render.py) stores each rendered page's axe-cor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import select
 from checks.a11y.dom import Dom
 from checks.a11y.frames import frame_host, in_frame
+from checks.a11y.frames import resolve as _resolve
 from checks.a11y.ruleset import RULES, refs, template
 from checks.engine.registry import check
 from checks.engine.rendered import rendered, rendered_result
@@ -54,7 +54,6 @@ AXE_TO_CHECK = {
     "accesskeys": "a11y.accesskey", "heading-order": "a11y.heading-order",
     "page-has-heading-one": "a11y.page-heading-missing",
 }
-FrameReported = Callable[[str], "tuple[Dom, set[HtmlElement]] | None"]  # frame URL -> (its Dom, reported)
 ONCE_A_PAGE = frozenset(load("accessibility")["axe_once_a_page"])
 IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
 CONTRAST_WHY = {"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。",
@@ -78,43 +77,16 @@ def _target(node: dict[str, Any]) -> str:
     return " >>> ".join(parts)  # frames and shadow roots: one selector per document, as axe writes them
 
 
-def _resolve(dom: Dom | None, selector: str) -> HtmlElement | None:
-    """The element of the page's tree that axe's selector names (the first match, as soupsieve's
-    select_one), None for a selector of a frame or shadow root, or one this port does not read."""
-    if dom is None or dom.html is None or ">>>" in selector:
-        return None
-    try:
-        found = select(dom.root, selector, dom.control_spaces, dom.bare)
-    except Exception:  # a selector soupcompat.select does not read
-        return None
-    return found[0] if found else None
-
-
-def _in_frame_reported(node: dict[str, Any], frame_reported: FrameReported | None) -> bool:
-    """Did the static rule report this element of a stored same-site frame document already?"""
-    frame_url = node.get("frame_url")
-    if frame_reported is None or not frame_url:
-        return False
-    known = frame_reported(frame_url)
-    if known is None:
-        return False
-    target = node.get("target") or []
-    last = target[-1] if target else None
-    element = _resolve(known[0], " ".join(last) if isinstance(last, list) else str(last or ""))
-    return element is not None and element in known[1]
-
-
 def _best_practice(rule: dict[str, Any]) -> bool:
     """An axe rule of no WCAG success criterion (axe's best-practice tag): advice, not a failure."""
     return not any(str(t).startswith("wcag") for t in rule.get("tags") or [])
 
 
 def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | None = None,
-                 reported: set[HtmlElement] | None = None,
-                 frame_reported: FrameReported | None = None) -> Iterator[Finding]:
+                 reported: set[HtmlElement] | None = None) -> Iterator[Finding]:
     """Findings for `check_id` (an auditcli id, or `axe.<rule>`) from one page's axe result, leaving out
-    elements the static rule already reported (`reported`: their elements in `dom`; `frame_reported`:
-    the same for a stored frame document, by its URL)."""
+    elements the static rule already reported (`reported`: their elements in `dom`; in a stored
+    same-site frame, checks/a11y/frames.py leaves them out once the site's pages are all in)."""
     for kind in ("violations", "incomplete"):
         for rule in result.get(kind) or []:
             mapped = AXE_TO_CHECK.get(rule["id"], f"axe.{rule['id']}")
@@ -128,8 +100,6 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                 element = _resolve(dom, selector)
                 if not review and reported is not None and element is not None and element in reported:
                     continue  # the static rule reported this element already
-                if not review and _in_frame_reported(node, frame_reported):
-                    continue  # ... in the frame's document, reported on this page (checks/a11y/frames.py)
                 impact = node.get("impact") or rule.get("impact")
                 severity = "info" if review else (None if check_id.startswith("a11y.")
                                                  else IMPACT_SEVERITY.get(impact or "", "low"))
@@ -164,19 +134,13 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                 )
 
 
-def page_axe_findings(check_id: str, page: Page, site: SiteView, dom: Dom, reported: list[HtmlElement],
-                      frame_reported: FrameReported | None = None) -> Iterator[Finding]:
+def page_axe_findings(check_id: str, page: Page, site: SiteView, dom: Dom,
+                      reported: list[HtmlElement]) -> Iterator[Finding]:
     """The axe results of a static rule's id on a page rendered in browser mode (nothing otherwise)."""
     result = rendered_result(site, page.url, page.final_url)
-    if result is None or _shown_by_host(site, page.url, page.final_url):
+    if result is None:
         return
-    yield from axe_findings(check_id, page.final_url, result, dom, set(reported), frame_reported)
-
-
-def _shown_by_host(site: SiteView, url: str, final_url: str) -> bool:
-    """A stored frame document whose embedding page was rendered: axe tested it there, in its frame."""
-    host = frame_host(site, url, final_url)
-    return host is not None and rendered_result(site, host.url, host.url) is not None
+    yield from axe_findings(check_id, page.final_url, result, dom, set(reported))
 
 
 def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
@@ -184,9 +148,9 @@ def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
         final = result.get("final_url", url)
         if url != final and final in rendered(site)["pages"]:
             continue  # the same page under its redirect target
-        if _shown_by_host(site, url, final):
-            continue
         host = frame_host(site, url, final)
+        if host is not None and rendered_result(site, host.url, host.url) is not None:
+            continue  # a stored frame document: axe tested it in its frame, on the embedding page
         ids = {AXE_TO_CHECK.get(r["id"], f"axe.{r['id']}") for kind in ("violations", "incomplete")
                for r in result.get(kind) or []}
         for check_id in sorted(i for i in ids if wanted(i)):

@@ -11,20 +11,31 @@ image without alt in the list) are reported once, on the page that embeds it:
 - page-level rules (PAGE_LEVEL: a page's <h1>) are judged on the embedding page, never on the
   frame document: its headings are part of the embedding page's outline;
 - a frame in a frame is followed up to the top page (FRAME_DEPTH levels).
+It is done once the site's pages are all in (a page findings pass, checks.engine.registry): while the
+crawl streams pages to the checks, a frame's document may come before the page that embeds it.
+In browser mode the embedding page's render tests the frame in place: the frame document's own axe
+results are dropped when the embedding page was rendered, and an element both axe (in the frame) and
+the static rule report is reported once.
 Only <iframe> counts: a <frameset>'s frames are the pages themselves (the home page's doorway is
 followed by SiteView.homepage), and a cross-site frame is not stored (browser mode's axe tests it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
+from lxml.html import HtmlElement
+
 from auditcli.core.models import Finding
+from auditcli.core.soupcompat import select
 from auditcli.core.tree import css_path
 from auditcli.core.urls import clean_url
+from checks.a11y.dom import Dom, dom_of
 from checks.a11y.ruleset import template
-from checks.engine.registry import site_analysis
+from checks.engine.registry import page_findings_pass, site_analysis
+from checks.engine.rendered import rendered_result
 from checks.engine.siteview import SiteView
 
 PAGE_LEVEL = frozenset({"a11y.page-heading-missing"})
@@ -98,6 +109,64 @@ def in_frame(finding: Finding, host: FrameHost, frame_url: str) -> Finding:
     selector = f"{host.selector} >>> {finding.selector or 'html'}"
     data = {**finding.data, "template": template(selector), "frame_url": frame_url,
             "embedded_in": list(host.embedded_in)}
-    return replace(finding, url=host.url, selector=selector, data=data,
-                   message=f"{finding.message}（页面内嵌框架 {frame_url} 中）",
-                   message_en=f"{finding.message_en or finding.message} (inside the frame {frame_url})")
+    moved = replace(finding, url=host.url, selector=selector, data=data,
+                    message=f"{finding.message}（页面内嵌框架 {frame_url} 中）",
+                    message_en=f"{finding.message_en or finding.message} (inside the frame {frame_url})")
+    if finding.fingerprint:
+        moved.fingerprint = moved.compute_fingerprint()
+    return moved
+
+
+def resolve(dom: Dom | None, selector: str) -> HtmlElement | None:
+    """The element of the page's tree that a selector names (the first match, as soupsieve's
+    select_one), None for a selector of a frame or shadow root, or one this port does not read."""
+    if dom is None or dom.html is None or ">>>" in selector:
+        return None
+    try:
+        found = select(dom.root, selector, dom.control_spaces, dom.bare)
+    except Exception:  # a selector soupcompat.select does not read
+        return None
+    return found[0] if found else None
+
+
+@page_findings_pass(dimensions=("accessibility",))
+def frames_in_their_pages(site: SiteView, findings: Iterable[Finding]) -> list[Finding]:
+    """The accessibility findings of stored frame documents, moved onto the pages that embed them."""
+    findings = list(findings)
+    hosts = frame_hosts(site)
+    if not hosts:
+        return findings
+    out: list[Finding] = []
+    for finding in findings:
+        host = hosts.get(finding.url) if finding.check.startswith(("a11y.", "axe.")) else None
+        if host is None:
+            out.append(finding)
+        elif finding.check in PAGE_LEVEL:
+            continue
+        elif finding.data.get("source") == "axe-core" and rendered_result(site, host.url, host.url) is not None:
+            continue  # axe tested the document in its frame, on the embedding page
+        else:
+            out.append(in_frame(finding, host, finding.url))
+    return _once(site, out, hosts)
+
+
+def _once(site: SiteView, findings: list[Finding], hosts: dict[str, FrameHost]) -> list[Finding]:
+    """Drop axe's result in a stored frame (not a review) on an element the static rule reported there."""
+    framed = [f for f in findings if f.data.get("frame_url") in hosts]
+    if not any(f.data.get("source") == "axe-core" for f in framed):
+        return findings
+    doms: dict[str, Dom | None] = {}
+
+    def element(finding: Finding) -> HtmlElement | None:
+        url = finding.data["frame_url"]
+        if url not in doms:
+            page = site.page(url)
+            doms[url] = dom_of(page) if page is not None else None
+        return resolve(doms[url], (finding.selector or "").rsplit(" >>> ", 1)[-1])
+
+    framed_ids = {id(f) for f in framed}
+    static = {(f.check, f.url, f.data["frame_url"], el) for f in framed
+              if f.data.get("source") != "axe-core" and (el := element(f)) is not None}
+    return [f for f in findings
+            if not (id(f) in framed_ids and f.data.get("source") == "axe-core" and not f.data.get("review")
+                    and (f.check, f.url, f.data["frame_url"], element(f)) in static)]

@@ -20,7 +20,6 @@ from auditcli.core.soupcompat import BOOLEAN_ATTRIBUTES, BareOf, soup_attributes
 from auditcli.core.tree import css_path, css_string, elements, parse, pieces
 from checks.a11y.axe import page_axe_findings
 from checks.a11y.dom import ALWAYS_HIDDEN, ARIA_ATTRIBUTES, ROLES, Dom, dom_of
-from checks.a11y.frames import PAGE_LEVEL, frame_host, in_frame
 from checks.a11y.markup import Document, contents_count
 from checks.a11y.ruleset import RULES, Hit, Rule, Target, refs, template
 from checks.engine.registry import check
@@ -69,15 +68,10 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
                fix={"zh": f"{why['zh']} {fix['zh']}", "en": f"{why['en']} {fix['en']}"}, scope="page",
                needs=("pages",))
         def run(page, site) -> Iterator[Finding]:
-            host = frame_host(site, page.url, page.final_url)  # a same-site frame's document (checks.a11y.frames)
-            if host is not None and spec.id in PAGE_LEVEL:
-                return
             dom = dom_of(page)
             targets = list(spec.targets(dom))
-            found = [_finding(spec, target, page.final_url, dom) for target in targets]
-            found += page_axe_findings(spec.id, page, site, dom, _elements(targets),
-                                       lambda frame_url: _frame_reported(spec, site, frame_url))
-            yield from (in_frame(f, host, page.final_url) for f in found) if host is not None else found
+            yield from (_finding(spec, target, page.final_url, dom) for target in targets)
+            yield from page_axe_findings(spec.id, page, site, dom, _elements(targets))
 
         run.__name__ = id.replace(".", "_").replace("-", "_")
         return targets
@@ -88,16 +82,6 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
 def _elements(targets: list) -> list[HtmlElement]:
     """The elements a rule's targets name (a page without any, markup.Document, names none)."""
     return [tag for tag in (t.target if isinstance(t, Hit) else t[0] for t in targets) if not isinstance(tag, Document)]
-
-
-def _frame_reported(spec: Rule, site, frame_url: str) -> tuple[Dom, set[HtmlElement]] | None:
-    """A stored same-site frame document's Dom and the elements `spec` reports in it (so axe's result in
-    that frame, on the embedding page, is not the same barrier twice), None for a frame not stored."""
-    frame = site.page(frame_url)
-    if frame is None or frame_host(site, frame.url, frame.final_url) is None:
-        return None
-    dom = dom_of(frame)
-    return dom, set(_elements(list(spec.targets(dom))))
 
 
 def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:
