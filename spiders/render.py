@@ -18,6 +18,14 @@ A page is loaded to DOMContentLoaded and given a settle window (the network quie
 seconds of its own (spiders/subresources.py), so a dead CDN or video host costs its bound, not the
 page's timeout. Pages named in `snapshot` also get their rendered DOM and JSON (spiders/snapshot.py).
 
+axe runs in every frame, as @axe-core/playwright does it: axe's script is injected into each frame
+Playwright reaches (same-origin and cross-origin alike), `axe.runPartial` runs in each, and
+`axe.finishRun` merges them in a blank page of the tab (out of the page's own scripts' reach). A result
+inside a frame has the frame path in its target (["iframe.list", "ul > li"]) and the frame's URL in
+`frame_url`. A page without frames takes the shorter road (`axe.run` in the page). The rules run are
+WCAG 2.0/2.1 A/AA and axe's best-practice ones (`frame-tested`, axe's note on frames it could not
+reach, is off: every reachable frame is tested, and a frame that is not is a loading matter).
+
     render_pages(urls, RenderOptions()) -> {url: {"status": "ok", "violations": [...], "incomplete": [...]}}
 """
 
@@ -26,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import json
 import logging
 import math
 import os
@@ -44,7 +53,8 @@ from spiders.subresources import AssetCache, Router
 log = logging.getLogger("auditcli.browser")
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
+AXE_RULES_OFF = ("frame-tested",)  # axe's note on a frame it could not reach: every frame gets axe here
 MAX_NODES = 25  # per rule and page: a barrier repeated 300 times on one page needs no 300 nodes
 CRAWL_DEFAULTS = CrawlOptions()
 RESOLVE_TIMEOUT = 5.0  # seconds to resolve a host for the per-IP limit; unresolved, the host is its own "IP"
@@ -240,8 +250,7 @@ def axe_source() -> tuple[str, str]:
     return script, version
 
 
-AXE_RUN = """async ([opts, maxNodes]) => {
-  const r = await axe.run(document, opts);
+AXE_SLIM = """(r, maxNodes) => {
   const slim = (list) => list.map(rule => ({
     id: rule.id, impact: rule.impact, help: rule.help, helpUrl: rule.helpUrl, tags: rule.tags,
     description: rule.description,
@@ -254,6 +263,11 @@ AXE_RUN = """async ([opts, maxNodes]) => {
   }));
   return {violations: slim(r.violations), incomplete: slim(r.incomplete), url: r.url};
 }"""
+AXE_RUN = f"""async ([opts, maxNodes]) => ({AXE_SLIM})(await axe.run(document, opts), maxNodes)"""
+AXE_FINISH = f"""async ([partials, opts, maxNodes]) => ({AXE_SLIM})(await axe.finishRun(partials, opts), maxNodes)"""
+AXE_FRAMES = "(context) => axe.utils.getFrameContexts(context)"
+AXE_PARTIAL = "([context, opts]) => axe.runPartial(context, opts)"
+AXE_FRAME_ELEMENT = "(selector) => axe.utils.shadowSelect(selector)"
 
 
 def render_pages(urls: list[str], options: RenderOptions | None = None, progress=None) -> dict[str, dict[str, Any]]:
@@ -293,6 +307,7 @@ def _axe_options(options: RenderOptions) -> dict[str, Any]:
         axe_options["runOnly"] = {"type": "rule", "values": list(options.rules)}
     else:
         axe_options["runOnly"] = {"type": "tag", "values": list(AXE_TAGS)}
+        axe_options["rules"] = {rule: {"enabled": False} for rule in AXE_RULES_OFF}
     return axe_options
 
 
@@ -301,6 +316,7 @@ class _Tab:
     context: Any
     page: Any
     router: Router
+    finisher: Any = None  # a blank page of the context where axe.finishRun merges a framed page's results
 
 
 class _TabPool:
@@ -419,8 +435,7 @@ async def _scan(tab: _Tab, url: str, options: RenderOptions, script: str, axe_op
         response = await page.goto(url, wait_until="domcontentloaded", timeout=options.timeout * 1000)
         await _settle(page, options.settle)
         status = response.status if response is not None else None
-        await page.evaluate(script)
-        found = await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])
+        found = await run_axe(tab, script, axe_options)
         result = {"http_status": status, "final_url": page.url, "violations": found["violations"],
                   "incomplete": found["incomplete"]}
         if recorder is not None:
@@ -439,3 +454,77 @@ async def _settle(page, seconds: float) -> None:
     if seconds > 0:
         with contextlib.suppress(PlaywrightTimeout):
             await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
+
+
+async def run_axe(tab: _Tab, script: str, axe_options: dict[str, Any]) -> dict[str, Any]:
+    """axe-core on the tab's page and every frame in it: {"violations", "incomplete"}, each node of a
+    frame with its frame path in `target` and the frame's URL in `frame_url`."""
+    page = tab.page
+    await page.evaluate(script)
+    if not await page.main_frame.evaluate(AXE_FRAMES, {"include": [], "exclude": []}):
+        return await page.evaluate(AXE_RUN, [axe_options, MAX_NODES])  # no frame: one plain run
+    frame_urls: dict[str, str] = {}
+    partials = await _partials(page.main_frame, None, script, axe_options, frame_urls, top=True)
+    if tab.finisher is None:  # a blank page of the tab's context: finishRun out of the page's scripts' reach
+        tab.finisher = await tab.context.new_page()
+        await tab.finisher.evaluate(script)
+    found = await tab.finisher.evaluate(AXE_FINISH, [partials, axe_options, MAX_NODES])
+    for kind in ("violations", "incomplete"):
+        for rule in found[kind]:
+            for node in rule["nodes"]:
+                target = node.get("target") or []
+                if len(target) > 1:
+                    node["frame_url"] = frame_urls.get(_frame_key(target[:-1]))
+    return found
+
+
+def _frame_key(path: list[Any]) -> str:
+    """A frame's path of selectors (axe's target without its last part), as a dictionary key."""
+    return json.dumps(path, ensure_ascii=False, separators=(",", ":"))
+
+
+async def _partials(frame, context: dict[str, Any] | None, script: str, axe_options: dict[str, Any],
+                    frame_urls: dict[str, str], top: bool = False) -> list[Any]:
+    """axe.runPartial in `frame` and, depth first, in each frame axe finds in it: the list finishRun
+    reads (a frame that could not be tested is a None standing for its whole subtree). `frame_urls`
+    gets each tested frame's URL under its path of selectors as axe's targets will write it."""
+    context = context or {"include": [], "exclude": []}
+    try:
+        if not top:
+            await frame.evaluate(script)
+        children = await frame.evaluate(AXE_FRAMES, context)
+        own = asyncio.ensure_future(frame.evaluate(AXE_PARTIAL, [context, axe_options]))
+    except Exception:
+        if top:
+            raise
+        return [None]
+    subtrees: list[tuple[list[Any], str | None, dict[str, str]]] = []
+    for child in children:
+        subtree: list[Any] = [None]
+        url, below = None, {}
+        try:
+            handle = await frame.evaluate_handle(AXE_FRAME_ELEMENT, child["frameSelector"])
+            element = handle.as_element()
+            content = await element.content_frame() if element is not None else None
+            if content is not None:
+                url = content.url
+                subtree = await _partials(content, child.get("frameContext"), script, axe_options, below)
+        except Exception as exc:  # a frame gone or never loaded: axe's finishRun is told by the None
+            log.debug("frame %s not tested: %s", child.get("frameSelector"), exc)
+        subtrees.append((subtree, url, below))
+    try:
+        result = await own
+    except Exception:
+        if top:
+            raise
+        return [None]
+    # the frames' selectors as the merged targets write them: the short ones of the frame's own partial
+    specs = [spec.get("selector") if isinstance(spec, dict) else None for spec in result.get("frames") or []]
+    for (_, url, below), selector in zip(subtrees, specs, strict=False):
+        if selector is None or url is None:
+            continue
+        selector = selector if isinstance(selector, list) else [selector]  # ["iframe.x"]; deeper in shadow roots
+        frame_urls[_frame_key(selector)] = url
+        for key, inner in below.items():
+            frame_urls[_frame_key([*selector, *json.loads(key)])] = inner
+    return [result, *(part for subtree, _, _ in subtrees for part in subtree)]

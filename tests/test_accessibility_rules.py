@@ -65,4 +65,6 @@ def test_planted_barriers_convert_to_exhaustive_finding_entries():
     assert [(e["check"], e.get("url"), e.get("optional", False)) for e in entries] == [
         ("a11y.assistive-tool-missing", None, False), ("a11y.image-alt", None, False),
         ("a11y.form-label", "http://x/a.html", False), ("a11y.form-label", "http://x/b", False),
-        ("a11y.color-contrast", None, True)]
+        ("a11y.color-contrast", None, True), ("axe.region", None, False), ("axe.landmark-one-main", None, False)]
+    # axe's landmark advice on the farm's templates: browser mode's, required there only
+    assert [e.get("mode") for e in entries[-2:]] == ["browser", "browser"]

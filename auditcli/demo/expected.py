@@ -146,7 +146,10 @@ def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
     """The planted accessibility problems of a site's key as finding entries (check, url compared by
     path, text the evidence contains, optional): the format of an exhaustive expected-findings list.
     Browser-mode barriers are optional (a static audit cannot see them); `review` lists the
-    review-level (info) results the site's pages carry, required as barriers are."""
+    review-level (info) results the site's pages carry, required as barriers are; `browser_review`
+    the ones axe-core adds in browser mode (required there, absent from a static audit). Every farm
+    template lays its pages out without landmarks (templates.py: no <main>, <nav>): axe's best-practice
+    `region` and `landmark-one-main` are review-level results of every site in browser mode."""
     out: list[dict[str, Any]] = []
     if a11y.get("assistive_tool") is False:
         out.append({"check": "a11y.assistive-tool-missing", "note": "no 无障碍/适老化 entry planted"})
@@ -161,6 +164,13 @@ def accessibility_entries(a11y: dict[str, Any]) -> list[dict[str, Any]]:
                 out.append(entry)
             else:
                 out += [{**entry, "url": url} for url in barrier["pages"]]
+    for barrier in a11y.get("browser_review", []):
+        entry = {"check": barrier["check"], "evidence": barrier["element"], "mode": "browser",
+                 "note": "review-level result of axe-core's (browser mode)"}
+        out += [entry] if barrier["pages"] == "many" else [{**entry, "url": url} for url in barrier["pages"]]
+    if "barriers" in a11y:
+        out += [{"check": check, "mode": "browser", "note": "farm templates have no landmarks (axe best practice)"}
+                for check in ("axe.region", "axe.landmark-one-main")]
     return out
 
 

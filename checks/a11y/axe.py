@@ -7,7 +7,14 @@ The crawl's browser pass (spiders/render.py) stores each rendered page's axe-cor
   resolved in the page's tree and compared with the static findings' elements);
 - `a11y.color-contrast` (WCAG 1.4.3) comes from axe only: it needs the rendered colours;
 - every other axe rule keeps axe's id, prefixed `axe.` (the `axe.*` check family);
-- "needs review" results are never errors: they are info findings (`data.review`), listed apart.
+- "needs review" results are never errors: they are info findings (`data.review`), listed apart;
+- axe's best-practice rules (no WCAG tag: landmarks, `region`, empty table headers) are review-level
+  too, unless they mean a static rule (tabindex, accesskeys, marquee, heading order, the <h1>): they
+  are reported under its id, as it ranks them;
+- axe runs in every frame (spiders/render.py): a result inside a frame has the frame path in its
+  selector (`iframe.list-frame >>> img`) and the frame's URL in `data.frame_url`. When the frame is a
+  stored same-site document, its static findings are on the embedding page too (checks/a11y/frames.py):
+  an element both report is reported once; the frame document's own render is not read again.
 """
 
 from __future__ import annotations
@@ -18,9 +25,11 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from auditcli.core.knowledge import load
 from auditcli.core.models import Finding
-from auditcli.core.soupcompat import select
 from checks.a11y.dom import Dom
+from checks.a11y.frames import frame_host, in_frame
+from checks.a11y.frames import resolve as _resolve
 from checks.a11y.ruleset import RULES, refs, template
 from checks.engine.registry import check
 from checks.engine.rendered import rendered, rendered_result
@@ -45,6 +54,7 @@ AXE_TO_CHECK = {
     "accesskeys": "a11y.accesskey", "heading-order": "a11y.heading-order",
     "page-has-heading-one": "a11y.page-heading-missing",
 }
+ONCE_A_PAGE = frozenset(load("accessibility")["axe_once_a_page"])
 IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
 CONTRAST_WHY = {"zh": "对比度不足的文字，低视力用户和老年人看不清，强光下的手机屏幕上更难辨认。",
                 "en": "Low-contrast text is hard to read for low-vision and older visitors, and on phones in sunlight."}
@@ -67,29 +77,25 @@ def _target(node: dict[str, Any]) -> str:
     return " >>> ".join(parts)  # frames and shadow roots: one selector per document, as axe writes them
 
 
-def _resolve(dom: Dom | None, selector: str) -> HtmlElement | None:
-    """The element of the page's tree that axe's selector names (the first match, as soupsieve's
-    select_one), None for a selector of a frame or shadow root, or one this port does not read."""
-    if dom is None or dom.html is None or ">>>" in selector:
-        return None
-    try:
-        found = select(dom.root, selector, dom.control_spaces, dom.bare)
-    except Exception:  # a selector soupcompat.select does not read
-        return None
-    return found[0] if found else None
+def _best_practice(rule: dict[str, Any]) -> bool:
+    """An axe rule of no WCAG success criterion (axe's best-practice tag): advice, not a failure."""
+    return not any(str(t).startswith("wcag") for t in rule.get("tags") or [])
 
 
 def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | None = None,
                  reported: set[HtmlElement] | None = None) -> Iterator[Finding]:
     """Findings for `check_id` (an auditcli id, or `axe.<rule>`) from one page's axe result, leaving out
-    elements the static rule already reported (`reported`: their elements in `dom`)."""
+    elements the static rule already reported (`reported`: their elements in `dom`; in a stored
+    same-site frame, checks/a11y/frames.py leaves them out once the site's pages are all in)."""
     for kind in ("violations", "incomplete"):
         for rule in result.get(kind) or []:
             mapped = AXE_TO_CHECK.get(rule["id"], f"axe.{rule['id']}")
             if mapped != check_id:
                 continue
-            review = kind == "incomplete"
-            for node in rule.get("nodes") or []:
+            review = kind == "incomplete" or (mapped.startswith("axe.") and _best_practice(rule))
+            nodes = rule.get("nodes") or []
+            once = rule["id"] in ONCE_A_PAGE and len(nodes) > 1
+            for node in nodes[:1] if once else nodes:
                 selector = _target(node)
                 element = _resolve(dom, selector)
                 if not review and reported is not None and element is not None and element in reported:
@@ -104,6 +110,8 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                     extra = (f"（对比度 {data['contrastRatio']}:1，前景 {data.get('fgColor')}，背景 {data.get('bgColor')}，"
                              f"要求 {data.get('expectedContrastRatio')}）")
                 prefix = "需人工复核：" if review else ""
+                if once:
+                    extra += f"（本页共 {rule.get('total', len(nodes))} 处）"
                 criteria = [".".join(m.groups()) for t in rule.get("tags") or []
                             if (m := re.fullmatch(r"wcag(\d)(\d)(\d+)", t))]
                 yield Finding(
@@ -111,13 +119,15 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                     evidence=" ".join(str(node.get("html") or "").split())[:240] or None,
                     message=f"{prefix}{rule.get('help')}{extra}（axe-core {rule['id']}）",
                     message_en=f"{'needs review: ' if review else ''}{rule.get('help')} (axe-core {rule['id']})"
+                               + (f" ({rule.get('total', len(nodes))} on the page)" if once else "")
                                + (f": {summary.splitlines()[-1].strip()}" if summary else ""),
                     severity=severity,
                     refs=[] if check_id.startswith("a11y.") else refs(None, *criteria) + [f"axe-core {rule['id']}"],
                     title="" if check_id.startswith("a11y.") else f"axe-core：{rule.get('help')}",
                     title_en="" if check_id.startswith("a11y.") else str(rule.get("help") or rule["id"]),
                     data={**_why_fix(check_id), "source": "axe-core", "axe_rule": rule["id"], "review": review,
-                          "impact": impact,
+                          "impact": impact, **({"frame_url": node["frame_url"]} if node.get("frame_url") else {}),
+                          **({"best_practice": True} if _best_practice(rule) else {}),
                           "help_url": rule.get("helpUrl"), "template": template(selector),
                           "level": "AAA" if rule["id"] == "color-contrast-enhanced" else None,
                           **({"contrast": data} if rule["id"].startswith("color-contrast") and data else {})},
@@ -135,12 +145,17 @@ def page_axe_findings(check_id: str, page: Page, site: SiteView, dom: Dom,
 
 def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
     for url, result in rendered(site)["pages"].items():
-        if url != result.get("final_url", url) and result.get("final_url") in rendered(site)["pages"]:
+        final = result.get("final_url", url)
+        if url != final and final in rendered(site)["pages"]:
             continue  # the same page under its redirect target
+        host = frame_host(site, url, final)
+        if host is not None and rendered_result(site, host.url, host.url) is not None:
+            continue  # a stored frame document: axe tested it in its frame, on the embedding page
         ids = {AXE_TO_CHECK.get(r["id"], f"axe.{r['id']}") for kind in ("violations", "incomplete")
                for r in result.get(kind) or []}
         for check_id in sorted(i for i in ids if wanted(i)):
-            yield from axe_findings(check_id, url, result)
+            for finding in axe_findings(check_id, url, result):
+                yield in_frame(finding, host, final) if host is not None else finding
 
 
 @check(

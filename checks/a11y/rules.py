@@ -71,14 +71,17 @@ def rule(id: str, act: str | None, severity: str, criteria: tuple[str, ...], tit
             dom = dom_of(page)
             targets = list(spec.targets(dom))
             yield from (_finding(spec, target, page.final_url, dom) for target in targets)
-            elements_found = [tag for tag in (t.target if isinstance(t, Hit) else t[0] for t in targets)
-                              if not isinstance(tag, Document)]
-            yield from page_axe_findings(spec.id, page, site, dom, elements_found)
+            yield from page_axe_findings(spec.id, page, site, dom, _elements(targets))
 
         run.__name__ = id.replace(".", "_").replace("-", "_")
         return targets
 
     return register
+
+
+def _elements(targets: list) -> list[HtmlElement]:
+    """The elements a rule's targets name (a page without any, markup.Document, names none)."""
+    return [tag for tag in (t.target if isinstance(t, Hit) else t[0] for t in targets) if not isinstance(tag, Document)]
 
 
 def page_findings(spec: Rule, dom: Dom, url: str) -> Iterator[Finding]:

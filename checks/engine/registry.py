@@ -69,6 +69,7 @@ class CouldNotJudge(CheckOutcome):
 _CHECKS: dict[str, CheckSpec] = {}
 _PAGE_ANALYSES: dict[Callable[..., Any], tuple[str, ...]] = {}
 _RESULT_BLOCKS: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {}
+_FINDING_PASSES: dict[Callable[..., Any], tuple[str, ...]] = {}
 T = TypeVar("T")
 NEED_KINDS = ("pages", "links", "not_scanned", "probe", "analysis")
 _loaded = False
@@ -136,6 +137,23 @@ def result_block(name: str, *, dimensions: tuple[str, ...]) -> Callable[[Callabl
         return function
 
     return register
+
+
+def page_findings_pass(*, dimensions: tuple[str, ...]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Register a pass over the page checks' findings, run once the site's pages are all in (its links
+    too): (site, findings) -> findings, free to move, merge or drop them. For what one page cannot tell
+    while the crawl streams it to the checks (a page that is shown inside another page's frame)."""
+
+    def register(function: Callable[..., T]) -> Callable[..., T]:
+        _FINDING_PASSES[function] = tuple(dimensions)
+        return function
+
+    return register
+
+
+def page_findings_passes_for(dimensions: set[str]) -> list[Callable[..., Any]]:
+    load_all()
+    return [f for f, dims in _FINDING_PASSES.items() if set(dims) & dimensions]
 
 
 def page_analyses_for(dimensions: set[str]) -> list[Callable[..., Any]]:

@@ -11,7 +11,13 @@ from typing import Any
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from auditcli.stores.results import finding_problem
-from checks.engine.registry import CheckOutcome, CheckSpec, page_analyses_for, result_blocks
+from checks.engine.registry import (
+    CheckOutcome,
+    CheckSpec,
+    page_analyses_for,
+    page_findings_passes_for,
+    result_blocks,
+)
 from checks.engine.siteview import SiteView
 from checks.engine.watchdog import page_limit, site_limit, time_limit, watching
 
@@ -135,7 +141,14 @@ class SiteRun:
             else:
                 runnable.append(spec)
         judged_pages = {s.id for s in runnable if s.scope == "page"}
-        add(finding for check_id, finding in self.page_findings if check_id in judged_pages)
+        page_found = [finding for check_id, finding in self.page_findings if check_id in judged_pages]
+        for finding_pass in page_findings_passes_for(self.dimensions):
+            try:
+                with time_limit(site_limit()):
+                    page_found = list(finding_pass(site, page_found))
+            except Exception as exc:  # the page findings stand as the pages gave them
+                _error(out, f"analysis.{finding_pass.__name__}", site.config.url, exc)
+        add(page_found)
         for spec in self.page_specs:
             if spec.id not in judged_pages:
                 continue
