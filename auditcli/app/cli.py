@@ -828,7 +828,13 @@ def demo(
     from auditcli.app.progress import run_crawl
     from auditcli.demo import DemoFarm
 
-    with DemoFarm(as_of=day, base_port=base_port) as farm:
+    try:
+        farm = DemoFarm(as_of=day, base_port=base_port)
+    except OSError as exc:  # a port in use: one line and exit 2
+        from auditcli.demo.__main__ import busy_port_message
+
+        raise fail(busy_port_message(base_port, exc).removeprefix("error: ")) from None
+    with farm:
         config = load_config([str(farm.sites_file)], None)
         if not quiet:
             err.print(f"demo farm: {len(config.sites)} sites on 127.0.0.1 (sites file {farm.sites_file})", markup=False)
