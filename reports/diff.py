@@ -3,6 +3,9 @@
 A finding is identified by its fingerprint within its site. "Regressed" needs history: a
 fingerprint absent from OLD that was present in a run recorded before OLD was fixed once and has
 come back in NEW.
+
+A site of OLD that NEW did not audit (a re-check of some sites, `audit --site ID`) is left out of the
+comparison and named in `left_out`: nothing was looked at there, so none of its findings is "fixed".
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class SiteDiff:
     persisting: list[dict] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     regressed: list[dict] = field(default_factory=list)
-    status: str = "both"  # both | added | removed
+    status: str = "both"  # both | added (not in OLD); sites not in NEW are DiffResult.left_out
 
     @property
     def score_delta(self) -> float | None:
@@ -55,6 +58,7 @@ class DiffResult:
     new_run: str | None
     sites: list[SiteDiff]
     history_used: bool = False
+    left_out: list[str] = field(default_factory=list)  # sites of OLD that NEW did not audit
 
     def totals(self) -> dict[str, int]:
         keys = ("new", "regressed", "persisting", "fixed")
@@ -62,15 +66,19 @@ class DiffResult:
 
     def to_dict(self) -> dict:
         return {"old_run": self.old_run, "new_run": self.new_run,
-                "history_used": self.history_used, "totals": self.totals(),
+                "history_used": self.history_used, "totals": self.totals(), "left_out": self.left_out,
                 "sites": [s.to_dict() for s in self.sites]}
+
+
+def finding_key(finding: dict) -> str:
+    """A finding's identity within its site: its fingerprint (older results: check, url and selector)."""
+    return str(finding.get("fingerprint") or f"{finding.get('check')}|{finding.get('url')}|{finding.get('selector')}")
 
 
 def _by_fingerprint(site: dict | None) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for f in (site or {}).get("findings") or []:
-        key = f.get("fingerprint") or f"{f.get('check')}|{f.get('url')}|{f.get('selector')}"
-        out.setdefault(str(key), f)
+        out.setdefault(finding_key(f), f)
     return out
 
 
@@ -99,9 +107,8 @@ def diff_results(old: dict, new: dict, history: Any = None) -> DiffResult:
     """Diff two results dicts; `history` (a HistoryStore) enables "regressed"."""
     old_sites = {s["id"]: s for s in old.get("sites") or []}
     new_sites = {s["id"]: s for s in new.get("sites") or []}
-    order = list(new_sites) + [sid for sid in old_sites if sid not in new_sites]
     out: list[SiteDiff] = []
-    for site_id in order:
+    for site_id in new_sites:
         o, n = old_sites.get(site_id), new_sites.get(site_id)
         before, after = _by_fingerprint(o), _by_fingerprint(n)
         earlier = _earlier_fingerprints(history, site_id, old, new) if history is not None \
@@ -110,7 +117,7 @@ def diff_results(old: dict, new: dict, history: Any = None) -> DiffResult:
             site_id=site_id, name=str((n or o or {}).get("name") or site_id),
             old_score=(o or {}).get("score"), new_score=(n or {}).get("score"),
             old_verdict=(o or {}).get("verdict"), new_verdict=(n or {}).get("verdict"),
-            status="both" if o and n else ("added" if n else "removed"),
+            status="both" if o else "added",
         )
         for fp, finding in after.items():
             if fp in before:
@@ -123,7 +130,8 @@ def diff_results(old: dict, new: dict, history: Any = None) -> DiffResult:
         out.append(entry)
     return DiffResult(old_run=(old.get("run") or {}).get("id"),
                       new_run=(new.get("run") or {}).get("id"), sites=out,
-                      history_used=history is not None)
+                      history_used=history is not None,
+                      left_out=[site_id for site_id in old_sites if site_id not in new_sites])
 
 
 def new_fingerprints(results: dict, baseline: dict | None) -> list[dict]:

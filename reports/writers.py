@@ -1,6 +1,11 @@
 """Machine formats (CSV, JUnit XML, SARIF 2.1.0, JSON) and `write_formats`, all from results.json.
 
 Every file is written atomically (temp file in the same directory, then os.replace).
+
+A finding about a link target (`data.referrers`: `links.broken`) is placed where it can be fixed: on
+each referring page recorded (one CSV row, one SARIF location per referrer), with the link's selector
+where the check found it; the target is the CSV's `target` column and SARIF's related location. A web
+page has no source line: SARIF locations carry no `startLine`, the selector is a logical location.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from reports import (
     finding_title,
     localized,
 )
+from reports.diff import finding_key
 
 FORMATS = ("html", "csv", "junit", "sarif", "json")
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -37,7 +43,7 @@ def _severity(name: str | None) -> Severity:
 
 
 FINDING_COLUMNS = ["site_id", "site_name", "check", "dimension", "severity", "url", "title",
-                   "message", "selector", "evidence", "refs", "fix", "fingerprint"]
+                   "message", "selector", "evidence", "refs", "fix", "fingerprint", "target"]
 
 
 class FormatError(ValueError):
@@ -89,15 +95,35 @@ def _csv(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+def referring_places(f: dict) -> list[tuple[str, str | None]]:
+    """Where a finding is fixed: (page URL, selector or None). A finding about a link target is fixed on
+    each referring page recorded (the selector only where the check found the link); any other finding
+    on its own page."""
+    data = f.get("data") if isinstance(f.get("data"), dict) else {}
+    referrers = [str(r) for r in data.get("referrers") or [] if r]
+    if not referrers:
+        return [(str(f.get("url") or ""), f.get("selector"))]
+    located = data.get("referrer_selector_page")
+    return [(r, f.get("selector") if r == located else None) for r in referrers]
+
+
+def _target(f: dict) -> str | None:
+    """The broken target a referred finding is about (None for a finding on its own page)."""
+    data = f.get("data") if isinstance(f.get("data"), dict) else {}
+    return f.get("url") if data.get("referrers") else None
+
+
 def findings_csv(results: dict, lang: str = "zh") -> str:
+    """One row per finding, and per referring page for a finding about a link target."""
     rows: list[list[Any]] = [FINDING_COLUMNS]
     for site in results.get("sites") or []:
         for f in site.get("findings") or []:
-            rows.append([site.get("id"), site.get("name"), f.get("check"), f.get("dimension"),
-                         f.get("severity"), f.get("url"), finding_title(results, f, lang),
-                         finding_message(results, f, lang), f.get("selector"),
-                         f.get("evidence"), finding_refs(results, f),
-                         finding_fix(results, f, lang), f.get("fingerprint")])
+            for page, selector in referring_places(f):
+                rows.append([site.get("id"), site.get("name"), f.get("check"), f.get("dimension"),
+                             f.get("severity"), page, finding_title(results, f, lang),
+                             finding_message(results, f, lang), selector,
+                             f.get("evidence"), finding_refs(results, f),
+                             finding_fix(results, f, lang), f.get("fingerprint"), _target(f)])
     return _csv(rows)
 
 
@@ -146,13 +172,20 @@ def _catalogue(results: dict) -> dict[str, dict]:
     return catalogue
 
 
-def junit_xml(results: dict, lang: str = "zh") -> str:
-    """A testsuite per site, a testcase per check; not-assessed dimensions are skipped."""
+def junit_xml(results: dict, lang: str = "zh", gate: Any = None) -> str:
+    """A testsuite per site, a testcase per check; not-assessed dimensions are skipped.
+
+    Without a gate every counted finding fails its check's testcase (the JUnit report is the gate).
+    With one (`reports.gate.GateResult`) a first `gate` testsuite carries its verdict, and only what
+    it failed on fails: the findings it blames and the verdicts of the sites it failed on score or
+    veto; what it tolerates is written as system-out, so a passing gate leaves a green report."""
     catalogue = _catalogue(results)
     root = ET.Element("testsuites", name="auditcli")
     total = failures_total = 0
+    if gate is not None:
+        total, failures_total = 1, _junit_gate_suite(root, gate)
     for site in results.get("sites") or []:
-        tests, failures = _junit_suite(root, results, site, catalogue, lang)
+        tests, failures = _junit_suite(root, results, site, catalogue, lang, gate)
         total += tests
         failures_total += failures
     root.set("tests", str(total))
@@ -162,8 +195,19 @@ def junit_xml(results: dict, lang: str = "zh") -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _junit_gate_suite(root: ET.Element, gate: Any) -> int:
+    """The gate's own verdict as one testcase (its reasons when it failed); returns its failures."""
+    suite = ET.SubElement(root, "testsuite", name="gate", tests="1", errors="0", skipped="0",
+                          failures="0" if gate.passed else "1")
+    case = ET.SubElement(suite, "testcase", name="gate", classname="auditcli.gate")
+    if gate.passed:
+        return 0
+    ET.SubElement(case, "failure", message="; ".join(gate.reasons), type="gate").text = "\n".join(gate.reasons)
+    return 1
+
+
 def _junit_suite(root: ET.Element, results: dict, site: dict, catalogue: dict[str, dict],
-                 lang: str) -> tuple[int, int]:
+                 lang: str, gate: Any = None) -> tuple[int, int]:
     """One site's testsuite: its properties, the verdict, then every check of the catalogue (so a CI
     sees the same test names on every site); returns its tests and failures."""
     suite = ET.SubElement(root, "testsuite", name=str(site.get("id")))
@@ -174,9 +218,9 @@ def _junit_suite(root: ET.Element, results: dict, site: dict, catalogue: dict[st
     by_check: dict[str, list[dict]] = defaultdict(list)
     for f in site.get("findings") or []:
         by_check[str(f.get("check"))].append(f)
-    outcomes = [_junit_verdict_case(suite, site, lang)]
-    outcomes += [_junit_check_case(suite, results, site, check_id, catalogue[check_id], by_check.get(check_id, []), lang)
-                 for check_id in sorted(catalogue)]
+    outcomes = [_junit_verdict_case(suite, site, lang, gate)]
+    outcomes += [_junit_check_case(suite, results, site, check_id, catalogue[check_id], by_check.get(check_id, []),
+                                   lang, gate) for check_id in sorted(catalogue)]
     failures = outcomes.count("failure")
     suite.set("tests", str(len(outcomes)))
     suite.set("failures", str(failures))
@@ -185,13 +229,17 @@ def _junit_suite(root: ET.Element, results: dict, site: dict, catalogue: dict[st
     return len(outcomes), failures
 
 
-def _junit_verdict_case(suite: ET.Element, site: dict, lang: str) -> str:
-    """The profile's verdict as a testcase: a fail names its vetoes and the score. Returns the outcome."""
+def _junit_verdict_case(suite: ET.Element, site: dict, lang: str, gate: Any = None) -> str:
+    """The profile's verdict as a testcase: a fail names its vetoes and the score (with a gate, only
+    when the gate failed on this site's score or veto). Returns the outcome."""
     case = ET.SubElement(suite, "testcase", name="verdict", classname=f"{site.get('id')}.profile")
     if site.get("verdict") == "fail":
         reasons = [f"{v.get('rule')}: {v.get('message_en') if lang == 'en' else v.get('message')}"
                    for v in site.get("vetoes") or []]
         reasons.append(f"score {site.get('score')}")
+        if gate is not None and str(site.get("id")) not in gate.blamed_sites:
+            ET.SubElement(case, "system-out").text = "\n".join(["verdict fail, tolerated by the gate", *reasons])
+            return "pass"
         ET.SubElement(case, "failure", message="; ".join(reasons), type="verdict").text = \
             "\n".join(reasons)
         return "failure"
@@ -202,9 +250,10 @@ def _junit_verdict_case(suite: ET.Element, site: dict, lang: str) -> str:
 
 
 def _junit_check_case(suite: ET.Element, results: dict, site: dict, check_id: str, info: dict,
-                      found: list[dict], lang: str) -> str:
+                      found: list[dict], lang: str, gate: Any = None) -> str:
     """One check as a testcase: skipped when nothing was judged (never a pass), failed by counted
-    findings, passed with any info findings as system-out. Returns the outcome."""
+    findings (with a gate: by those it blames), passed with the others (info, or tolerated by the
+    gate) as system-out. Returns the outcome."""
     dim = info.get("dimension") or "other"
     case = ET.SubElement(suite, "testcase", name=check_id, classname=f"{site.get('id')}.{dim}")
     block = (site.get("dimensions") or {}).get(dim) or {}
@@ -217,6 +266,8 @@ def _junit_check_case(suite: ET.Element, results: dict, site: dict, check_id: st
         ET.SubElement(case, "skipped", message=f"{outcome['status']}: {reason}".rstrip(": "))
         return "skipped"
     failing = [f for f in found if f.get("severity") in COUNTED_SEVERITIES]
+    if gate is not None:
+        failing = [f for f in failing if (str(site.get("id")), finding_key(f)) in gate.blamed]
     if failing:
         title = finding_title(results, failing[0], lang)
         lines = [f"{f.get('url')}: {finding_message(results, f, lang)}"
@@ -229,8 +280,10 @@ def _junit_check_case(suite: ET.Element, results: dict, site: dict, check_id: st
                       type=str(failing[0].get("severity"))).text = "\n".join(lines)
         return "failure"
     if found:
+        tolerated = gate is not None and any(f.get("severity") in COUNTED_SEVERITIES for f in found)
         ET.SubElement(case, "system-out").text = "\n".join(
-            f"{f.get('url')}: {finding_message(results, f, lang)}" for f in found)
+            (["tolerated by the gate:"] if tolerated else [])
+            + [f"{f.get('url')}: {finding_message(results, f, lang)}" for f in found])
     return "pass"
 
 
@@ -299,44 +352,59 @@ def _sarif_rule(rule_id: str, info: dict, lang: str) -> dict:
 
 
 def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str) -> dict:
-    """A finding as a SARIF result on its page URL, with a fingerprint so code scanning tracks it across runs."""
+    """A finding as a SARIF result where it is fixed (its page, or each page referring to its broken
+    target), with a fingerprint so code scanning tracks it across runs. A web page has no source line,
+    so no `startLine` is made up: the element is a logical location (its CSS selector). The evidence
+    (an HTML fragment, a header) is a property: a SARIF region needs a line or an offset, and a page
+    fetched over HTTP has neither that means anything to its editor."""
     rule_id = str(f.get("check"))
     text = finding_message(results, f, lang) or rule_id
     if f.get("selector"):
         text += f" [{f['selector']}]"
+    places = referring_places(f)
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": rule_index,
         "level": _severity(f.get("severity")).sarif_level,
         "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
-        "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": str(f.get("url") or
-                                                                 site.get("url") or "")}},
-            "logicalLocations": [{"name": str(site.get("id")), "kind": "module"}],
-        }],
+        "locations": [_sarif_location(site, page or str(site.get("url") or ""), selector)
+                      for page, selector in places],
         "properties": {"site": site.get("id"), "dimension": f.get("dimension"),
                        "severity": f.get("severity")},
     }
+    target = _target(f)
+    if target:
+        result["relatedLocations"] = [{"id": 1, "physicalLocation": {"artifactLocation": {"uri": str(target)}},
+                                       "message": {"text": "broken target" if lang == "en" else "失效目标"}}]
+        result["properties"]["target"] = target
     if f.get("selector"):
         result["properties"]["selector"] = f["selector"]
-    # GitHub code scanning requires region.startLine; a page URL has no source line.
-    region: dict[str, Any] = {"startLine": 1}
     if f.get("evidence"):
-        region["snippet"] = {"text": str(f["evidence"])[:1000]}
-    result["locations"][0]["physicalLocation"]["region"] = region
+        result["properties"]["evidence"] = str(f["evidence"])[:1000]
     if f.get("fingerprint"):
         result["partialFingerprints"] = {FINGERPRINT_KEY: str(f["fingerprint"])}
     return result
+
+
+def _sarif_location(site: dict, page: str, selector: str | None) -> dict:
+    """A page as a SARIF location (no region: a page has no line): the site as a module and the
+    element's selector, where known, as logical locations."""
+    logical: list[dict[str, Any]] = [{"name": str(site.get("id")), "kind": "module"}]
+    if selector:
+        logical.append({"name": str(selector), "fullyQualifiedName": f"{site.get('id')}::{selector}",
+                        "kind": "element"})
+    return {"physicalLocation": {"artifactLocation": {"uri": page}}, "logicalLocations": logical}
 
 
 # ---------------------------------------------------------------- all formats
 
 
 def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = "zh",
-                  history: Any = None) -> list[Path]:
+                  history: Any = None, gate: Any = None) -> list[Path]:
     """Write the requested formats into out_dir; returns the files written.
 
-    `history` is a HistoryStore, a path to one, or a {site_id: trend} dict (for the HTML trends).
+    `history` is a HistoryStore, a path to one, or a {site_id: trend} dict (for the HTML trends);
+    `gate` the run's `reports.gate.GateResult`, when a gate was asked for (for the JUnit report).
     """
     out_dir = Path(out_dir)
     written: list[Path] = []
@@ -352,7 +420,7 @@ def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = 
             written.append(atomic_write(out_dir / "sites.csv",
                                         sites_csv(results, lang), encoding="utf-8-sig"))
         elif fmt == "junit":
-            written.append(atomic_write(out_dir / "junit.xml", junit_xml(results, lang)))
+            written.append(atomic_write(out_dir / "junit.xml", junit_xml(results, lang, gate)))
         elif fmt == "sarif":
             written.append(atomic_write(out_dir / "results.sarif",
                                         json.dumps(sarif_log(results, lang), ensure_ascii=False,

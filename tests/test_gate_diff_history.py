@@ -127,6 +127,47 @@ def test_gate_cli_exit_codes(cli, tmp_path, base):
     assert cli("gate", ok_path, "--fail-on-veto").exit_code == 1
 
 
+def test_gate_fails_on_a_chosen_check_prefix_or_dimension(cli, tmp_path, base):
+    path = write(tmp_path / "results.json", base)
+    broken = sum(1 for s in base["sites"] for f in s["findings"] if f["check"] == "links.broken")
+    assert broken == 1
+    failed = cli("gate", path, "--fail-on", "links.broken")
+    assert failed.exit_code == 1 and "1 finding(s) of --fail-on links.broken" in failed.output
+    assert cli("gate", path, "--fail-on", "links.").exit_code == 1
+    assert cli("gate", path, "--fail-on", "links").exit_code == 1  # the dimension
+    assert cli("gate", path, "--fail-on", "content.sensitive-word").exit_code == 0  # a known check not found
+    clean = copy.deepcopy(base)
+    for site in clean["sites"]:
+        site["findings"] = [f for f in site["findings"] if f["dimension"] != "links"]
+    assert cli("gate", write(tmp_path / "clean.json", clean), "--fail-on", "links.broken,identity.").exit_code == 1
+    assert cli("gate", write(tmp_path / "clean2.json", clean), "--fail-on", "links.broken").exit_code == 0
+    typo = cli("gate", path, "--fail-on", "links.brokn")
+    assert typo.exit_code == 2 and "unknown dimension or check id 'links.brokn'" in typo.output
+
+
+def test_gate_fail_on_counts_no_info_finding(base):
+    info = next(f for s in base["sites"] for f in s["findings"] if f["severity"] == "info")
+    assert evaluate(base, fail_on=[info["check"]]).passed
+
+
+def test_gate_without_a_condition_warns_that_it_always_passes(cli, tmp_path, base):
+    result = cli("gate", write(tmp_path / "results.json", base))
+    assert result.exit_code == 0
+    assert "no gate condition given" in result.output and "always passes" in result.output
+    assert "no gate condition" not in cli("gate", tmp_path / "results.json", "--fail-under", 1).output
+
+
+def test_gate_cuts_a_long_list_of_new_findings_with_a_count(cli, tmp_path, base):
+    many = copy.deepcopy(base)
+    many["sites"][0]["findings"] += [{**NEW_FINDING, "fingerprint": f"{i:040x}", "url": f"http://127.0.0.1:8101/p{i}.html"}
+                                     for i in range(60)]
+    result = cli("gate", write(tmp_path / "many.json", many), "--baseline", write(tmp_path / "base.json", base))
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and "60 new finding(s):" in lines
+    assert sum(1 for line in lines if line.startswith("  + ")) == 50
+    assert "  …and 10 more" in lines
+
+
 @pytest.mark.parametrize("content", ["{not json", '{"schema": "other/v9", "sites": []}',
                                      '{"sites": "none"}', "[]"])
 def test_gate_bad_input_exits_2_without_traceback(cli, tmp_path, content):
@@ -197,20 +238,64 @@ def test_diff_and_history_cli(cli, tmp_path, three_runs):
     for path in paths:
         assert cli("report", path, "--format", "json", "--out", tmp_path / "o",
                    "--history", db, "--record").exit_code == 0
-    out = cli("diff", paths[1], paths[2], "--db", db, "--json")
+    out = cli("diff", paths[1], paths[2], "--history", db, "--json")
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     county = next(s for s in data["sites"] if s["site_id"] == "county")
     assert county["counts"] == {"new": 1, "regressed": 1, "persisting": 1, "fixed": 1}
-    text = cli("diff", paths[1], paths[2], "--db", db)
+    text = cli("diff", paths[1], paths[2], "--history", db)
     assert text.exit_code == 0 and "regressed" in text.output and "a11y.form-label" in text.output
-    hist = cli("history", "county", "--db", db)
+    hist = cli("history", "county", "--history", db)
     assert hist.exit_code == 0 and "run-1" in hist.output and "run-3" in hist.output
-    assert json.loads(cli("history", "county", "--db", db, "--json").output)[2]["run_id"] == \
+    assert json.loads(cli("history", "county", "--history", db, "--json").output)[2]["run_id"] == \
         "run-3"
-    missing = cli("history", "nowhere", "--db", db)
+    missing = cli("history", "nowhere", "--history", db)
     assert missing.exit_code == 2 and "county" in missing.output
-    assert cli("history", "county", "--db", tmp_path / "none.sqlite").exit_code == 2
+    assert cli("history", "county", "--history", tmp_path / "none.sqlite").exit_code == 2
+
+
+def test_one_history_option_on_every_command_and_db_still_works(cli, tmp_path, three_runs):
+    db = tmp_path / "h.sqlite"
+    for results in three_runs:
+        HistoryStore(db).record(results)
+    paths = [write(tmp_path / f"run{i}.json", r) for i, r in enumerate(three_runs, start=1)]
+    by_history = cli("diff", paths[1], paths[2], "--history", db)
+    assert by_history.exit_code == 0 and "regressed" in by_history.output
+    by_db = cli("diff", paths[1], paths[2], "--db", db)  # the old name: hidden, deprecated, still honoured
+    assert by_db.exit_code == 0 and "--db is deprecated; use --history" in by_db.output
+    assert "! regressed" in by_db.output
+    assert cli("history", "county", "--db", db).exit_code == 0
+    assert cli("history", "county", "--db", db, "--history", tmp_path / "other.sqlite").exit_code == 2
+
+
+def test_a_missing_history_store_names_the_path_and_how_to_make_one(cli, tmp_path, three_runs):
+    nowhere = tmp_path / "no" / "history.sqlite"
+    paths = [write(tmp_path / f"run{i}.json", r) for i, r in enumerate(three_runs, start=1)]
+    for args in (["history", "county", "--history", nowhere], ["diff", *paths[:2], "--history", nowhere],
+                 ["report", paths[0], "--history", nowhere, "--out", tmp_path / "o"]):
+        result = cli(*args)
+        text = " ".join(result.output.split())
+        assert result.exit_code == 2, args
+        assert str(nowhere) in text and "auditcli audit SITES --history" in text, text
+    assert not nowhere.exists()  # looking does not create it
+    default = cli("diff", *paths[:2])  # the default store (AUDITCLI_HISTORY in this test) does not exist
+    assert default.exit_code == 0
+    assert f"no history store at {tmp_path / 'default-history.sqlite'}" in " ".join(default.output.split())
+
+
+def test_diff_leaves_out_sites_the_new_run_did_not_audit(cli, tmp_path, three_runs):
+    old, new = three_runs[0], copy.deepcopy(three_runs[1])
+    new["sites"] = [s for s in new["sites"] if s["id"] == "county"]  # `audit --site county`
+    result = diff_results(old, new)
+    assert [s.site_id for s in result.sites] == ["county"]
+    assert result.left_out == [s["id"] for s in old["sites"] if s["id"] != "county"]
+    assert result.totals()["fixed"] == 1  # the county's form label, not every finding of the others
+    paths = [write(tmp_path / "old.json", old), write(tmp_path / "new.json", new)]
+    text = cli("diff", *paths, "--no-history")
+    assert text.exit_code == 0
+    assert "left out (not audited in" in text.output and "town-a" in text.output
+    assert "town-a" not in text.output.split("left out")[0]
+    assert json.loads(cli("diff", *paths, "--no-history", "--json").output)["left_out"] == result.left_out
 
 
 def test_report_cli_renders_trends_from_history(cli, tmp_path, three_runs):
@@ -269,5 +354,5 @@ def test_diff_with_a_corrupt_history_store_is_bad_input(cli, tmp_path, three_run
         paths.append(str(path))
     corrupt = tmp_path / "history.sqlite"
     corrupt.write_text("garbage", "utf-8")
-    result = cli("diff", *paths, "--db", corrupt)
+    result = cli("diff", *paths, "--history", corrupt)
     assert result.exit_code == 2

@@ -48,7 +48,7 @@ def test_new_fixed_persisting_and_regressed_over_three_changing_runs(tmp_path):
         third = audit(3)
 
     def diff(old, new):
-        result = run_cli("diff", str(old), str(new), "--json", "--db", str(history))
+        result = run_cli("diff", str(old), str(new), "--json", "--history", str(history))
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
@@ -65,7 +65,7 @@ def test_new_fixed_persisting_and_regressed_over_three_changing_runs(tmp_path):
     two_three = site_diff(diff(second, third))
     assert about(two_three["regressed"], "rsxx"), "fixed in run 2, back in run 3: regressed, not new"
     assert about(two_three["persisting"], "gone.html")
-    trend = run_cli("history", "county", "--db", str(history), "--json")
+    trend = run_cli("history", "county", "--history", str(history), "--json")
     assert trend.returncode == 0, trend.stderr
     assert [run["findings"] is not None for run in json.loads(trend.stdout)] == [True, True, True]
 

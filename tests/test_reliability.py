@@ -433,6 +433,6 @@ def test_two_audits_recording_into_one_history_store_at_once_both_land(tmp_path)
     db = sqlite3.connect(history)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert {row[0] for row in db.execute("SELECT run_id FROM runs")} == ids and len(ids) == 2
-    trend = run_cli("history", "county", "--db", str(history), "--json")
+    trend = run_cli("history", "county", "--history", str(history), "--json")
     assert trend.returncode == 0, trend.stderr
     assert len(json.loads(trend.stdout)) == 2

@@ -202,3 +202,40 @@ def test_an_unusable_history_store_is_bad_input_before_crawling(tmp_path: Path, 
     result = cli("audit", "http://127.0.0.1:9/", "--history", str(bad), "--out", str(tmp_path / "out"), timeout=60)
     assert result.returncode == 2 and "--history" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "crawl").exists()
+
+
+@pytest.mark.parametrize("target, suggestion", [
+    ("127.0.0.1:8204", "http://127.0.0.1:8204/"),
+    ("www.example.gov.cn", "http://www.example.gov.cn/"),
+    ("localhost:8101", "http://localhost:8101/"),
+])
+def test_a_url_without_its_scheme_is_told_to_add_it(tmp_path, monkeypatch, target, suggestion):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        load_targets([target])
+    assert str(caught.value) == f"{target}: no such file; a URL needs its scheme: {suggestion} (or https://)"
+
+
+def test_a_missing_sites_file_gets_no_url_suggestion(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"^sites\.yaml: no such file$"):
+        load_targets(["sites.yaml"])
+
+
+def test_site_selection_keeps_parents_and_nested_scopes_of_the_whole_file(tmp_path):
+    import typer
+
+    from auditcli.app.cli import load_config
+
+    path = tmp_path / "sites.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    full = {site.id: site for site in load_config([str(path)], None).sites}
+    town = load_config([str(path)], None, ["town-a"]).sites
+    assert [site.id for site in town] == ["town-a"] and town[0].parent == "county"  # parent kept for the roll-up
+    county = load_config([str(path)], None, ["county"]).sites
+    assert county == [full["county"]]  # still leaves /xxgk/jiazhen/ to town-a, as in a full run
+    assert county[0].exclude == ("http://127.0.0.1:9/xxgk/jiazhen/",)
+    assert [s.id for s in load_config([str(path)], None, ["town-a,county"]).sites] == ["county", "town-a"]
+    with pytest.raises(typer.Exit) as caught:
+        load_config([str(path)], None, ["town-b"])
+    assert caught.value.exit_code == 2

@@ -39,7 +39,9 @@ def all_findings(results: dict) -> list[dict]:
 
 def test_findings_csv_has_one_row_per_finding(results):
     rows = list(csv.DictReader(io.StringIO(findings_csv(results))))
-    assert len(rows) == len(all_findings(results))
+    referred = sum(len(f["data"]["referrers"]) - 1 for f in all_findings(results) if f["data"].get("referrers"))
+    assert referred == 1  # the county's broken annual report, linked from two pages
+    assert len(rows) == len(all_findings(results)) + referred
     row = next(r for r in rows if r["check"] == "a11y.image-alt")
     assert row["site_id"] == "county" and row["severity"] == "high"
     assert row["selector"] == "#banner > a:nth-child(2) > img"
@@ -85,6 +87,84 @@ def test_junit_parses_with_a_suite_per_site_and_a_case_per_check(results):
     town = {c.get("name"): c for c in suites["town-a"].findall("testcase")}
     assert town["tls.legacy-protocol"].find("skipped") is not None  # security not assessed
     assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites.values())
+
+
+def broken_link(referrers: list[str], selector: str | None, located: str | None) -> dict:
+    """A links.broken finding as the check writes it: the target as url, the referrers in data, the
+    link's selector found on the first referrer."""
+    return {"fingerprint": "b" * 40, "check": "links.broken", "dimension": "links", "severity": "medium",
+            "url": "http://127.0.0.1:8101/uploads/2025/年度报告.pdf",
+            "message": "附件“2025年政府信息公开工作年度报告”失效（HTTP 404），2 个页面引用，如 http://127.0.0.1:8101/zfxxgk/ndbg/",
+            "message_en": "Attachment broken (HTTP 404)", "selector": selector,
+            "evidence": "“2025年政府信息公开工作年度报告” → HTTP 404", "refs": [], "fix": "",
+            "data": {"status": 404, "kind": "attachment", "referrers": referrers, "referrer_count": len(referrers),
+                     "referrer_selector_page": located}}
+
+
+def with_findings(results: dict, findings: list[dict]) -> dict:
+    data = json.loads(json.dumps(results))
+    data["sites"][0]["findings"] = findings
+    return data
+
+
+REFERRERS = ["http://127.0.0.1:8101/zfxxgk/ndbg/", "http://127.0.0.1:8101/zfxxgk/"]
+LINK_SELECTOR = "#content > ul.list > li:nth-child(3) > a"
+
+
+def test_findings_csv_puts_a_broken_link_on_each_referring_page(results):
+    data = with_findings(results, [broken_link(REFERRERS, LINK_SELECTOR, REFERRERS[0])])
+    rows = [r for r in csv.DictReader(io.StringIO(findings_csv(data))) if r["check"] == "links.broken"]
+    assert [(r["url"], r["selector"]) for r in rows] == [(REFERRERS[0], LINK_SELECTOR), (REFERRERS[1], "")]
+    assert {r["target"] for r in rows} == {"http://127.0.0.1:8101/uploads/2025/年度报告.pdf"}
+    assert len({r["fingerprint"] for r in rows}) == 1
+
+
+def test_sarif_locates_a_broken_link_on_its_referrers_without_a_made_up_line(results):
+    data = with_findings(results, [broken_link(REFERRERS, LINK_SELECTOR, REFERRERS[0])])
+    result = sarif_log(data)["runs"][0]["results"][0]
+    pages = [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["locations"]]
+    assert pages == REFERRERS
+    first, second = result["locations"]
+    assert {"name": LINK_SELECTOR, "fullyQualifiedName": f"county::{LINK_SELECTOR}", "kind": "element"} \
+        in first["logicalLocations"]
+    assert [loc["kind"] for loc in second["logicalLocations"]] == ["module"]  # no selector known there
+    assert "region" not in first["physicalLocation"]
+    assert result["properties"]["evidence"] == "“2025年政府信息公开工作年度报告” → HTTP 404"
+    related = result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert related == "http://127.0.0.1:8101/uploads/2025/年度报告.pdf"
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(sarif_log(data))) == []
+
+
+def test_sarif_gives_no_page_a_start_line(results):
+    locations = [loc for r in sarif_log(results)["runs"][0]["results"] for loc in r["locations"]]
+    assert locations and not [loc for loc in locations if "region" in loc["physicalLocation"]]
+    image_alt = next(r for r in sarif_log(results)["runs"][0]["results"] if r["ruleId"] == "a11y.image-alt")
+    assert image_alt["locations"][0]["logicalLocations"][1]["name"] == "#banner > a:nth-child(2) > img"
+
+
+def test_junit_with_a_passing_gate_fails_no_testcase(results):
+    from reports.gate import evaluate
+
+    passing = evaluate(results, baseline=results)  # the same run: nothing new, every finding tolerated
+    assert passing.passed
+    root = ET.fromstring(junit_xml(results, gate=passing).encode("utf-8"))
+    assert root.get("failures") == "0" and root.findall(".//failure") == []
+    county = {c.get("name"): c for c in root.find("testsuite[@name='county']").findall("testcase")}
+    assert county["a11y.image-alt"].find("system-out").text.startswith("tolerated by the gate:")
+    assert root.find("testsuite[@name='gate']/testcase[@name='gate']") is not None
+    ungated = ET.fromstring(junit_xml(results).encode("utf-8"))
+    assert int(ungated.get("failures")) > 0  # without a gate the same findings fail
+
+
+def test_junit_with_a_failing_gate_fails_only_what_it_blames(results):
+    from reports.gate import evaluate
+
+    failing = evaluate(results, fail_on=["a11y.image-alt"])
+    assert not failing.passed
+    root = ET.fromstring(junit_xml(results, gate=failing).encode("utf-8"))
+    failed = {(case.get("classname"), case.get("name")) for case in root.iter("testcase") if case.find("failure") is not None}
+    assert failed == {("auditcli.gate", "gate"), ("county.accessibility", "a11y.image-alt")}
 
 
 def test_sarif_validates_against_the_official_schema(results):

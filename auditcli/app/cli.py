@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,11 +96,11 @@ def split_list(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def check_selectors(only: list[str], skip: list[str]) -> None:
+def check_selectors(only: list[str], skip: list[str], only_flag: str = "--only") -> None:
     from checks.engine.registry import known_selectors
 
     known = known_selectors()
-    for flag, values in (("--only", only), ("--skip", skip)):
+    for flag, values in ((only_flag, only), ("--skip", skip)):
         for value in values:
             if value not in known and not any(k.startswith(value.rstrip("*")) for k in known if value.endswith(("*", "."))):
                 raise fail(f"{flag}: unknown dimension or check id {value!r} (see `auditcli checks`)")
@@ -175,11 +176,54 @@ def security_selected(only: list[str], skip: list[str]) -> bool:
     return any(spec.dimension == "security" for spec in select(all_checks(), only, skip))
 
 
-def load_config(targets: list[str], profile: str | None):
+def load_config(targets: list[str], profile: str | None, only_sites: list[str] | None = None):
+    """The targets' sites; with --site, only those of them (by id). The selection is made after the whole
+    file is read: ids, parents and the scopes left to nested sites stay what they are in a full run, so
+    a re-check of one site lines up with the history of full runs."""
     try:
-        return load_targets(targets, profile)
+        config = load_targets(targets, profile)
     except ConfigError as exc:
         raise fail(str(exc)) from None
+    wanted = split_list(only_sites)
+    if not wanted:
+        return config
+    known = [site.id for site in config.sites]
+    from auditcli.core.listing import joined
+
+    for site_id in wanted:
+        if site_id not in known:
+            raise fail(f"--site: no site {site_id!r} in {config.source or 'the targets'} (ids: {joined(known, 20)})")
+    config.sites = [site for site in config.sites if site.id in wanted]
+    return config
+
+
+@dataclass(frozen=True)
+class GateConditions:
+    """The gate's flags of `audit`/`check` (JudgeFlags), evaluated once the results exist: before the reports
+    are written, so the JUnit report fails only what the gate fails (reports.writers.junit_xml)."""
+
+    fail_under: float | None = None
+    max_new: int | None = None
+    baseline: dict | None = None
+    fail_on_veto: bool = False
+    fail_on: tuple[str, ...] = ()
+
+    @classmethod
+    def from_flags(cls, judging: JudgeFlags, baseline: dict | None) -> GateConditions:
+        fail_on = split_list(judging.fail_on)
+        check_selectors(fail_on, [], only_flag="--fail-on")
+        return cls(judging.fail_under, judging.max_new, baseline, judging.fail_on_veto, tuple(fail_on))
+
+    def given(self) -> bool:
+        from reports.gate import has_condition
+
+        return has_condition(self.fail_under, self.max_new, self.baseline, self.fail_on_veto, list(self.fail_on))
+
+    def evaluate(self, results: dict):
+        from reports.gate import evaluate
+
+        return evaluate(results, fail_under=self.fail_under, max_new=self.max_new, baseline=self.baseline,
+                        fail_on_veto=self.fail_on_veto, fail_on=list(self.fail_on))
 
 
 def check_profile(name: str):
@@ -216,13 +260,14 @@ def audit(
     With --redis, the crawl is distributed: this process seeds the job in Redis and gathers what the
     `auditcli worker --redis …` processes fetch (on this machine or others), then checks and reports."""
     setup_logging(quiet, verbose)
-    config = load_config(targets, judging.profile)
+    config = load_config(targets, judging.profile, crawling.sites)
     only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
     settings = judge_settings(judging)
     day = parse_as_of(as_of)
     profile_name = judging.profile or config.profile
     format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
+    gate = GateConditions.from_flags(judging, baseline_results)
     options = crawl_options(crawling, safety, security_selected(only_list, skip_list))
     prepare_out(out_dir)
     record_in = history_path(judging.history, judging.no_history)
@@ -236,8 +281,8 @@ def audit(
     results = crawl_and_check(config, out_dir, options, check_options, check_workers=check_workers, render=render,
                               browser_pages=browsing.browser_pages, distributed=distributed, resume=resume,
                               formats=format_list, lang=judging.lang, run_meta=run_meta, history=record_in,
-                              quiet=quiet, verbose=verbose)
-    finish(results, judging.fail_under, judging.max_new, baseline_results, judging.fail_on_veto, quiet, strict)
+                              quiet=quiet, verbose=verbose, gate=gate)
+    finish(results, gate, quiet, strict)
 
 
 def report_settings(profile_name: str, formats: str, lang: str, baseline: Path | None):
@@ -249,7 +294,7 @@ def report_settings(profile_name: str, formats: str, lang: str, baseline: Path |
 
 def crawl_and_check(config, out_dir: Path, options, check_options, *, check_workers: int | None, render,
                     browser_pages: str, distributed, resume: bool, formats: list[str], lang: str, run_meta: dict,
-                    history: Path | None, quiet: bool, verbose: bool) -> dict:
+                    history: Path | None, quiet: bool, verbose: bool, gate: GateConditions | None = None) -> dict:
     """Crawl, render (browser mode), check and report. Without browser mode the check workers follow the
     crawl and judge each site as soon as it is crawled; browser mode renders after the crawl and before
     the checks, so then sites are judged after it."""
@@ -263,7 +308,8 @@ def crawl_and_check(config, out_dir: Path, options, check_options, *, check_work
                                resume=resume, site_done=early, distributed=distributed)
         if render is not None:
             run_browser(store_path, browser_pages, render, quiet)
-        return run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers)
+        return run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers,
+                                     gate)
 
 
 def check_redis(redis_url: str | None, job: str, lease: float):
@@ -373,7 +419,8 @@ def load_baseline(baseline: Path | None):
         raise fail(f"--baseline: {exc}") from None
 
 
-def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers=None):
+def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers=None,
+                          gate: GateConditions | None = None):
     from auditcli.app.orchestrate import check_store, save
 
     def site_done(config, site, seconds):
@@ -395,16 +442,20 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
 
         try:
             store = HistoryStore(history)
-            store.record(results)  # first, so the report's trends include this run
+            run_id = store.record(results)  # first, so the report's trends include this run
         except (HistoryError, OSError) as exc:  # the audit's results are safe; only history is missing
             store = None
             err.print(f"warning: run not recorded in history: {exc}", markup=False)
+        else:
+            if not quiet:  # never silent: a plain `audit URL` records in a store under the home directory
+                out.print(f"recorded run {run_id} in {store.path}", markup=False)
     extra = [f for f in formats if f != "json"]
     if extra:
         from reports.writers import write_formats
 
+        verdict = gate.evaluate(results) if gate is not None and gate.given() else None
         try:
-            written += write_formats(results, out_dir, extra, lang=lang, history=store)
+            written += write_formats(results, out_dir, extra, lang=lang, history=store, gate=verdict)
         except OSError as exc:
             raise fail(f"--out: results.json was written, but {exc.filename or 'a report'} could not be "
                        f"({exc.strerror or exc}); re-render with `auditcli report {path}`") from None
@@ -456,25 +507,32 @@ def hand_over_history(check_options, history: Path | None, site_ids: list[str]) 
                   markup=False)
 
 
-def finish(results, fail_under, max_new, baseline_results, fail_on_veto, quiet, strict=False) -> None:
+def finish(results, gate: GateConditions, quiet: bool, strict: bool = False) -> None:
+    from auditcli.core.listing import first
+
     sites = results["sites"]
     errors = [(site["id"], e) for site in sites for e in site.get("errors") or []]
     if errors:  # crash isolation, visible: every internal error named (check, page, message)
         err.print(f"warning: completed with {len(errors)} internal error(s) (results.json `errors`, and the report):",
                   markup=False)
-        for site_id, e in errors[:10]:
+        shown, tail = first(errors, 10)
+        for site_id, e in shown:
             err.print(f"  {site_id}: {e.get('check')} on {e.get('url') or '-'}: {e.get('error')}", markup=False)
+        if tail:
+            err.print(f"  {tail}", markup=False)
     if sites and all(site["status"] == "unreachable" or site["verdict"] == "not-assessed" for site in sites):
         raise fail("nothing could be audited: every site was unreachable or its start page blocked",
                    EXIT_NOTHING_AUDITED)
-    if fail_under is None and max_new is None and baseline_results is None and not fail_on_veto:
+    if not gate.given():
         if strict and errors:
             raise typer.Exit(EXIT_INTERNAL_ERRORS)
         return
-    from reports.gate import evaluate
+    from auditcli.app.cli_reports import new_finding_lines
 
-    verdict = evaluate(results, fail_under=fail_under, max_new=max_new, baseline=baseline_results,
-                       fail_on_veto=fail_on_veto)
+    verdict = gate.evaluate(results)
+    if not quiet:
+        for line in new_finding_lines(verdict.new_findings):  # as `auditcli gate` lists them
+            err.print(f"gate: {line}", markup=False)
     for reason in verdict.reasons:
         err.print(f"gate: {reason}", markup=False)
     if not verdict.passed:
@@ -501,7 +559,7 @@ def crawl(
 ) -> None:
     """Crawl only, into a page store (OUT/pages.sqlite) that `auditcli check` can audit offline."""
     setup_logging(quiet, verbose)
-    config = load_config(targets, None)
+    config = load_config(targets, None, crawling.sites)
     day = parse_as_of(as_of)
     options = crawl_options(crawling, safety)
     prepare_out(out_dir)
@@ -553,6 +611,7 @@ def check(
     settings = judge_settings(judging)
     profile_name = judging.profile or audit_meta.get("profile") or "cn-gov-2019"
     format_list, baseline_results = report_settings(profile_name, judging.formats, judging.lang, judging.baseline)
+    gate = GateConditions.from_flags(judging, baseline_results)
     prepare_out(out_dir)
     record_in = history_path(judging.history, judging.no_history)
     from auditcli.app.orchestrate import CheckOptions
@@ -561,8 +620,8 @@ def check(
     hand_over_history(check_options, record_in, stored_sites)
     with check_workers_for(page_store.path, check_options, check_workers, stored_sites) as workers:
         results = run_checks_and_report(page_store.path, out_dir, check_options, format_list, judging.lang, None,
-                                        record_in, quiet, workers)
-    finish(results, judging.fail_under, judging.max_new, baseline_results, judging.fail_on_veto, quiet, strict)
+                                        record_in, quiet, workers, gate)
+    finish(results, gate, quiet, strict)
 
 
 @app.command()
@@ -769,7 +828,13 @@ def demo(
     from auditcli.app.progress import run_crawl
     from auditcli.demo import DemoFarm
 
-    with DemoFarm(as_of=day, base_port=base_port) as farm:
+    try:
+        farm = DemoFarm(as_of=day, base_port=base_port)
+    except OSError as exc:  # a port in use: one line and exit 2
+        from auditcli.demo.__main__ import busy_port_message
+
+        raise fail(busy_port_message(base_port, exc).removeprefix("error: ")) from None
+    with farm:
         config = load_config([str(farm.sites_file)], None)
         if not quiet:
             err.print(f"demo farm: {len(config.sites)} sites on 127.0.0.1 (sites file {farm.sites_file})", markup=False)
@@ -789,7 +854,11 @@ def demo(
     from auditcli.demo.compare import compare  # the answer key: every column, date and finding planted
 
     diffs = compare(results, answer_key)
-    out.print(f"answer key: {len(diffs)} mismatches" + "".join(f"\n  {d}" for d in diffs[:20]), markup=False)
+    from auditcli.core.listing import first
+
+    shown, tail = first(diffs, 20)
+    out.print(f"answer key: {len(diffs)} mismatches" + "".join(f"\n  {d}" for d in [*shown, *filter(None, [tail])]),
+              markup=False)
 
 
 def register_optional_commands() -> None:

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from auditcli.app.flags import FailOn
+from auditcli.core.listing import first, joined
 from auditcli.stores.history import HistoryError, HistoryStore, default_history_path
 from reports import ResultsError, load_results
 from reports.scoring import ProfileError, load_profile, score_results, unrejudged_settings
@@ -40,6 +42,27 @@ def _clear_errors() -> Iterator[None]:
     except OSError as exc:
         err.print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+HistoryPath = Annotated[Path | None, typer.Option(
+    "--history", help="The history store (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite), "
+    "the same option as `audit --history`.")]
+DeprecatedDb = Annotated[Path | None, typer.Option("--db", hidden=True, help="Deprecated: --history.")]
+
+
+def no_store(path: Path) -> str:
+    """A missing history store: where it was looked for, and how one is made."""
+    return (f"{path}: no history store there; an audit records one (`auditcli audit SITES --history {path}`), "
+            f"or give the store your audits record in with --history PATH (or $AUDITCLI_HISTORY)")
+
+
+def _store_option(history: Path | None, db: Path | None) -> Path | None:
+    """--history, or the deprecated --db it replaced (with a note)."""
+    if db is not None:
+        err.print("[yellow]note:[/] --db is deprecated; use --history", markup=True, highlight=False)
+        if history is not None and history != db:
+            raise _bad(f"--db {db} and --history {history} name two stores; give --history only")
+    return history or db
 
 
 def _bad(message: str) -> typer.Exit:
@@ -94,7 +117,7 @@ def report(
         if record:
             store.record(results)
         elif store is not None and not store.exists():
-            raise HistoryError(f"{store.path}: no history store")
+            raise HistoryError(no_store(store.path))
         written = write_formats(results, out_dir or results_path.parent, wanted, lang=lang, history=store)
     for path in written:
         out.print(str(path))
@@ -118,18 +141,26 @@ def gate(
         typer.Option("--baseline", help="Earlier results.json: only findings new since it count."),
     ] = None,
     fail_on_veto: Annotated[bool, typer.Option("--fail-on-veto", help="Fail on any veto.")] = False,
+    fail_on: FailOn = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Re-score with this profile.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the gate result as JSON.")] = False,
 ) -> None:
-    """CI gate. Exit 0 when it passes, 1 when it fails, 2 on bad input."""
-    from reports.gate import evaluate
+    """CI gate. Exit 0 when it passes, 1 when it fails, 2 on bad input. Without a condition it
+    always passes (and says so)."""
+    from reports.gate import evaluate, has_condition
 
+    patterns = [p.strip() for value in fail_on or [] for p in value.split(",") if p.strip()]
     with _clear_errors():
         results = _load_scored(results_path, profile)
+        check_fail_on(patterns, results)
         base = load_results(baseline) if baseline else None
         result = evaluate(
-            results, fail_under=fail_under, max_new=max_new, baseline=base, fail_on_veto=fail_on_veto
+            results, fail_under=fail_under, max_new=max_new, baseline=base, fail_on_veto=fail_on_veto,
+            fail_on=patterns,
         )
+    if not has_condition(fail_under, max_new, base, fail_on_veto, patterns):
+        err.print("[yellow]warning:[/] no gate condition given (--fail-under, --max-new, --baseline, --fail-on-veto, "
+                  "--fail-on): this gate always passes", markup=True, highlight=False)
     if as_json:
         out.print_json(
             json.dumps(
@@ -150,50 +181,76 @@ def gate(
             out.print(
                 f"{site.get('id')}: score {'—' if score is None else f'{score:g}'} ({site.get('verdict')})"
             )
-        if result.new_findings:
-            out.print(f"{len(result.new_findings)} new finding(s):")
-            for f in result.new_findings[:50]:
-                out.print(f"  + {f.get('site_id')} {f.get('check')} {f.get('url')}")
+        for line in new_finding_lines(result.new_findings):
+            out.print(line, markup=False)
         for reason in result.reasons:
             out.print(f"FAIL {reason}")
         out.print("gate passed" if result.passed else "gate failed")
     raise typer.Exit(result.exit_code)
 
 
-def _history_for_diff(db: Path | None, use_history: bool) -> HistoryStore | None:
+def new_finding_lines(findings: list[dict], limit: int = 50) -> list[str]:
+    """The gate's new findings as `gate` and `audit --baseline` print them, the first `limit` and a count
+    of the rest."""
+    if not findings:
+        return []
+    shown, tail = first(findings, limit)
+    return [f"{len(findings)} new finding(s):",
+            *(f"  + {f.get('site_id')} {f.get('check')} {f.get('url')}" for f in shown),
+            *([f"  {tail}"] if tail else [])]
+
+
+def check_fail_on(patterns: list[str], results: dict) -> None:
+    """--fail-on names checks of the catalogue (the registry's, and any plugin check the results carry) or
+    dimensions; a typo must not make a gate that can never fail."""
+    from auditcli.core.vocabulary import DIMENSIONS
+    from checks.engine.registry import known_selectors
+
+    known = known_selectors() | set(DIMENSIONS)
+    for site in results.get("sites") or []:
+        known |= {str(f.get("check")) for f in site.get("findings") or []} | {str(f.get("dimension")) for f in site.get("findings") or []}
+    known |= set(results.get("checks") or {})
+    for value in patterns:
+        if value not in known and not (value.endswith((".", "*")) and any(k.startswith(value.rstrip("*")) for k in known)):
+            raise _bad(f"--fail-on: unknown dimension or check id {value!r} (see `auditcli checks`)")
+
+
+def _history_for_diff(path: Path | None, use_history: bool) -> tuple[HistoryStore | None, str | None]:
+    """The store for regressions, and a note when there is none. A store named with --history must exist;
+    the default one is used when it exists."""
     if not use_history:
-        return None
-    if db is not None:
-        store = HistoryStore(db)
+        return None, None
+    if path is not None:
+        store = HistoryStore(path)
         if not store.exists():
-            raise HistoryError(f"{db}: no history store")
+            raise HistoryError(no_store(store.path))
         store.ensure()  # a corrupt store is bad input, not a diff that silently lacks regressions
-        return store
+        return store, None
     store = HistoryStore(default_history_path())
-    return store if store.exists() else None
+    if store.exists():
+        return store, None
+    return None, (f"(no history store at {store.path}: regressions are reported as new; give the store your "
+                  f"audits record in with --history PATH)")
 
 
 def diff(
     old_path: Annotated[Path, typer.Argument(metavar="OLD.json")],
     new_path: Annotated[Path, typer.Argument(metavar="NEW.json")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            help="History store for regressions (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite, when it exists).",
-        ),
-    ] = None,
-    use_history: Annotated[
-        bool, typer.Option("--history/--no-history", help="Use the history store to find regressions.")
-    ] = True,
+    history_store: HistoryPath = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not read the history store (regressions are reported as new).")
+    ] = False,
+    db: DeprecatedDb = None,
 ) -> None:
-    """New, regressed, persisting and fixed findings, and score changes per site."""
+    """New, regressed, persisting and fixed findings, and score changes per site. The history store
+    (--history, else the default one when it exists) tells regressions from new findings. A site of
+    OLD that NEW did not audit (`audit --site`) is left out, not reported as all fixed."""
     from reports.diff import diff_results
 
     with _clear_errors():
         old, new = _load_scored(old_path, None), _load_scored(new_path, None)
-        store = _history_for_diff(db, use_history)
+        store, note = _history_for_diff(_store_option(history_store, db), not no_history)
         result = diff_results(old, new, history=store)
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -221,29 +278,30 @@ def diff(
     for s in result.sites:
         for label, items in (("+ new", s.new), ("! regressed", s.regressed), ("- fixed", s.fixed)):
             for f in items:
-                out.print(f"{label:12} {s.site_id} {f.get('check')} {f.get('url')}")
-    if not result.history_used:
-        out.print("(no history store: regressions are reported as new)")
+                out.print(f"{label:12} {s.site_id} {f.get('check')} {f.get('url')}", markup=False)
+    if result.left_out:
+        out.print(f"left out (not audited in {new_path}): {joined(result.left_out, 20)}", markup=False)
+    if note:
+        out.print(note, markup=False)
+    elif not result.history_used:
+        out.print("(--no-history: regressions are reported as new)")
 
 
 def history(
     site_id: Annotated[str, typer.Argument(metavar="SITE_ID")],
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            help="History store (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).",
-        ),
-    ] = None,
+    history_store: HistoryPath = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the trend as JSON.")] = False,
+    db: DeprecatedDb = None,
 ) -> None:
     """Score and finding trend of one site from the history store."""
     with _clear_errors():
-        store = HistoryStore(db)
+        store = HistoryStore(_store_option(history_store, db))
+        if not store.exists():
+            raise HistoryError(no_store(store.path))
         rows = store.trend(site_id)
         if not rows:
             known = store.sites()
-            hint = f" (known: {', '.join(known[:20])})" if known else ""
+            hint = f" (known: {joined(known, 20)})" if known else ""
             raise HistoryError(f"{store.path}: no runs recorded for site {site_id!r}{hint}")
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))

@@ -83,9 +83,16 @@ def load_targets(targets: list[str], profile: str | None = None) -> AuditConfig:
                        source=source)
 
 
+FILE_SUFFIXES = (".yaml", ".yml", ".csv", ".json", ".txt", ".sqlite")  # a file named, not a host
+HOST_PORT = re.compile(r"^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|(?:[\w-]+\.)+[A-Za-z]{2,})(?::\d{1,5})?(?:/\S*)?$")
+
+
 def load_sites_file(path: Path) -> AuditConfig:
     file = str(path)
     if not path.exists():
+        if HOST_PORT.match(file) and path.suffix.lower() not in FILE_SUFFIXES:
+            raise ConfigError(file, None, None, f"no such file; a URL needs its scheme: http://{file}"
+                              f"{'' if '/' in file else '/'} (or https://)")
         raise ConfigError(file, None, None, "no such file")
     if not path.is_file():
         raise ConfigError(file, None, None, "not a file (give a sites file in YAML or CSV, or URLs)")

@@ -46,6 +46,12 @@ History = Annotated[Path | None, typer.Option(
     "--history", help="SQLite history store that records every run (default: $AUDITCLI_HISTORY or ~/.local/share/auditcli/history.sqlite).")]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history store.")]
 FailOnVeto = Annotated[bool, typer.Option("--fail-on-veto", help="Gate: fail (exit 1) when any site has a veto (单项否决).")]
+FailOn = Annotated[list[str] | None, typer.Option(
+    "--fail-on", help="Gate: fail (exit 1) when any finding of these checks exists: a check id (links.broken), an id "
+    "prefix (links. or a11y.*) or a dimension (repeat or comma-separate; info findings never count).")]
+SiteIds = Annotated[list[str] | None, typer.Option(
+    "--site", help="Audit only these sites of the sites file, by id (repeat or comma-separate); ids, parents and the "
+    "nested-site scopes stay as in the whole file, so the history lines up.")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 ActiveSites = Annotated[int, typer.Option(
     "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
@@ -123,6 +129,7 @@ class CrawlFlags:
     max_size: MaxSize = CRAWL_DEFAULTS.max_size
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites
     ca_bundle: CaBundle = None
+    sites: SiteIds = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,7 @@ class JudgeFlags:
     max_new: MaxNew = None
     baseline: Baseline = None
     fail_on_veto: FailOnVeto = False
+    fail_on: FailOn = None
     history: History = None
     no_history: NoHistory = False
     sensitive_words: SensitiveWordsFile = None

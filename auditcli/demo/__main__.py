@@ -11,7 +11,16 @@ import sys
 import threading
 from datetime import date
 
-from .farm import DEFAULT_BASE_PORT, DemoFarm, build_farm, default_base_urls
+from .farm import DEFAULT_BASE_PORT, SERVERS, DemoFarm, build_farm, default_base_urls
+
+
+def busy_port_message(base_port: int | None, exc: OSError) -> str:
+    """One line for a farm that cannot bind its ports (another farm, or any server, holds one)."""
+    if not base_port:
+        return f"error: cannot serve the demo farm on 127.0.0.1: {exc.strerror or exc}"
+    last = base_port + len(SERVERS) - 1
+    return (f"error: cannot serve the demo farm on 127.0.0.1:{base_port}-{last}: {exc.strerror or exc} "
+            f"(another demo farm?); give another --base-port, or --base-port 0 for free ports")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         fb = build_farm(a.root, a.as_of, default_base_urls(a.base_port))
         print(fb.sites_file)
         return 0
-    farm = DemoFarm(as_of=a.as_of, base_port=a.base_port or None, root=a.root)
+    try:
+        farm = DemoFarm(as_of=a.as_of, base_port=a.base_port or None, root=a.root)
+    except OSError as exc:  # a port in use: one line and exit 2, as every bad input
+        print(busy_port_message(a.base_port, exc), file=sys.stderr)
+        return 2
     try:
         print(farm.sites_file, flush=True)
         for sid, url in farm.urls.items():
