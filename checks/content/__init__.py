@@ -9,3 +9,5 @@ Passive, as everything here: the checks read the pages the crawl fetched and the
 - `content.home-changed`: a home page defaced between runs (checks/content/home.py).
 Words and patterns are data: auditcli/core/knowledge/privacy.yaml and content.yaml.
 """
+
+from checks.content import privacy  # noqa: F401  (registers the checks)
