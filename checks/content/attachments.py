@@ -31,21 +31,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LONG_NUMBER = re.compile(r"\d{11}|\d[ -]\d{4}[ -]\d{4}")  # what could be a mobile, an ID or a card number
 BLOCKS = frozenset(("li", "p", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "div", "section",
                     "article", "pre", "blockquote", "caption", "body", "form", "center", "font", "span"))
-REASONS = {  # reason code -> (zh, en), as the report shows them
-    "encrypted": ("文件已加密", "encrypted"),
-    "word-binary": ("Word 97-2003 二进制格式（.doc/.wps），无可用解析库", "Word 97-2003 binary (.doc/.wps): no reader"),
-    "unsupported-format": ("不支持的格式", "unsupported format"),
-    "malformed": ("文件损坏或格式不符", "malformed file"),
-    "timeout": ("解析超时", "reading timed out"),
-    "no-text": ("无文本层（可能为扫描件）", "no text layer (a scan?)"),
-    "too-large": ("超过附件大小上限", "over the attachment size cap"),
-    "max-attachments": ("超过附件数量上限，仅检查了可访问性", "over the attachment count cap (status checked only)"),
-    "time-budget": ("本站附件读取时间已用完", "the site's attachment reading time ran out"),
-}
 
 
 class NotReadable(Exception):
-    """An attachment no reader can read: `code` is a key of REASONS, `detail` what the reader said."""
+    """An attachment no reader can read. `code`: encrypted, word-binary, unsupported-format or malformed (the
+    report's words for them, and for timeout, time-budget, no-text, max-attachments: reports/i18n.yaml
+    `attachments`); `detail`: what the reader said."""
 
     def __init__(self, code: str, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
