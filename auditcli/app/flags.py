@@ -41,7 +41,7 @@ MaxAttachments = Annotated[int, typer.Option(
     "--max-attachments", min=0, help="Attachments per site fetched whole and read for personal data (PDF, DOCX, XLSX, "
     "XLS/ET, CSV/TXT); the others are only checked for being reachable (0: read none).")]
 MaxAttachmentMb = Annotated[float, typer.Option(
-    "--max-attachment-mb", min=0.01, help="Size cap of an attachment fetched to be read, MB; a larger one is "
+    "--max-attachment-mb", min=0.001, help="Size cap of an attachment fetched to be read, MB; a larger one is "
     "listed as not read (too large), never as broken.")]
 Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these dimensions or check ids (repeat or comma-separate).")]
 Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these dimensions or check ids.")]

@@ -307,12 +307,24 @@ def _read_stored(stored: Any, referrer: str | None, as_of: date, limits: dict[st
     if time.monotonic() >= deadline:
         read.status, read.reason = "not-readable", "time-budget"
         return read
+    return read_body(read, body, as_of, limits)
+
+
+def read_attachment(url: str, body: bytes, as_of: date, referrer: str | None = None) -> AttachmentRead:
+    """One attachment's body read and scanned (what the site analysis does with each stored one)."""
+    read = AttachmentRead(url, referrer, _type_of(url), "not-fetched", bytes=len(body))
+    return read_body(read, body, as_of, rules()["attachments"])
+
+
+def read_body(read: AttachmentRead, body: bytes, as_of: date, limits: dict[str, Any]) -> AttachmentRead:
+    """Read `body` into `read`: its records scanned until the text cap, the reader stopped after
+    `seconds_each`; a file no reader can read gets its reason, never an exception."""
     seconds = float(limits["seconds_each"])
     started = time.monotonic()
     scanner = Scanner(as_of)
     try:
         with time_limit(seconds):
-            kind, records = safe_records(body, stored.final_url or stored.url)
+            kind, records = safe_records(body, read.url)
             read.type = kind if kind not in ("html", "text") else read.type
             for n, record in enumerate(records, 1):
                 scanner.feed(record)
