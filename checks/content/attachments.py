@@ -55,7 +55,7 @@ class Record:
 def html_records(root: HtmlElement) -> Iterator[Record]:
     """The records of a page that hold a long number: its table row, else its nearest block. Pages without
     such a number (nearly all) cost one regex over their text pieces."""
-    seen: set[int] = set()
+    seen: set[HtmlElement] = set()  # the elements themselves: an id() of a freed lxml proxy is reused
     for piece in pieces(root):
         if not LONG_NUMBER.search(_digits_ascii(piece.text)):
             continue
@@ -63,9 +63,9 @@ def html_records(root: HtmlElement) -> Iterator[Record]:
         if parent.tag in INVISIBLE_TAGS or has_ancestor(parent, INVISIBLE_TAGS):
             continue
         record = _record_element(parent)
-        if id(record) in seen:
+        if record in seen:
             continue
-        seen.add(id(record))
+        seen.add(record)
         header = ""
         if record.tag == "tr":
             head = _header_row(record)
