@@ -79,3 +79,16 @@ def test_bad_attachment_caps_are_refused_with_a_clear_message(tmp_path):
     assert result.returncode == 2 and "--max-attachment-mb" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("crawl", "http://127.0.0.1:9/", "--out", str(tmp_path), "--max-attachments", "-1")
     assert result.returncode == 2 and "--max-attachments" in result.stderr
+
+
+def test_the_report_has_a_content_section_with_masked_evidence_and_one_line_per_attachment(demo_audit):
+    import re
+
+    html = (demo_audit.out / "report.html").read_text("utf-8")
+    county = html[html.index('id="' + next(a for a in re.findall(r'id="(site-[^"]+)"', html) if "county" in a)):]
+    section = county[county.index("内容安全</h4>"):county.index("</article>")]
+    assert "1504**********0023" in section and "138****1234（低保对象 第2行）" in section
+    table = section[section.index('class="compact attachments"'):section.index("</table>")]
+    assert table.count("<tr>") == 1 + len(demo_audit.sites["county"]["attachments"])  # header + one per attachment
+    assert "已读取" in table and "Word 97-2003" in table and "HTTP 404" in table
+    assert "privacy.id-number" not in county[county.index("问题（按规则、页面分组）"):]  # shown once, in its section
