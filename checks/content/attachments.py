@@ -17,10 +17,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from lxml.html import HtmlElement
 from w3lib.encoding import html_to_unicode
 
+from auditcli.core import knowledge
 from auditcli.core.attachments import extension
 from auditcli.core.tree import INVISIBLE_TAGS, css_path, has_ancestor, parse, pieces, text_of
 from checks.engine.watchdog import CheckTimeout
@@ -258,7 +260,7 @@ def _sheet_records(name: str, rows: Iterator[tuple]) -> Iterator[Record]:
         text = " | ".join(cell for cell in map(_cell, row) if cell)
         if not text:
             continue
-        if not header and number <= 10 and _looks_like_header(text):
+        if not header and number <= _header()[1] and _looks_like_header(text):
             header = text
             continue
         yield Record(text, f"{name} 第{number}行", header)
@@ -288,16 +290,19 @@ def _text(body: bytes) -> Iterator[Record]:
         line = line.strip()
         if not line:
             continue
-        if not header and number <= 10 and _looks_like_header(line):
+        if not header and number <= _header()[1] and _looks_like_header(line):
             header = line
             continue
         yield Record(line, f"第{number}行", header)
 
 
-HEADER_WORDS = ("姓名", "户主", "申请人", "身份证", "联系电话", "手机", "电话", "序号", "住址", "卡号", "账号")
+@cache
+def _header() -> tuple[tuple[str, ...], int]:
+    limits = knowledge.load("privacy")["attachments"]
+    return tuple(limits["header_words"]), int(limits["header_rows"])
 
 
 def _looks_like_header(text: str) -> bool:
     """A short line naming two or more columns (序号 姓名 身份证号 联系电话): a table's header."""
-    return (len(text) <= 200 and sum(word in text for word in HEADER_WORDS) >= 2
+    return (len(text) <= 200 and sum(word in text for word in _header()[0]) >= 2
             and not LONG_NUMBER.search(_digits_ascii(text)))
