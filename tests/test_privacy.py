@@ -240,3 +240,13 @@ def test_one_finding_per_page_and_kind_with_count_masked_samples_and_the_row(tmp
         assert number not in text  # never the full number, anywhere in a finding
     assert "1504**********0023" in id_finding.evidence
     assert out.outcomes["privacy.bank-card"]["status"] == "passed"
+
+
+def test_a_long_list_written_as_lines_between_br_is_read_line_by_line():
+    """TRS and 开普云 editors often write a 公示 as lines in one <p>: each line is a record of its own, so a
+    mobile is judged by its own line (an office's 咨询电话 in the closing line stays the office's)."""
+    lines = [f"{n}. 某{n} 示例县甲镇幸福村{n}组 1504**********{n:04d} 1384760{n:04d}" for n in range(1, 41)]
+    lines[34] = f"35. 王某某 示例县乙镇 {ID_2} 13847601234"
+    body = "<br>".join(lines) + "<br>联系人：王科长　咨询电话：13904760001"
+    got = found(f'<div class="TRS_Editor"><p>{body}</p></div>')
+    assert got == {"id_number": 1, "mobile": 40, "bank_card": 0}

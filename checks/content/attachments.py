@@ -60,8 +60,9 @@ class Record:
 
 # ------------------------------------------------------------------ HTML pages
 def html_records(root: HtmlElement) -> Iterator[Record]:
-    """The records of a page that hold a long number: its table row, else its nearest block. Pages without
-    such a number (nearly all) cost one search of their text."""
+    """The records of a page that hold a long number: its table row, else its nearest block; in a long block
+    (an editor's list written as lines between <br>), the line itself. Pages without such a number (nearly
+    all) cost one search of their text."""
     if not LONG_NUMBER.search(_digits_ascii(" ".join(root.itertext()))):
         return
     seen: set[HtmlElement] = set()  # the elements themselves: an id() of a freed lxml proxy is reused
@@ -72,16 +73,23 @@ def html_records(root: HtmlElement) -> Iterator[Record]:
         if parent.tag in INVISIBLE_TAGS or has_ancestor(parent, INVISIBLE_TAGS):
             continue
         record = _record_element(parent)
-        if record in seen:
-            continue
-        seen.add(record)
-        header = ""
         if record.tag == "tr":
+            if record in seen:
+                continue
+            seen.add(record)
             head = _header_row(record)
-            if head is record:
-                continue  # a header holds no data
-            header = text_of(head) if head is not None else ""
-        yield Record(text_of(record)[:4000], css_path(record), header)
+            if head is not record:  # a header holds no data
+                yield Record(text_of(record)[:4000], css_path(record), text_of(head) if head is not None else "")
+            continue
+        text = text_of(record)
+        if len(text) > LONG_BLOCK:
+            yield Record(text_of(piece.text), css_path(record))
+        elif record not in seen:
+            seen.add(record)
+            yield Record(text, css_path(record))
+
+
+LONG_BLOCK = 300  # characters: a block longer than this is read line by line (text run by text run)
 
 
 def _record_element(node: HtmlElement) -> HtmlElement:

@@ -376,6 +376,7 @@ def _findings(site: SiteView, kind: str) -> Iterator[Finding]:
                 message=f"页面公开了 {n} 个未脱敏的{zh}",
                 message_en=f"The page publishes {n} unmasked {en}(s)",
                 selector=samples[0]["where"],
+                locator=f"page:{kind}",  # one finding per page and kind: its fingerprint stays when rows move
                 evidence=_evidence(samples, n, where=False),  # the first one's place is the selector
                 data={"kind": kind, "source": "page", "count": n, "samples": samples})
     for read in attachment_reads(site):
