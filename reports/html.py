@@ -159,6 +159,29 @@ def _accessibility_view(results: dict, site: dict, lang: str) -> dict | None:
             "review": [view(b) for b in block.get("review") or []], "browser": block.get("browser")}
 
 
+def _content_view(results: dict, site: dict, lang: str) -> dict | None:
+    """The 内容安全 section: the content findings (their evidence is masked by the checks) and one line per
+    attachment the site links to, with what became of it and what was found in it. None when the content
+    dimension did not run."""
+    attachments = site.get("attachments")
+    findings = [f for f in site.get("findings") or [] if f.get("dimension") == "content"]
+    if attachments is None and not findings:
+        return None
+    words = _strings()["attachments"][lang]
+    reasons = {**_strings()["reasons"][lang], **words["reasons"]}
+    lines = []
+    for entry in attachments or []:
+        found = [f"{words['kinds'].get(kind, kind)} {n}" for kind, n in (entry.get("found") or {}).items() if n]
+        reason = entry.get("reason")
+        lines.append({**entry, "status_text": words["statuses"].get(entry.get("status"), entry.get("status")),
+                      "reason_text": reasons.get(reason, reason) if reason else "",
+                      "found_text": ("、" if lang == "zh" else ", ").join(found)})
+    return {"findings": [{**f, "text": finding_message(results, f, lang), "title": finding_title(results, f, lang)}
+                         for f in sorted(findings, key=lambda f: (severity_rank(f.get("severity") or "info"),
+                                                                  str(f.get("check")), str(f.get("url"))))],
+            "attachments": lines}
+
+
 def _trend_points(trend: list[dict]) -> dict | None:
     """Polyline geometry for a score sparkline (0–100 on the y axis)."""
     scored = [t for t in trend if t.get("score") is not None]
@@ -298,15 +321,17 @@ def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list
     """One site's section of the report."""
     findings = site.get("findings") or []
     a11y = _accessibility_view(results, site, lang)
+    content = _content_view(results, site, lang)
     return {
         "site": site, "rank": rank, "anchor": _anchor(site["id"]),
         "verdict": site.get("verdict") or "not-assessed",
         "dims": [_dimension_view(results, site, dim, lang) for dim in dimensions],
         "columns": [_column_view(site, c) for c in site.get("columns") or []],
         "a11y": a11y,
-        # accessibility findings are shown once per barrier in their own section
-        "groups": _group_findings(results, [f for f in findings if not a11y
-                                            or f.get("dimension") != "accessibility"], lang,
+        "content": content,
+        # accessibility findings are shown once per barrier in their own section, content ones in theirs
+        "groups": _group_findings(results, [f for f in findings if (not a11y or f.get("dimension") != "accessibility")
+                                            and (not content or f.get("dimension") != "content")], lang,
                                   (life or {}).get("states")),
         "changes": _changes(results, life, lang),
         "parent": by_id.get(site.get("parent") or ""),

@@ -44,6 +44,9 @@ class CrawlOptions:
     max_retry_after: float = 60.0  # longest Retry-After (429/503) waited for
     security: bool = True         # TLS scans and the plain-HTTP redirect probe (off with --skip security)
     ca_bundle: str | None = None  # extra trusted roots for the TLS checks (--ca-bundle)
+    max_attachments: int = 100    # attachments per site fetched whole to be read (PDF, DOCX, XLSX, XLS/ET,
+                                  # CSV/TXT); the others are asked for their status only (HEAD)
+    max_attachment_mb: float = 5.0  # size cap of an attachment fetched to be read; over it: not read (too-large)
     active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others
                                   # wait, so sites finish one after another and are judged while others crawl
 
@@ -55,6 +58,10 @@ class CrawlOptions:
         if self.active_sites > 0:
             return self.active_sites
         return max(4, 2 * self.concurrency)
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
 
     def to_dict(self) -> dict:
         return asdict(self)

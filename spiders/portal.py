@@ -23,6 +23,7 @@ from scrapy.selector import Selector
 from twisted.python.failure import Failure
 
 from auditcli.core import knowledge
+from auditcli.core.attachments import readable_type
 from auditcli.core.language_links import is_language_link
 from auditcli.core.models import SiteConfig
 from auditcli.core.security import data as security_data
@@ -96,6 +97,7 @@ class _SiteState:
         self.pages_scheduled = 0
         self.service_scheduled = 0  # login / e-service pages on other hosts (kind "service")
         self.attachments_scheduled = 0
+        self.attachments_read = 0  # attachments fetched whole to be read (--max-attachments)
         self.in_flight = 0  # requests made and not answered yet: 0 again means the site's crawl is done
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
@@ -279,6 +281,7 @@ class PortalSpider(scrapy.Spider):
                 state.seen.update((url, final_url))
                 state.pages_scheduled += kind == "page"
                 state.attachments_scheduled += kind == "attachment"
+                state.attachments_read += kind == "attachment"  # (HEAD ones too: the cap is never passed)
                 if kind in ("page", "language"):
                     sources[final_url] = (depth, kind)
             state.seen.update(entry.url for entry in store.not_scanned(site_id))
@@ -338,6 +341,7 @@ class PortalSpider(scrapy.Spider):
         is_text = isinstance(response, TextResponse)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         is_html = is_text and kind != "attachment" and "html" in (content_type or "text/html").lower()
+        keep_body = is_html or (kind == "attachment" and meta.get("read") and 200 <= response.status < 300)
         requested = meta.get("redirect_urls", [response.url])[0]
         if is_html and response.status == 200 and kind == "page" and state.is_duplicate_index(response.url, response.body):
             kind = "duplicate"  # recorded as fetched; its links are the original's, so not recorded twice
@@ -345,7 +349,7 @@ class PortalSpider(scrapy.Spider):
             "type": "page", "site_id": site_id, "url": requested, "final_url": response.url,
             "status": response.status,
             "headers": {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
-            "body": response.body if is_html else b"",
+            "body": response.body if keep_body else b"",  # an attachment's for the checks to read offline
             "encoding": response.encoding if is_html else None,
             "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
             "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
@@ -479,7 +483,7 @@ class PortalSpider(scrapy.Spider):
             if next_kind == "attachment":
                 yield from state.claim(
                     url, "attachment",
-                    lambda url=url: [self._request(site.id, url, depth=depth + 1, kind="attachment", referrer=source, method="HEAD")],
+                    lambda url=url: [self._attachment_request(state, url, depth + 1, source)],
                     partial(_one, self._not_scanned(site.id, url, "max-pages", "attachment limit reached", source)))
                 continue
             if next_kind == "language" and (self.options.max_depth == 0
@@ -494,6 +498,20 @@ class PortalSpider(scrapy.Spider):
                     site.id, url, depth=depth + 1, kind=next_kind, referrer=source, language_base=base,
                     query_hops=hops)],
                 partial(_one, self._not_scanned(site.id, url, "max-pages", f"over --max-pages {self.options.max_pages}", source)))
+
+    def _attachment_request(self, state: _SiteState, url: str, depth: int, referrer: str) -> scrapy.Request:
+        """An attachment a reader takes (auditcli.core.attachments) is fetched whole, under --max-attachment-mb,
+        while the site has reads left (--max-attachments), to be read for personal data; any other is only
+        asked for its status (HEAD), to find broken ones. An attachment over the size cap is cancelled by
+        Scrapy (`download_maxsize`) and recorded as not scanned, too-large: not broken."""
+        read = readable_type(url) is not None and state.attachments_read < self.options.max_attachments
+        request = self._request(state.config.id, url, depth=depth, kind="attachment", referrer=referrer,
+                                method="GET" if read else "HEAD")
+        if read:
+            state.attachments_read += 1
+            request.meta["read"] = True
+            request.meta["download_maxsize"] = min(self.options.max_attachment_bytes, self.options.max_size)
+        return request
 
     # -- failures ----------------------------------------------------------------------------------
     def failed(self, failure: Failure) -> Iterator[Any]:

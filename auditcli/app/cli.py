@@ -147,6 +147,7 @@ def crawl_options(crawling: CrawlFlags, safety: SafetyFlags, security: bool = Tr
         per_host=crawling.per_host, per_ip=crawling.per_ip, concurrency=crawling.concurrency,
         obey_robots=crawling.obey_robots, user_agent=user_agent(safety.contact, crawling.user_agent),
         max_size=crawling.max_size, active_sites=crawling.active_sites, security=security,
+        max_attachments=crawling.max_attachments, max_attachment_mb=crawling.max_attachment_mb,
         ca_bundle=check_ca_bundle(crawling.ca_bundle), site_budget=safety.site_budget,
         max_retry_after=safety.max_retry_after,
     )

@@ -37,6 +37,12 @@ Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Concurre
 Robots = Annotated[bool, typer.Option("--obey-robots/--ignore-robots", help="Obey robots.txt (default: obey).")]
 UserAgent = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header.")]
 MaxSize = Annotated[int, typer.Option("--max-size", min=1024, help="Download size cap per response, bytes.")]
+MaxAttachments = Annotated[int, typer.Option(
+    "--max-attachments", min=0, help="Attachments per site fetched whole and read for personal data (PDF, DOCX, XLSX, "
+    "XLS/ET, CSV/TXT); the others are only checked for being reachable (0: read none).")]
+MaxAttachmentMb = Annotated[float, typer.Option(
+    "--max-attachment-mb", min=0.001, help="Size cap of an attachment fetched to be read, MB; a larger one is "
+    "listed as not read (too large), never as broken.")]
 Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these dimensions or check ids (repeat or comma-separate).")]
 Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these dimensions or check ids.")]
 Profile = Annotated[str | None, typer.Option("--profile", help="Scoring profile: built-in name or YAML path.")]
@@ -127,6 +133,8 @@ class CrawlFlags:
     obey_robots: Robots = CRAWL_DEFAULTS.obey_robots
     user_agent: UserAgent = None
     max_size: MaxSize = CRAWL_DEFAULTS.max_size
+    max_attachments: MaxAttachments = CRAWL_DEFAULTS.max_attachments
+    max_attachment_mb: MaxAttachmentMb = CRAWL_DEFAULTS.max_attachment_mb
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites
     ca_bundle: CaBundle = None
     sites: SiteIds = None

@@ -32,3 +32,63 @@ def filler_html(size: int, title: str = "示例县年鉴（全文）") -> str:
     tail = "</body>\n</html>\n"
     n = max(1, (size - len(head.encode()) - len(tail)) // len(para.encode()) + 1)
     return head + para * n + tail
+
+
+def pdf(lines: list[str], title: str = "") -> bytes:
+    """A valid one-page PDF whose text is `lines` (Chinese included): the Adobe-GB1 font STSong-Light with
+    the UniGB-UCS2-H encoding, which readers supply themselves (as reportlab's CID fonts write it), so no
+    font is embedded and the text is extractable."""
+
+    def ucs2(text: str) -> str:
+        return text.encode("utf-16-be").hex().upper()
+
+    ops = ["BT", "/F1 12 Tf", "16 TL", "56 780 Td"]
+    ops += [f"<{ucs2(line)}> Tj T*" for line in lines]
+    ops.append("ET")
+    content = "\n".join(ops).encode("ascii")
+    info = f"<< /Title <FEFF{ucs2(title)}> /Producer (auditcli demo) >>" if title else "<< /Producer (auditcli demo) >>"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        None,  # the content stream
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
+        "/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        info,
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode()
+        if body is None:
+            out += f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+        else:
+            out += body.encode("ascii")
+        out += b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
+
+
+def xlsx(sheet: str, rows: list[list[object]]) -> bytes:
+    """An XLSX workbook of one sheet (openpyxl), dated at a fixed time so the farm's bytes do not change."""
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = sheet
+    for row in rows:
+        book.active.append(row)
+    book.properties.created = book.properties.modified = datetime(2026, 1, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

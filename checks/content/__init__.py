@@ -10,4 +10,4 @@ Passive, as everything here: the checks read the pages the crawl fetched and the
 Words and patterns are data: auditcli/core/knowledge/privacy.yaml and content.yaml.
 """
 
-from checks.content import dates, hidden, home, words  # noqa: F401  (registers the checks)
+from checks.content import dates, hidden, home, privacy, words  # noqa: F401  (registers the checks)

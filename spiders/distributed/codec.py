@@ -20,7 +20,8 @@ def encode_request(request: scrapy.Request, spider: scrapy.Spider | None = None)
     return pickle.dumps((request.url, request.method, request.priority, headers, meta), protocol=5)
 
 
-_KEPT_META = {"site_id", "depth", "kind", "referrer", "language_base", "download_slot", "aliases", "query_hops"}
+_KEPT_META = {"site_id", "depth", "kind", "referrer", "language_base", "download_slot", "aliases", "query_hops",
+              "read", "download_maxsize"}  # an attachment fetched whole to be read, under its size cap
 
 
 def decode_request(data: bytes, spider: PortalSpider) -> scrapy.Request:

@@ -9,6 +9,9 @@ version, no 无障碍 entry, an HTTP password login, images without alt, broken 
 page, a robots.txt-disallowed page, and a 县长信箱 with one unanswered and one late reply. The hubs
 新闻中心 and 政府信息公开 carry ColumnName as TRS channel pages do (navigation, not empty columns); 统计公报
 writes yearless [MM-DD] dates, its newest item's year comes from its neighbours' URL dates (last year).
+Personal data (内容安全): a 低保 公示 list in 通知公告 with one unmasked ID number and one masked, linking an
+XLSX of names and mobile numbers and a PDF 审批表 with an ID number in its text; the office's own 咨询电话
+(a mobile) and 监督电话 beside them are no finding.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from .. import assets
 from .. import templates as T
 from ..builder import Item, SiteBuilder
+from ..expected import expected_finding
 from ..model import Ctx, PageSpec, SiteBuild
 from .common import (
     BADGE_COLOURS,
@@ -40,6 +44,13 @@ NAME = "示例县人民政府"
 SITE_CODE = "1504000001"
 SLOW_DELAY = 5.0  # seconds; tests use --timeout 2
 BIG_SIZE = 3 * 1024 * 1024  # bytes of /big.html; tests use a smaller download cap
+# personal data planted in the 低保 公示 (valid GB 11643 check digits; the people are invented)
+DIBAO_ID = "150425197803150023"         # unmasked on the 公示 page: privacy.id-number
+DIBAO_ID_MASKED = "1504**********0034"  # masked as the rules ask: no finding
+RELIEF_ID = "150425196805120018"        # in the PDF 审批表's text: privacy.id-number
+DIBAO_XLSX = "/uploads/2026/dbdx_lxb.xlsx"
+RELIEF_PDF = "/uploads/2026/lsjz_spb.pdf"
+DIBAO_PHONES = ["13847601234", "15904762345", "18247603456"]  # the XLSX's 联系电话 column: privacy.mobile-number
 
 NAV = [
     ("/index.html", "首页"),
@@ -78,6 +89,18 @@ HOME_TOPICS = ('<div class="block"><h2>专题专栏</h2><ul>'  # each links a pl
 EN_TITLES = ["Shili County holds Naadam Fair", "County signs agricultural cooperation agreement",
              "New bus routes open in the county seat", "Shili County promotes grassland protection",
              "Investment promotion conference held", "Winter heating season begins"]
+
+# The 低保 公示 as county 民政 offices publish it (a TRS article body): a table of people, one ID written out
+# whole (the leak), one masked; the office's 监督电话 (a landline) and 咨询电话 (a mobile) are its own contacts.
+DIBAO_LIST = (
+    '<table class="gs-table" border="1" cellspacing="0" width="100%">'
+    "<tr><th>序号</th><th>姓名</th><th>身份证号码</th><th>家庭住址</th><th>保障人数</th><th>月保障金额（元）</th></tr>"
+    f"<tr><td>1</td><td>张某某</td><td>{DIBAO_ID}</td><td>示例县甲镇幸福村</td><td>2</td><td>1260</td></tr>"
+    f"<tr><td>2</td><td>李某某</td><td>{DIBAO_ID_MASKED}</td><td>示例县乙镇团结村</td><td>1</td><td>630</td></tr>"
+    "</table>"
+    f'<p>附件：<a href="{DIBAO_XLSX}">低保对象联系表.xlsx</a>　<a href="{RELIEF_PDF}">临时救助审批表.pdf</a></p>'
+    "<p>公示期内如有异议，请向示例县民政局反映。监督电话：0476-8888888　咨询电话：13904760001（社会救助股）</p>"
+)
 
 A11Y_GUIDE_FORM = ('<form class="ysq-query" action="/zfxxgk/zn/index.html" method="get"><span>申请查询码</span>'
                    '<input type="text" name="code"><button type="submit">查询</button></form>'
@@ -128,6 +151,7 @@ def build(ctx: Ctx) -> SiteBuild:
     _planted_routes(sb)
     _home_page(sb, news)
     planted = _Planted(news_article=sb_items(sb, news["政务要闻"])[0],
+                       dibao_list=sb_items(sb, news["通知公告"])[1],
                        policy_article=sb_items(sb, policy)[0],
                        broken_column=news["公示公告"], letters=letters, en_latest=en_latest)
     return sb.finish(
@@ -142,6 +166,7 @@ class _Planted:
     """Where the planted problems sit, for the answer key."""
 
     news_article: Item  # 政务要闻's newest: an image without alt, a link to a 404 page
+    dibao_list: Item  # 通知公告's second: the 低保 公示 with personal data, and its two attachments
     policy_article: Item  # 政策文件's newest: a 404 attachment, a script that never ends
     broken_column: dict[str, Any]  # 公示公告: every item link is 404
     letters: list[dict[str, Any]]  # 县长信箱, one unanswered and one late
@@ -160,12 +185,16 @@ def _news_centre(sb: SiteBuilder) -> dict[str, dict[str, Any]]:
                   *items(NEWS_TOPICS[1:], A(1), 4, 15)]
     gsgg_items = items(["关于2026年度政府集中采购目录的公示", "关于拟命名县级文明村镇的公示"], A(5), 4, 2,
                        suffix=False)
+    tzgg_items = items(NOTICE_TOPICS, A(300), 20, 9)
+    tzgg_items[1] = Item(title="示例县2025年第四季度城乡最低生活保障对象名单公示", date=tzgg_items[1].date,
+                         paragraphs=["根据《社会救助暂行办法》，经个人申请、入户调查、民主评议，现将2025年第四季度"
+                                     "新增城乡最低生活保障对象名单予以公示，公示期7天。"],
+                         extra_html=DIBAO_LIST)
     columns = [
         sb.column("政务要闻", "/xwzx/zwyw/", "news", zwyw_items, column_type="新闻动态", crumbs=xw),
         sb.column("部门动态", "/xwzx/bmdt/", "news", items(NEWS_TOPICS[5:], A(60), 7, 12),
                   column_type="新闻动态", crumbs=xw),
-        sb.column("通知公告", "/xwzx/tzgg/", "notice", items(NOTICE_TOPICS, A(300), 20, 9),
-                  column_type="通知公告", crumbs=xw),
+        sb.column("通知公告", "/xwzx/tzgg/", "notice", tzgg_items, column_type="通知公告", crumbs=xw),
         sb.column("图片新闻", "/xwzx/tpxw/", "news", items(NEWS_TOPICS[3:], A(4), 6, 10),
                   column_type="新闻动态", order="asc", crumbs=xw,
                   key_extra={"note": "listed oldest-first: the newest item is at the bottom"}),
@@ -339,6 +368,14 @@ def _planted_routes(sb: SiteBuilder) -> None:
     sb.add("/loop/b", PageSpec(redirect="/loop/a"))
     sb.raw("/big.html", assets.filler_html(BIG_SIZE), "text/html")
     sb.raw("/uploads/2026/plan.doc", assets.doc("规划纲要"), "application/msword")
+    sb.raw(DIBAO_XLSX, assets.xlsx("低保对象", [["序号", "姓名", "所在嘎查村", "联系电话"]] + [
+        [n, name, village, phone] for n, (name, village, phone) in enumerate(zip(
+            ["张某某", "王某某", "赵某某"], ["幸福村", "团结村", "红旗嘎查"], DIBAO_PHONES, strict=True), 1)]),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    sb.raw(RELIEF_PDF, assets.pdf(["示例县临时救助审批表", f"申请人：王某某　性别：男　身份证号：{RELIEF_ID}",
+                                   "家庭住址：示例县甲镇幸福村", "救助事由：因病致困　救助金额：2000元",
+                                   "审批单位：示例县民政局　监督电话：0476-8888888"], "临时救助审批表"),
+           "application/pdf")
     add_images(sb, {**BADGE_COLOURS, "captcha": (90, 90, 90), "banner": (30, 90, 160)})
     sb.raw("/images/news1.jpg", assets.png(2, 2), "image/png")
 
@@ -405,10 +442,26 @@ def _answer_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
         "login": [{"url": base + "/hdjl/login.html", "password_over_http": True,
                    "form_action_insecure": True, "single_factor": True, "captcha": True}],
         "accessibility": _accessibility_key(sb, p),
+        "findings": _privacy_key(sb, p),
         "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                      "insecure_cookie": "JSESSIONID (no HttpOnly)",
                      "missing_security_headers": list(NO_SECURITY_HEADERS)},
     }
+
+
+def _privacy_key(sb: SiteBuilder, p: _Planted) -> list[dict[str, Any]]:
+    """Personal data in the 低保 公示 and its attachments; the masked ID and the office's 咨询电话 are not findings."""
+    return [
+        expected_finding("privacy.id-number", sb.url(p.dibao_list.path), count=1,
+                         data={"source": "page", "count": 1}, evidence="1504**********0023",
+                         note="one ID written out whole in the 公示 table (the masked one is no finding)"),
+        expected_finding("privacy.mobile-number", sb.url(DIBAO_XLSX), count=1,
+                         data={"source": "attachment", "type": "xlsx", "count": len(DIBAO_PHONES)},
+                         evidence="138****1234", note="names and mobile numbers in the XLSX linked from the 公示"),
+        expected_finding("privacy.id-number", sb.url(RELIEF_PDF), count=1,
+                         data={"source": "attachment", "type": "pdf", "count": 1}, evidence="1504**********0018",
+                         note="an ID number in the PDF 审批表's text"),
+    ]
 
 
 def _broken_links_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
