@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from auditcli.core.html import SCRIPT_NAVIGATION
+from auditcli.core.html import CSS_URL, RESOURCE_TAGS, SCRIPT_NAVIGATION  # noqa: F401 (RESOURCE_TAGS: the crawl's)
 from auditcli.core.knowledge import load
 from auditcli.core.urls import clean_url, join_url
 
@@ -87,14 +87,37 @@ def extract_links(html: Selector, base_url: str) -> Iterator[FoundLink]:
             url = absolute(node.get("href"))
             if url:
                 yield FoundLink(url, "", "link-alternate", node.get("hreflang"))
-    for tag, attr in (("img", "src"), ("script", "src"), ("link", "href"), ("form", "action")):
+    for tag, attr in (("img", "src"), ("script", "src"), ("link", "href"), ("form", "action"),
+                      ("video", "src"), ("video", "poster"), ("audio", "src"), ("source", "src")):
         for node in _iter(tops, tag):
             url = absolute(node.get(attr))
             if url and not (tag == "link" and url == base_url):
-                yield FoundLink(url, "", tag)
+                yield FoundLink(url, "", _link_tag(node) if tag == "link" else tag)
+    yield from _css_links(tops, absolute)
     yield from _hanweb_datastore_links(html, absolute)
     yield from _trs_pager_links(html, base_url)
     yield from _script_navigation_links(html, absolute)
+
+
+def _link_tag(node) -> str:
+    """A <link>'s tag as recorded: "stylesheet" for a style sheet the page needs, "link" for the rest
+    (canonical, icon, preload, alternate…)."""
+    rel = (node.get("rel") or "").lower().split()
+    return "stylesheet" if "stylesheet" in rel else "link"
+
+
+def _css_links(tops: list, absolute) -> Iterator[FoundLink]:
+    """url(…) and @import in the page's <style> blocks and style="…" attributes (background images,
+    banners, fonts): a 404 there is as visible as a broken <img>. data: URLs are skipped."""
+    sources = [node.text or "" for node in _iter(tops, "style")]
+    sources += [value for top in tops for value in top.xpath(".//@style|self::*/@style")]
+    for source in sources:
+        if "url" not in source.lower() and "@import" not in source.lower():
+            continue
+        for match in CSS_URL.finditer(source):
+            url = absolute(next((group for group in match.groups() if group), None))
+            if url:
+                yield FoundLink(url, "", "css")
 
 
 def _top_level(root) -> list:

@@ -47,6 +47,8 @@ class CrawlOptions:
     max_attachments: int = 100    # attachments per site fetched whole to be read (PDF, DOCX, XLSX, XLS/ET,
                                   # CSV/TXT); the others are asked for their status only (HEAD)
     max_attachment_mb: float = 5.0  # size cap of an attachment fetched to be read; over it: not read (too-large)
+    max_resources: int = 300      # embedded resources (img, script, stylesheet, CSS url(), media) on the site's
+                                  # own host(s) checked per site, each URL once (HEAD, GET when refused)
     active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others
                                   # wait, so sites finish one after another and are judged while others crawl
 

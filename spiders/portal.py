@@ -30,9 +30,10 @@ from auditcli.core.security import data as security_data
 from auditcli.core.security import host_port, is_service_link
 from auditcli.core.urls import clean_url, normalise_url
 from auditcli.stores.pagestore import PageStore
-from spiders.discovery import FOLLOWED_TAGS, FoundLink, extract_links, is_attachment
+from spiders.discovery import FOLLOWED_TAGS, RESOURCE_TAGS, FoundLink, extract_links, is_attachment
 from spiders.errors import classify_failure
 from spiders.options import CrawlOptions
+from spiders.resources import confirm_with_get, resource_requests
 
 PASSWORD_BYTES = re.compile(rb"password", re.I)
 PASSWORD_FORM_ACTIONS = ("//form[.//input[translate(@type, 'PASSWORD', 'password') = 'password']]/@action")
@@ -98,6 +99,7 @@ class _SiteState:
         self.service_scheduled = 0  # login / e-service pages on other hosts (kind "service")
         self.attachments_scheduled = 0
         self.attachments_read = 0  # attachments fetched whole to be read (--max-attachments)
+        self.resources_scheduled = 0  # embedded resources checked (--max-resources, spiders/resources.py)
         self.in_flight = 0  # requests made and not answered yet: 0 again means the site's crawl is done
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
@@ -116,25 +118,34 @@ class _SiteState:
     def claim(self, url: str, budget: str | None, ok: Callable[[], list[Any]],
               over: Callable[[], list[Any]] = list) -> Iterator[Any]:
         """Take `url` for this site, once: what `ok()` makes is yielded, or what `over()` makes when the
-        site's `budget` ("page" or "attachment": --max-pages each) is spent. A URL claimed before yields nothing."""
+        site's `budget` ("page" or "attachment": --max-pages each; "resource": --max-resources) is spent. A URL
+        claimed before yields nothing."""
         if url in self.seen:
             return
         self.seen.add(url)
         if budget is not None:
-            if self.budget_used(budget) >= self.budget_cap:
+            if self.budget_used(budget) >= self.cap(budget):
                 yield from over()
                 return
             self.spend(budget)
         yield from ok()
 
     budget_cap = 0
+    resource_cap = 0
+
+    def cap(self, budget: str) -> int:
+        return self.resource_cap if budget == "resource" else self.budget_cap
 
     def budget_used(self, budget: str) -> int:
+        if budget == "resource":
+            return self.resources_scheduled
         return self.pages_scheduled if budget == "page" else self.attachments_scheduled
 
     def spend(self, budget: str) -> None:
         if budget == "page":
             self.pages_scheduled += 1
+        elif budget == "resource":
+            self.resources_scheduled += 1
         else:
             self.attachments_scheduled += 1
 
@@ -182,6 +193,7 @@ class PortalSpider(scrapy.Spider):
     def site_state(self, site: SiteConfig) -> _SiteState:
         state = _SiteState(site)
         state.budget_cap = self.options.max_pages
+        state.resource_cap = self.options.max_resources
         return state
 
     # -- the time budget of each site (checked by spiders.middlewares.SiteBudgetMiddleware) ----------
@@ -281,6 +293,7 @@ class PortalSpider(scrapy.Spider):
                 state.seen.update((url, final_url))
                 state.pages_scheduled += kind == "page"
                 state.attachments_scheduled += kind == "attachment"
+                state.resources_scheduled += kind == "resource"
                 state.attachments_read += kind == "attachment"  # (HEAD ones too: the cap is never passed)
                 if kind in ("page", "language"):
                     sources[final_url] = (depth, kind)
@@ -335,12 +348,15 @@ class PortalSpider(scrapy.Spider):
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
             return
+        if (confirm := confirm_with_get(self, response)) is not None:
+            yield confirm  # a resource's HEAD refused or failed: GET decides
+            return
         if depth == 0 and kind == "page":
             yield from self._adopt_redirect_host(state, response.url)
         selector = page_selector(response)
         is_text = isinstance(response, TextResponse)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        is_html = is_text and kind != "attachment" and "html" in (content_type or "text/html").lower()
+        is_html = is_text and kind not in ("attachment", "resource") and "html" in (content_type or "text/html").lower()
         keep_body = is_html or (kind == "attachment" and meta.get("read") and 200 <= response.status < 300)
         requested = meta.get("redirect_urls", [response.url])[0]
         if is_html and response.status == 200 and kind == "page" and state.is_duplicate_index(response.url, response.body):
@@ -354,8 +370,8 @@ class PortalSpider(scrapy.Spider):
             "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
             "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
         }
-        if kind == "probe-404":
-            return  # stored for the soft-404 comparison only
+        if kind in ("probe-404", "resource"):
+            return  # stored for the soft-404 comparison / links.broken-resource only
         if self.prober is not None and kind in ("page", "host-home", "service", "duplicate"):
             self._probe_hosts(response, selector, is_html)
         if kind == "service":
@@ -382,7 +398,7 @@ class PortalSpider(scrapy.Spider):
              "in_scope": state.config.in_scope(link.url), "kind": self._link_kind(state, link)}
             for link in links
         ]}
-        if in_scope_final:
+        if in_scope_final and not (state.config.not_followed(response.url) or state.config.not_followed(requested)):
             yield from self._follow(state, response.url, links, depth, kind, meta.get("language_base"),
                                     meta.get("query_hops", 0))
 
@@ -433,7 +449,10 @@ class PortalSpider(scrapy.Spider):
         source_parts = urlsplit(source)
         for link in links:
             url = link.url
-            if state.known(url):
+            if state.known(url) or site.ignored(url):  # --ignore-url: neither fetched nor reported
+                continue
+            if link.tag in RESOURCE_TAGS:
+                yield from resource_requests(self, state, url, depth, source)
                 continue
             danger = unsafe_link(url, link.text) if link.tag in FOLLOWED_TAGS else None
             if danger:  # never log out, delete or cancel anything, whatever the flags

@@ -119,6 +119,8 @@ def judge_settings(judging: JudgeFlags) -> dict[str, Any]:
             settings["exact_names"] = read_exact_names(judging.exact_names)
     except WordFileError as exc:
         raise fail(str(exc)) from None
+    if judging.check_anchors:
+        settings["check_anchors"] = True
     return settings
 
 
@@ -148,9 +150,29 @@ def crawl_options(crawling: CrawlFlags, safety: SafetyFlags, security: bool = Tr
         obey_robots=crawling.obey_robots, user_agent=user_agent(safety.contact, crawling.user_agent),
         max_size=crawling.max_size, active_sites=crawling.active_sites, security=security,
         max_attachments=crawling.max_attachments, max_attachment_mb=crawling.max_attachment_mb,
-        ca_bundle=check_ca_bundle(crawling.ca_bundle), site_budget=safety.site_budget,
+        max_resources=crawling.max_resources, ca_bundle=check_ca_bundle(crawling.ca_bundle), site_budget=safety.site_budget,
         max_retry_after=safety.max_retry_after,
     )
+
+
+def with_flag_patterns(config, crawling: CrawlFlags):
+    """--ignore-url / --no-follow added to every site's own patterns; a bad regex: one line, exit 2."""
+    from dataclasses import replace
+
+    from auditcli.app.config import with_url_patterns
+    from auditcli.core.urls import bad_url_pattern
+
+    given = {"ignore_urls": (crawling.ignore_url or [], "--ignore-url"),
+             "no_follow": (crawling.no_follow or [], "--no-follow")}
+    for patterns, flag in given.values():
+        for pattern in patterns:
+            why = bad_url_pattern(pattern)
+            if why:
+                raise fail(f"{flag}: {pattern!r}: {why}")
+    if not crawling.ignore_url and not crawling.no_follow:
+        return config
+    return replace(config, sites=[with_url_patterns(site, tuple(crawling.ignore_url or ()),
+                                                    tuple(crawling.no_follow or ())) for site in config.sites])
 
 
 def check_ca_bundle(path: Path | None) -> str | None:
@@ -261,7 +283,7 @@ def audit(
     With --redis, the crawl is distributed: this process seeds the job in Redis and gathers what the
     `auditcli worker --redis …` processes fetch (on this machine or others), then checks and reports."""
     setup_logging(quiet, verbose)
-    config = load_config(targets, judging.profile, crawling.sites)
+    config = with_flag_patterns(load_config(targets, judging.profile, crawling.sites), crawling)
     only_list, skip_list = split_list(judging.only), split_list(judging.skip)
     check_selectors(only_list, skip_list)
     settings = judge_settings(judging)
@@ -560,7 +582,7 @@ def crawl(
 ) -> None:
     """Crawl only, into a page store (OUT/pages.sqlite) that `auditcli check` can audit offline."""
     setup_logging(quiet, verbose)
-    config = load_config(targets, None, crawling.sites)
+    config = with_flag_patterns(load_config(targets, None, crawling.sites), crawling)
     day = parse_as_of(as_of)
     options = crawl_options(crawling, safety)
     prepare_out(out_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,12 +12,15 @@ from urllib.parse import urlsplit
 import yaml
 
 from auditcli.core.models import AuditConfig, ColumnOverride, SiteConfig, exclude_nested_sites
+from auditcli.core.urls import bad_url_pattern
 from auditcli.core.vocabulary import LEVELS
 
 DEFAULT_PROFILE = "cn-gov-2019"
-SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns", "language_lag_days"}
+SITE_FIELDS = {"id", "name", "level", "url", "parent", "languages", "columns", "language_lag_days", "ignore_urls",
+               "no_follow"}
+PATTERN_FIELDS = ("ignore_urls", "no_follow")  # URL regexes, per site and in the audit block (for every site)
 COLUMN_FIELDS = {"match", "max_age_days", "category"}
-AUDIT_FIELDS = {"name", "profile"}
+AUDIT_FIELDS = {"name", "profile", *PATTERN_FIELDS}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
 
@@ -123,7 +126,10 @@ def _load_yaml(file: str, text: str) -> AuditConfig:
     if not isinstance(audit, dict):
         raise ConfigError(file, data.key_lines.get("audit"), "audit", "must be a mapping")
     for key in set(audit) - AUDIT_FIELDS:
-        raise ConfigError(file, audit.key_lines.get(key), f"audit.{key}", "unknown field (expected name, profile)")
+        raise ConfigError(file, audit.key_lines.get(key), f"audit.{key}",
+                          "unknown field (expected name, profile, ignore_urls, no_follow)")
+    shared = {field: url_patterns(file, audit.key_lines.get(field), f"audit.{field}", audit.get(field))
+              for field in PATTERN_FIELDS}
     raw_sites = data.get("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
         raise ConfigError(file, data.key_lines.get("sites", 1), "sites", "must be a non-empty list of sites")
@@ -131,7 +137,7 @@ def _load_yaml(file: str, text: str) -> AuditConfig:
     for index, raw in enumerate(raw_sites):
         if not isinstance(raw, dict):
             raise ConfigError(file, data.key_lines.get("sites"), f"sites[{index}]", "each site must be a mapping")
-        site = _site_from_mapping(file, index, raw)
+        site = with_url_patterns(_site_from_mapping(file, index, raw), **shared)
         lines.setdefault(site.id, []).append(_SiteLines(index, raw.key_lines.get("id", raw.line),
                                                         raw.key_lines.get("parent", raw.line)))
         sites.append(site)
@@ -177,6 +183,8 @@ def _site_from_mapping(file: str, index: int, raw: _LineDict) -> SiteConfig:
         raise ConfigError(file, line_of("language_lag_days"), f"sites[{index}].language_lag_days",
                           f"must be a positive whole number of days, got {lag!r}")
     parent = raw.get("parent")
+    patterns = {field: url_patterns(file, line_of(field), f"sites[{index}].{field}", raw.get(field))
+                for field in PATTERN_FIELDS}
     return SiteConfig(
         id=site_id,
         name=str(raw.get("name") or urlsplit(str(url)).netloc),
@@ -186,7 +194,34 @@ def _site_from_mapping(file: str, index: int, raw: _LineDict) -> SiteConfig:
         languages=tuple(languages),
         columns=columns,
         language_lag_days=lag,
+        **patterns,
     )
+
+
+def url_patterns(file: str, line: int | None, field: str, raw: Any) -> tuple[str, ...]:
+    """A list of URL regexes (a CSV cell: separated by whitespace), each one compiled to find a bad one
+    before any network access."""
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        raw = raw.split()
+    if not isinstance(raw, list):
+        raise ConfigError(file, line, field, "must be a list of regular expressions like ['/old/', '\\?print=1']")
+    for pattern in raw:
+        why = bad_url_pattern(pattern) if isinstance(pattern, str) else "not a string"
+        if why:
+            raise ConfigError(file, line, field, f"{pattern!r}: {why}")
+    return tuple(raw)
+
+
+def with_url_patterns(site: SiteConfig, ignore_urls: tuple[str, ...] = (),
+                      no_follow: tuple[str, ...] = ()) -> SiteConfig:
+    """The site with more ignore / no-follow patterns (the audit block's, the flags'), its own kept first."""
+    if not ignore_urls and not no_follow:
+        return site
+    merged = {"ignore_urls": tuple(dict.fromkeys((*site.ignore_urls, *ignore_urls))),
+              "no_follow": tuple(dict.fromkeys((*site.no_follow, *no_follow)))}
+    return replace(site, **merged)
 
 
 def _columns(file: str, index: int, raw_columns: Any, line: int) -> tuple[ColumnOverride, ...]:
@@ -253,7 +288,7 @@ def _load_csv(file: str, text: str) -> AuditConfig:
     for column in header:
         if column not in SITE_FIELDS - {"columns"}:
             raise ConfigError(file, 1, column,
-                              "unknown CSV column (expected id,name,level,url,parent,languages,language_lag_days)")
+                              "unknown CSV column (expected id,name,level,url,parent,languages,language_lag_days,ignore_urls,no_follow)")
     sites, lines = [], {}
     for row_number, row in enumerate(reader, start=2):
         if None in row:  # more cells than the header has columns

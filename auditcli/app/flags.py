@@ -58,6 +58,17 @@ FailOn = Annotated[list[str] | None, typer.Option(
 SiteIds = Annotated[list[str] | None, typer.Option(
     "--site", help="Audit only these sites of the sites file, by id (repeat or comma-separate); ids, parents and the "
     "nested-site scopes stay as in the whole file, so the history lines up.")]
+IgnoreUrls = Annotated[list[str] | None, typer.Option(
+    "--ignore-url", help="A regular expression searched in each absolute URL (repeatable): matching URLs are neither "
+    "fetched nor reported, on every site (adds to the sites file's ignore_urls).")]
+NoFollow = Annotated[list[str] | None, typer.Option(
+    "--no-follow", help="A regular expression searched in each absolute URL (repeatable): matching pages are fetched "
+    "and checked, their links not followed (adds to the sites file's no_follow).")]
+MaxResources = Annotated[int, typer.Option(
+    "--max-resources", min=0, help="Embedded resources (images, scripts, stylesheets, CSS url(), media) on the site's "
+    "own host checked per site, each URL once, for links.broken-resource (0: none).")]
+CheckAnchors = Annotated[bool, typer.Option(
+    "--check-anchors", help="Check #fragment targets of links between the site's own pages (links.broken-anchor).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 ActiveSites = Annotated[int, typer.Option(
     "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
@@ -135,6 +146,9 @@ class CrawlFlags:
     max_size: MaxSize = CRAWL_DEFAULTS.max_size
     max_attachments: MaxAttachments = CRAWL_DEFAULTS.max_attachments
     max_attachment_mb: MaxAttachmentMb = CRAWL_DEFAULTS.max_attachment_mb
+    max_resources: MaxResources = CRAWL_DEFAULTS.max_resources
+    ignore_url: IgnoreUrls = None
+    no_follow: NoFollow = None
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites
     ca_bundle: CaBundle = None
     sites: SiteIds = None
@@ -205,6 +219,7 @@ class JudgeFlags:
     no_history: NoHistory = False
     sensitive_words: SensitiveWordsFile = None
     exact_names: ExactNamesFile = None
+    check_anchors: CheckAnchors = False
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])

@@ -9,6 +9,10 @@ from parsel import Selector
 
 from auditcli.core.urls import join_url
 
+# what a page embeds, checked once per URL (spiders/resources.py, links.broken-resource): the tag a link was
+# found in; "stylesheet" is <link rel=stylesheet>, "css" a url() or @import in a <style> or a style="…"
+RESOURCE_TAGS = frozenset({"img", "script", "stylesheet", "css", "video", "audio", "source"})
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]+)"|'([^']+)')""", re.I)
 SCRIPT_NAVIGATION = re.compile(
     r"""(?:(?:window|document|top|self|parent)\.)?location(?:\.href)?\s*=\s*["']([^"'\s]+)["']"""
     r"""|location\.(?:replace|assign)\(\s*["']([^"'\s]+)["']\s*\)"""

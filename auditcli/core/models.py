@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from auditcli.core.urls import normalise_url
+from auditcli.core.urls import normalise_url, url_matches
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class SiteConfig:
     exclude: tuple[str, ...] = ()  # scope prefixes of other audited sites nested inside this one
     aliases: tuple[str, ...] = ()  # other host[:port]s the start page redirected to (x.gov.cn -> www.x.gov.cn)
     language_lag_days: int | None = None  # how far a language version may lag the main site (default 90)
+    ignore_urls: tuple[str, ...] = ()  # regexes (re.search): such URLs are neither fetched nor reported
+    no_follow: tuple[str, ...] = ()    # regexes: such pages are fetched and checked, their links not followed
 
     @property
     def host_root(self) -> str:
@@ -78,6 +80,14 @@ class SiteConfig:
             return False  # a department/township column tree audited as a site of its own
         return path.startswith(scope.path) or path + "/" == scope.path
 
+    def ignored(self, url: str) -> bool:
+        """`url` matches an ignore pattern (--ignore-url, `ignore_urls`): not fetched, not reported."""
+        return bool(self.ignore_urls) and url_matches(self.ignore_urls, url)
+
+    def not_followed(self, url: str) -> bool:
+        """`url` matches a no-follow pattern (--no-follow, `no_follow`): checked, its links not followed."""
+        return bool(self.no_follow) and url_matches(self.no_follow, url)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -93,6 +103,8 @@ class SiteConfig:
             "exclude": list(self.exclude),
             "aliases": list(self.aliases),
             "language_lag_days": self.language_lag_days,
+            **({"ignore_urls": list(self.ignore_urls)} if self.ignore_urls else {}),
+            **({"no_follow": list(self.no_follow)} if self.no_follow else {}),
         }
 
     @classmethod
@@ -108,6 +120,8 @@ class SiteConfig:
             exclude=tuple(data.get("exclude") or ()),
             aliases=tuple(data.get("aliases") or ()),
             language_lag_days=data.get("language_lag_days"),
+            ignore_urls=tuple(data.get("ignore_urls") or ()),
+            no_follow=tuple(data.get("no_follow") or ()),
         )
 
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import cache, lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -94,3 +95,25 @@ def public_suffix(host: str) -> str:
     """The public suffix of a host name (`gov.cn`, `政务`, `com.cn`); empty for IP literals."""
     host = host.lower().rstrip(".")
     return "" if ip_literal(host) is not None else _extractor()(host).suffix
+
+
+def bad_url_pattern(pattern: str) -> str | None:
+    """Why `pattern` is no usable URL pattern (--ignore-url, --no-follow: Python regexes, searched
+    anywhere in the absolute URL as LinkChecker's --ignore-url and lychee's --exclude are), or None."""
+    if not pattern.strip():
+        return "empty pattern"
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a regular expression ({exc})"
+    return None
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)  # each alone: (?i) is only allowed at a pattern's start
+
+
+def url_matches(patterns: tuple[str, ...], url: str) -> bool:
+    """`url` matches one of `patterns` (regexes, re.search); the crawl asks this of every link."""
+    return any(p.search(url) for p in _compiled(patterns))

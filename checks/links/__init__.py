@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditcli.core import knowledge
+from auditcli.core.html import RESOURCE_TAGS
 from auditcli.core.models import Finding
 from auditcli.core.tree import css_string
 from auditcli.core.urls import join_url, normalise_url
@@ -25,7 +26,7 @@ from checks.engine.registry import check
 from checks.engine.siteview import Page, SiteView
 
 LINK_ATTRS = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "img": "src",
-              "script": "src", "link": "href", "form": "action"}
+              "script": "src", "link": "href", "form": "action", "video": "src", "audio": "src", "source": "src"}
 
 
 @dataclass
@@ -86,7 +87,7 @@ def find_broken(site: SiteView) -> list[BrokenTarget]:
         if normalise_url(url) in starts:
             homepage_status = status if homepage_status is None else homepage_status
             continue
-        if status >= 400 and site.in_scope(url):
+        if status >= 400 and site.in_scope(url) and not site.config.ignored(url):
             answered.append((url, final_url, status, kind))
     blocked = is_blocking(n_403, n_total, homepage_status, policy)
     challenged = {e.url for e in site.not_scanned() if e.reason == "waf-challenge"}  # blocked, not broken
@@ -99,10 +100,19 @@ def find_broken(site: SiteView) -> list[BrokenTarget]:
         if confidence:
             targets[url] = BrokenTarget(url, confidence, status, f"http-{status}", kind,
                                         final_url if final_url != url else None)
+    failed: dict[str, str] = {}
     for entry in site.not_scanned():
-        if (entry.reason in policy["suspected_reasons"] and entry.url not in targets
-                and site.in_scope(entry.url) and normalise_url(entry.url) not in starts):
-            targets[entry.url] = BrokenTarget(entry.url, "suspected", None, entry.reason)
+        if (entry.reason in policy["suspected_reasons"] and entry.url not in targets and site.in_scope(entry.url)
+                and normalise_url(entry.url) not in starts and not site.config.ignored(entry.url)):
+            failed.setdefault(entry.url, entry.reason)
+    if failed:  # a URL only ever embedded (an image that timed out) is links.broken-resource's
+        tags: dict[str, set[str]] = {}
+        for link in site.links():
+            if link.dst in failed:
+                tags.setdefault(link.dst, set()).add(link.tag or "a")
+        for url, reason in failed.items():
+            if not (tags.get(url) and tags[url] <= RESOURCE_TAGS):
+                targets[url] = BrokenTarget(url, "suspected", None, reason)
     if not targets:
         return []
 
@@ -198,3 +208,6 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
     for page in parsed.values():
         if page is not None:
             page.release()
+
+
+from checks.links import anchors, resources  # noqa: E402, F401  (registers their checks)

@@ -54,7 +54,7 @@ class _SharedSiteState(_SiteState):
               over: Callable[[], list[Any]] = list) -> Iterator[Any]:
         self.known_urls.add(url)  # once per response, as the local spider; Redis decides at commit
         yield {"type": "claim", "site_id": self.config.id, "url": url, "budget": budget or "",
-               "cap": self.budget_cap, "ok": list(ok()), "over": list(over())}
+               "cap": self.cap(budget) if budget else 0, "ok": list(ok()), "over": list(over())}
 
     def is_duplicate_index(self, url: str, body: bytes) -> bool:
         key = normalise_url(url)
@@ -82,6 +82,7 @@ class DistributedPortalSpider(PortalSpider):
     def site_state(self, site: SiteConfig) -> _SiteState:
         state = _SharedSiteState(site, self.job)
         state.budget_cap = self.options.max_pages
+        state.resource_cap = self.options.max_resources
         return state
 
     @classmethod
