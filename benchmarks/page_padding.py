@@ -60,7 +60,8 @@ CSS_DECLARATIONS = [
     "margin:0 auto", "padding:0", "width:1200px", "height:40px", "line-height:40px", "font-size:14px",
     "font-size:16px", "font-family:\"Microsoft YaHei\",\"微软雅黑\",SimSun,sans-serif", "color:#333",
     "color:#666", "color:#1a56a8", "color:#c00", "background:#f5f5f5", "background:#1a56a8",
-    "background:url(../images/nav_bg.png) repeat-x", "border:1px solid #ddd", "border-bottom:1px dashed #ccc",
+    # (no url(): a CSS image the farm does not serve would be a broken resource the unpadded page lacks)
+    "background:linear-gradient(#fff,#e6e6e6) repeat-x", "border:1px solid #ddd", "border-bottom:1px dashed #ccc",
     "overflow:hidden", "text-overflow:ellipsis", "white-space:nowrap", "float:left", "float:right",
     "text-align:center", "position:relative", "z-index:99", "cursor:pointer", "text-decoration:none",
     "list-style:none", "box-sizing:border-box", "border-radius:3px", "font-weight:bold",

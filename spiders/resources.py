@@ -19,17 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from spiders.portal import PortalSpider, _SiteState
+from typing import Any
 
 RESOURCE_PRIORITY = -20  # after the pages of the same depth: pages are what the audit judges
 RESOURCE_GET_BYTES = 1024 * 1024
 
 
-def resource_requests(spider: PortalSpider, state: _SiteState, url: str, depth: int, source: str) -> Iterator[Any]:
-    """The request that checks one embedded resource found on `source`, or nothing (off-host, not
+def resource_requests(spider: Any, state: Any, url: str, depth: int, source: str) -> Iterator[Any]:
+    """(`spider` is the PortalSpider, `state` its _SiteState of the site.) The request that checks one embedded resource found on `source`, or nothing (off-host, not
     checked in this run, already claimed), or a not-scanned record when the site's budget is spent."""
     options = spider.options
     site = state.config
@@ -46,7 +43,7 @@ def resource_requests(spider: PortalSpider, state: _SiteState, url: str, depth: 
     yield from state.claim(url, "resource", request, partial(_one, over))
 
 
-def confirm_with_get(spider: PortalSpider, response: Any) -> Any | None:
+def confirm_with_get(spider: Any, response: Any) -> Any | None:
     """A HEAD of a resource refused or answered with an error: the GET that confirms it, else None."""
     meta = response.meta
     if meta.get("kind") != "resource" or response.request.method != "HEAD" or response.status < 400:

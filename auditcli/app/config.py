@@ -128,7 +128,7 @@ def _load_yaml(file: str, text: str) -> AuditConfig:
     for key in set(audit) - AUDIT_FIELDS:
         raise ConfigError(file, audit.key_lines.get(key), f"audit.{key}",
                           "unknown field (expected name, profile, ignore_urls, no_follow)")
-    shared = {field: url_patterns(file, audit.key_lines.get(field), f"audit.{field}", audit.get(field))
+    shared = {field: url_patterns(file, getattr(audit, "key_lines", {}).get(field), f"audit.{field}", audit.get(field))
               for field in PATTERN_FIELDS}
     raw_sites = data.get("sites")
     if not isinstance(raw_sites, list) or not raw_sites:

@@ -20,7 +20,7 @@ from auditcli.core.urls import join_url, normalise_url
 from auditcli.core.vocabulary import NOT_FETCHED_REASONS
 from checks.engine.registry import check
 from checks.engine.siteview import Page, SiteView
-from checks.links import _policy, _shallow_first, classify_status, is_blocking, link_selector
+from checks.links.broken import _policy, _shallow_first, classify_status, is_blocking, link_selector
 
 WHAT = {  # a resource's tag as the crawl recorded it -> (zh, en)
     "img": ("图片", "image"), "script": ("脚本", "script"), "stylesheet": ("样式表", "style sheet"),

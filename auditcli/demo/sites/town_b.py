@@ -176,7 +176,13 @@ def _answer_key(sb: SiteBuilder, mn_latest: date) -> dict[str, Any]:
         "homepage": sb.homepage_key("/index.html"),
         "encoding": "gbk (header charset=gbk, meta gb2312; contains GBK-only 喆 镕)",
         "findings": [expected_finding("identity.conac-missing", data={"hidden": True},
-                                      note="the 党政机关 mark is in the footer's source but display:none")],
+                                      note="the 党政机关 mark is in the footer's source but display:none"),
+                     # the old template's footer embeds two badge images the site never uploaded: 404 on
+                     # every page (links.broken-resource, one finding per image, every page a referrer)
+                     *(expected_finding("links.broken-resource", sb.url(f"/images/{name}.png"), count=1,
+                                        data={"status": 404, "confidence": "confirmed", "tag": "img"},
+                                        note=f"footer badge /images/{name}.png is not served")
+                       for name in ("red", "gongan"))],
         "identity": {"site_code": False, "icp": True, "police": True, "conac": False,
                      "jiucuo": False, "page_tags": False,
                      "page_tags_missing": {"home": ["SiteName", "SiteDomain", "SiteIDCode"]}},
