@@ -38,6 +38,7 @@ class FragmentLink:
 
 @dataclass(frozen=True)
 class AnchorFacts:
+    page: str                # the page's final URL as fetched (the finding's URL)
     url: str                 # the page's own URL, normalised (and its final URL's)
     final_url: str
     ids: frozenset[str]      # ids anywhere and <a name>
@@ -78,7 +79,7 @@ def anchor_facts(page: Page, site: SiteView) -> AnchorFacts | None:
         if len(links) >= MAX_PER_PAGE:
             break
     scripted = any(SCRIPT_IDS.search(script.text or "") for script in root.iter("script"))
-    return AnchorFacts(normalise_url(page.url), normalise_url(page.final_url), frozenset(ids), scripted,
+    return AnchorFacts(page.final_url, normalise_url(page.url), normalise_url(page.final_url), frozenset(ids), scripted,
                        tuple(links))
 
 
@@ -102,7 +103,7 @@ def missing_anchors(site: SiteView) -> list[MissingAnchor]:
             if target is None or target.scripted_ids or not site.in_scope(link.target):
                 continue
             if link.fragment not in target.ids:
-                missing.append(MissingAnchor(f.final_url, link))
+                missing.append(MissingAnchor(f.page, link))
     return missing
 
 
