@@ -18,7 +18,7 @@ from auditcli.core.models import Finding
 from auditcli.core.tree import css_path, css_string
 from auditcli.core.urls import join_url, normalise_url
 from auditcli.core.vocabulary import NOT_FETCHED_REASONS
-from checks.engine.registry import check
+from checks.engine.registry import CouldNotJudge, NotApplicable, check
 from checks.engine.siteview import Page, SiteView
 from checks.links.broken import _policy, _shallow_first, classify_status, is_blocking, link_selector
 
@@ -83,6 +83,16 @@ def find_broken_resources(site: SiteView) -> list[BrokenResource]:
     return [found[url] for url in sorted(found)]
 
 
+def _judged_or_why_not(site: SiteView) -> None:
+    """Nothing broken: passed when the crawl checked the site's resources, else say why there is no verdict
+    (a crawl made before resources were checked, --max-resources 0, --max-depth 0, or no resource at all)."""
+    if any(kind == "resource" for *_, kind in site.fetch_statuses()):
+        return
+    if any(link.tag in RESOURCE_TAGS and site.config.on_host(link.dst) for link in site.links()):
+        raise CouldNotJudge("抓取时未检查嵌入资源（图片、脚本、样式）", "the crawl checked no embedded resource")
+    raise NotApplicable("站点页面未嵌入本站资源", "the site's pages embed no resource of its own host")
+
+
 def resource_selector(page: Page, target: str) -> str | None:
     """The element on `page` that embeds `target`: img[src="…"], link[href="…"], or the element whose
     style (or the <style> block) names it in url()."""
@@ -124,7 +134,10 @@ def resource_selector(page: Page, target: str) -> str | None:
 def broken_resources(site: SiteView) -> Iterator[Finding]:
     max_referrers = _policy()["max_referrers"]
     parsed: dict[str, Page | None] = {}
-    for resource in find_broken_resources(site):
+    broken = find_broken_resources(site)
+    if not broken:
+        _judged_or_why_not(site)
+    for resource in broken:
         selector = None
         first = resource.referrers[0] if resource.referrers else None
         if first is not None:
