@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -43,6 +44,7 @@ FOOT = """<div class="footer"><p>主办：示例县人民政府办公室　网�
 </div></body></html>"""
 ARTICLE = """<div class="article"><h1>示例县2026年政府工作报告</h1>
 <ul class="toc"><li><a href="#sec1">一、2025年工作回顾</a></li><li><a href="#sec2">二、2026年工作安排</a></li></ul>
+<img src="/images/tongji.gif" width="1" height="1" />
 <h2 id="sec1">一、2025年工作回顾</h2><p>过去一年……</p>
 <h2><a name="sec2"></a>二、2026年工作安排</h2><p>今年……</p>
 <p><a href="#top">返回顶部</a> <a href="#">打印</a></p></div>"""
@@ -78,6 +80,8 @@ class TrsCounty(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with self.lock:
             self.requests[(self.command, path)] += 1
+        if path == "/images/tongji.gif":  # a statistics pixel on a server that hangs: past --timeout
+            time.sleep(3)
         if path == "/":
             path = "/index.html"
         if path == "/robots.txt":
@@ -139,7 +143,10 @@ def test_stylesheets_css_urls_and_media_are_found_as_resources():
 def test_broken_embedded_resources_are_reported_once_each_with_their_pages(cli, tmp_path):
     site, requests, port = audit(cli, tmp_path)
     broken = paths(site, "links.broken-resource")
-    assert set(broken) == {"/images/zx_banner.jpg", "/images/nav_bg.gif", "/images/red.png", "/images/top_bg.jpg"}
+    assert set(broken) == {"/images/zx_banner.jpg", "/images/nav_bg.gif", "/images/red.png", "/images/top_bg.jpg",
+                           "/images/tongji.gif"}
+    slow = broken["/images/tongji.gif"]
+    assert (slow["severity"], slow["data"]["confidence"], slow["data"]["reason"]) == ("low", "suspected", "timeout")
     banner = broken["/images/zx_banner.jpg"]
     assert banner["severity"] == "medium" and banner["data"]["status"] == 404 and banner["data"]["tag"] == "img"
     assert banner["data"]["referrer_count"] == len(PAGES) and banner["selector"] == 'img[src="/images/zx_banner.jpg"]'
@@ -162,7 +169,7 @@ def test_resources_count_against_max_resources(cli, tmp_path):
                and path not in ("/", "/robots.txt")}
     assert len(checked) == 2
     limited = [e for e in site["not_scanned"] if "resource limit" in (e.get("detail") or "")]
-    assert len(limited) == 6  # the other six of the template's eight on its own host
+    assert len(limited) == 7  # the other seven of the eight of the template and the article's pixel
     _, requests, _ = audit(cli, tmp_path, "--max-resources", "0")
     assert not [path for (method, path) in requests if method == "HEAD"]
 
@@ -221,3 +228,44 @@ def test_a_bad_url_pattern_is_one_line_and_exit_2(cli, tmp_path):
     result = cli("crawl", str(sites), "--out", str(tmp_path / "o"), *FAST)
     assert result.returncode == 2
     assert f"{sites}:4: sites[0].no_follow: '[a-': not a regular expression" in result.stderr
+
+
+def test_resources_have_a_budget_of_their_own_locally_and_in_a_distributed_crawl():
+    from auditcli.core.models import SiteConfig
+    from spiders.distributed.spider import _SharedSiteState
+    from spiders.portal import _SiteState
+
+    site = SiteConfig(id="county", name="示例县", url="http://127.0.0.1:8101/")
+    state = _SiteState(site)
+    state.budget_cap, state.resource_cap = 1, 2
+    ok, over = (lambda: ["fetch"]), (lambda: ["limit"])
+    got = [list(state.claim(f"http://127.0.0.1:8101/images/{n}.png", "resource", ok, over)) for n in range(3)]
+    assert got == [["fetch"], ["fetch"], ["limit"]]
+    assert list(state.claim("http://127.0.0.1:8101/xwzx/", "page", ok, over)) == ["fetch"]  # pages unaffected
+    shared = _SharedSiteState(site, job=None)
+    shared.budget_cap, shared.resource_cap = 500, 300
+    (claim,) = shared.claim("http://127.0.0.1:8101/images/a.png", "resource", ok, over)
+    assert (claim["budget"], claim["cap"]) == ("resource", 300)  # Redis counts it apart from the pages
+
+
+def test_url_patterns_of_the_audit_block_add_to_each_sites_own(tmp_path):
+    import pytest
+
+    from auditcli.app.config import ConfigError, load_sites_file
+
+    sites = tmp_path / "sites.yaml"
+    sites.write_text("audit:\n  name: 示例县\n  ignore_urls: ['/wcm/', '\\?print=1']\nsites:\n"
+                     "  - id: county\n    url: http://www.example.gov.cn/\n    ignore_urls: ['/old/']\n"
+                     "  - id: town-a\n    url: http://www.example.gov.cn/xxgk/jiazhen/\n    no_follow: ['/ysqgk/']\n",
+                     "utf-8")
+    county, town = load_sites_file(sites).sites
+    assert county.ignore_urls == ("/old/", "/wcm/", r"\?print=1") and town.no_follow == ("/ysqgk/",)
+    assert county.ignored("http://www.example.gov.cn/xwzx/t1.html?print=1")
+    assert not county.ignored("http://www.example.gov.cn/xwzx/t1.html")
+    assert town.not_followed("http://www.example.gov.cn/xxgk/jiazhen/ysqgk/index.html")
+    table = tmp_path / "sites.csv"
+    table.write_text("id,url,ignore_urls\ncounty,http://www.example.gov.cn/,/old/ \\.php$\n", "utf-8")
+    assert load_sites_file(table).sites[0].ignore_urls == ("/old/", r"\.php$")
+    sites.write_text("audit:\n  ignore_urls: '*.jpg'\nsites:\n  - url: http://www.example.gov.cn/\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"sites.yaml:2: audit.ignore_urls: '\*.jpg': not a regular expression"):
+        load_sites_file(sites)
