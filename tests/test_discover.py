@@ -15,7 +15,7 @@ import yaml
 
 from auditcli.app.config import load_sites_file
 from auditcli.app.discover import Discovery, render
-from auditcli.app.subsites import judge, list_kind, name_level, pages_to_follow, read_page
+from auditcli.core.subsites import judge, list_kind, name_level, pages_to_follow, read_page
 from spiders.sitelist import Fetched, FetchedPage
 from tests.conftest import FAST, local_server, run_cli
 
