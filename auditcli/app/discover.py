@@ -22,8 +22,8 @@ import yaml
 
 from auditcli import __version__
 from auditcli.app.config import ConfigError, load_sites_file
-from auditcli.core.subsites import Draft, Entry, judge, pages_to_follow, read_page
 from auditcli.core import tree
+from auditcli.core.subsites import Draft, Entry, judge, pages_to_follow, read_page
 from auditcli.core.urls import clean_url, ip_literal
 from spiders.options import CrawlOptions
 from spiders.sitelist import Fetched, FetchedPage, fetch_site_lists

@@ -20,10 +20,10 @@ from auditcli.core.vocabulary import dimension_catalogue
 from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
 from checks.columns.shared import note_shared_content
-from checks.links.coverage import note_coverage
 from checks.engine.registry import CheckSpec, all_checks, select
 from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
 from checks.engine.siteview import SiteView
+from checks.links.coverage import note_coverage
 
 log = logging.getLogger("auditcli")
 

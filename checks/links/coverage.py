@@ -76,9 +76,9 @@ def redirected_away(site: SiteView) -> str | None:
     if start is None or not start.final_url:
         return None
     origin, landed = urlsplit(site.config.url), urlsplit(start.final_url)
-    if _domain(origin.hostname or "") == _domain(landed.hostname or ""):
-        if ip_literal(origin.hostname or "") is None or origin.port == landed.port:
-            return None
+    same = _domain(origin.hostname or "") == _domain(landed.hostname or "")
+    if same and (ip_literal(origin.hostname or "") is None or origin.port == landed.port):
+        return None
     return start.final_url
 
 
