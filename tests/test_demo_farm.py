@@ -203,6 +203,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         **{("dept-wjw", name): "needs-browser" for name in ("卫健要闻", "通知公告", "政策文件", "人事信息", "专项工作",
                                                            "规划计划")},
         ("dept-wjw", "健康科普"): "fresh", ("dept-wjw", "办事指南"): "fresh",
+        ("town-e", "工作动态"): "stale", ("town-e", "通知公告"): "stale",  # the zombie township (500 days)
     }
     assert got == expected
     rendered = {c["name"]: c["browser"]["status"] for c in key["sites"]["dept-wjw"]["columns"] if "browser" in c}
@@ -210,7 +211,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
                         "专项工作": "empty", "规划计划": "stale"}
     homes = {sid: s["homepage"]["stale"] for sid, s in key["sites"].items()}
     assert homes == {"county": False, "dept-edu": False, "town-a": False, "town-b": True,
-                     "dept-fgw": False, "dept-wjw": False}
+                     "dept-fgw": False, "dept-wjw": False, "town-c": None, "town-d": None, "town-e": True}
 
 
 def _digest(root: Path) -> str:

@@ -23,6 +23,7 @@ from checks.columns.shared import note_shared_content
 from checks.engine.registry import CheckSpec, all_checks, select
 from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
 from checks.engine.siteview import SiteView
+from checks.links.coverage import note_coverage
 
 log = logging.getLogger("auditcli")
 
@@ -104,6 +105,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
                 site_done(SiteConfig.from_dict(row["config"]), sites[-1], time.perf_counter() - begun)
         store.close()
     note_shared_content(sites)  # an audit-wide pass over the judged sites, as scoring is a pass over each
+    _note_coverage(sites, options)
     return {
         "schema": "auditcli.results/v1",
         "tool": {"name": "auditcli", "version": __version__},
@@ -120,6 +122,16 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
         "dimensions": dimension_catalogue(),
         "sites": sites,
     }
+
+
+def _note_coverage(sites: list[dict[str, Any]], options: CheckOptions) -> None:
+    """The county tree (checks.links.coverage), judged once every site is: it adds findings to county
+    sites after they were scored, so those are scored again (scoring reads only the site's results)."""
+    from reports.scoring import load_profile, score_site
+
+    profile = load_profile(options.profile)
+    for index in note_coverage(sites, options.as_of, {**profile.check_settings(), **options.settings}):
+        score_site(sites[index], profile)
 
 
 class _Judge:

@@ -90,7 +90,7 @@ def build_farm(root: Path | str, as_of: date, base_urls: dict[str, str] | None =
     sites_file = root / "sites.yaml"
     sites_file.write_text(yaml.safe_dump(
         {"audit": {"name": "示例县政府网站季度检查（演示）", "profile": "cn-gov-2019"},
-         "sites": [b.config for b in builds]},
+         "sites": [b.config for b in builds if not b.config.get("unlisted")]},
         allow_unicode=True, sort_keys=False), "utf-8")
 
     answer_key = root / "answer_key.yaml"
@@ -105,6 +105,8 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
     sites: dict[str, Any] = {}
     for b in builds:
         c = b.config
+        if c.get("unlisted"):  # served and linked, not in the sites file: not audited (coverage.unlisted)
+            continue
         site = {"id": c["id"], "name": c["name"], "level": c["level"],
                 "parent": c.get("parent"), "url": c["url"], **b.key}
         site["expected_findings"] = derive(site)

@@ -198,3 +198,6 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
     for page in parsed.values():
         if page is not None:
             page.release()
+
+
+from checks.links import coverage  # noqa: E402, F401  (coverage.*: the county tree)
