@@ -311,3 +311,17 @@ def test_compare_reports_exact_match_and_mismatches(key):
     diffs = compare(results, key)
     assert any("unexpected a11y.link-name" in d for d in diffs)
     assert any("a11y.form-label name=\"code\" expected on" in d for d in diffs)
+
+
+def test_the_farms_workbooks_carry_no_save_time():
+    """openpyxl stamps the save time on a workbook's zip entries and its core properties: the farm's XLSX
+    would differ from one second to the next (test_generation_is_deterministic failed when a build
+    crossed a second)."""
+    import io
+    import zipfile
+
+    from auditcli.demo.assets import xlsx
+
+    book = zipfile.ZipFile(io.BytesIO(xlsx("名单", [["姓名", "联系电话"], ["张三", "13800000000"]])))
+    assert {entry.date_time for entry in book.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    assert b"2026-01-01T00:00:00Z" in book.read("docProps/core.xml")
