@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from auditcli.core.vocabulary import COUNTED_SEVERITIES, SEVERITIES, SEVERITY, Severity, dimensions_of
@@ -301,7 +302,8 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
     rule_ids = sorted(catalogue)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     rules = [_sarif_rule(rule_id, catalogue[rule_id], lang) for rule_id in rule_ids]
-    out = [_sarif_result(results, site, f, index[str(f.get("check"))], lang)
+    origins = _SarifOrigins()
+    out = [_sarif_result(results, site, f, index[str(f.get("check"))], lang, origins)
            for site in results.get("sites") or [] for f in site.get("findings") or []]
     run = results.get("run") or {}
     tool = results.get("tool") or {}
@@ -313,6 +315,7 @@ def sarif_log(results: dict, lang: str = "zh") -> dict:
             "rules": rules,
         }},
         "results": out,
+        "originalUriBaseIds": origins.bases,
         "columnKind": "unicodeCodePoints",
         "properties": {"profile": run.get("profile"), "as_of": run.get("as_of")},
     }
@@ -351,7 +354,28 @@ def _sarif_rule(rule_id: str, info: dict, lang: str) -> dict:
     }
 
 
-def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str) -> dict:
+class _SarifOrigins:
+    """Page URLs as SARIF wants them: a path relative to a base id per origin (`SITE1` →
+    `http://www.x.gov.cn/`, in the run's `originalUriBaseIds`). A SARIF reader resolves the full URL;
+    GitHub code scanning, which accepts only paths (an `http:` location fails the upload), sees a path."""
+
+    def __init__(self) -> None:
+        self.bases: dict[str, dict[str, str]] = {}
+        self._ids: dict[str, str] = {}
+
+    def location(self, url: str) -> dict[str, str]:
+        parts = urlsplit(url)
+        if not parts.scheme or not parts.netloc:
+            return {"uri": url}
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        if origin not in self._ids:
+            self._ids[origin] = f"SITE{len(self._ids) + 1}"
+            self.bases[self._ids[origin]] = {"uri": origin}
+        relative = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+        return {"uri": relative or "./", "uriBaseId": self._ids[origin]}
+
+
+def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str, origins: _SarifOrigins) -> dict:
     """A finding as a SARIF result where it is fixed (its page, or each page referring to its broken
     target), with a fingerprint so code scanning tracks it across runs. A web page has no source line,
     so no `startLine` is made up: the element is a logical location (its CSS selector). The evidence
@@ -367,14 +391,14 @@ def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str
         "ruleIndex": rule_index,
         "level": _severity(f.get("severity")).sarif_level,
         "message": {"text": f"{site.get('name') or site.get('id')}: {text}"},
-        "locations": [_sarif_location(site, page or str(site.get("url") or ""), selector)
+        "locations": [_sarif_location(site, origins.location(page or str(site.get("url") or "")), selector)
                       for page, selector in places],
         "properties": {"site": site.get("id"), "dimension": f.get("dimension"),
                        "severity": f.get("severity")},
     }
     target = _target(f)
     if target:
-        result["relatedLocations"] = [{"id": 1, "physicalLocation": {"artifactLocation": {"uri": str(target)}},
+        result["relatedLocations"] = [{"id": 1, "physicalLocation": {"artifactLocation": origins.location(str(target))},
                                        "message": {"text": "broken target" if lang == "en" else "失效目标"}}]
         result["properties"]["target"] = target
     if f.get("selector"):
@@ -386,14 +410,14 @@ def _sarif_result(results: dict, site: dict, f: dict, rule_index: int, lang: str
     return result
 
 
-def _sarif_location(site: dict, page: str, selector: str | None) -> dict:
+def _sarif_location(site: dict, page: dict[str, str], selector: str | None) -> dict:
     """A page as a SARIF location (no region: a page has no line): the site as a module and the
     element's selector, where known, as logical locations."""
     logical: list[dict[str, Any]] = [{"name": str(site.get("id")), "kind": "module"}]
     if selector:
         logical.append({"name": str(selector), "fullyQualifiedName": f"{site.get('id')}::{selector}",
                         "kind": "element"})
-    return {"physicalLocation": {"artifactLocation": {"uri": page}}, "logicalLocations": logical}
+    return {"physicalLocation": {"artifactLocation": page}, "logicalLocations": logical}
 
 
 # ---------------------------------------------------------------- all formats

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
 import jsonschema
@@ -119,10 +120,17 @@ def test_findings_csv_puts_a_broken_link_on_each_referring_page(results):
     assert len({r["fingerprint"] for r in rows}) == 1
 
 
+def resolved(run: dict, artifact: dict) -> str:
+    """An artifact location's full URL, as a SARIF reader resolves it against the run's base ids."""
+    base = run["originalUriBaseIds"][artifact["uriBaseId"]]["uri"] if "uriBaseId" in artifact else ""
+    return urljoin(base, artifact["uri"])
+
+
 def test_sarif_locates_a_broken_link_on_its_referrers_without_a_made_up_line(results):
     data = with_findings(results, [broken_link(REFERRERS, LINK_SELECTOR, REFERRERS[0])])
-    result = sarif_log(data)["runs"][0]["results"][0]
-    pages = [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["locations"]]
+    run = sarif_log(data)["runs"][0]
+    result = run["results"][0]
+    pages = [resolved(run, loc["physicalLocation"]["artifactLocation"]) for loc in result["locations"]]
     assert pages == REFERRERS
     first, second = result["locations"]
     assert {"name": LINK_SELECTOR, "fullyQualifiedName": f"county::{LINK_SELECTOR}", "kind": "element"} \
@@ -130,8 +138,8 @@ def test_sarif_locates_a_broken_link_on_its_referrers_without_a_made_up_line(res
     assert [loc["kind"] for loc in second["logicalLocations"]] == ["module"]  # no selector known there
     assert "region" not in first["physicalLocation"]
     assert result["properties"]["evidence"] == "“2025年政府信息公开工作年度报告” → HTTP 404"
-    related = result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert related == "http://127.0.0.1:8101/uploads/2025/年度报告.pdf"
+    related = result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]
+    assert resolved(run, related) == "http://127.0.0.1:8101/uploads/2025/年度报告.pdf"
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     assert list(jsonschema.Draft4Validator(schema).iter_errors(sarif_log(data))) == []
 
@@ -187,8 +195,13 @@ def test_sarif_results_point_at_pages_with_fingerprints_and_rules_with_help(resu
     assert len(run["results"]) == len(all_findings(results))
     first = run["results"][0]
     assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
-    uri = first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri.startswith("http://127.0.0.1:81")
+    artifact = first["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert resolved(run, artifact).startswith("http://127.0.0.1:81")
+    # GitHub code scanning takes paths only (an http: location fails the upload): each page is a path
+    # relative to its origin, which the run names in originalUriBaseIds
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] for loc in r["locations"]]
+    assert uris and not any(urlsplit(u).scheme for u in uris)
+    assert all(urlsplit(b["uri"]).path == "/" and urlsplit(b["uri"]).netloc for b in run["originalUriBaseIds"].values())
     fingerprints = {r["partialFingerprints"][FINGERPRINT_KEY] for r in run["results"]}
     assert fingerprints == {f["fingerprint"] for f in all_findings(results)}
 
