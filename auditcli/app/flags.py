@@ -58,6 +58,10 @@ FailOn = Annotated[list[str] | None, typer.Option(
 SiteIds = Annotated[list[str] | None, typer.Option(
     "--site", help="Audit only these sites of the sites file, by id (repeat or comma-separate); ids, parents and the "
     "nested-site scopes stay as in the whole file, so the history lines up.")]
+SinceStore = Annotated[Path | None, typer.Option(
+    "--since-store", help="A previous crawl's page store (its pages.sqlite or directory): pages it holds with an ETag "
+    "or Last-Modified are asked for conditionally, and a 304 reuses the stored page, so only what changed is "
+    "fetched again. `audit --history` finds each site's previous store by itself.")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 ActiveSites = Annotated[int, typer.Option(
     "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
@@ -138,6 +142,7 @@ class CrawlFlags:
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites
     ca_bundle: CaBundle = None
     sites: SiteIds = None
+    since_store: SinceStore = None
 
 
 @dataclass(frozen=True)

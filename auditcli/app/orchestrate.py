@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -62,8 +62,12 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
     """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead.
     With `distributed`, `auditcli worker` processes fetch (spiders.distributed) and this process seeds
     the Redis job and writes what they fetch."""
+    from spiders.revalidate import drop_set_aside, set_aside
     from spiders.run import crawl, crawl_distributed
 
+    if crawl_options.since:  # a conditional re-audit (spiders.revalidate); not distributed: workers hold no store
+        since = {} if distributed is not None else set_aside(Path(store_dir), crawl_options.since, resume)
+        crawl_options = replace(crawl_options, since=since)
     if not resume:
         for suffix in ("", "-wal", "-shm"):
             (Path(store_dir) / (PageStore.FILENAME + suffix)).unlink(missing_ok=True)
@@ -74,10 +78,13 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
         store.set_meta("started_at", now_iso())
     store.close()
     if distributed is not None:
-        return crawl_distributed(config.sites, store_dir, crawl_options, distributed.redis_url, distributed.job,
+        path = crawl_distributed(config.sites, store_dir, crawl_options, distributed.redis_url, distributed.job,
                                  distributed.lease, progress=progress, resume=resume, site_done=site_done)
-    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
-                 site_done=site_done)
+    else:
+        path = crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
+                     site_done=site_done)
+    drop_set_aside(Path(store_dir))
+    return path
 
 
 def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,

@@ -146,13 +146,15 @@ class DemoFarm:
     """
 
     def __init__(self, as_of: date | None = None, *, base_port: int | None = None,
-                 root: Path | str | None = None, host: str = HOST, keep: bool = False) -> None:
+                 root: Path | str | None = None, host: str = HOST, keep: bool = False,
+                 validators: bool = False) -> None:
         self.as_of = as_of or date.today()
         self.host = host
         self._base_port = base_port
         self._own_root = root is None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="auditcli-demo-"))
         self._keep = keep
+        self._validators = validators  # ETag / Last-Modified and 304s, as nginx serves files (server.py)
         self._servers: dict[str, DemoHTTPServer] = {}
         self._threads: list[threading.Thread] = []
         self.build: FarmBuild | None = None
@@ -167,7 +169,7 @@ class DemoFarm:
                 port = 0 if self._base_port is None else self._base_port + i
                 self._servers[sdef.id] = DemoHTTPServer((self.host, port),
                                                         server_header=sdef.server_header,
-                                                        headers=sdef.headers)
+                                                        headers=sdef.headers, validators=self._validators)
             base_urls = {sid: f"http://{self.host}:{srv.server_address[1]}/"
                          for sid, srv in self._servers.items()}
             self.build = build_farm(self.root, self.as_of, base_urls)
