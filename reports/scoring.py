@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from auditcli.core.barriers import barrier_key, site_barriers, worst_first
+from auditcli.core.knowledge import load
 from auditcli.core.vocabulary import (
     DIMENSION_TABLE,
     DIMENSIONS,
@@ -75,6 +76,7 @@ class Profile:
     deductions: tuple[DeductionRule, ...]
     undated_counts_as_stale: bool = True
     thin_columns: dict[str, dict[str, int]] = field(default_factory=dict)
+    zombie_max_age_days: int | None = None  # coverage.zombie's threshold; None: the knowledge file's default
     key_any_level: tuple[str, ...] = ("news",)
     key_top_level: tuple[str, ...] = ("notice", "policy")
     title: dict[str, str] = field(default_factory=dict)
@@ -96,7 +98,8 @@ class Profile:
         reach = self.vetoes.get("unreachable") or {}
         return {"homepage_max_age_days": spec.get("max_age_days", VETO_DEFAULTS["homepage-stale"]["max_age_days"]),
                 "availability_rule": {k: reach.get(k, v) for k, v in VETO_DEFAULTS["unreachable"].items()},
-                "thin_columns": {cat: dict(rule) for cat, rule in (self.thin_columns or THIN_DEFAULTS).items()}}
+                "thin_columns": {cat: dict(rule) for cat, rule in (self.thin_columns or THIN_DEFAULTS).items()},
+                "zombie_max_age_days": self.zombie_max_age_days or load("coverage")["zombie_max_age_days"]}
 
     def rule_for(self, finding: dict, column: dict | None = None) -> DeductionRule | None:
         for rule in self.deductions:
@@ -184,7 +187,7 @@ def _str_list(source: str, where: str, value: Any) -> tuple[str, ...]:
 
 
 PROFILE_FIELDS = {"schema", "name", "title", "description", "pass_mark", "undated_counts_as_stale",
-                  "key_columns", "thin_columns", "vetoes", "dimensions", "deductions"}
+                  "key_columns", "thin_columns", "coverage", "vetoes", "dimensions", "deductions"}
 RULE_SETTINGS = {"rule", "checks", "severity", "points", "max", "per", "min_share", "category", "top_level", "ref"}
 
 
@@ -205,12 +208,14 @@ def _build_profile(data: dict, source: str) -> Profile:
     vetoes = _read_vetoes(data, source)
     rules = _read_deductions(data, source)
     thin = _read_thin_columns(data, source)
+    zombie = _read_coverage(data, source)
     title = data.get("title") or {}
     if isinstance(title, str):
         title = {"zh": title, "en": title}
     return Profile(
         name=name, source=source, pass_mark=pass_mark, caps=caps, vetoes=vetoes,
         deductions=rules, undated_counts_as_stale=undated, thin_columns=thin,
+        zombie_max_age_days=zombie,
         key_any_level=key_any, key_top_level=key_top,
         title={k: str(v) for k, v in title.items()} if isinstance(title, dict) else {},
     )
@@ -236,6 +241,21 @@ def _read_key_columns(data: dict, source: str) -> tuple[tuple[str, ...], tuple[s
     key_top = _str_list(source, "key_columns.top_level",
                         key_columns.get("top_level", ["notice", "policy"]))
     return key_any, key_top
+
+
+def _read_coverage(data: dict, source: str) -> int | None:
+    """`coverage: {zombie_max_age_days: N}`: how old a sub-site's newest item may be (coverage.zombie)."""
+    coverage = data.get("coverage")
+    if coverage is None:
+        return None
+    if not isinstance(coverage, dict) or set(coverage) - {"zombie_max_age_days"}:
+        raise ProfileError(f"{source}: coverage: must be a mapping with zombie_max_age_days")
+    value = coverage.get("zombie_max_age_days")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ProfileError(f"{source}: coverage.zombie_max_age_days: must be a whole number >= 1, got {value!r}")
+    return value
 
 
 def _read_thin_columns(data: dict, source: str) -> dict[str, dict[str, int]]:

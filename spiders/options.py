@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from auditcli import __version__
 from auditcli.core import knowledge
@@ -51,6 +51,9 @@ class CrawlOptions:
                                   # own host(s) checked per site, each URL once (HEAD, GET when refused)
     active_sites: int = 0         # sites crawled at once (0: enough to keep --concurrency busy); the others
                                   # wait, so sites finish one after another and are judged while others crawl
+    # the previous crawl's page store of each site ("*": every site), asked for conditionally
+    # (spiders.revalidate): where a run started from, not how it crawls, so not in `to_dict`
+    since: dict[str, str] = field(default_factory=dict, compare=False)
 
     def site_window(self) -> int:
         """How many sites are crawled at once. No site is fetched faster than the politeness floor (at
@@ -66,7 +69,10 @@ class CrawlOptions:
         return int(self.max_attachment_mb * 1024 * 1024)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The options a run's results record: equal for a full and a conditional re-audit."""
+        options = asdict(self)
+        del options["since"]
+        return options
 
 
 class CrawlInterrupted(Exception):

@@ -34,6 +34,7 @@ from spiders.discovery import FOLLOWED_TAGS, RESOURCE_TAGS, FoundLink, extract_l
 from spiders.errors import classify_failure
 from spiders.options import CrawlOptions
 from spiders.resources import confirm_with_get, resource_requests
+from spiders.revalidate import PreviousCrawls, full_request
 
 PASSWORD_BYTES = re.compile(rb"password", re.I)
 PASSWORD_FORM_ACTIONS = ("//form[.//input[translate(@type, 'PASSWORD', 'password') = 'password']]/@action")
@@ -175,6 +176,12 @@ class PortalSpider(scrapy.Spider):
         self.service_depth = int(config["service_depth"])
         self.service_max_pages = int(config["service_max_pages"])
         self.waiting: list[_SiteState] = []  # sites not started yet (see CrawlOptions.site_window)
+        # the previous crawl's stores: pages they hold with validators are asked for conditionally
+        self.previous = PreviousCrawls(options.since) if options.since else None
+
+    def closed(self, reason: str) -> None:
+        if self.previous is not None:
+            self.previous.close()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -313,7 +320,7 @@ class PortalSpider(scrapy.Spider):
                  query_hops: int = 0) -> scrapy.Request:
         headers = {"Referer": referrer} if referrer else None
         self.states[site_id].in_flight += 1
-        return scrapy.Request(
+        request = scrapy.Request(
             url, method=method, callback=self.parse, errback=self.failed, dont_filter=True,
             priority=priority - depth, headers=headers,
             meta={"site_id": site_id, "depth": depth, "kind": kind, "referrer": referrer,
@@ -322,6 +329,9 @@ class PortalSpider(scrapy.Spider):
                   # middleware still caps everything a server's address answers for
                   "download_slot": urlsplit(url).netloc.lower()},
         )
+        if self.previous is not None:
+            self.previous.condition(request)
+        return request
 
     # -- responses ---------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
@@ -344,6 +354,13 @@ class PortalSpider(scrapy.Spider):
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
         state.last = time.monotonic()
+        if response.status == 304 and meta.get("revalidate") and self.previous is not None:
+            reused = self.previous.reuse(response)  # unchanged since the previous crawl: its stored body
+            if reused is None:
+                state.in_flight += 1
+                yield full_request(response.request)
+                return
+            response = reused
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
@@ -530,6 +547,8 @@ class PortalSpider(scrapy.Spider):
             state.attachments_read += 1
             request.meta["read"] = True
             request.meta["download_maxsize"] = min(self.options.max_attachment_bytes, self.options.max_size)
+            if self.previous is not None:  # (a read one only: its body is what a 304 would save)
+                self.previous.condition(request)
         return request
 
     # -- failures ----------------------------------------------------------------------------------

@@ -61,7 +61,20 @@ def crawl(sites: list[SiteConfig], store_dir: Path, options: CrawlOptions,
         raise CrawlInterrupted(f"the crawl was interrupted ({reason or 'unknown reason'}); "
                                f"run the same command with --resume to go on")
     clocks = crawler.spider.clocks() if crawler.spider is not None else {}
+    record_transfer(store_path, crawler.stats.get_stats() if crawler.stats else {})
     return hand_over.finish(store_path, sites, options, clocks)
+
+
+def record_transfer(store_path: Path, stats: dict[str, Any]) -> None:
+    """What the crawl moved over the wire (Scrapy's downloader stats), kept in the store's meta: what a
+    conditional re-audit saved is read there (`sqlite3 pages.sqlite "SELECT * FROM meta"`)."""
+    store = PageStore(store_path)
+    try:
+        store.set_meta("transfer", {"requests": stats.get("downloader/request_count", 0),
+                                    "response_bytes": stats.get("downloader/response_bytes", 0),
+                                    "not_modified": stats.get("downloader/response_status_count/304", 0)})
+    finally:
+        store.close()
 
 
 class _HandOver:

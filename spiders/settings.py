@@ -30,6 +30,8 @@ def scrapy_settings(options: CrawlOptions, store_path: Path, progress: Callable 
         "DOWNLOAD_DELAY": max(options.delay, MIN_DELAY),
         "RANDOMIZE_DOWNLOAD_DELAY": options.delay > MIN_DELAY,  # at the floor, the gap is exact
         "AUTOTHROTTLE_ENABLED": True,
+        # AutoThrottle that lets a 304 ease the delay as a 200 does (spiders.revalidate)
+        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None, "spiders.revalidate.Throttle": 0},
         "AUTOTHROTTLE_START_DELAY": max(options.delay, MIN_DELAY),
         "AUTOTHROTTLE_MAX_DELAY": max(10.0, options.delay * 4),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.per_host),

@@ -60,6 +60,21 @@ def comparable(results: Path) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
 
 
+def recrawl_comparable(results: Path) -> str:
+    """results.json of a crawl as text, with what differs between two crawls of one unchanged site blanked:
+    `comparable`'s run id and times, each site's crawl clock (`crawl.seconds`), and the order of its
+    `not_scanned` and `findings` lists (crawl order: concurrent requests answer in any order), which are
+    sorted. All else — every finding, page count, score and block — must be equal."""
+    data = json.loads(comparable(results))
+    for site in data["sites"]:
+        if isinstance(site.get("crawl"), dict):
+            site["crawl"]["seconds"] = "-"
+        for name in ("not_scanned", "findings"):
+            site[name] = sorted(site.get(name) or [], key=lambda entry: json.dumps(entry, ensure_ascii=False,
+                                                                                     sort_keys=True))
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+
+
 STORED = Path(__file__).parent / "data" / "stored"
 AS_OF = "2026-11-20"  # the date the stored crawls are judged as of
 

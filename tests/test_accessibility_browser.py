@@ -105,7 +105,7 @@ def test_browser_mode_judges_script_filled_columns_from_the_rendered_list(render
     assert {n: (c["status"], c.get("rendered", False)) for n, c in columns.items()} == {
         "卫健要闻": ("fresh", True), "通知公告": ("fresh", True), "政策文件": ("fresh", True),
         "人事信息": ("fresh", True), "专项工作": ("empty", True), "规划计划": ("stale", True),
-        "健康科普": ("fresh", False)}
+        "健康科普": ("fresh", False), "办事指南": ("fresh", False)}  # the guides (service), a static list
     assert columns["专项工作"]["evidence"] == "暂无信息（浏览器渲染后）"
     assert columns["规划计划"]["latest_date"] and columns["规划计划"]["item_count"] == 2  # dated by the JSON only
     assert columns["卫健要闻"]["item_count"] == 12 and columns["通知公告"]["item_count"] == 5

@@ -77,7 +77,7 @@ def test_every_check_lives_in_the_package_of_its_id():
     from checks.engine.registry import all_checks
 
     home = {"a11y": "a11y", "axe": "a11y", "language": "languages", "tls": "security", "http": "security",
-            "login": "security", "privacy": "content"}
+            "login": "security", "privacy": "content", "coverage": "links"}
     misplaced = []
     for spec in all_checks():
         prefix = spec.id.split(".")[0]

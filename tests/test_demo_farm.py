@@ -203,6 +203,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
         **{("dept-wjw", name): "needs-browser" for name in ("卫健要闻", "通知公告", "政策文件", "人事信息", "专项工作",
                                                            "规划计划")},
         ("dept-wjw", "健康科普"): "fresh", ("dept-wjw", "办事指南"): "fresh",
+        ("town-e", "工作动态"): "stale", ("town-e", "通知公告"): "stale",  # the zombie township (500 days)
     }
     assert got == expected
     rendered = {c["name"]: c["browser"]["status"] for c in key["sites"]["dept-wjw"]["columns"] if "browser" in c}
@@ -210,7 +211,7 @@ def test_intended_statuses_hold_for_any_as_of(tmp_path, as_of):
                         "专项工作": "empty", "规划计划": "stale"}
     homes = {sid: s["homepage"]["stale"] for sid, s in key["sites"].items()}
     assert homes == {"county": False, "dept-edu": False, "town-a": False, "town-b": True,
-                     "dept-fgw": False, "dept-wjw": False}
+                     "dept-fgw": False, "dept-wjw": False, "town-c": None, "town-d": None, "town-e": True}
 
 
 def _digest(root: Path) -> str:
@@ -310,3 +311,17 @@ def test_compare_reports_exact_match_and_mismatches(key):
     diffs = compare(results, key)
     assert any("unexpected a11y.link-name" in d for d in diffs)
     assert any("a11y.form-label name=\"code\" expected on" in d for d in diffs)
+
+
+def test_the_farms_workbooks_carry_no_save_time():
+    """openpyxl stamps the save time on a workbook's zip entries and its core properties: the farm's XLSX
+    would differ from one second to the next (test_generation_is_deterministic failed when a build
+    crossed a second)."""
+    import io
+    import zipfile
+
+    from auditcli.demo.assets import xlsx
+
+    book = zipfile.ZipFile(io.BytesIO(xlsx("名单", [["姓名", "联系电话"], ["张三", "13800000000"]])))
+    assert {entry.date_time for entry in book.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    assert b"2026-01-01T00:00:00Z" in book.read("docProps/core.xml")

@@ -114,7 +114,7 @@ def test_gate_cli_exit_codes(cli, tmp_path, base):
     ok = copy.deepcopy(base)
     ok["sites"] = [s for s in ok["sites"] if s["id"] != "town-b"]
     ok_path = write(tmp_path / "ok.json", ok)
-    assert cli("gate", ok_path, "--fail-under", 70).exit_code == 0
+    assert cli("gate", ok_path, "--fail-under", 65).exit_code == 0  # dept-health 67.8 (a stale top-level 政策文件 costs 5)
     assert cli("gate", ok_path, "--fail-under", 80).exit_code == 1
     newer = copy.deepcopy(ok)
     newer["sites"][0]["findings"].append(NEW_FINDING)

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,8 +150,9 @@ def crawl_options(crawling: CrawlFlags, safety: SafetyFlags, security: bool = Tr
         obey_robots=crawling.obey_robots, user_agent=user_agent(safety.contact, crawling.user_agent),
         max_size=crawling.max_size, active_sites=crawling.active_sites, security=security,
         max_attachments=crawling.max_attachments, max_attachment_mb=crawling.max_attachment_mb,
-        max_resources=crawling.max_resources, ca_bundle=check_ca_bundle(crawling.ca_bundle), site_budget=safety.site_budget,
-        max_retry_after=safety.max_retry_after,
+        max_resources=crawling.max_resources, ca_bundle=check_ca_bundle(crawling.ca_bundle),
+        site_budget=safety.site_budget, max_retry_after=safety.max_retry_after,
+        since=check_since_store(crawling.since_store),
     )
 
 
@@ -173,6 +174,37 @@ def with_flag_patterns(config, crawling: CrawlFlags):
         return config
     return replace(config, sites=[with_url_patterns(site, tuple(crawling.ignore_url or ()),
                                                     tuple(crawling.no_follow or ())) for site in config.sites])
+
+
+def check_since_store(path: Path | None) -> dict[str, str]:
+    """--since-store must be a page store (checked before any crawl): the previous crawl of every site."""
+    if path is None:
+        return {}
+    from auditcli.stores.pagestore import PageStore, StoreError
+
+    try:
+        store = PageStore.open_read_only(path)
+    except (StoreError, OSError) as exc:
+        raise fail(f"--since-store: {exc}") from None
+    store.db.close()
+    return {"*": str(store.path)}
+
+
+def since_history(options: CrawlOptions, history: Path | None, site_ids: list[str], quiet: bool) -> CrawlOptions:
+    """With `--history` (given, not the default store) and no --since-store: each site's previous crawl,
+    as the history store recorded it, asked for conditionally (spiders.revalidate)."""
+    if history is None or options.since:
+        return options
+    from auditcli.stores.history import HistoryError, HistoryStore
+
+    try:
+        since = HistoryStore(history).previous_stores(site_ids)
+    except HistoryError as exc:
+        raise fail(f"--history: {exc}") from None
+    if since and not quiet:
+        err.print(f"re-fetching only what changed: {len(since)} of {len(site_ids)} site(s) have a previous crawl "
+                  f"in {history}", markup=False)
+    return replace(options, since=since)
 
 
 def check_ca_bundle(path: Path | None) -> str | None:
@@ -294,6 +326,8 @@ def audit(
     options = crawl_options(crawling, safety, security_selected(only_list, skip_list))
     prepare_out(out_dir)
     record_in = history_path(judging.history, judging.no_history)
+    options = since_history(options, judging.history if record_in else None, [site.id for site in config.sites],
+                            quiet)
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
@@ -465,7 +499,7 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
 
         try:
             store = HistoryStore(history)
-            run_id = store.record(results)  # first, so the report's trends include this run
+            run_id = store.record(results, store_path)  # first, so the report's trends include this run
         except (HistoryError, OSError) as exc:  # the audit's results are safe; only history is missing
             store = None
             err.print(f"warning: run not recorded in history: {exc}", markup=False)

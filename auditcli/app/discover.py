@@ -4,7 +4,7 @@ a draft sites file (docs/SPEC.md §3) that an evaluator checks and then audits.
 Polite by construction: the home page, then only the 网站群/部门/乡镇 index pages and link-menu scripts
 it points to, at most `--max-pages` requests, through the crawl's own Scrapy settings (robots.txt,
 User-Agent, politeness floor). What a link is (township, department, not a sub-site) is decided in
-auditcli.app.subsites; this module fetches, writes the YAML with comments, and checks that `audit`
+auditcli.core.subsites; this module fetches, writes the YAML with comments, and checks that `audit`
 loads it before it replaces anything.
 """
 
@@ -22,8 +22,8 @@ import yaml
 
 from auditcli import __version__
 from auditcli.app.config import ConfigError, load_sites_file
-from auditcli.app.subsites import Draft, Entry, judge, pages_to_follow, read_page
 from auditcli.core import tree
+from auditcli.core.subsites import Draft, Entry, judge, pages_to_follow, read_page
 from auditcli.core.urls import clean_url, ip_literal
 from spiders.options import CrawlOptions
 from spiders.sitelist import Fetched, FetchedPage, fetch_site_lists

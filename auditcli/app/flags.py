@@ -69,6 +69,10 @@ MaxResources = Annotated[int, typer.Option(
     "own host checked per site, each URL once, for links.broken-resource (0: none).")]
 CheckAnchors = Annotated[bool, typer.Option(
     "--check-anchors", help="Check #fragment targets of links between the site's own pages (links.broken-anchor).")]
+SinceStore = Annotated[Path | None, typer.Option(
+    "--since-store", help="A previous crawl's page store (its pages.sqlite or directory): pages it holds with an ETag "
+    "or Last-Modified are asked for conditionally, and a 304 reuses the stored page, so only what changed is "
+    "fetched again. `audit --history` finds each site's previous store by itself.")]
 Resume = Annotated[bool, typer.Option("--resume", help="Go on with an interrupted crawl in the same --out directory.")]
 ActiveSites = Annotated[int, typer.Option(
     "--active-sites", min=0, help="Sites crawled at once; the others wait, so sites finish one after another and are "
@@ -152,6 +156,7 @@ class CrawlFlags:
     active_sites: ActiveSites = CRAWL_DEFAULTS.active_sites
     ca_bundle: CaBundle = None
     sites: SiteIds = None
+    since_store: SinceStore = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from checks.columns.shared import note_shared_content
 from checks.engine.registry import CheckSpec, all_checks, select
 from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
 from checks.engine.siteview import SiteView
+from checks.links.coverage import note_coverage
 
 log = logging.getLogger("auditcli")
 
@@ -61,8 +62,12 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
     """A fresh crawl replaces any earlier store in `store_dir`; `resume` goes on with it instead.
     With `distributed`, `auditcli worker` processes fetch (spiders.distributed) and this process seeds
     the Redis job and writes what they fetch."""
+    from spiders.revalidate import drop_set_aside, set_aside
     from spiders.run import crawl, crawl_distributed
 
+    if crawl_options.since:  # a conditional re-audit (spiders.revalidate); not distributed: workers hold no store
+        since = {} if distributed is not None else set_aside(Path(store_dir), crawl_options.since, resume)
+        crawl_options = replace(crawl_options, since=since)
     if not resume:
         for suffix in ("", "-wal", "-shm"):
             (Path(store_dir) / (PageStore.FILENAME + suffix)).unlink(missing_ok=True)
@@ -73,10 +78,13 @@ def crawl_sites(config: AuditConfig, store_dir: Path, crawl_options, as_of: date
         store.set_meta("started_at", now_iso())
     store.close()
     if distributed is not None:
-        return crawl_distributed(config.sites, store_dir, crawl_options, distributed.redis_url, distributed.job,
+        path = crawl_distributed(config.sites, store_dir, crawl_options, distributed.redis_url, distributed.job,
                                  distributed.lease, progress=progress, resume=resume, site_done=site_done)
-    return crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
-                 site_done=site_done)
+    else:
+        path = crawl(config.sites, store_dir, crawl_options, progress=progress, verbose=verbose, resume=resume,
+                     site_done=site_done)
+    drop_set_aside(Path(store_dir))
+    return path
 
 
 def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any] | None = None,
@@ -104,6 +112,7 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
                 site_done(SiteConfig.from_dict(row["config"]), sites[-1], time.perf_counter() - begun)
         store.close()
     note_shared_content(sites)  # an audit-wide pass over the judged sites, as scoring is a pass over each
+    _note_coverage(sites, options)
     return {
         "schema": "auditcli.results/v1",
         "tool": {"name": "auditcli", "version": __version__},
@@ -120,6 +129,16 @@ def check_store(store_path: Path, options: CheckOptions, run_meta: dict[str, Any
         "dimensions": dimension_catalogue(),
         "sites": sites,
     }
+
+
+def _note_coverage(sites: list[dict[str, Any]], options: CheckOptions) -> None:
+    """The county tree (checks.links.coverage), judged once every site is: it adds findings to county
+    sites after they were scored, so those are scored again (scoring reads only the site's results)."""
+    from reports.scoring import load_profile, score_site
+
+    profile = load_profile(options.profile)
+    for index in note_coverage(sites, options.as_of, {**profile.check_settings(), **options.settings}):
+        score_site(sites[index], profile)
 
 
 class _Judge:

@@ -91,4 +91,22 @@ def xlsx(sheet: str, rows: list[list[object]]) -> bytes:
     book.properties.created = book.properties.modified = datetime(2026, 1, 1)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _undated_zip(buffer.getvalue())
+
+
+def _undated_zip(data: bytes) -> bytes:
+    """The same zip with every entry dated 2026-01-01: openpyxl stamps the save time on the entries and
+    on docProps/core.xml's `modified`, and the farm must come out byte for byte the same every time."""
+    import io
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            body = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", body)
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=(2026, 1, 1, 0, 0, 0)), body,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

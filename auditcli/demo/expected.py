@@ -61,6 +61,8 @@ def expected_finding(check: str, url: str | None = None, *, note: str | None = N
 def derive(site: dict[str, Any]) -> list[dict[str, Any]]:
     """The findings a site's key facts imply, then the site's own `findings` entries."""
     e = expected_finding
+    if site.get("unreachable"):  # a dead site is not assessed: no finding of its own
+        return list(site.get("findings", []))
     out: list[dict[str, Any]] = []
     for col in site.get("columns", []):
         rendered = col.get("browser")  # a list filled by script: browser mode judges the list it shows

@@ -90,7 +90,7 @@ def build_farm(root: Path | str, as_of: date, base_urls: dict[str, str] | None =
     sites_file = root / "sites.yaml"
     sites_file.write_text(yaml.safe_dump(
         {"audit": {"name": "示例县政府网站季度检查（演示）", "profile": "cn-gov-2019"},
-         "sites": [b.config for b in builds]},
+         "sites": [b.config for b in builds if not b.config.get("unlisted")]},
         allow_unicode=True, sort_keys=False), "utf-8")
 
     answer_key = root / "answer_key.yaml"
@@ -105,6 +105,8 @@ def _answer_key(ctx: Ctx, builds: list[SiteBuild]) -> dict[str, Any]:
     sites: dict[str, Any] = {}
     for b in builds:
         c = b.config
+        if c.get("unlisted"):  # served and linked, not in the sites file: not audited (coverage.unlisted)
+            continue
         site = {"id": c["id"], "name": c["name"], "level": c["level"],
                 "parent": c.get("parent"), "url": c["url"], **b.key}
         site["expected_findings"] = derive(site)
@@ -144,13 +146,15 @@ class DemoFarm:
     """
 
     def __init__(self, as_of: date | None = None, *, base_port: int | None = None,
-                 root: Path | str | None = None, host: str = HOST, keep: bool = False) -> None:
+                 root: Path | str | None = None, host: str = HOST, keep: bool = False,
+                 validators: bool = False) -> None:
         self.as_of = as_of or date.today()
         self.host = host
         self._base_port = base_port
         self._own_root = root is None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="auditcli-demo-"))
         self._keep = keep
+        self._validators = validators  # ETag / Last-Modified and 304s, as nginx serves files (server.py)
         self._servers: dict[str, DemoHTTPServer] = {}
         self._threads: list[threading.Thread] = []
         self.build: FarmBuild | None = None
@@ -165,7 +169,7 @@ class DemoFarm:
                 port = 0 if self._base_port is None else self._base_port + i
                 self._servers[sdef.id] = DemoHTTPServer((self.host, port),
                                                         server_header=sdef.server_header,
-                                                        headers=sdef.headers)
+                                                        headers=sdef.headers, validators=self._validators)
             base_urls = {sid: f"http://{self.host}:{srv.server_address[1]}/"
                          for sid, srv in self._servers.items()}
             self.build = build_farm(self.root, self.as_of, base_urls)

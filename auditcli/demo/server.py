@@ -4,6 +4,11 @@ Each server directory under the farm root holds the generated files plus ``_rout
 (path -> status, headers, delay, redirect, file). Paths with a query string are matched exactly
 first, then without the query. Files dropped into the directory without a manifest entry are
 served too. GET and HEAD are answered; nothing is logged.
+
+With ``validators`` (``DemoFarm(validators=True)``), files are served as nginx serves static files:
+with an ``ETag`` and a ``Last-Modified`` made from the file's mtime and size, and a 304 for a
+conditional GET that still matches (the tests of re-audits that fetch only what changed). Off by
+default: the answer key was written for the farm without them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,8 +34,9 @@ class DemoHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, addr: tuple[str, int], *, server_header: str = "nginx",
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, validators: bool = False) -> None:
         super().__init__(addr, DemoHandler)
+        self.validators = validators
         self.server_header = server_header
         self.default_headers = dict(headers or {})
         self.docroot: Path | None = None
@@ -110,15 +117,38 @@ class DemoHandler(BaseHTTPRequestHandler):
             headers["Location"] = route["redirect"]
         body = b""
         if route.get("file") and self.server.docroot is not None:
-            body = (self.server.docroot / route["file"]).read_bytes()
+            path = self.server.docroot / route["file"]
+            body = path.read_bytes()
+            if self.server.validators and int(route.get("status", 200)) == 200 and self._unchanged(path, headers):
+                self._send(304, headers, b"", head=True)
+                return
         self._send(int(route.get("status", 200)), headers, body, head)
+
+    def _unchanged(self, path: Path, headers: dict[str, str]) -> bool:
+        """Add nginx's validators of a static file to `headers`; True when the request's still match."""
+        stat = path.stat()
+        headers.setdefault("ETag", f'"{int(stat.st_mtime):x}-{stat.st_size:x}"')
+        headers.setdefault("Last-Modified", formatdate(int(stat.st_mtime), usegmt=True))
+        if self.command != "GET":
+            return False
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return headers["ETag"] in (tag.strip() for tag in match.split(","))
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return parsedate_to_datetime(since) == parsedate_to_datetime(headers["Last-Modified"])  # nginx: exact
+        except (TypeError, ValueError):
+            return False
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool) -> None:
         try:
             self.send_response(status)
             for k, v in {**self.server.default_headers, **headers}.items():
                 self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
+            if status != 304:  # a 304 says nothing of the body's length
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if not head and body:
                 self.wfile.write(body)

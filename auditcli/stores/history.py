@@ -4,6 +4,8 @@ Path: the explicit argument, else $AUDITCLI_HISTORY, else ~/.local/share/auditcl
 Recording the same run id twice replaces the earlier record (re-rendering is idempotent).
 Schema 2 adds each site run's home-page snapshot (the results' `home_snapshot` block), which the next
 run's `content.home-changed` compares with; a schema-1 store gains the table when next opened.
+`run_stores` (created when a store is next opened, as that table was) names each run's page store, the
+one the next `audit --history` asks its conditional requests from (spiders.revalidate).
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ CREATE TABLE IF NOT EXISTS home_snapshots (
     site_id TEXT NOT NULL,
     snapshot TEXT NOT NULL,
     PRIMARY KEY (run_id, site_id)
+);
+CREATE TABLE IF NOT EXISTS run_stores (
+    run_id TEXT PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+    path TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_site ON findings (site_id, fingerprint);
 CREATE INDEX IF NOT EXISTS site_runs_site ON site_runs (site_id);
@@ -122,8 +128,9 @@ class HistoryStore:
         finally:
             conn.close()
 
-    def record(self, results: dict) -> str:
-        """Record one run (all its sites and finding fingerprints); returns the run id."""
+    def record(self, results: dict, crawl_store: Path | None = None) -> str:
+        """Record one run (all its sites and finding fingerprints, and where its crawl's page store is);
+        returns the run id."""
         run = results.get("run") or {}
         run_id = run_key(results)
         audit = results.get("audit") or {}
@@ -143,6 +150,8 @@ class HistoryStore:
                 (run_id, seq, run.get("started_at"), run.get("finished_at"), run.get("as_of"),
                  run.get("profile"),
                  (audit.get("name") if isinstance(audit, dict) else None) or run.get("name"), now))
+            if crawl_store is not None:
+                conn.execute("INSERT INTO run_stores VALUES (?, ?)", (run_id, str(Path(crawl_store).resolve())))
             for site in results.get("sites") or []:
                 findings = site.get("findings") or []
                 conn.execute(
@@ -161,6 +170,23 @@ class HistoryStore:
                     conn.execute("INSERT INTO home_snapshots VALUES (?, ?, ?)",
                                  (run_id, site["id"], json.dumps(site["home_snapshot"], ensure_ascii=False)))
         return run_id
+
+    def previous_stores(self, site_ids: list[str]) -> dict[str, str]:
+        """The page store of each site's latest run that reached it (ok or partial) and whose store is
+        still there: what a re-audit asks its conditional requests from. Sites without one are absent."""
+        wanted, found = set(site_ids), {}
+        if not self.exists():
+            return found
+        with self._connect(create=False) as conn:
+            rows = conn.execute(
+                "SELECT sr.site_id, rs.path FROM site_runs sr JOIN runs r ON r.run_id = sr.run_id "
+                "JOIN run_stores rs ON rs.run_id = sr.run_id WHERE sr.status IN ('ok', 'partial') ORDER BY r.seq DESC")
+            for site_id, path in rows:
+                if site_id in wanted and site_id not in found and Path(path).is_file():
+                    found[site_id] = path
+                    if len(found) == len(wanted):
+                        break
+        return found
 
     def previous_home_snapshots(self, site_ids: list[str]) -> dict[str, dict]:
         """Each site's latest recorded home-page snapshot: {site id: {"run_id", "as_of", "snapshot"}}, for

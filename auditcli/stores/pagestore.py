@@ -144,6 +144,15 @@ class PageStore:
             raise StoreError(f"{candidate}: an SQLite file, but not an auditcli page store")
         return cls(candidate)
 
+    @classmethod
+    def open_read_only(cls, path: Path | str) -> PageStore:
+        """A previous crawl's store, read beside a new crawl (`--since-store`) and never written: no schema,
+        no WAL switch, so a store another audit still reads is left exactly as it is."""
+        store = cls.open_existing(path)  # refuses what is not a page store
+        store.db.close()
+        store.db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=cls.BUSY_TIMEOUT)
+        return store
+
     # -- writing -------------------------------------------------------------------------------
     def set_meta(self, key: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
@@ -341,6 +350,19 @@ class PageStore:
             f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE site_id = ? AND (url = ? OR final_url = ?) ORDER BY id LIMIT 1",
             (site_id, url, url),
         ).fetchone()
+        return self._row_to_page(row) if row else None
+
+    def validators(self, site_id: str, url: str) -> tuple[str, int, str, dict[str, str], int] | None:
+        """(final_url, status, kind, headers, stored body size) of the fetch of exactly `url`, without its
+        body: what a conditional re-fetch of `url` asks with (spiders.revalidate)."""
+        row = self.db.execute("SELECT final_url, status, kind, headers, size FROM pages WHERE site_id = ? AND url = ?",
+                              (site_id, url)).fetchone()
+        return (row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def fetched(self, site_id: str, url: str) -> StoredPage | None:
+        """The fetch of exactly `url` (not a page it redirected to), body included."""
+        row = self.db.execute(f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE site_id = ? AND url = ?",
+                              (site_id, url)).fetchone()
         return self._row_to_page(row) if row else None
 
     def fetch_statuses(self, site_id: str) -> Iterator[tuple[str, str, int, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import county, dept_edu, dept_fgw, dept_wjw, town_a, town_b
+from .branches import dept_lyj, town_c, town_d, town_e
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ SERVERS = [
     }),
     # no Content-Security-Policy: the platform's inline list scripts would not run under default-src 'self'
     ServerDef("dept-wjw", "nginx", {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN"}),
+    # the county tree's dead branches (sites/branches.py): dead, parked, zombie, and one not in the sites file
+    ServerDef("town-c", "nginx"),
+    ServerDef("town-d", "nginx"),
+    ServerDef("town-e", "nginx"),
+    ServerDef("dept-lyj", "nginx"),
 ]
 
-SITE_MODULES = [county, dept_edu, town_a, town_b, dept_fgw, dept_wjw]
+SITE_MODULES = [county, dept_edu, town_a, town_b, dept_fgw, dept_wjw, town_c, town_d, town_e, dept_lyj]

@@ -25,6 +25,7 @@ from .. import templates as T
 from ..builder import Item, SiteBuilder
 from ..expected import expected_finding
 from ..model import Ctx, PageSpec, SiteBuild
+from . import branches
 from .common import (
     BADGE_COLOURS,
     NEWS_TOPICS,
@@ -395,7 +396,8 @@ def _home_page(sb: SiteBuilder, news: dict[str, dict[str, Any]]) -> None:
         f'<li><a href="{sb.ctx.base("dept-fgw")}/">示例县发展和改革委员会</a></li>'
         f'<li><a href="{sb.ctx.base("town-a")}/">甲镇人民政府</a></li>'
         f'<li><a href="{sb.ctx.base("town-b")}/">乙镇人民政府</a></li>'
-        "</ul></div>"
+        f'<li><a href="{sb.ctx.base("dept-wjw")}/">示例县卫生健康委员会</a></li>'
+        "</ul>" + branches.menu(sb.ctx) + "</div>"
         '<div class="block"><h2>互动交流</h2><ul><li><a href="/hdjl/xzxx/index.html">县长信箱</a></li>'
         "</ul></div>"
         '<div class="links"><h2>相关链接</h2><a href="http://www.gov.cn/">中国政府网</a> '
@@ -442,7 +444,7 @@ def _answer_key(sb: SiteBuilder, p: _Planted) -> dict[str, Any]:
         "login": [{"url": base + "/hdjl/login.html", "password_over_http": True,
                    "form_action_insecure": True, "single_factor": True, "captcha": True}],
         "accessibility": _accessibility_key(sb, p),
-        "findings": _privacy_key(sb, p),
+        "findings": _privacy_key(sb, p) + _coverage_key(sb),
         "security": {"https": False, "server_version_disclosure": "nginx/1.12.2",
                      "insecure_cookie": "JSESSIONID (no HttpOnly)",
                      "missing_security_headers": list(NO_SECURITY_HEADERS)},
@@ -461,6 +463,22 @@ def _privacy_key(sb: SiteBuilder, p: _Planted) -> list[dict[str, Any]]:
         expected_finding("privacy.id-number", sb.url(RELIEF_PDF), count=1,
                          data={"source": "attachment", "type": "pdf", "count": 1}, evidence="1504**********0018",
                          note="an ID number in the PDF 审批表's text"),
+    ]
+
+
+def _coverage_key(sb: SiteBuilder) -> list[dict[str, Any]]:
+    """The county tree (sites/branches.py): one dead, one parked, one zombie and one unlisted sub-site."""
+    e = expected_finding
+    url = sb.ctx.base
+    return [
+        e("coverage.subsite-dead", url("town-c") + "/", count=1, data={"site": "town-c", "state": "dead"},
+          note="丙镇 is linked from the 乡镇街道 menu and answers 503"),
+        e("coverage.subsite-parked", url("town-d") + "/", count=1, data={"site": "town-d", "state": "parked"},
+          note="丁镇 is linked and shows a 宝塔 没有找到站点 page"),
+        e("coverage.zombie", url("town-e") + "/", count=1, data={"site": "town-e", "state": "zombie"},
+          note=f"戊镇's newest item is {branches.ZOMBIE_AGE} days old"),
+        e("coverage.unlisted", url("dept-lyj") + "/", count=1, data={"site": None, "state": "not-audited"},
+          note="示例县林业和草原局 is linked, not in the sites file"),
     ]
 
 
