@@ -429,7 +429,7 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
     from auditcli.app.orchestrate import check_store, save
     from auditcli.app.progress import SiteDisplay, summary_line
 
-    if display is None or display.progress is None:  # `check`, or after browser mode: the plain lines
+    if display is None:  # `check` and the demo: the plain lines
         display = SiteDisplay([], quiet=quiet, console=err, live=False)
     results = check_store(store_path, check_options, run_meta,
                           lambda config, site, seconds: display.site_judged(config.id, site, seconds), workers)

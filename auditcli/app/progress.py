@@ -141,7 +141,7 @@ class _ShutdownNotice(logging.Handler):
         self.seen = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self.seen and str(record.msg).startswith("Received %(signame)s, shutting down"):
+        if not self.seen and record.name == "scrapy.crawler" and str(record.msg).startswith("Received %(signame)s, shutting"):
             self.seen = True
             self.display.stopping()
 
@@ -153,12 +153,10 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
     started = time.perf_counter()
     own = display is None
     shown = display or SiteDisplay([site.id for site in config.sites], quiet=quiet)
+    # on the root logger: Scrapy's logging set-up resets its own loggers' handlers, and sets "scrapy" to DEBUG
     notice = _ShutdownNotice(shown)
-    scrapy_log = logging.getLogger("scrapy.crawler")
-    scrapy_log.addHandler(notice)
-    level = scrapy_log.level
-    if not scrapy_log.isEnabledFor(logging.INFO):
-        scrapy_log.setLevel(logging.INFO)  # the root handler keeps its own level: nothing more is printed
+    root = logging.getLogger()
+    root.addHandler(notice)
 
     def page(site_id: str, url: str, status: int) -> None:  # a function: Scrapy deep-copies its settings
         shown.page(site_id, url, status)
@@ -174,8 +172,7 @@ def run_crawl(config: AuditConfig, store_dir: Path, options, as_of: date, quiet:
                            site_done=handed if site_done is not None else None, distributed=distributed)
         shown.all_crawled()
     finally:
-        scrapy_log.removeHandler(notice)
-        scrapy_log.setLevel(level)
+        root.removeHandler(notice)
         if own:
             shown.close()
     if not quiet:
