@@ -424,6 +424,8 @@ def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list
         "vetoes": [{**v, "text": _message(v, lang)} for v in site.get("vetoes") or []],
         "availability": _availability_line(site.get("availability"), lang),
         "service": _service_view(site.get("service"), lang),
+        "coverage": _coverage_view(site.get("coverage"), lang),
+        "shared": _shared_view(site.get("shared_content"), lang),
         "deductions": [{**d, "text": _message(d, lang)} for d in site.get("deductions") or []],
     }
 
@@ -460,6 +462,36 @@ def _service_view(block: dict | None, lang: str) -> dict | None:
                "missing": sep.join((names.get(k) or {}).get(lang, k) for k in g.get("missing") or [])}
               for g in block.get("incomplete_guides") or []]
     return {"line": line, "guides": guides}
+
+
+def _coverage_view(block: dict | None, lang: str) -> dict | None:
+    """The county's sub-site tree (the `coverage` block): the roll-up in one line, then each branch
+    with its state, newest item and why."""
+    if not isinstance(block, dict) or not isinstance(block.get("rollup"), dict):
+        return None
+    t = _strings()[lang]
+    states = t["coverage_states"]
+    rollup = block["rollup"]
+    line = t["coverage_line"].format(expected=rollup.get("expected", 0), linked=rollup.get("linked", 0),
+                                     reachable=rollup.get("reachable", 0), kept_up=rollup.get("kept_up", 0),
+                                     unlisted=rollup.get("unlisted", 0), limit=block.get("zombie_max_age_days", "?"))
+    branches = [{"name": b.get("name") or b.get("site") or b.get("url"), "url": b.get("url"), "level": b.get("level"),
+                 "listed": b.get("listed"), "linked": b.get("linked"), "state": b.get("state"),
+                 "state_label": states.get(b.get("state"), b.get("state")), "newest": b.get("newest"),
+                 "age_days": b.get("age_days"), "detail": b.get("detail")}
+                for b in block.get("tree") or []]
+    return {"line": line, "branches": branches}
+
+
+def _shared_view(shared: list | None, lang: str) -> list[dict]:
+    """Columns that carry another audited site's items (`shared_content`): a note, never a fault."""
+    out = []
+    for entry in shared or []:
+        for other in entry.get("shared_with") or []:
+            out.append({"column": entry.get("column"), "url": entry.get("url"), "site": other.get("site"),
+                        "other_column": other.get("column"), "other_url": other.get("url"),
+                        "items": other.get("shared_items")})
+    return out
 
 
 def _dimension_view(results: dict, site: dict, dim: str, lang: str) -> dict:
