@@ -20,7 +20,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from auditcli.core.barriers import site_barriers
+from auditcli.core.barriers import barrier_key, from_browser, site_barriers
 from auditcli.core.knowledge import load
 from auditcli.core.vocabulary import SEVERITY, dimension_title, dimensions_of, severity_rank
 from reports import check_info, finding_fix, finding_message, finding_refs, finding_title, localized
@@ -69,7 +69,46 @@ def _env() -> jinja2.Environment:
     env.filters["safe_url"] = _safe_url
     env.filters["zh"] = _mark_chinese
     env.filters["num"] = lambda v: "—" if v is None else f"{v:g}"
+    env.filters["detail"] = detail_text
+    env.filters["reason"] = reason_text
     return env
+
+
+@lru_cache(maxsize=1)
+def _detail_patterns() -> list[tuple[re.Pattern, dict]]:
+    return [(re.compile(entry["pattern"]), entry) for entry in _strings()["details"]]
+
+
+def reason_text(reason: object, lang: str) -> str:
+    """A not-scanned reason code (the crawl's or the browser's) in the report's language."""
+    if not reason:
+        return "—"
+    code = str(reason)
+    if re.fullmatch(r"http-\d{3}", code):
+        return _strings()["reasons"][lang].get(code, f"HTTP {code[5:]}")
+    return _strings()["reasons"][lang].get(code, code)
+
+
+def detail_text(detail: object, lang: str) -> str:
+    """A status detail written in English by the crawl or the browser ("start page not fetched", "site
+    budget of 600 s used up"), said in the report's language by the patterns of i18n.yaml `details`;
+    what no pattern knows (an exception's own text) is kept as written."""
+    if detail is None or isinstance(detail, jinja2.Undefined):
+        return ""
+    text = str(detail)
+    if lang == "en":
+        return text
+    for pattern, entry in _detail_patterns():
+        match = pattern.fullmatch(text)
+        if match is None or lang not in entry:
+            continue
+        groups = match.groupdict()
+        if "reason" in groups and reason_text(groups["reason"], lang) == groups["reason"]:
+            continue  # "word: …" that is not a reason code
+        values = {name: detail_text(value, lang) if name == "detail" else
+                  reason_text(value, lang) if name == "reason" else value for name, value in groups.items()}
+        return entry[lang].format(**values)
+    return text
 
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -88,6 +127,40 @@ def _mark_chinese(text: object) -> Markup | str:
 def _score_sort_key(site: dict) -> tuple:
     score = site.get("score")
     return (score is None, -(score or 0.0), site.get("name") or site.get("id"))
+
+
+def _worst_first_key(view: dict) -> tuple:
+    """The ranking's other order: sites not assessed (unreachable, start page blocked) first, then the
+    lowest scores, vetoed before not at the same score."""
+    site = view["site"]
+    score = site.get("score")
+    return (score is not None, score or 0.0, not site.get("vetoes"), view["rank"])
+
+
+def _score_change(results: dict, trend: list[dict]) -> dict | None:
+    """The site's score against its previous recorded audit (the trend holds this run once recorded);
+    {"first": True} for a site with no earlier run, None without history."""
+    if not trend:
+        return None
+    run_id = (results.get("run") or {}).get("id")
+    index = next((k for k, point in enumerate(trend) if point.get("run_id") == run_id), len(trend))
+    current = trend[index] if index < len(trend) else None
+    earlier = [p for p in trend[:index] if p.get("score") is not None]
+    if not earlier:
+        return {"first": True}
+    before = earlier[-1]
+    score = (current or {}).get("score")
+    delta = None if score is None else round(float(score) - float(before["score"]), 1)
+    return {"first": False, "delta": delta, "before": before.get("score"), "since": _when(before),
+            "new": (current or {}).get("new"), "fixed": (current or {}).get("fixed")}
+
+
+def _when(point: dict) -> str:
+    """When a recorded run was made, to the minute (two audits on one day must be told apart)."""
+    started = str(point.get("started_at") or "")
+    if len(started) >= 16 and started[10] in "T ":
+        return f"{started[:10]} {started[11:16]}"
+    return str(point.get("as_of") or started[:10] or "—")
 
 
 def _band(score: float) -> int:
@@ -155,8 +228,14 @@ def _accessibility_view(results: dict, site: dict, lang: str) -> dict | None:
                 "refs": barrier.get("refs") or info.get("refs") or [],
                 "percent": round(100 * float(barrier.get("share") or 0))}
 
+    # axe-core's "needs review" results and the static checks' review-level ones are told apart: a
+    # static result must never read as axe's word
+    axe = {barrier_key(f) for f in site.get("findings") or [] if from_browser(f)}
+    review = [view(b) for b in block.get("review") or []]
     return {"pages": block.get("pages"), "barriers": [view(b) for b in block.get("barriers") or []],
-            "review": [view(b) for b in block.get("review") or []], "browser": block.get("browser")}
+            "review": [b for b in review if (b.get("check"), b.get("template")) in axe],
+            "review_static": [b for b in review if (b.get("check"), b.get("template")) not in axe],
+            "browser": block.get("browser")}
 
 
 def _content_view(results: dict, site: dict, lang: str) -> dict | None:
@@ -222,6 +301,8 @@ def build_view(results: dict, lang: str = "zh",
                              (history_trends or {}).get(site["id"]) or [],
                              (lifecycle or {}).get(site["id"]))
                   for rank, site in enumerate(sites, start=1)]
+    for worst, view in enumerate(sorted(site_views, key=_worst_first_key), start=1):
+        view["worst"] = worst
     columns_all = [c for view in site_views for c in view["columns"]]
     overdue = sorted((c for c in columns_all if c.get("status") == "stale"
                       and c["overdue"] is not None), key=lambda c: -c["overdue"])[:WORST_COLUMNS]
@@ -237,6 +318,7 @@ def build_view(results: dict, lang: str = "zh",
         "dim_avg": _dimension_averages(results, dimensions, site_views, lang),
         "overdue": overdue, "empty": empty,
         "levels": sorted({s.get("level") for s in sites if s.get("level")}),
+        "has_history": any(view["change"] is not None for view in site_views),
         "script": script,
         "script_hash": base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
     }
@@ -280,12 +362,14 @@ def _rollup(sites: list[dict], by_id: dict[str, dict]) -> list[dict]:
 
 
 def _counts(sites: list[dict]) -> dict[str, int]:
-    """Sites by verdict, the vetoed ones, and all findings."""
+    """Sites by verdict, the vetoed ones, the partly crawled and unreachable ones, and all findings."""
     counts = {"total": len(sites), "pass": 0, "fail": 0, "not-assessed": 0, "vetoed": 0,
-              "findings": 0}
+              "findings": 0, "partial": 0, "unreachable": 0}
     for site in sites:
         verdict = site.get("verdict") or "not-assessed"
         counts[verdict] = counts.get(verdict, 0) + 1
+        if site.get("status") in ("partial", "unreachable"):
+            counts[site["status"]] += 1
         counts["vetoed"] += bool(site.get("vetoes"))
         counts["findings"] += len(site.get("findings") or [])
     return counts
@@ -335,10 +419,13 @@ def _site_view(results: dict, site: dict, rank: int, lang: str, dimensions: list
                                   (life or {}).get("states")),
         "changes": _changes(results, life, lang),
         "parent": by_id.get(site.get("parent") or ""),
-        "trend": trend, "trend_chart": _trend_points(trend),
+        "trend": [{**point, "when": _when(point)} for point in trend], "trend_chart": _trend_points(trend),
+        "change": _score_change(results, trend),
         "vetoes": [{**v, "text": _message(v, lang)} for v in site.get("vetoes") or []],
         "availability": _availability_line(site.get("availability"), lang),
         "service": _service_view(site.get("service"), lang),
+        "coverage": _coverage_view(site.get("coverage"), lang),
+        "shared": _shared_view(site.get("shared_content"), lang),
         "deductions": [{**d, "text": _message(d, lang)} for d in site.get("deductions") or []],
     }
 
@@ -375,6 +462,36 @@ def _service_view(block: dict | None, lang: str) -> dict | None:
                "missing": sep.join((names.get(k) or {}).get(lang, k) for k in g.get("missing") or [])}
               for g in block.get("incomplete_guides") or []]
     return {"line": line, "guides": guides}
+
+
+def _coverage_view(block: dict | None, lang: str) -> dict | None:
+    """The county's sub-site tree (the `coverage` block): the roll-up in one line, then each branch
+    with its state, newest item and why."""
+    if not isinstance(block, dict) or not isinstance(block.get("rollup"), dict):
+        return None
+    t = _strings()[lang]
+    states = t["coverage_states"]
+    rollup = block["rollup"]
+    line = t["coverage_line"].format(expected=rollup.get("expected", 0), linked=rollup.get("linked", 0),
+                                     reachable=rollup.get("reachable", 0), kept_up=rollup.get("kept_up", 0),
+                                     unlisted=rollup.get("unlisted", 0), limit=block.get("zombie_max_age_days", "?"))
+    branches = [{"name": b.get("name") or b.get("site") or b.get("url"), "url": b.get("url"), "level": b.get("level"),
+                 "listed": b.get("listed"), "linked": b.get("linked"), "state": b.get("state"),
+                 "state_label": states.get(b.get("state"), b.get("state")), "newest": b.get("newest"),
+                 "age_days": b.get("age_days"), "detail": b.get("detail")}
+                for b in block.get("tree") or []]
+    return {"line": line, "branches": branches}
+
+
+def _shared_view(shared: list | None, lang: str) -> list[dict]:
+    """Columns that carry another audited site's items (`shared_content`): a note, never a fault."""
+    out = []
+    for entry in shared or []:
+        for other in entry.get("shared_with") or []:
+            out.append({"column": entry.get("column"), "url": entry.get("url"), "site": other.get("site"),
+                        "other_column": other.get("column"), "other_url": other.get("url"),
+                        "items": other.get("shared_items")})
+    return out
 
 
 def _dimension_view(results: dict, site: dict, dim: str, lang: str) -> dict:

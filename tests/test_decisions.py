@@ -26,7 +26,8 @@ VERDICT_OUTPUTS = ("results.json", "report.html", "sites.csv", "junit.xml")
 
 # The demo county's home page shows 2026-11-18 as its newest item: 20 days old on 2026-12-08.
 LATER = "2026-12-08"
-COUNTY_STALE = "首页最新信息发布于 2026-11-18，已 20 天未更新（上限 14 天）"
+# the newest item named (its element is the finding's selector)
+COUNTY_STALE = "首页最新信息“县委常委会召开会议研究部署秋冬季安全生产工作”发布于 2026-11-18，已 20 天未更新（上限 14 天）"
 COUNTY_VETO = "首页最新信息已 20 天未更新（上限 14 天）"
 TOWN_B_VETO_AT_30 = "首页最新信息已 218 天未更新（上限 30 天）"
 PROFILE_30 = """\
@@ -74,7 +75,7 @@ def test_the_profiles_home_page_limit_is_the_checks_in_every_output(demo, tmp_pa
 
     for name in FINDING_OUTPUTS:  # the finding: made at 14 days, not made at 30
         assert COUNTY_STALE in at_14[name], name
-        assert "首页最新信息发布于 2026-11-18" not in at_30[name], name
+        assert "首页最新信息“县委常委会" not in at_30[name], name
     for name in VERDICT_OUTPUTS:  # the veto follows the finding, with the limit the check used
         assert COUNTY_VETO in at_14[name], name
         assert "首页最新信息已 20 天" not in at_30[name], name

@@ -14,6 +14,7 @@ import pytest
 
 from auditcli.demo.hostile import HostileFarm, judge
 from auditcli.stores.pagestore import PageStore
+from reports.html import detail_text
 from tests.conftest import run_cli
 
 TIMEOUT = 2.0
@@ -102,7 +103,9 @@ def test_a_site_over_its_budget_is_cut_off_partial_and_audited_on_what_was_fetch
     assert endless["pages"] > 1 and endless["verdict"] != "not-assessed"
     assert any(n["reason"] == "site-budget" for n in endless["not_scanned"])
     report = (hostile.out / "report.html").read_text("utf-8")
-    assert endless["status_detail"] in report.replace("&#39;", "'")  # the cut-off is said in the report too
+    # the cut-off is said in the report too, in the report's language
+    assert detail_text(endless["status_detail"], "zh") in report.replace("&#39;", "'")
+    assert "超出单站时间预算" in detail_text(endless["status_detail"], "zh")
 
 
 def test_never_submits_forms_nor_follows_logout_or_delete_links(hostile):

@@ -318,3 +318,29 @@ def _chromium_cli(page_path: Path, shot: Path) -> None:
                          text=True, timeout=60).stdout
     soup = BeautifulSoup(dom, "lxml")
     assert soup.select_one("#ranking-controls").get("hidden") is None  # the script ran
+
+
+def test_the_county_page_shows_its_sub_site_tree_and_shared_content(results):
+    """The `coverage` block (county sites) and `shared_content` notes reach the webmaster's and the
+    evaluator's page: the roll-up line, one row per branch with its state, the shared columns."""
+    data = copy.deepcopy(results)
+    county = next(s for s in data["sites"] if s["id"] == "county")
+    county["coverage"] = {"zombie_max_age_days": 365, "rollup": {"expected": 3, "linked": 3, "reachable": 2,
+                                                                   "kept_up": 1, "unlisted": 1}, "tree": [
+        {"site": "town-a", "name": "甲镇人民政府", "url": "http://127.0.0.1:8102/", "level": "township",
+         "listed": True, "linked": True, "state": "zombie", "newest": "2025-07-24", "age_days": 500, "detail": None},
+        {"site": "town-b", "name": "乙镇人民政府", "url": "http://127.0.0.1:8103/", "level": "township",
+         "listed": True, "linked": True, "state": "dead", "newest": None, "age_days": None, "detail": "HTTP 503"},
+        {"site": None, "name": "示例县林业和草原局", "url": "http://127.0.0.1:8109/", "level": "department",
+         "listed": False, "linked": True, "state": "not-audited", "newest": None, "age_days": None, "detail": None}]}
+    county["shared_content"] = [{"column": "部门动态", "url": "http://127.0.0.1:8101/bmdt/", "shared_with": [
+        {"site": "dept-edu", "column": "教育动态", "url": "http://127.0.0.1:8104/jydt/", "shared_items": 9}]}]
+    page = site_section(BeautifulSoup(render_html(data, "zh", {}), "lxml"), "示例县")
+    text = page.get_text(" ", strip=True)
+    assert "下级网站：应有 3 个，门户链接 3 个，可访问 2 个，保持更新 1 个；门户链接但未列入检查 1 个" in text
+    rows = [r.get_text(" ", strip=True) for r in page.select("p.coverage + div table tbody tr")]
+    assert len(rows) == 3
+    assert "僵尸网站" in rows[0] and "500" in rows[0]
+    assert "无法访问" in rows[1] and "HTTP 503" in rows[1]
+    assert "未检查" in rows[2] and "✗" in rows[2]
+    assert "部门动态" in text and "教育动态" in text and "转载，非问题" in text

@@ -218,6 +218,12 @@ class CheckWorkers:
         self.started = False
         self.local: _Worker | None = None  # judges here what a worker could not (see `_judge_here`)
         self.lock = threading.Lock()  # sites arrive from the crawler's thread, results are read in this one
+        # the workers' answers, read from their outboxes by one collector thread as they come (so a site
+        # judged while the others still crawl is announced at once through `on_judged`)
+        self.received: queue.Queue[tuple[int, tuple]] = queue.Queue()
+        self.on_judged: Callable[[str, dict[str, Any], float], None] | None = None
+        self.closing = threading.Event()
+        self.collector = threading.Thread(target=self._collect, name="auditcli-check-results", daemon=True)
         if self.stream:
             self._start()  # streaming workers follow the crawl from its first page
         # otherwise they start with the first site handed over: loading the checks in two processes at
@@ -228,6 +234,26 @@ class CheckWorkers:
             self.started = True
             for process in self.processes:
                 process.start()
+            self.collector.start()
+
+    def _collect(self) -> None:
+        while not self.closing.is_set():
+            got = False
+            for worker, outbox in enumerate(self.outboxes):
+                try:
+                    message = outbox.get_nowait()
+                except queue.Empty:
+                    continue
+                got = True
+                self.received.put((worker, message))
+                site_id, site, _error, seconds = message
+                if site is not None and self.on_judged is not None:
+                    try:
+                        self.on_judged(site_id, site, seconds)
+                    except Exception:  # a display's failure never loses a result
+                        log.exception("could not show %s judged", site_id)
+            if not got:
+                time.sleep(0.02)
 
     def site_crawled(self, site_id: str) -> None:
         """The crawl of `site_id` is done (called from the crawler's thread): judge it now, elsewhere."""
@@ -297,16 +323,10 @@ class CheckWorkers:
 
     def _next_message(self, wait: float = 1.0) -> tuple[int, tuple] | None:
         """(worker, its next result) of any worker, or None after `wait` seconds without one."""
-        deadline = time.monotonic() + wait
-        while True:
-            for worker, outbox in enumerate(self.outboxes):
-                try:
-                    return worker, outbox.get_nowait()
-                except queue.Empty:
-                    continue
-            if time.monotonic() > deadline:
-                return None
-            time.sleep(0.02)
+        try:
+            return self.received.get(timeout=wait)
+        except queue.Empty:
+            return None
 
     def _rescue(self, rows: list[dict[str, Any]], got: dict[str, Any]) -> None:
         """Sites of a worker that died (killed, out of memory) are judged in this process."""
@@ -337,6 +357,8 @@ class CheckWorkers:
             self.local.store.close()
         if not self.started:
             return
+        self.closing.set()
+        self.collector.join(timeout=5)
         for inbox in self.inboxes:
             inbox.put(STOP)
         for process in self.processes:

@@ -355,18 +355,22 @@ def crawl_and_check(config, out_dir: Path, options, check_options, *, check_work
     """Crawl, render (browser mode), check and report. Without browser mode the check workers follow the
     crawl and judge each site as soon as it is crawled; browser mode renders after the crawl and before
     the checks, so then sites are judged after it."""
-    from auditcli.app.progress import run_crawl
+    from auditcli.app.progress import SiteDisplay, run_crawl
     from auditcli.stores.pagestore import PageStore
 
-    with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers,
-                           [site.id for site in config.sites], stream=render is None) as workers:
+    site_ids = [site.id for site in config.sites]
+    with check_workers_for(out_dir / "crawl" / PageStore.FILENAME, check_options, check_workers, site_ids,
+                           stream=render is None) as workers, SiteDisplay(site_ids, quiet=quiet) as display:
         early = workers.site_crawled if workers is not None and render is None else None
+        if workers is not None:  # "checked" lines as each site is judged, while the others still crawl
+            workers.on_judged = display.site_judged
         store_path = run_crawl(config, out_dir / "crawl", options, check_options.as_of, quiet=quiet, verbose=verbose,
-                               resume=resume, site_done=early, distributed=distributed)
+                               resume=resume, site_done=early, distributed=distributed, display=display)
         if render is not None:
+            display.close()  # the browser's own lines follow
             run_browser(store_path, browser_pages, render, quiet)
         return run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers,
-                                     gate)
+                                     gate, display)
 
 
 def check_redis(redis_url: str | None, job: str, lease: float):
@@ -477,16 +481,15 @@ def load_baseline(baseline: Path | None):
 
 
 def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run_meta, history, quiet, workers=None,
-                          gate: GateConditions | None = None):
+                          gate: GateConditions | None = None, display=None):
     from auditcli.app.orchestrate import check_store, save
+    from auditcli.app.progress import SiteDisplay, summary_line
 
-    def site_done(config, site, seconds):
-        if not quiet:
-            score = "not assessed" if site["score"] is None else f"{site['score']:.1f}"
-            err.print(f"checked {config.id}: {site['status']}, {site['pages']} pages, {len(site['findings'])} findings, "
-                      f"score {score} ({site['verdict']}) in {seconds:.1f}s", markup=False)
-
-    results = check_store(store_path, check_options, run_meta, site_done, workers)
+    if display is None:  # `check` and the demo: the plain lines
+        display = SiteDisplay([], quiet=quiet, console=err, live=False)
+    results = check_store(store_path, check_options, run_meta,
+                          lambda config, site, seconds: display.site_judged(config.id, site, seconds), workers)
+    display.close()
     try:
         path = save(results, out_dir)  # atomic: on failure the previous results.json is untouched
     except OSError as exc:
@@ -519,6 +522,8 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
     if not quiet:
         for item in written:
             out.print(f"wrote {item}", markup=False)
+        report = next((item for item in written if str(item).endswith(".html")), written[0])
+        out.print(summary_line(results, report), markup=False)
     return results
 
 
@@ -953,6 +958,9 @@ def main() -> None:
         sys.exit(EXIT_BAD_INPUT)
     except CrawlInterrupted as exc:
         err.print(f"stopped: {exc}; nothing was checked or recorded", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:  # Ctrl-C while the sites are judged (the crawl takes it itself, above)
+        err.print("stopped (Ctrl-C): nothing was recorded; the crawl is kept, `auditcli check` judges it", markup=False)
         sys.exit(EXIT_INTERRUPTED)
 
 

@@ -608,7 +608,19 @@ def homepage_block(site: SiteView) -> dict:
     }
     if judged_by != "column":
         block["max_age_days"] = homepage_max_age(site)
+    item = _newest_home_item(model.home, latest) if judged_by == "homepage" and model.home and latest else None
+    if item is not None:
+        block["latest_item"] = item
     return block
+
+
+def _newest_home_item(home: PageSummary, latest: date) -> dict | None:
+    """The home page's item dated `latest` (its title, link and element), so a webmaster told "not updated
+    since" sees which item the date comes from; None when the date was read from the page's text."""
+    for row in home.rows:
+        if latest in (row.date, row.url_date):
+            return {"title": row.title[:80], "href": row.href, "selector": row.selector}
+    return None
 
 
 def homepage_max_age(site: SiteView) -> int:

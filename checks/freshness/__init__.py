@@ -39,11 +39,17 @@ def homepage_stale(site: SiteView) -> Iterator[Finding]:
                       message_en=f"No dated item found on the {where_en} (counts as not updated)",
                       locator=normalise_url(block["url"]), data=dict(block))
     elif age > limit:
+        item = block.get("latest_item") or {}
+        named = f"“{item['title']}”" if item.get("title") else ""
+        named_en = f" “{item['title']}”" if item.get("title") else ""
         yield Finding(url=block["url"],
-                      message=f"{where}最新信息发布于 {block['latest_date']}，已 {age} 天未更新（上限 {limit} 天）",
-                      message_en=f"Newest item on the {where_en} is from {block['latest_date']}, {age} days ago "
-                                 f"(limit {limit})",
-                      evidence=block["latest_date"], locator=normalise_url(block["url"]), data=dict(block))
+                      message=f"{where}最新信息{named}发布于 {block['latest_date']}，已 {age} 天未更新（上限 {limit} 天）",
+                      message_en=f"Newest item{named_en} on the {where_en} is from {block['latest_date']}, {age} days "
+                                 f"ago (limit {limit})",
+                      # the item's element, to find it in the page; the locator stays the page (one finding a site)
+                      selector=item.get("selector"),
+                      evidence=f"{item['title']} {block['latest_date']}" if item.get("title") else block["latest_date"],
+                      locator=normalise_url(block["url"]), data=dict(block))
 
 
 @check(

@@ -304,8 +304,14 @@ VERSION = re.compile(r"\d+(?:\.\d+)+|/\d+")
     id="http.server-version-disclosure", dimension="security", severity="low", needs=("pages",),
     refs=[REF_DJCP],
     title={"zh": "响应头泄露服务器软件版本", "en": "Server software version disclosed"},
-    fix={"zh": "关闭版本号输出（nginx: server_tokens off；Apache: ServerTokens Prod；PHP: expose_php Off）",
-         "en": "Hide version numbers (nginx: server_tokens off; Apache: ServerTokens Prod; PHP: expose_php Off)"},
+    fix={"zh": "关闭版本号输出（nginx: server_tokens off；Apache: ServerTokens Prod；"
+               "IIS: web.config 中 <requestFiltering removeServerHeader=\"true\" />（IIS 10 及以上，更早版本用 "
+               "URL 重写出站规则清空 Server），<customHeaders> 中 <remove name=\"X-Powered-By\" />，"
+               "<httpRuntime enableVersionHeader=\"false\" />；PHP: expose_php Off）",
+         "en": "Hide version numbers (nginx: server_tokens off; Apache: ServerTokens Prod; "
+               "IIS: <requestFiltering removeServerHeader=\"true\" /> in web.config (IIS 10 and later; earlier, "
+               "a URL Rewrite outbound rule that blanks Server), <remove name=\"X-Powered-By\" /> under "
+               "<customHeaders>, <httpRuntime enableVersionHeader=\"false\" />; PHP: expose_php Off)"},
 )
 def server_version_disclosure(site: SiteView) -> Iterator[Finding]:
     seen: set[tuple[str, str, str]] = set()

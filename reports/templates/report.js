@@ -63,6 +63,22 @@
     th.appendChild(button);
     button.addEventListener("click", function () { sortBy(th, index, type); });
   });
+  // the ranking's two orders: by rank (best first, as written) and worst first; `report.html#worst`
+  // opens worst first
+  var order = document.getElementById("order");
+  function applyOrder() {
+    var key = order.value === "worst" ? "data-worst" : "data-rank";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      cell.removeAttribute("aria-sort");
+    });
+    rows.sort(function (a, b) {
+      return parseInt(a.getAttribute(key), 10) - parseInt(b.getAttribute(key), 10);
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+  if (window.location.hash === "#worst") { order.value = "worst"; }
+  order.addEventListener("change", applyOrder);
+  applyOrder();
   [text, verdict, level].forEach(function (control) {
     control.addEventListener("input", applyFilter);
     control.addEventListener("change", applyFilter);
