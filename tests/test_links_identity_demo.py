@@ -26,6 +26,12 @@ def findings(site: dict, check_id: str) -> list[dict]:
     return [f for f in site["findings"] if f["check"] == check_id]
 
 
+def with_identity_facts(key: dict) -> dict:
+    """The sites whose key states identity facts: not the county's bare branches (a dead, a parked and a
+    zombie township, whose expected findings are listed one by one in their own key)."""
+    return {site_id: expected for site_id, expected in key.items() if expected.get("identity")}
+
+
 def test_no_check_crashed(audited):
     sites, _ = audited
     for site in sites.values():
@@ -35,7 +41,7 @@ def test_no_check_crashed(audited):
 @pytest.mark.parametrize("item", sorted(IDENTITY_ITEMS))
 def test_identity_items_match_the_answer_key(audited, item):
     sites, key = audited
-    for site_id, expected in key.items():
+    for site_id, expected in with_identity_facts(key).items():
         reported = findings(sites[site_id], IDENTITY_ITEMS[item])
         assert bool(reported) == (not expected["identity"][item]), (site_id, item, reported)
 
@@ -51,7 +57,7 @@ def test_column_tree_site_is_judged_on_the_host_portal_footer(audited):
 
 def test_page_tags_match_the_answer_key(audited):
     sites, key = audited
-    for site_id, expected in key.items():
+    for site_id, expected in with_identity_facts(key).items():
         reported = {f["data"]["page_type"]: sorted(f["data"]["missing"])
                     for f in findings(sites[site_id], "identity.page-tags-missing")}
         want = {kind: sorted(tags) for kind, tags in (expected["identity"].get("page_tags_missing") or {}).items()}
@@ -62,6 +68,8 @@ def test_page_tags_match_the_answer_key(audited):
 def test_demo_hosts_are_test_deployments_without_ipv6(audited):
     sites, _ = audited
     for site in sites.values():
+        if site["status"] == "unreachable":
+            continue  # judged nothing (the dead township)
         assert findings(site, "identity.domain-not-gov-cn") == []
         (ipv6,) = findings(site, "network.no-ipv6")
         assert ipv6["severity"] == "info" and ipv6["dimension"] == "identity"
