@@ -133,3 +133,15 @@ def test_without_scrapy_the_base_audit_cannot_run_exit_2(monkeypatch, tmp_path, 
         cli.doctor(out_dir=tmp_path, redis_url=None, history=tmp_path / "h.sqlite", as_json=False)
     assert stopped.value.exit_code == cli.EXIT_BAD_INPUT
     assert "crawl" in capsys.readouterr().out
+
+
+def test_the_table_prints_the_install_hint_with_its_extra(monkeypatch):
+    """rich read `[browser]` in `pip install 'auditcli[browser]'` as a style tag and printed `'auditcli'`."""
+    from rich.console import Console
+
+    from auditcli.app.cli import doctor_table
+
+    without_modules(monkeypatch, "playwright")
+    console = Console(width=200, record=True)
+    console.print(doctor_table([doctor.playwright()]))
+    assert "pip install 'auditcli[browser]'" in console.export_text()

@@ -846,22 +846,29 @@ def doctor(
 ) -> None:
     """What this machine can do, before a two-hour audit: each capability ok, missing or warning, what was
     found and what to install. Exit 0 when the base audit (the crawl) can run, else 2."""
-    from rich.table import Table
-
     from auditcli.app import doctor as checkup
 
     capabilities = checkup.examine(redis_url, history, out_dir)
     if as_json:
         out.print_json(json.dumps(checkup.as_json(capabilities), ensure_ascii=False))
     else:
-        table = Table(title=f"auditcli {__version__}: what this machine can do")
-        for column in ("capability", "status", "found", "to install / do"):
-            table.add_column(column, no_wrap=column in ("capability", "status"))
-        for c in capabilities:
-            table.add_row(c.name, f"[{STATUS_STYLE[c.status]}]{c.status}[/]", c.found, c.install)
-        out.print(table)
+        out.print(doctor_table(capabilities))
     if not checkup.base_audit_ready(capabilities):
         raise fail("the base audit cannot run: scrapy is missing (pip install auditcli)")
+
+
+def doctor_table(capabilities):
+    """The doctor's rich table. What was found and what to install are text, not rich markup: the
+    install hint `pip install 'auditcli[browser]'` would otherwise lose its `[browser]` as a style tag."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"auditcli {__version__}: what this machine can do")
+    for column in ("capability", "status", "found", "to install / do"):
+        table.add_column(column, no_wrap=column in ("capability", "status"))
+    for c in capabilities:
+        table.add_row(escape(c.name), f"[{STATUS_STYLE[c.status]}]{c.status}[/]", escape(c.found), escape(c.install))
+    return table
 
 
 @app.command()
