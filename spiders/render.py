@@ -25,6 +25,8 @@ inside a frame has the frame path in its target (["iframe.list", "ul > li"]) and
 `frame_url`. A page without frames takes the shorter road (`axe.run` in the page). The rules run are
 WCAG 2.0/2.1 A/AA and axe's best-practice ones (`frame-tested`, axe's note on frames it could not
 reach, is off: every reachable frame is tested, and a frame that is not is a loading matter).
+After axe, the computed-style probe (spiders/styleprobe.py: focus indicators, CSS-inserted text, tiny
+text) adds its axe-shaped results (`source: "auditcli"`) to the top document's.
 
     render_pages(urls, RenderOptions()) -> {url: {"status": "ok", "violations": [...], "incomplete": [...]}}
 """
@@ -48,6 +50,7 @@ from urllib.parse import urlsplit
 
 from spiders.options import CrawlOptions, politeness_floor
 from spiders.snapshot import ResponseRecorder, dom_snapshot
+from spiders.styleprobe import probe_styles
 from spiders.subresources import AssetCache, Router
 
 log = logging.getLogger("auditcli.browser")
@@ -70,6 +73,8 @@ class RenderOptions:
     timeout: float = 20.0  # seconds per page: load, settle and axe
     chromium: str | None = None  # default: $AUDITCLI_CHROMIUM or the first of CHROMIUM_CANDIDATES
     rules: tuple[str, ...] | None = None  # axe rule ids; None: every rule tagged WCAG 2.0/2.1 A/AA
+    # the computed-style probe after axe (spiders/styleprobe.py); None: when no axe rule ids are chosen
+    style_probe: bool | None = None
     local_only: bool = False  # abort requests to hosts other than the page's own (tests, the ACT cases)
     user_agent: str | None = None
     # politeness, the crawl's flags (--delay, --per-host, --per-ip), under the same floor (see NavigationGate)
@@ -440,6 +445,9 @@ async def _scan(tab: _Tab, url: str, options: RenderOptions, script: str, axe_op
                   "incomplete": found["incomplete"]}
         if recorder is not None:
             result.update(await dom_snapshot(page), responses=await recorder.finish())
+        if options.style_probe if options.style_probe is not None else options.rules is None:
+            for probed in await probe_styles(page, MAX_NODES):  # after the snapshot: it moves focus
+                result["incomplete" if probed.pop("review") else "violations"].append(probed)
         return result
     finally:
         if recorder is not None:

@@ -308,3 +308,33 @@ def test_review_level_results_are_listed_apart_from_barriers():
     assert [b["severity"] for b in block["barriers"]] == ["medium"]
     assert [b["severity"] for b in block["review"]] == ["info"]
     assert results[0].data["review"] is True and "review" not in results[1].data
+
+
+# ---------------------------------------------------------------------- issue 24 item 3: spacer images, alt="" with a title
+
+
+def test_spacer_gifs_of_an_old_trs_table_template_are_spacing_markup_once_a_page():
+    html = page('<table width="980" border="0" cellpadding="0" cellspacing="0"><tr>'
+                '<td><img src="/images/spacer.gif" width="1" height="10" alt=""></td>'
+                '<td><a href="/zwgk/">政务公开</a><img src="../images/blank.gif" width="20" height="1"></td></tr></table>')
+    results = found(html, "a11y.spacing-markup")
+    assert len(results) == 1 and "占位图片" in results[0][1] and "共 2 个" in results[0][1]
+
+
+def test_ordinary_gifs_and_pngs_are_not_spacers():
+    html = page('<img src="/images/logo.png" alt="示例县人民政府"><img src="/images/new.gif" alt="新">'
+                '<img src="/uploads/space_station.png" alt="空间站"><img src="/images/blankform.gif" alt="空白表格">')
+    assert found(html, "a11y.spacing-markup") == []
+
+
+def test_an_empty_alt_with_a_title_is_review_level():
+    html = page('<div class="banner"><a href="/ztzl/"><img src="/images/zt_2026.jpg" alt="" title="学习贯彻党的二十大精神"></a>'
+                '<span>学习贯彻党的二十大精神</span></div>')
+    results = found(html, "a11y.alt-uninformative")
+    assert review(results) and "title" in results[0][1]
+
+
+def test_an_empty_alt_without_title_a_spacer_with_title_and_a_hidden_image_pass():
+    html = page('<img src="/images/line.png" alt=""><img src="/images/spacer.gif" alt="" title=" ">'
+                '<img src="/images/spacer.gif" alt="" title="spacer"><img src="/images/x.png" alt="" title="提示" hidden>')
+    assert found(html, "a11y.alt-uninformative") == []

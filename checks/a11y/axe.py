@@ -53,6 +53,14 @@ AXE_TO_CHECK = {
     "marquee": "a11y.blink-marquee", "blink": "a11y.blink-marquee", "tabindex": "a11y.tabindex-positive",
     "accesskeys": "a11y.accesskey", "heading-order": "a11y.heading-order",
     "page-has-heading-one": "a11y.page-heading-missing",
+    # the computed-style probe of browser mode (spiders/styleprobe.py, `source: "auditcli"`)
+    "focus-visible": "a11y.focus-outline-removed", "css-generated-text": "a11y.css-generated-text",
+    "text-too-small": "a11y.text-too-small",
+}
+PROBE_HELP_ZH = {
+    "focus-visible": "键盘焦点不可见：元素获得焦点前后外观完全相同",
+    "css-generated-text": "CSS（::before/::after 的 content）插入了文字，读屏软件未必朗读，关闭样式后丢失",
+    "text-too-small": "文字字号过小（小于 10 像素）",
 }
 ONCE_A_PAGE = frozenset(load("accessibility")["axe_once_a_page"])
 IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
@@ -92,6 +100,8 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
             mapped = AXE_TO_CHECK.get(rule["id"], f"axe.{rule['id']}")
             if mapped != check_id:
                 continue
+            if rule.get("source") == "auditcli" and reported:
+                continue  # the static rule judged this page already (its own <style>): one report of it
             review = kind == "incomplete" or (mapped.startswith("axe.") and _best_practice(rule))
             nodes = rule.get("nodes") or []
             once = rule["id"] in ONCE_A_PAGE and len(nodes) > 1
@@ -110,6 +120,9 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                     extra = (f"（对比度 {data['contrastRatio']}:1，前景 {data.get('fgColor')}，背景 {data.get('bgColor')}，"
                              f"要求 {data.get('expectedContrastRatio')}）")
                 prefix = "需人工复核：" if review else ""
+                source = rule.get("source") or "axe-core"
+                tool = "auditcli 样式探测" if source == "auditcli" else "axe-core"
+                help_zh = PROBE_HELP_ZH.get(rule["id"], rule.get("help")) if source == "auditcli" else rule.get("help")
                 if once:
                     extra += f"（本页共 {rule.get('total', len(nodes))} 处）"
                 criteria = [".".join(m.groups()) for t in rule.get("tags") or []
@@ -117,15 +130,16 @@ def axe_findings(check_id: str, url: str, result: dict[str, Any], dom: Dom | Non
                 yield Finding(
                     check=check_id, url=url, selector=selector or None,
                     evidence=" ".join(str(node.get("html") or "").split())[:240] or None,
-                    message=f"{prefix}{rule.get('help')}{extra}（axe-core {rule['id']}）",
-                    message_en=f"{'needs review: ' if review else ''}{rule.get('help')} (axe-core {rule['id']})"
+                    message=f"{prefix}{help_zh}{extra}（{tool} {rule['id']}）",
+                    message_en=f"{'needs review: ' if review else ''}{rule.get('help')} "
+                               f"({'auditcli style probe' if source == 'auditcli' else 'axe-core'} {rule['id']})"
                                + (f" ({rule.get('total', len(nodes))} on the page)" if once else "")
                                + (f": {summary.splitlines()[-1].strip()}" if summary else ""),
                     severity=severity,
                     refs=[] if check_id.startswith("a11y.") else refs(None, *criteria) + [f"axe-core {rule['id']}"],
                     title="" if check_id.startswith("a11y.") else f"axe-core：{rule.get('help')}",
                     title_en="" if check_id.startswith("a11y.") else str(rule.get("help") or rule["id"]),
-                    data={**_why_fix(check_id), "source": "axe-core", "axe_rule": rule["id"], "review": review,
+                    data={**_why_fix(check_id), "source": source, "axe_rule": rule["id"], "review": review,
                           "impact": impact, **({"frame_url": node["frame_url"]} if node.get("frame_url") else {}),
                           **({"best_practice": True} if _best_practice(rule) else {}),
                           "help_url": rule.get("helpUrl"), "template": template(selector),
@@ -167,6 +181,33 @@ def _site_axe(site: SiteView, wanted) -> Iterator[Finding]:
 )
 def color_contrast(site: SiteView) -> Iterator[Finding]:
     yield from _site_axe(site, lambda check_id: check_id == "a11y.color-contrast")
+
+
+@check(
+    id="a11y.css-generated-text", dimension="accessibility", severity="info",
+    refs=refs(None, "1.3.1") + ["WCAG 2.1 failure F87"],
+    title={"zh": "CSS 插入的文字", "en": "Text inserted by CSS"},
+    fix={"zh": "::before/::after 的 content 写入的文字不在网页内容中：读屏软件未必朗读，关闭样式或复制时丢失。"
+               "有意义的文字写进 HTML；CSS 只用于装饰（图标、箭头）。",
+         "en": "Text written by ::before/::after content is not in the page's content: screen readers may skip it "
+               "and it is lost without styles. Put meaningful text in the HTML; keep CSS content decorative."},
+    needs=("probe:browser",),
+)
+def css_generated_text(site: SiteView) -> Iterator[Finding]:
+    yield from _site_axe(site, lambda check_id: check_id == "a11y.css-generated-text")
+
+
+@check(
+    id="a11y.text-too-small", dimension="accessibility", severity="info",
+    refs=refs(None, "1.4.4", "1.4.8"),
+    title={"zh": "文字字号过小", "en": "Text too small"},
+    fix={"zh": "小于 10 像素的文字，低视力用户和老年人难以辨认。正文建议不小于 14 像素，辅助信息不小于 12 像素。",
+         "en": "Text under 10px is hard to read for low-vision and older visitors. Use at least 14px for body "
+               "text and 12px for secondary text."},
+    needs=("probe:browser",),
+)
+def text_too_small(site: SiteView) -> Iterator[Finding]:
+    yield from _site_axe(site, lambda check_id: check_id == "a11y.text-too-small")
 
 
 @check(

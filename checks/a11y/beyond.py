@@ -62,6 +62,9 @@ WALKED = ("blink", "marquee", "font", "center", "big", "strike", "tt", "basefont
           "fieldset")
 FOCUSABLE_TARGETS = re.compile(r"(?:^|[\s>+~,(])(?:a|button|input|select|textarea|summary|\*)(?:$|[\s.#:\[>+~,)])")
 OUTLINE_GONE = {"none", "0", "0px", "0 none", "none 0"}
+# a spacer image: a transparent GIF or PNG named for what it does (spacer.gif, blank.gif, 1x1.png, kong.gif)
+SPACER = re.compile(r"(?:^|[/_-])(?:spacer|space|spacing|blank|pixel|transparent|trans|clear|kong|1x1)\.(?:gif|png)"
+                    r"(?:$|\?)", re.I)
 FOCUS_REPLACEMENTS = ("box-shadow", "border", "background", "outline", "text-decoration", "color", "filter")
 
 
@@ -106,11 +109,19 @@ def _meaningful(text: str) -> bool:
        "en": "An alt that is a file name or a word like \"image\" tells screen-reader users nothing of the picture."},
       {"zh": "把 alt 改为图片所表达的内容（如“县长在座谈会上讲话”）；纯装饰图片使用 alt=\"\"。",
        "en": "Write what the image shows or does (\"The county head speaks at the forum\"); alt=\"\" if decorative."})
-def alt_uninformative(dom: Dom) -> Iterator[tuple[HtmlElement, str, str]]:
+def alt_uninformative(dom: Dom) -> Iterator[tuple[HtmlElement, str, str] | Hit]:
     for tag in dom.in_order(dom.named("img"), dom.named("input")):
         if tag.tag == "input" and dom.input_type(tag) != "image":
             continue
         alt = (tag.get("alt") or "").strip()
+        title = " ".join((tag.get("title") or "").split())
+        if tag.tag == "img" and tag.get("alt") is not None and not alt and _bare(title) and not dom.hidden(tag) \
+                and not SPACER.search(tag.get("src") or ""):
+            # alt="" says "decorative", the title says it means something: readers hear neither (H67)
+            yield Hit(tag, f"alt 为空（装饰图片）却有 title“{title[:40]}”：图片若有意义，读屏用户听不到",
+                      f"empty alt (decorative) but a title \"{title[:40]}\": if the image means something, "
+                      "screen-reader users do not hear it", review=True)
+            continue
         if not alt or dom.hidden(tag) or dom.role(tag) == "presentation":
             continue
         if IMAGE_FILE.fullmatch(alt) or _is_src_name(alt, tag.get("src") or ""):
@@ -419,8 +430,10 @@ def presentational_markup(dom: Dom) -> Iterator[tuple[HtmlElement, str, str]]:
       {"zh": "空段落和成串的换行被读屏软件逐个读作“空行”，打断朗读；放大文字后版面也会错乱。",
        "en": "Screen readers announce each empty paragraph and line break as \"blank\", breaking up the "
              "reading; the layout also breaks when text is enlarged."},
-      {"zh": "删除空的 <p>（包括 <p>&nbsp;</p>、<p><br></p>）和连续的 <br>，用 CSS margin/padding 控制间距。",
-       "en": "Remove empty <p> (also <p>&nbsp;</p>, <p><br></p>) and runs of <br>; space with CSS margins."})
+      {"zh": "删除空的 <p>（包括 <p>&nbsp;</p>、<p><br></p>）、连续的 <br> 和透明占位图片（spacer.gif），"
+             "用 CSS margin/padding 控制间距。",
+       "en": "Remove empty <p> (also <p>&nbsp;</p>, <p><br></p>), runs of <br> and spacer images (spacer.gif); "
+             "space with CSS margins."})
 def spacing_markup(dom: Dom) -> Iterator[tuple[HtmlElement, str, str]]:
     walked = _walked(dom)
     empty = [p for p in walked["p"] if _empty_paragraph(p) and not dom.hidden(p)]
@@ -431,6 +444,10 @@ def spacing_markup(dom: Dom) -> Iterator[tuple[HtmlElement, str, str]]:
     if runs:
         count = f"（共 {len(runs)} 处）" if len(runs) > 1 else ""
         yield runs[0], f"连续 3 个以上 <br> 用于排版{count}", f"a run of 3 or more <br> used for spacing ({len(runs)})"
+    spacers = [img for img in dom.named("img") if SPACER.search(img.get("src") or "") and not dom.hidden(img)]
+    if spacers:
+        count = f"（共 {len(spacers)} 个）" if len(spacers) > 1 else ""
+        yield spacers[0], f"用透明占位图片（spacer）排版{count}", f"a spacer image used for spacing ({len(spacers)})"
 
 
 EMBEDDED = ("img", "input", "select", "textarea", "button", "iframe", "video", "audio", "object", "embed", "svg",
