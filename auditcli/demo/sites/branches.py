@@ -104,7 +104,9 @@ def _parked(b: _Branch, ctx: Ctx) -> SiteBuild:
         **_bare_key(url), "parked": "宝塔 panel default page (没有找到站点)",
         "findings": [e("coverage.parked", url, count=1, data={"kind": "default-server"},
                        note="a 宝塔 panel's 没有找到站点 page where the town's site should be")]
-        + [e(check, note="a parked page carries nothing of a government site") for check in PARKED_NOISE],
+        + [e(check, note="a parked page carries nothing of a government site") for check in PARKED_NOISE]
+        + [e(check, url, mode="browser", note="a parked page has no landmarks (axe best practice, review)")
+           for check in ("axe.region", "axe.landmark-one-main")],
         "security": {"https": False},
     })
 
