@@ -63,8 +63,12 @@ def test_not_columns_are_never_reported(audited) -> None:
 def test_homepage_block_matches(audited) -> None:
     sites, key = audited
     for site_id, site in sites.items():
+        if site["status"] == "unreachable":
+            continue  # the dead township: nothing to date
         want = key[site_id]["homepage"]
         assert site["homepage"]["latest_date"] == want["latest_date"], site_id
+        if want["latest_date"] is None:
+            continue  # a parked page: nothing dated, judged by whatever second-level page there is
         assert site["homepage"]["judged_by"] == want.get("judged_by", "homepage"), site_id
         stale = any(f["check"] == "freshness.homepage-stale" for f in site["findings"])
         assert stale == bool(want["stale"]), site_id
@@ -83,6 +87,8 @@ def test_findings_mirror_the_columns_block(audited) -> None:
 def test_interaction_matches_the_key(audited) -> None:
     sites, key = audited
     for site_id, site in sites.items():
+        if "reply_overdue" not in key[site_id].get("interaction", {}):
+            continue  # a dead or parked township: its key lists its findings one by one
         want = key[site_id]["interaction"]
         checks = {f["check"] for f in site["findings"]}
         assert ("interaction.no-channel" not in checks) == want["channel"], site_id

@@ -107,7 +107,7 @@ def _parked(b: _Branch, ctx: Ctx) -> SiteBuild:
         + [e(check, note="a parked page carries nothing of a government site") for check in PARKED_NOISE]
         + [e(check, url, mode="browser", note="a parked page has no landmarks (axe best practice, review)")
            for check in ("axe.region", "axe.landmark-one-main")],
-        "security": {"https": False},
+        "security": {"https": False, "missing_security_headers": list(NO_SECURITY_HEADERS)},
     })
 
 
@@ -115,7 +115,7 @@ def _parked(b: _Branch, ctx: Ctx) -> SiteBuild:
 PARKED_NOISE = ["identity.site-code-missing", "identity.icp-missing", "identity.police-record-missing",
                 "identity.conac-missing", "identity.jiucuo-entry-missing", "identity.page-tags-missing",
                 "a11y.assistive-tool-missing", "freshness.homepage-stale", "interaction.no-channel",
-                "http.missing-security-headers", "a11y.html-lang", "a11y.heading-order"]
+                "a11y.html-lang", "a11y.heading-order"]
 
 
 def _site(b: _Branch, ctx: Ctx, newest_days: int) -> SiteBuild:
