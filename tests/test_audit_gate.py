@@ -10,7 +10,7 @@ from tests.conftest import run_cli
 @pytest.mark.parametrize("flags,code", [
     ([], 0),
     (["--fail-under", "99"], 1),          # the zombie township scores far below
-    (["--fail-under", "1"], 0),
+    (["--fail-under", "1"], 1),           # the dead township has no score: not assessed fails a threshold
     (["--fail-on-veto"], 1),              # county and town-b carry vetoes
     (["--max-new", "0"], 1),              # without a baseline every finding is new
     (["--baseline", "BASELINE", "--max-new", "0"], 0),  # the same crawl: nothing new

@@ -106,7 +106,8 @@ def test_two_workers_give_the_single_process_results(farm, single, redis_url, tm
     assert client.llen("auditcli:two:items") == 0 and client.zcard("auditcli:two:leases") == 0
     handled = len(client.smembers("auditcli:two:done"))
     assert handled > 300  # every request of the farm answered once (robots.txt aside)
-    assert client.hlen("auditcli:two:robots") >= len(farm.base_urls)  # each server's robots.txt, shared
+    # each audited server's robots.txt, shared (the farm also serves dept-lyj, which no sites file lists)
+    assert client.hlen("auditcli:two:robots") >= len(farm.base_urls) - 1
 
 
 @needs_redis
