@@ -12,7 +12,7 @@ referring page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -152,6 +152,30 @@ def link_selector(page: Page, target: str) -> str | None:
     return None
 
 
+class FirstReferrers:
+    """The first page referring to each broken target, parsed once however many targets it refers to,
+    where the finding's selector is looked up; released when the check is done."""
+
+    def __init__(self, site: SiteView):
+        self.site = site
+        self.parsed: dict[str, Page | None] = {}
+
+    def selector(self, referrers: list[str], target: str, find: Callable[[Page, str], str | None]) -> str | None:
+        if not referrers:
+            return None
+        first = referrers[0]
+        if first not in self.parsed:
+            page = self.site.page(first)
+            self.parsed[first] = page if page is not None and page.is_html else None
+        page = self.parsed[first]
+        return find(page, target) if page is not None else None
+
+    def release(self) -> None:
+        for page in self.parsed.values():
+            if page is not None:
+                page.release()
+
+
 @check(
     id="links.broken",
     dimension="links",
@@ -166,16 +190,9 @@ def link_selector(page: Page, target: str) -> str | None:
 )
 def broken_links(site: SiteView) -> Iterator[Finding]:
     max_referrers = _policy()["max_referrers"]
-    parsed: dict[str, Page | None] = {}
+    referring = FirstReferrers(site)
     for target in find_broken(site):
-        selector = None
-        if target.referrers:
-            first = target.referrers[0]
-            if first not in parsed:
-                page = site.page(first)
-                parsed[first] = page if page is not None and page.is_html else None
-            if parsed[first] is not None:
-                selector = link_selector(parsed[first], target.url)
+        selector = referring.selector(target.referrers, target.url, link_selector)
         label_zh, label_en = target.label()
         what_zh = "附件" if target.kind == "attachment" else "链接"
         what_en = "attachment" if target.kind == "attachment" else "link"
@@ -205,6 +222,4 @@ def broken_links(site: SiteView) -> Iterator[Finding]:
                 **({"final_url": target.final_url} if target.final_url else {}),
             },
         )
-    for page in parsed.values():
-        if page is not None:
-            page.release()
+    referring.release()

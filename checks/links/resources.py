@@ -20,7 +20,14 @@ from auditcli.core.urls import join_url, normalise_url
 from auditcli.core.vocabulary import NOT_FETCHED_REASONS
 from checks.engine.registry import CouldNotJudge, NotApplicable, check
 from checks.engine.siteview import Page, SiteView
-from checks.links.broken import _policy, _shallow_first, classify_status, is_blocking, link_selector
+from checks.links.broken import (
+    FirstReferrers,
+    _policy,
+    _shallow_first,
+    classify_status,
+    is_blocking,
+    link_selector,
+)
 
 WHAT = {  # a resource's tag as the crawl recorded it -> (zh, en)
     "img": ("图片", "image"), "script": ("脚本", "script"), "stylesheet": ("样式表", "style sheet"),
@@ -133,19 +140,13 @@ def resource_selector(page: Page, target: str) -> str | None:
 )
 def broken_resources(site: SiteView) -> Iterator[Finding]:
     max_referrers = _policy()["max_referrers"]
-    parsed: dict[str, Page | None] = {}
+    referring = FirstReferrers(site)
     broken = find_broken_resources(site)
     if not broken:
         _judged_or_why_not(site)
     for resource in broken:
-        selector = None
         first = resource.referrers[0] if resource.referrers else None
-        if first is not None:
-            if first not in parsed:
-                page = site.page(first)
-                parsed[first] = page if page is not None and page.is_html else None
-            if parsed[first] is not None:
-                selector = resource_selector(parsed[first], resource.url)
+        selector = referring.selector(resource.referrers, resource.url, resource_selector)
         what_zh, what_en = WHAT.get(resource.tag, WHAT["img"])
         label_zh, label_en = resource.label()
         sure_zh, sure_en = ("无法加载", "does not load") if resource.confidence == "confirmed" \
@@ -171,6 +172,4 @@ def broken_resources(site: SiteView) -> Iterator[Finding]:
                 "referrer_selector_page": first if selector else None,
             },
         )
-    for page in parsed.values():
-        if page is not None:
-            page.release()
+    referring.release()
