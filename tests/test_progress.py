@@ -73,7 +73,8 @@ def test_without_a_terminal_one_line_per_site_judged_as_judged_and_a_summary(dem
     crawl_end = next(k for k, line in enumerate(lines) if re.search(r"crawled \d+ sites", line))
     assert lines.index(checked[0]) < crawl_end
     summary = run.stdout.strip().splitlines()[-1]
-    assert summary == f"audited 6 sites: 3 failing, 3 with a veto; report: {out / 'report.html'}"
+    # the six sites and the county tree's three branches (dead, parked, zombie: each vetoed)
+    assert summary == f"audited 9 sites: 6 failing, 6 with a veto; report: {out / 'report.html'}"
 
 
 class SlowPortal(BaseHTTPRequestHandler):
