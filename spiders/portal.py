@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from functools import cache, partial
@@ -92,15 +93,18 @@ def page_selector(response: Response) -> Callable[[], Selector]:
     return cache(partial(Selector, response))
 
 
+BUDGETS = ("page", "attachment", "resource")  # what _SiteState.claim counts against a cap
+
+
 class _SiteState:
     def __init__(self, config: SiteConfig):
         self.config = config
         self.seen: set[str] = set()
-        self.pages_scheduled = 0
+        # requests scheduled against each budget: "page" and "attachment" (--max-pages each), "resource"
+        # (--max-resources, spiders/resources.py)
+        self.scheduled: Counter[str] = Counter()
         self.service_scheduled = 0  # login / e-service pages on other hosts (kind "service")
-        self.attachments_scheduled = 0
         self.attachments_read = 0  # attachments fetched whole to be read (--max-attachments)
-        self.resources_scheduled = 0  # embedded resources checked (--max-resources, spiders/resources.py)
         self.in_flight = 0  # requests made and not answered yet: 0 again means the site's crawl is done
         # body digests of directory-index pages: /, /index.html and /index.shtml are usually one page
         self.index_bodies: dict[str, bytes] = {}
@@ -138,17 +142,10 @@ class _SiteState:
         return self.resource_cap if budget == "resource" else self.budget_cap
 
     def budget_used(self, budget: str) -> int:
-        if budget == "resource":
-            return self.resources_scheduled
-        return self.pages_scheduled if budget == "page" else self.attachments_scheduled
+        return self.scheduled[budget]
 
     def spend(self, budget: str) -> None:
-        if budget == "page":
-            self.pages_scheduled += 1
-        elif budget == "resource":
-            self.resources_scheduled += 1
-        else:
-            self.attachments_scheduled += 1
+        self.scheduled[budget] += 1
 
     def is_duplicate_index(self, url: str, body: bytes) -> bool:
         """True when `url` is another name (/ vs /index.html) of an index page already fetched with this body."""
@@ -276,7 +273,7 @@ class PortalSpider(scrapy.Spider):
         site = state.config
         start = clean_url(site.url)
         state.seen.add(start)
-        state.pages_scheduled += 1
+        state.spend("page")
         requests = [self._request(site.id, start, depth=0, kind="page", referrer=None, priority=100)]
         if self.options.max_depth > 0:  # depth 0: exactly the given URLs
             # a URL that cannot exist: a site answering it with 200 serves soft 404s (spiders/run.py)
@@ -298,9 +295,8 @@ class PortalSpider(scrapy.Spider):
             sources: dict[str, tuple[int, str]] = {}
             for url, final_url, kind, depth in store.crawled(site_id):
                 state.seen.update((url, final_url))
-                state.pages_scheduled += kind == "page"
-                state.attachments_scheduled += kind == "attachment"
-                state.resources_scheduled += kind == "resource"
+                if kind in BUDGETS:
+                    state.spend(kind)
                 state.attachments_read += kind == "attachment"  # (HEAD ones too: the cap is never passed)
                 if kind in ("page", "language"):
                     sources[final_url] = (depth, kind)

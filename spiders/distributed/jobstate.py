@@ -200,7 +200,7 @@ class Job:
                 self.server.sadd(self.key(f"seen:{meta['site_id']}"), request.url)
                 queued += self.seed_script(args=[self.p, request_id(meta["site_id"], request.method, request.url),
                                                  meta["site_id"], -request.priority, encode_request(request, spider)])
-            self.server.hset(self.key(f"budget:{state.config.id}"), "page", state.pages_scheduled)
+            self.server.hset(self.key(f"budget:{state.config.id}"), "page", state.budget_used("page"))
         return queued
 
     def seeded(self) -> set[str]:
