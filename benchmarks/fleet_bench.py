@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/fleet_bench.py --sites 5        # a quick look (~1,000 pages)
     .venv/bin/python benchmarks/fleet_bench.py --demo           # the bundled demo farm instead
     .venv/bin/python benchmarks/fleet_bench.py --page-kb 0      # the builders' own ~2 KB pages
+    .venv/bin/python benchmarks/fleet_bench.py --reaudit 0.01   # a weekly re-audit, 1 % of the pages changed (~2 min)
 
 Every HTML page is padded to ~40 KB by default (`--page-kb`), the median of real county portals: an
 inline `<style>`, menu and statistics scripts, a 网站群 `<select>` of 150 government sites and TRS
@@ -229,25 +230,50 @@ def start_python_servers(root: Path, servers: dict[str, tuple[int, str]]) -> lis
 # -- measuring ---------------------------------------------------------------------------------
 def tree_rss_mb(pid: int) -> float:
     """RSS of a process and all its descendants now (shared pages counted in each: an upper bound)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
+    total = 0
+    for current in _tree(pid):
         try:
             with open(f"/proc/{current}/status") as status:
                 total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS")), 0)
-            for task_dir in Path(f"/proc/{current}/task").iterdir():
-                stack += [int(child) for child in (task_dir / "children").read_text().split()]
         except (OSError, ValueError):
             continue
     return total / 1024
 
 
+def tree_cpu(pid: int, seen: dict[int, float]) -> None:
+    """Note the CPU seconds each process of the tree has used so far (`seen`: pid -> seconds): a process
+    that ends is counted at its last sample, so its last 0.1 s may be missed."""
+    tick = os.sysconf("SC_CLK_TCK")
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            seen[current] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+
+
+def _tree(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for task_dir in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(child) for child in (task_dir / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def run(cmd: list[str]) -> dict[str, float]:
-    """Run a measured command; its peak RSS is sampled over its whole process tree (check workers too)."""
+    """Run a measured command; its peak RSS is sampled over its whole process tree (check workers too),
+    and so is its CPU time (`tree_cpu`: the crawl, the check workers, TLS scans)."""
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0.0
+    cpu: dict[int, float] = {}
     while process.poll() is None:
         peak = max(peak, tree_rss_mb(process.pid))
+        tree_cpu(process.pid, cpu)
         time.sleep(0.1)
     stdout, stderr = process.communicate()
     lines = [line for line in stdout.splitlines() if line.startswith(("AUDITCLI", "BARE"))]
@@ -255,6 +281,7 @@ def run(cmd: list[str]) -> dict[str, float]:
         raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{stderr[-3000:]}")
     figures = {k: float(v) for k, v in (part.split("=") for part in lines[-1].split()[1:])}
     figures["tree_mb"] = max(peak, figures.get("own_mb", figures["rss_mb"]))
+    figures["tree_cpu"] = sum(seconds for pid, seconds in cpu.items() if pid != process.pid) + figures.get("cpu", 0)
     return figures
 
 
@@ -350,6 +377,49 @@ def _measure_distributed(tmp: Path, configs: list[dict], workers: int, extra: li
               f"in its own process; redis-server CPU {redis_cpu:.1f} s", flush=True)
 
 
+def measure_reaudit(tmp: Path, configs: list[dict], farm: Path, changed_share: float, extra: list[str]) -> None:
+    """A scheduled re-audit (issue 25 item 4): audit with --history, change a share of the farm's HTML pages
+    (a new body and mtime, as a CMS edit gives: nginx's ETag and Last-Modified move), audit again into the
+    same --out. The second run asks conditionally, gets 304 for the unchanged pages and takes their
+    judgements; what moved and what it cost is compared with the first run."""
+    import json
+    import sqlite3
+
+    sites_file = write_sites(tmp / "sites.yaml", configs)
+    args = ["audit", str(sites_file), "--out", str(tmp / "reaudit"), "--history", str(tmp / "history.sqlite"),
+            "--format", "html", *FAST, *extra]
+
+    def moved() -> str:
+        db = sqlite3.connect(tmp / "reaudit" / "crawl" / "pages.sqlite")
+        try:
+            transfer = json.loads(db.execute("SELECT value FROM meta WHERE key = 'transfer'").fetchone()[0])
+            judged = [json.loads(v) for (v,) in db.execute("SELECT value FROM meta WHERE key LIKE 'judged:%'")]
+        finally:
+            db.close()
+        pages, reused = sum(j["pages"] for j in judged), sum(j["reused"] for j in judged)
+        return (f"requests {transfer['requests']}, 304 {transfer['not_modified']}, "
+                f"downloaded {transfer['response_bytes'] / 1e6:.1f} MB; pages judged again {pages - reused} of {pages}")
+
+    first = auditcli(*args)
+    print(line("(r1) audit --history, first run", first) + f"  CPU {first['cpu']:.0f} s main, "
+          f"{first['tree_cpu'] - first['cpu']:.0f} s workers", flush=True)
+    print(f"    {moved()}", flush=True)
+    pages = sorted(farm.rglob("*.html"))
+    step = max(1, round(1 / changed_share))
+    later = time.time() + 120
+    for path in pages[::step]:
+        path.write_bytes(path.read_bytes().replace(b"</body>", b"<!-- edited --></body>", 1))
+        os.utime(path, (later, later))
+    print(f"changed {len(pages[::step])} of {len(pages)} HTML files", flush=True)
+    second = auditcli(*args)
+    print(line("(r2) the same audit a second time", second) + f"  CPU {second['cpu']:.0f} s main, "
+          f"{second['tree_cpu'] - second['cpu']:.0f} s workers", flush=True)
+    print(f"    {moved()}", flush=True)
+    print(f"second run / first: wall time {second['seconds'] / first['seconds']:.2f}, "
+          f"worker processes' CPU {(second['tree_cpu'] - second['cpu']) / max(first['tree_cpu'] - first['cpu'], 0.01):.2f}, "
+          f"main process CPU {second['cpu'] / first['cpu']:.2f}")
+
+
 def extra_check(extra: list[str]) -> list[str]:
     """Options of `audit` that `check` takes too (the crawl options are not among them)."""
     keep, out = {"--check-workers"}, []
@@ -375,6 +445,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="work in DIR (a new directory) and keep it: the farm and the stored crawls (DIR/audit/crawl) stay")
     parser.add_argument("--python-servers", action="store_true", help="serve with Python's http.server, not nginx")
+    parser.add_argument("--reaudit", type=float, default=0, metavar="SHARE",
+                        help="instead of (a)-(d): audit twice with --history, SHARE of the HTML pages changed "
+                             "between the runs (e.g. 0.01): what the conditional re-audit fetched and cost")
     parser.add_argument("extra", nargs="*", help="extra auditcli options after --, e.g. -- --check-workers 0")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
@@ -399,7 +472,9 @@ def main() -> None:
               f"({farm_page_kb(tmp / 'farm'):.1f} KB an HTML page on average, --page-kb {args.page_kb}), served by "
               f"{'nginx' if nginx else 'Python http.server'}", flush=True)
         try:
-            if not args.only_distributed:
+            if args.reaudit:
+                measure_reaudit(tmp, configs, tmp / "farm", args.reaudit, args.extra)
+            elif not args.only_distributed:
                 measure(tmp, configs, args.small if args.small is not None else max(1, args.sites // 10), args.extra,
                         args.only)
             if args.distributed:

@@ -41,8 +41,10 @@ def store_item(store: PageStore, item: dict[str, Any], progress=None) -> None:
     """Write one of the spider's items into the page store (the distributed coordinator writes them too)."""
     kind = item["type"]
     if kind == "page":
-        fields = {k: v for k, v in item.items() if k != "type"}
+        fields = {k: v for k, v in item.items() if k not in ("type", "judgement")}
         store.add_page(StoredPage(**fields))
+        if item.get("judgement") is not None:  # a page unchanged since the previous audit (spiders.revalidate)
+            store.keep_judgements(item["site_id"], [(item["url"], item["judgement"])])
         if progress:
             progress(item["site_id"], item["final_url"], item["status"])
     elif kind == "links":

@@ -350,6 +350,7 @@ class PortalSpider(scrapy.Spider):
         site_id, depth, kind = meta["site_id"], meta["depth"], meta["kind"]
         state = self.states[site_id]
         state.last = time.monotonic()
+        judgement = None  # what the previous crawl's checks concluded of a page unchanged since (a 304)
         if response.status == 304 and meta.get("revalidate") and self.previous is not None:
             reused = self.previous.reuse(response)  # unchanged since the previous crawl: its stored body
             if reused is None:
@@ -357,6 +358,7 @@ class PortalSpider(scrapy.Spider):
                 yield full_request(response.request)
                 return
             response = reused
+            judgement = self.previous.judgement(site_id, response)
         if kind == "attachment" and response.status in (405, 501) and response.request.method == "HEAD":
             # Some servers refuse HEAD; ask again with GET (the size cap still applies).
             yield self._request(site_id, response.url, depth=depth, kind=kind, referrer=meta["referrer"], method="GET")
@@ -382,6 +384,7 @@ class PortalSpider(scrapy.Spider):
             "encoding": response.encoding if is_html else None,
             "content_type": content_type, "kind": kind, "depth": depth, "referrer": meta["referrer"],
             "elapsed": meta.get("download_latency"), "fetched_at": time.time(),
+            **({"judgement": judgement} if judgement is not None else {}),
         }
         if kind in ("probe-404", "resource"):
             return  # stored for the soft-404 comparison / links.broken-resource only

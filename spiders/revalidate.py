@@ -105,6 +105,13 @@ class PreviousCrawls:
                    flags=[*response.flags, REVALIDATED], ip_address=response.ip_address,
                    protocol=response.protocol)
 
+    def judgement(self, site_id: str, response: Response) -> bytes | None:
+        """What the previous audit's page pass concluded of the page a stored body now stands in for: kept
+        with the page, and taken by the next page pass only if it still holds (checks.engine.judged)."""
+        store = self._store(site_id)
+        requested = response.meta.get("redirect_urls", [response.request.url])[0]
+        return store.judgement(site_id, requested) if store is not None else None
+
     def close(self) -> None:
         for store in self._stores.values():
             if store is not None:

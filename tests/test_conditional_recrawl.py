@@ -33,6 +33,16 @@ def _transfer(out: Path) -> dict:
         db.close()
 
 
+def _judged(out: Path) -> dict[str, int]:
+    """Pages the audit's page pass read, and those it took whole from the previous run's judgements."""
+    db = sqlite3.connect(out / "crawl" / "pages.sqlite" if (out / "crawl").is_dir() else out / "pages.sqlite")
+    try:
+        counts = [json.loads(value) for (value,) in db.execute("SELECT value FROM meta WHERE key LIKE 'judged:%'")]
+    finally:
+        db.close()
+    return {key: sum(count[key] for count in counts) for key in ("pages", "reused")}
+
+
 def _statuses(out: Path) -> dict[str, int]:
     db = sqlite3.connect(out / "crawl" / "pages.sqlite")
     try:
@@ -61,6 +71,7 @@ def test_second_run_fetches_only_the_changed_pages_and_equals_a_fresh_audit(tmp_
 
         first = audit(tmp_path / "run", "--history", str(history))
         before, first_results = _transfer(tmp_path / "run"), recrawl_comparable(first)
+        shutil.copytree(tmp_path / "run" / "crawl", tmp_path / "first-crawl")
         assert before["not_modified"] == 0
         shutil.copy(history, tmp_path / "history-before.sqlite")  # what the fresh audit knows of the past
         changed = {
@@ -101,6 +112,17 @@ def test_second_run_fetches_only_the_changed_pages_and_equals_a_fresh_audit(tmp_
     bodies = {page.body for site in store.sites() for page in store.pages(site["id"], kind=None)}
     store.close()
     assert all(body in bodies for body in edited)
+    # Its page pass took what the first run concluded of the unchanged pages and judged the rest again.
+    first_judged, second_judged = _judged(tmp_path / "first-crawl"), _judged(tmp_path / "run")
+    assert first_judged["reused"] == 0 and first_judged["pages"] == second_judged["pages"]
+    assert second_judged["reused"] >= 0.9 * second_judged["pages"]
+    assert second_judged["pages"] - second_judged["reused"] >= 3  # the changed pages at least
+    from auditcli.app.cli import reaudit_line
+
+    said = reaudit_line(tmp_path / "run" / "crawl")
+    assert said is not None and f"{after['not_modified']} of {after['requests']} requests answered 304" in said
+    assert f"{second_judged['pages'] - second_judged['reused']} of {second_judged['pages']} pages judged again" in said
+    assert reaudit_line(tmp_path / "fresh" / "crawl") is None  # a full audit saved nothing, and says nothing
 
 
 class _Validating(BaseHTTPRequestHandler):

@@ -32,7 +32,8 @@ FRIENDS = [("http://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/"
            ("http://www.xlgl.gov.cn/", "锡林郭勒盟行政公署"), ("http://www.12377.cn/", "中国互联网举报中心")]
 
 
-def home_page(week: int, *, defaced: bool = False, injected: bool = False, one_spam_host: bool = False) -> str:
+def home_page(week: int, *, defaced: bool = False, injected: bool = False, one_spam_host: bool = False,
+              central: bool = False) -> str:
     """The portal's home page in a given week: each week two new items top every box (TRS URLs, dates)."""
     def text(s: str) -> str:
         return f"网站已被黑客接管 联系QQ 88{len(s)}8 出售数据" if defaced else s
@@ -55,6 +56,10 @@ def home_page(week: int, *, defaced: bool = False, injected: bool = False, one_s
     links = "".join(f'<a href="{u}" target="_blank">{t}</a>' for u, t in FRIENDS)
     if one_spam_host:  # one friendly-looking link among the others: below the count, but on the spam lists
         links += '<a href="https://www.hg0088.me/" target="_blank">合作网站</a>'
+    if central:  # a new block of links to central platforms (the hidden-link check's trusted hosts too)
+        links += "".join(f'<a href="https://{h}/" target="_blank">{t}</a>' for h, t in [
+            ("www.xuexi.cn", "学习强国"), ("www.12306.cn", "中国铁路12306"), ("www.youth.cn", "中国青年网"),
+            ("www.chinanews.com.cn", "中国新闻网")])
     spam = ""
     if injected:
         spam = ('<div style="position:absolute;left:-9999px;top:-9999px">'
@@ -99,6 +104,7 @@ def audit(port: int, out, history) -> dict:
 
 @pytest.mark.parametrize("change,expected", [
     ("news", None),
+    ("central", None),
     ("defaced", "text_changed"),
     ("injected", "new_offsite_domains"),
     ("one-spam-host", "spam_domains"),
@@ -112,7 +118,7 @@ def test_home_page_changes_between_two_audits(tmp_path, change, expected) -> Non
         assert "a first run" in first["outcomes"]["content.home-changed"]["reason_en"]
         assert len(json.dumps(first["home_snapshot"])) < 4096
         Portal.home = home_page(1, defaced=change == "defaced", injected=change == "injected",
-                                one_spam_host=change == "one-spam-host")
+                                one_spam_host=change == "one-spam-host", central=change == "central")
         second = audit(port, tmp_path / "run2", history)
     found = [f for f in second["findings"] if f["check"] == "content.home-changed"]
     if expected is None:

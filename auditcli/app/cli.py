@@ -331,7 +331,8 @@ def audit(
     from auditcli.app.orchestrate import CheckOptions, new_run_id, now_iso
 
     run_meta = {"id": new_run_id(), "started_at": now_iso()}
-    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list, settings=settings)
+    check_options = CheckOptions(as_of=day, profile=profile_name, only=only_list, skip=skip_list, settings=settings,
+                                 keep_judgements=True)
     hand_over_history(check_options, record_in, [site.id for site in config.sites])
     render = browser_options(browsing, options)
     distributed = check_redis(redis_url, job, lease)
@@ -490,6 +491,8 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
     results = check_store(store_path, check_options, run_meta,
                           lambda config, site, seconds: display.site_judged(config.id, site, seconds), workers)
     display.close()
+    if check_options.keep_judgements and not quiet and (line := reaudit_line(store_path)):
+        err.print(line, markup=False)
     try:
         path = save(results, out_dir)  # atomic: on failure the previous results.json is untouched
     except OSError as exc:
@@ -525,6 +528,24 @@ def run_checks_and_report(store_path, out_dir, check_options, formats, lang, run
         report = next((item for item in written if str(item).endswith(".html")), written[0])
         out.print(summary_line(results, report), markup=False)
     return results
+
+
+def reaudit_line(store_path: Path) -> str | None:
+    """What a conditional re-audit saved (spiders.revalidate, checks.engine.judged), or None when nothing."""
+    from auditcli.stores.pagestore import PageStore
+
+    store = PageStore.open_existing(store_path)
+    try:
+        transfer = store.get_meta("transfer") or {}
+        counts = list(store.metas("judged:").values())
+    finally:
+        store.close()
+    pages, reused = sum(c["pages"] for c in counts), sum(c["reused"] for c in counts)
+    if not (transfer.get("not_modified") or reused):
+        return None
+    return (f"unchanged since the previous crawl: {transfer.get('not_modified', 0)} of {transfer.get('requests', 0)} "
+            f"requests answered 304 ({transfer.get('response_bytes', 0) / 1e6:.2f} MB downloaded); "
+            f"{pages - reused} of {pages} pages judged again, the others' checks taken from the previous audit")
 
 
 def history_path(history: Path | None, no_history: bool) -> Path | None:

@@ -21,7 +21,7 @@ from auditcli.stores.pagestore import PageStore
 from auditcli.stores.results import write_results
 from checks.columns.shared import note_shared_content
 from checks.engine.registry import CheckSpec, all_checks, select
-from checks.engine.runner import SiteChecks, SiteRun, dimension_status, run_site
+from checks.engine.runner import SiteChecks, SiteRun, dimension_status
 from checks.engine.siteview import SiteView
 from checks.links.coverage import note_coverage
 
@@ -38,6 +38,9 @@ class CheckOptions:
     # (word lists read from the user's files, the previous run's records): read before any check runs,
     # so a bad file is rejected up front and check workers get it with the options.
     settings: dict[str, Any] = field(default_factory=dict)
+    # Write what the page pass concluded of each page into the store (checks.engine.judged), for the next
+    # conditional re-audit to reuse: `audit` does, into the crawl it made; `check` leaves its input as it is.
+    keep_judgements: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,13 @@ class _Judge:
         config = SiteConfig.from_dict(row["config"])
         try:
             view = streamed.site if streamed is not None else self.view(config, store)
-            site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, streamed)
+            run = streamed if streamed is not None else SiteRun(view, self.specs)
+            site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, run)
+            if self.options.keep_judgements and run.judgements.pages:
+                with store.writing():  # beside the crawl, which may still write other sites
+                    store.keep_judgements(config.id, run.judgements.made)
+                    store.set_meta(f"judged:{config.id}", {"pages": run.judgements.pages,
+                                                           "reused": run.judgements.reused})
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
             site = _failed_site(config, row, self.specs, exc)
@@ -173,7 +182,8 @@ class _Judge:
 
 
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
-                 view: SiteView, profile, score_site, streamed: SiteRun | None = None) -> dict[str, Any]:
+                 view: SiteView, profile, score_site, run: SiteRun) -> dict[str, Any]:
+    """The site's results; `run` is its page pass, fed already while the crawl ran or fed here."""
     site = _skeleton(config, row, specs)
     site["pages"] = store.count_checked_pages(config.id)
     site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
@@ -187,7 +197,9 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
             site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
         site["name"] = _site_name(config, view)
-        outcome = streamed.finish() if streamed is not None else run_site(view, specs)
+        if not run.fed:
+            run.feed(view.pages())
+        outcome = run.finish()
         site["dimensions"] = dimension_status(specs, outcome)
         site["findings"] = [f.to_dict() for f in outcome.findings]
         site["errors"] = outcome.errors

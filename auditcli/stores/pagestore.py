@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS links_dst ON links (site_id, dst);
 CREATE TABLE IF NOT EXISTS rendered (
     site_id TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL, detail TEXT, result TEXT,
     UNIQUE (site_id, url));
+CREATE TABLE IF NOT EXISTS judged (
+    site_id TEXT NOT NULL, url TEXT NOT NULL, judgement BLOB NOT NULL, UNIQUE (site_id, url));
 CREATE TABLE IF NOT EXISTS not_scanned (
     site_id TEXT NOT NULL, url TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, referrer TEXT,
     UNIQUE (site_id, url));
@@ -189,6 +191,12 @@ class PageStore:
         self.db.execute("DELETE FROM not_scanned WHERE site_id = ? AND url IN (?, ?)", (page.site_id, page.url, page.final_url))
         self._tick()
 
+    def keep_judgements(self, site_id: str, judged: list[tuple[str, bytes]]) -> None:
+        """What the page pass concluded of each page (checks.engine.judged), for a re-audit to reuse."""
+        self.db.executemany("INSERT OR REPLACE INTO judged VALUES (?, ?, ?)",
+                            [(site_id, url, judgement) for url, judgement in judged])
+        self._tick()
+
     def set_page_kind(self, site_id: str, url: str, kind: str) -> None:
         """Re-file a fetched page (a page found to be a soft 404 is kept as evidence, not checked)."""
         self.db.execute("UPDATE pages SET kind = ? WHERE site_id = ? AND url = ?", (kind, site_id, url))
@@ -266,6 +274,11 @@ class PageStore:
     def get_meta(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def metas(self, prefix: str) -> dict[str, Any]:
+        """Every meta value under `prefix` (`judged:` gives each site's), by the rest of its key."""
+        rows = self.db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {key[len(prefix):]: json.loads(value) for key, value in rows}
 
     # Network probes made at crawl time (IPv6 reachability, TLS scans), judged offline by the checks.
     @staticmethod
@@ -358,6 +371,15 @@ class PageStore:
         row = self.db.execute("SELECT final_url, status, kind, headers, size FROM pages WHERE site_id = ? AND url = ?",
                               (site_id, url)).fetchone()
         return (row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def judgement(self, site_id: str, url: str) -> bytes | None:
+        """The page pass's judgement of the page at `url` (checks.engine.judged), if one was kept; a store
+        from before judgements were kept has none."""
+        try:
+            row = self.db.execute("SELECT judgement FROM judged WHERE site_id = ? AND url = ?", (site_id, url)).fetchone()
+        except sqlite3.OperationalError:  # no such table
+            return None
+        return row[0] if row else None
 
     def fetched(self, site_id: str, url: str) -> StoredPage | None:
         """The fetch of exactly `url` (not a page it redirected to), body included."""

@@ -10,7 +10,7 @@ The rule, per link to another site (not the site's host, an alias, or a host of 
   word or URL fragment (auditcli/core/spam.py, words in auditcli/core/knowledge/content.yaml). A text
   reporting on the words (打击/整治/警惕…) names none: a crackdown story is news.
 - **needs review** (info, `data.review`): no spam word, a target that is not a government or central
-  media host (`trusted_suffixes`, `trusted_domains`), hidden by a method menus and tabs do not use:
+  media host (content.yaml `trusted_hosts`), hidden by a method menus and tabs do not use:
   positioned off-screen (left/top/right/margin/text-indent at -500 px or further; a text-indent on an
   element with a background image is image replacement, not hiding), font-size 0 (inline, and not
   reset nearer the link), a zero-height or 1 px `<marquee>`, text coloured as its background (both
@@ -43,9 +43,9 @@ from lxml import etree
 
 from auditcli.core import knowledge
 from auditcli.core.models import Finding, SiteConfig
-from auditcli.core.spam import spam_url_fragments, spam_words
+from auditcli.core.spam import spam_url_fragments, spam_words, trusted_host
 from auditcli.core.tree import Element, css_path, parse, text_of, written_by
-from auditcli.core.urls import join_url, normalise_url, public_suffix, registered_domain
+from auditcli.core.urls import join_url, normalise_url, registered_domain
 from checks.engine.registry import check, page_analysis
 from checks.engine.siteview import Page, SiteView
 
@@ -74,9 +74,7 @@ HIDING_WORDS = ("none", "hidden", "collapse", "-", "opacity")  # a rule holds on
 
 @cache
 def _policy() -> dict[str, Any]:
-    policy = knowledge.load("content")["hidden_link"]
-    return {**policy, "trusted_suffixes": frozenset(policy["trusted_suffixes"]),
-            "trusted_domains": frozenset(policy["trusted_domains"])}
+    return knowledge.load("content")["hidden_link"]
 
 
 @dataclass
@@ -382,13 +380,6 @@ def _off_site(config: SiteConfig, https: bool, href: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def trusted_host(host: str) -> bool:
-    """A government (gov.cn, 政务…) or central media host (`trusted_suffixes`, `trusted_domains`)."""
-    host = host.lower()
-    policy = _policy()
-    return public_suffix(host) in policy["trusted_suffixes"] or registered_domain(host) in policy["trusted_domains"]
-
-
 def _words_around(link: Element, text: str) -> list[str]:
     """Spam words of the link's text and title, and of its parent's text when the parent holds no other link."""
     words = spam_words(f"{text} {link.get('title') or ''}")

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from auditcli.core import knowledge
 from auditcli.core.models import Finding
-from auditcli.core.spam import spam_url_fragments
+from auditcli.core.spam import spam_url_fragments, trusted_host
 from auditcli.core.tree import INVISIBLE_TAGS, Element, text_of
 from auditcli.core.urls import join_url, normalise_url
 from checks.engine import dates as D
@@ -176,10 +176,6 @@ def kept_share(previous: str, current: str) -> float:
     return sum(1 for h in comparable if h in present) / len(comparable)
 
 
-def _trusted(host: str) -> bool:
-    return any(host == s or host.endswith("." + s) for s in policy()["trusted_suffixes"])
-
-
 @check(
     id="content.home-changed",
     dimension="content",
@@ -207,7 +203,7 @@ def home_changed(site: SiteView) -> Iterator[Finding]:
     template = similarity(before.get("template", ""), now["template"])
     text_gone = 1 - kept_share(before.get("text", ""), now["text"])
     links_gone = 1 - kept_share(before.get("links", ""), now["links"])
-    new_hosts = sorted(h for h in set(now["offsite"]) - set(before.get("offsite") or []) if not _trusted(h))
+    new_hosts = sorted(h for h in set(now["offsite"]) - set(before.get("offsite") or []) if not trusted_host(h))
     reasons, reasons_en = [], []
     if template >= float(p["template_similarity_min"]):
         if text_gone >= float(p["text_changed_min"]):

@@ -70,6 +70,7 @@ _CHECKS: dict[str, CheckSpec] = {}
 _PAGE_ANALYSES: dict[Callable[..., Any], tuple[str, ...]] = {}
 _RESULT_BLOCKS: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {}
 _FINDING_PASSES: dict[Callable[..., Any], tuple[str, ...]] = {}
+_SITE_ANALYSES: dict[str, Callable[[Any], Any]] = {}
 T = TypeVar("T")
 NEED_KINDS = ("pages", "links", "not_scanned", "probe", "analysis")
 _loaded = False
@@ -109,7 +110,14 @@ def site_analysis(function: Callable[[Any], T]) -> Callable[[Any], T]:
     def memoised(site: Any) -> T:
         return site.memo(function)
 
+    _SITE_ANALYSES[f"{function.__module__}:{function.__qualname__}"] = memoised
     return memoised
+
+
+def site_analyses() -> dict[str, Callable[[Any], Any]]:
+    """Every site analysis by `module:name` (a page judgement names those it read: checks.engine.judged)."""
+    load_all()
+    return dict(_SITE_ANALYSES)
 
 
 def page_analysis(*, dimensions: tuple[str, ...]) -> Callable[[Callable[..., T]], Callable[..., T]]:

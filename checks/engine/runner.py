@@ -11,6 +11,7 @@ from typing import Any
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from auditcli.stores.results import finding_problem
+from checks.engine.judged import MISSING, Judgements, Reading
 from checks.engine.registry import (
     CheckOutcome,
     CheckSpec,
@@ -97,23 +98,35 @@ class SiteRun:
         self.failed: set[str] = set()
         self.dimensions = {s.dimension for s in specs}
         self.page_limit = page_limit()
+        self.judgements = Judgements(site)
+        self.fed = False  # pages given to the pass (a streamed site's while its crawl ran)
         self.pass_ = site.begin_pass(page_analyses_for(self.dimensions),
-                                     self._on_page if self.page_specs else None)
+                                     self._on_page if self.page_specs else None, self.judgements)
 
     def _on_page(self, page) -> None:
+        memory = self.judgements
         for spec in self.page_specs:
-            try:
-                with time_limit(self.page_limit):
-                    found = _prepared(spec, spec.function(page, self.site) or (), self.out)
+            found = memory.recall(spec.id) if memory is not None else MISSING
+            if found is MISSING:
+                site = Reading(self.site) if memory is not None else self.site
+                errors = len(self.out.errors)
+                try:
+                    with time_limit(self.page_limit):
+                        found = _prepared(spec, spec.function(page, site) or (), self.out)
+                except CheckOutcome:
+                    found = None  # not applicable to this page; the check still runs on the others
+                except Exception as exc:  # crash isolation: one page, one check
+                    _error(self.out, spec.id, page.final_url, exc)
+                    self.failed.add(spec.id)
+                    continue
+                if memory is not None and len(self.out.errors) == errors:  # a dropped finding: judged again
+                    memory.keep(spec.id, found, site.reads)
+            if found is not None:
                 self.page_findings += [(spec.id, finding) for finding in found]
                 self.applicable[spec.id] += 1
-            except CheckOutcome:
-                pass  # not applicable to this page; the check still runs on the others
-            except Exception as exc:  # crash isolation: one page, one check
-                _error(self.out, spec.id, page.final_url, exc)
-                self.failed.add(spec.id)
 
     def feed(self, pages: Iterable[Any]) -> None:
+        self.fed = True
         with watching():
             for page in pages:
                 self.pass_.feed(page)

@@ -13,6 +13,7 @@ from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.core.tree import Element, meta_content, parse, text_of
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
+from checks.engine.judged import MISSING, Judgements, Reading
 from checks.engine.watchdog import page_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
@@ -175,10 +176,11 @@ class SiteView:
             run.feed(page)
         run.close()
 
-    def begin_pass(self, analyses: list[Callable[..., Any]],
-                   on_page: Callable[[Page], None] | None = None) -> PagePass:
-        """A page pass fed page by page: the streaming check workers feed pages as the crawl stores them."""
-        return PagePass(self, [f for f in analyses if f not in self._page_results], on_page)
+    def begin_pass(self, analyses: list[Callable[..., Any]], on_page: Callable[[Page], None] | None = None,
+                   judgements: Judgements | None = None) -> PagePass:
+        """A page pass fed page by page: the streaming check workers feed pages as the crawl stores them.
+        With `judgements`, what a previous pass concluded of an unchanged page is taken, not judged again."""
+        return PagePass(self, [f for f in analyses if f not in self._page_results], on_page, judgements)
 
     def page_results(self, analysis: Callable[..., T]) -> list[T]:
         """The records a page analysis made of every page (a pass of its own if the runner made none)."""
@@ -196,26 +198,38 @@ class PagePass:
     and the site's configuration only (never other pages, never site analyses), so feeding pages while
     the crawl goes on gives what a pass over the finished crawl gives."""
 
-    def __init__(self, site: SiteView, analyses: list[Callable[..., Any]], on_page: Callable[[Page], None] | None):
+    def __init__(self, site: SiteView, analyses: list[Callable[..., Any]], on_page: Callable[[Page], None] | None,
+                 judgements: Judgements | None = None):
         self.site = site
         self.on_page = on_page
-        self.analyses = analyses
+        self.analyses = [(f, f"{f.__module__}:{f.__qualname__}") for f in analyses]
+        self.judgements = judgements
         self.results: dict[Callable[..., Any], list[Any]] = {f: [] for f in analyses}
 
     def feed(self, page: Page) -> None:
+        memory = self.judgements
+        if memory is not None:
+            memory.begin(page)
         if self.on_page is not None:
             self.on_page(page)
         limit = page_limit()
-        for function in self.analyses:
-            try:
-                with time_limit(limit):
-                    record = function(page, self.site)
-            except Exception as exc:  # one unparseable page never costs the site its analysis
-                log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
-                self.site.analysis_errors.append((function.__name__, page.final_url, exc))
-                continue
+        for function, name in self.analyses:
+            record = memory.recall(name) if memory is not None else MISSING
+            if record is MISSING:
+                site = Reading(self.site) if memory is not None else self.site
+                try:
+                    with time_limit(limit):
+                        record = function(page, site)
+                except Exception as exc:  # one unparseable page never costs the site its analysis
+                    log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
+                    self.site.analysis_errors.append((function.__name__, page.final_url, exc))
+                    continue
+                if memory is not None:
+                    memory.keep(name, record, site.reads)
             if record is not None:
                 self.results[function].append(record)
+        if memory is not None:
+            memory.end(page.url)
         page.release()
 
     def close(self) -> None:
