@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -181,6 +182,10 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
         if progress is not None:
             progress(site_id, url, status)
 
+    # Ctrl-C (SIGINT) stops the coordinator as it stops a single-machine crawl, whose Scrapy installs its
+    # own handler: also when the audit was started with SIGINT ignored (a background job of a script).
+    main = threading.current_thread() is threading.main_thread()  # (only the main thread sets handlers)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
     try:
         coordinate(redis_url, job, sites, options, store_path, lease=lease, resume=resume,
                    site_done=hand_over if site_done else None, progress=fetched)
@@ -192,6 +197,9 @@ def crawl_distributed(sites: list[SiteConfig], store_dir: Path, options: CrawlOp
         store.close()
         raise CrawlInterrupted("the coordinator was stopped; the job stays in Redis: run the same command "
                                "with --resume to go on") from None
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     return hand_over.finish(store_path, sites, options)
 
 

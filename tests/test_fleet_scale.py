@@ -62,10 +62,13 @@ def comparable(path: Path) -> dict:
     } for site in results["sites"]}
 
 
-def start(*args: str) -> subprocess.Popen:
+def start(*args: str, ignoring_ctrl_c: bool = False) -> subprocess.Popen:
+    """`auditcli ARGS` in the background; `ignoring_ctrl_c`: with SIGINT ignored, as a script's background
+    job (`cmd &`) starts it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignoring_ctrl_c else None
     return subprocess.Popen([sys.executable, "-m", "auditcli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT, preexec_fn=ignore)
 
 
 def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:
@@ -143,7 +146,7 @@ def test_a_stopped_coordinator_resumes_the_job(farm, single, redis_url, tmp_path
 
     client = redis.Redis.from_url(redis_url)
     args = ["audit", str(farm.sites_file), "--out", str(tmp_path), *OPTIONS, "--redis", redis_url, "--job", "resume"]
-    coordinator = start(*args)
+    coordinator = start(*args, ignoring_ctrl_c=True)  # stopped all the same, as a single-machine crawl is
     worker = start("worker", "--redis", redis_url, "--job", "resume", "--quiet")
     deadline = time.monotonic() + 60
     while client.scard("auditcli:resume:done") < 40:

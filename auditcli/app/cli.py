@@ -543,9 +543,10 @@ def reaudit_line(store_path: Path) -> str | None:
     pages, reused = sum(c["pages"] for c in counts), sum(c["reused"] for c in counts)
     if not (transfer.get("not_modified") or reused):
         return None
+    taken = ", the others' checks taken from the previous audit" if reused else ""
     return (f"unchanged since the previous crawl: {transfer.get('not_modified', 0)} of {transfer.get('requests', 0)} "
             f"requests answered 304 ({transfer.get('response_bytes', 0) / 1e6:.2f} MB downloaded); "
-            f"{pages - reused} of {pages} pages judged again, the others' checks taken from the previous audit")
+            f"{pages - reused} of {pages} pages judged again{taken}")
 
 
 def history_path(history: Path | None, no_history: bool) -> Path | None:
