@@ -209,3 +209,15 @@ def _reads(path: Path) -> dict[str, list[set[str]]]:
             reads.setdefault(name, []).append(set(entry["reads"]))
     db.close()
     return reads
+
+
+def test_a_store_from_before_judgements_has_none(tmp_path):
+    """A previous crawl made by an older auditcli has no `judged` table: its pages are judged again."""
+    path = _store(tmp_path / "crawl")
+    db = sqlite3.connect(path / "pages.sqlite")
+    db.execute("DROP TABLE judged")
+    db.commit()
+    db.close()
+    old = PageStore.open_read_only(path)
+    assert old.judgement("s", BASE + "/") is None
+    old.close()

@@ -320,10 +320,17 @@ class Judgements:
         self.taken[name] += 1
         return result
 
-    def keep(self, name: str, result: Any, reads: set[str]) -> None:
-        """`name` judged the page afresh, reading `reads` of the site: kept when it can be."""
+    def failed(self, name: str) -> None:
+        """`name` failed on the page: judged afresh, and nothing kept (it will fail again, or not)."""
+        self._judged_afresh(name)
+
+    def _judged_afresh(self, name: str) -> None:
         self._fresh += 1
         self.again[name] += 1
+
+    def keep(self, name: str, result: Any, reads: set[str]) -> None:
+        """`name` judged the page afresh, reading `reads` of the site: kept when it can be."""
+        self._judged_afresh(name)
         try:
             if "*" in reads or "option:*" in reads:
                 raise NotKept("it read more of the site than the page")

@@ -118,9 +118,14 @@ class SiteRun:
                 except Exception as exc:  # crash isolation: one page, one check
                     _error(self.out, spec.id, page.final_url, exc)
                     self.failed.add(spec.id)
+                    if memory is not None:
+                        memory.failed(spec.id)
                     continue
-                if memory is not None and len(self.out.errors) == errors:  # a dropped finding: judged again
-                    memory.keep(spec.id, found, site.reads)
+                if memory is not None:
+                    if len(self.out.errors) == errors:
+                        memory.keep(spec.id, found, site.reads)
+                    else:  # a finding dropped for breaking the results contract: dropped again next time
+                        memory.failed(spec.id)
             if found is not None:
                 self.page_findings += [(spec.id, finding) for finding in found]
                 self.applicable[spec.id] += 1

@@ -223,6 +223,8 @@ class PagePass:
                 except Exception as exc:  # one unparseable page never costs the site its analysis
                     log.warning("%s skipped %s: %s", function.__name__, page.final_url, exc)
                     self.site.analysis_errors.append((function.__name__, page.final_url, exc))
+                    if memory is not None:
+                        memory.failed(name)
                     continue
                 if memory is not None:
                     memory.keep(name, record, site.reads)
