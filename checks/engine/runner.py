@@ -104,11 +104,13 @@ class SiteRun:
                                      self._on_page if self.page_specs else None, self.judgements)
 
     def _on_page(self, page) -> None:
+        """The page checks of one page: each taken from the page's judgement when it still holds
+        (checks.engine.judged), else run with a site that notes what the check reads of it."""
         memory = self.judgements
         for spec in self.page_specs:
-            found = memory.recall(spec.id) if memory is not None else MISSING
+            found = memory.recall(spec.id)
             if found is MISSING:
-                site = Reading(self.site) if memory is not None else self.site
+                site = Reading(self.site)
                 errors = len(self.out.errors)
                 try:
                     with time_limit(self.page_limit):
@@ -118,14 +120,12 @@ class SiteRun:
                 except Exception as exc:  # crash isolation: one page, one check
                     _error(self.out, spec.id, page.final_url, exc)
                     self.failed.add(spec.id)
-                    if memory is not None:
-                        memory.failed(spec.id)
+                    memory.failed(spec.id)
                     continue
-                if memory is not None:
-                    if len(self.out.errors) == errors:
-                        memory.keep(spec.id, found, site.reads)
-                    else:  # a finding dropped for breaking the results contract: dropped again next time
-                        memory.failed(spec.id)
+                if len(self.out.errors) == errors:
+                    memory.keep(spec.id, found, site.reads)
+                else:  # a finding dropped for breaking the results contract: dropped again next time
+                    memory.failed(spec.id)
             if found is not None:
                 self.page_findings += [(spec.id, finding) for finding in found]
                 self.applicable[spec.id] += 1

@@ -195,8 +195,10 @@ def _readable(stored: StoredPage, html_only: bool = True, ok_only: bool = True) 
 
 class PagePass:
     """The page pass of one site, fed one page at a time. Page analyses and page checks read the page
-    and the site's configuration only (never other pages, never site analyses), so feeding pages while
-    the crawl goes on gives what a pass over the finished crawl gives."""
+    and the site's configuration only (never other pages, never site analyses but the browser's results),
+    so feeding pages while the crawl goes on gives what a pass over the finished crawl gives. With
+    `judgements`, what each of them read of the site is noted, and a function whose judgement of an
+    unchanged page still holds is not run again (checks.engine.judged)."""
 
     def __init__(self, site: SiteView, analyses: list[Callable[..., Any]], on_page: Callable[[Page], None] | None,
                  judgements: Judgements | None = None):
