@@ -40,7 +40,7 @@ def _judged(out: Path) -> dict[str, int]:
         counts = [json.loads(value) for (value,) in db.execute("SELECT value FROM meta WHERE key LIKE 'judged:%'")]
     finally:
         db.close()
-    return {key: sum(count[key] for count in counts) for key in ("pages", "reused")}
+    return {key: sum(count[key] for count in counts) for key in ("pages", "reused", "taken", "judged")}
 
 
 def _statuses(out: Path) -> dict[str, int]:
@@ -122,6 +122,8 @@ def test_second_run_fetches_only_the_changed_pages_and_equals_a_fresh_audit(tmp_
     said = reaudit_line(tmp_path / "run" / "crawl")
     assert said is not None and f"{after['not_modified']} of {after['requests']} requests answered 304" in said
     assert f"{second_judged['pages'] - second_judged['reused']} of {second_judged['pages']} pages judged again" in said
+    share = 100 * second_judged["taken"] / (second_judged["taken"] + second_judged["judged"])
+    assert share >= 95 and f"{share:.0f} % of the page checks' conclusions taken" in said
     assert reaudit_line(tmp_path / "fresh" / "crawl") is None  # a full audit saved nothing, and says nothing
 
 

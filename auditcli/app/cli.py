@@ -540,13 +540,14 @@ def reaudit_line(store_path: Path) -> str | None:
         counts = list(store.metas("judged:").values())
     finally:
         store.close()
-    pages, reused = sum(c["pages"] for c in counts), sum(c["reused"] for c in counts)
-    if not (transfer.get("not_modified") or reused):
+    pages, reused, taken, judged = (sum(c.get(key, 0) for c in counts) for key in ("pages", "reused", "taken", "judged"))
+    if not (transfer.get("not_modified") or taken):
         return None
-    taken = ", the others' checks taken from the previous audit" if reused else ""
+    share = (f"; {100 * taken / (taken + judged):.0f} % of the page checks' conclusions taken from the previous "
+             f"audit" if taken else "")
     return (f"unchanged since the previous crawl: {transfer.get('not_modified', 0)} of {transfer.get('requests', 0)} "
             f"requests answered 304 ({transfer.get('response_bytes', 0) / 1e6:.2f} MB downloaded); "
-            f"{pages - reused} of {pages} pages judged again{taken}")
+            f"{pages - reused} of {pages} pages judged again, in full or in part{share}")
 
 
 def history_path(history: Path | None, no_history: bool) -> Path | None:

@@ -170,8 +170,7 @@ class _Judge:
             if self.options.keep_judgements and run.judgements.pages:
                 with store.writing():  # beside the crawl, which may still write other sites
                     store.keep_judgements(config.id, run.judgements.made)
-                    store.set_meta(f"judged:{config.id}", {"pages": run.judgements.pages,
-                                                           "reused": run.judgements.reused})
+                    store.set_meta(f"judged:{config.id}", run.judgements.counts())
         except Exception as exc:  # one site's failure never loses the others' results
             log.exception("site %s could not be checked", config.id)
             site = _failed_site(config, row, self.specs, exc)

@@ -339,6 +339,11 @@ class Judgements:
         except NotKept as exc:
             log.debug("%s on a page of %s is not kept: %s", name, self.site.id, exc)
 
+    def counts(self) -> dict[str, int]:
+        """Pages judged; pages taken whole; conclusions (a function on a page) taken, and judged afresh."""
+        return {"pages": self.pages, "reused": self.reused, "taken": sum(self.taken.values()),
+                "judged": sum(self.again.values())}
+
     def end(self, url: str) -> None:
         self.pages += 1
         self.reused += not self._fresh
