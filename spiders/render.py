@@ -423,10 +423,14 @@ class _TabPool:
 
 
 def _failed(exc: BaseException | None) -> dict[str, Any]:
-    """A scan that raised: a crash Playwright reported as an error, or another error."""
+    """A scan that raised: a crash Playwright reported as an error, a Playwright timeout (the navigation's
+    own, set to the page's timeout, can fire a moment before the run's clock does: a timeout all the same),
+    or another error."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     crashed_text = "page crashed" in str(exc).lower() or "target crashed" in str(exc).lower()
-    return {"status": "crashed" if crashed_text else "error",
-            "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
+    status = "crashed" if crashed_text else "timeout" if isinstance(exc, PlaywrightTimeout) else "error"
+    return {"status": status, "detail": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
 
 
 async def _scan(tab: _Tab, url: str, options: RenderOptions, script: str, axe_options: dict[str, Any],

@@ -526,3 +526,37 @@ def test_a_templates_scripts_and_images_are_fetched_once_per_run():
     assert all(r["status"] == "ok" and r["violations"] == [] for r in results.values()), results  # script ran
     assert {path: hits[path] for path in assets} == dict.fromkeys(assets, 1), hits
     assert all(hits[f"/p-{i}.html"] == 1 for i in range(6))
+
+
+class _Hanging(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - never answers within the page's timeout
+        time.sleep(3)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@needs_chromium
+def test_a_navigation_playwright_times_out_is_a_timeout_not_an_error():
+    """The navigation's own timeout equals the page's, so Playwright may report it a moment before the
+    run's clock runs out: the page is then not scanned for a timeout (as the answer key says), not an error."""
+    from playwright.async_api import async_playwright
+
+    from spiders.render import _failed
+
+    async def navigate(port: int) -> BaseException | None:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+            try:
+                await (await browser.new_page()).goto(f"http://127.0.0.1:{port}/", timeout=500)
+            except Exception as exc:  # noqa: BLE001 - the one Playwright raised is the point
+                return exc
+            finally:
+                await browser.close()
+        return None
+
+    with local_server(_Hanging) as port:
+        raised = asyncio.run(navigate(port))
+    assert raised is not None
+    assert _failed(raised)["status"] == "timeout" and "Timeout" in _failed(raised)["detail"]
+    assert _failed(RuntimeError("net::ERR_CONNECTION_REFUSED"))["status"] == "error"
