@@ -64,7 +64,7 @@ def _judge(path: Path, as_of: date = AS_OF, options: dict | None = None, config:
     """The site judged once: its findings, each page analysis's records, and the pass's judgements."""
     store = PageStore.open_existing(path)
     site = SiteView(config, store, as_of, options)
-    run = SiteRun(site, all_checks())
+    run = SiteRun(site, all_checks(), keep_judgements=True)
     run.feed(site.pages())
     out = run.finish()
     records = {f"{f.__module__}:{f.__qualname__}": [judged.encode(r) for r in rows]
@@ -179,16 +179,22 @@ def test_a_forged_or_foreign_judgement_is_refused_without_running_anything(judge
 def test_a_function_reading_more_than_its_page_is_never_kept(tmp_path):
     store = PageStore.open_existing(_store(tmp_path / "crawl"))
     site = SiteView(CONFIG, store, AS_OF)
-    memory = judged.Judgements(site)
+    memory = judged.Judgements(site, keep=True)
     memory.begin(next(site.pages()))
-    reading = judged.Reading(site)
+    reading = memory.watched()
     assert reading.config.id == "s" and reading.reads == {"config"}
-    memory.keep("reads-config", [1], reading.reads)
+    memory.keep("reads-config", [1], reading)
     assert reading.store.count_pages("s") == len(PAGES) and "*" in reading.reads
-    memory.keep("reads-the-store", [1], reading.reads)
+    memory.keep("reads-the-store", [1], reading)
     memory.end(BASE + "/")
     [(_, blob)] = memory.made
     assert set(json.loads(zlib.decompress(blob))["f"]) == {"reads-config"}
+    checking = judged.Judgements(site)  # `check`: keeps nothing, so watches nothing
+    checking.begin(next(site.pages()))
+    assert checking.watched() is site
+    checking.keep("reads-config", [1], site)
+    checking.end(BASE + "/")
+    assert checking.made == [] and checking.again["reads-config"] == 1
     store.close()
 
 

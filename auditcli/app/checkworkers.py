@@ -128,7 +128,8 @@ class _Worker:
                 return None
             config = SiteConfig.from_dict(row["config"])
             assert self.store is not None
-            self.streams[site_id] = _Stream(SiteRun(self.judge.view(config, self.store), self.judge.specs))
+            self.streams[site_id] = _Stream(SiteRun(self.judge.view(config, self.store), self.judge.specs,
+                                                    self.options.keep_judgements))
         return self.streams[site_id]
 
     def _feed(self, site_id: str, row_id: int, stored) -> None:

@@ -165,7 +165,7 @@ class _Judge:
         config = SiteConfig.from_dict(row["config"])
         try:
             view = streamed.site if streamed is not None else self.view(config, store)
-            run = streamed if streamed is not None else SiteRun(view, self.specs)
+            run = streamed if streamed is not None else SiteRun(view, self.specs, self.options.keep_judgements)
             site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, run)
             if self.options.keep_judgements and run.judgements.pages:
                 with store.writing():  # beside the crawl, which may still write other sites

@@ -274,10 +274,12 @@ MISSING = object()
 
 class Judgements:
     """The judgements of one site's page pass: taken from the store when they still hold, made and
-    collected (`made`, written back by whoever owns the store) when not."""
+    collected (`made`, written back by whoever owns the store) when not. Without `keep` (a `check`,
+    which writes nothing back) none is made: encoding them would be work for nothing."""
 
-    def __init__(self, site: Any):
+    def __init__(self, site: Any, keep: bool = False):
         self.site = site
+        self.keeping = keep
         self.version = code_version()
         self._values: dict[str, str | None] = {}
         self.made: list[tuple[str, bytes]] = []  # (page URL, judgement) of every page judged
@@ -292,9 +294,9 @@ class Judgements:
 
     def begin(self, page: Any) -> None:
         """Start a page: its stored judgement, when it was made of this very page by this very code."""
-        self._page = page_key(page.stored)
         self._next, self._kept, self._fresh = {}, {}, 0
         blob = self.site.store.judgement(self.site.id, page.url)
+        self._page = page_key(page.stored) if blob is not None or self.keeping else None
         if blob is None:
             return
         try:
@@ -316,7 +318,8 @@ class Judgements:
         except Exception as exc:  # a judgement that cannot be read is made again, never trusted
             log.info("judgement of %s on %s not read (%s): judged again", name, self.site.id, exc)
             return MISSING
-        self._next[name] = entry
+        if self.keeping:
+            self._next[name] = entry
         self.taken[name] += 1
         return result
 
@@ -328,9 +331,17 @@ class Judgements:
         self._fresh += 1
         self.again[name] += 1
 
-    def keep(self, name: str, result: Any, reads: set[str]) -> None:
-        """`name` judged the page afresh, reading `reads` of the site: kept when it can be."""
+    def watched(self) -> Any:
+        """The site to give a function that judges the page afresh: one noting what the function reads of
+        it when its judgement is to be kept (`keep`), the site itself otherwise."""
+        return Reading(self.site) if self.keeping else self.site
+
+    def keep(self, name: str, result: Any, watched: Any) -> None:
+        """`name` judged the page afresh with `watched` (from `watched()`): its judgement kept when it can be."""
         self._judged_afresh(name)
+        if not self.keeping:
+            return
+        reads = watched.reads
         try:
             if "*" in reads or "option:*" in reads:
                 raise NotKept("it read more of the site than the page")
@@ -347,7 +358,7 @@ class Judgements:
     def end(self, url: str) -> None:
         self.pages += 1
         self.reused += not self._fresh
-        if self._next:
+        if self.keeping and self._next:
             kept = {"v": self.version, "page": self._page, "f": self._next}
             self.made.append((url, zlib.compress(json.dumps(kept, ensure_ascii=False).encode("utf-8"), 1)))
 

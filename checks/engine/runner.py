@@ -11,7 +11,7 @@ from typing import Any
 from auditcli.core.models import Finding
 from auditcli.core.vocabulary import DIMENSIONS, JUDGED_OUTCOMES
 from auditcli.stores.results import finding_problem
-from checks.engine.judged import MISSING, Judgements, Reading
+from checks.engine.judged import MISSING, Judgements
 from checks.engine.registry import (
     CheckOutcome,
     CheckSpec,
@@ -88,7 +88,7 @@ class SiteRun:
     """One site's checks in two steps: the page pass, fed page by page (as the crawl stores them, in the
     streaming check workers), then `finish`: the site checks and the results blocks once the crawl is done."""
 
-    def __init__(self, site: SiteView, specs: list[CheckSpec]):
+    def __init__(self, site: SiteView, specs: list[CheckSpec], keep_judgements: bool = False):
         self.site = site
         self.specs = specs
         self.out = SiteChecks()
@@ -98,7 +98,7 @@ class SiteRun:
         self.failed: set[str] = set()
         self.dimensions = {s.dimension for s in specs}
         self.page_limit = page_limit()
-        self.judgements = Judgements(site)
+        self.judgements = Judgements(site, keep_judgements)
         self.fed = False  # pages given to the pass (a streamed site's while its crawl ran)
         self.pass_ = site.begin_pass(page_analyses_for(self.dimensions),
                                      self._on_page if self.page_specs else None, self.judgements)
@@ -110,7 +110,7 @@ class SiteRun:
         for spec in self.page_specs:
             found = memory.recall(spec.id)
             if found is MISSING:
-                site = Reading(self.site)
+                site = memory.watched()
                 errors = len(self.out.errors)
                 try:
                     with time_limit(self.page_limit):
@@ -123,7 +123,7 @@ class SiteRun:
                     memory.failed(spec.id)
                     continue
                 if len(self.out.errors) == errors:
-                    memory.keep(spec.id, found, site.reads)
+                    memory.keep(spec.id, found, site)
                 else:  # a finding dropped for breaking the results contract: dropped again next time
                     memory.failed(spec.id)
             if found is not None:

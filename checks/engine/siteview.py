@@ -13,7 +13,7 @@ from auditcli.core.html import stub_targets
 from auditcli.core.models import SiteConfig
 from auditcli.core.tree import Element, meta_content, parse, text_of
 from auditcli.stores.pagestore import Link, NotScanned, PageStore, StoredPage
-from checks.engine.judged import MISSING, Judgements, Reading
+from checks.engine.judged import MISSING, Judgements
 from checks.engine.watchdog import page_limit, time_limit
 
 log = logging.getLogger("auditcli.checks")
@@ -218,7 +218,7 @@ class PagePass:
         for function, name in self.analyses:
             record = memory.recall(name) if memory is not None else MISSING
             if record is MISSING:
-                site = Reading(self.site) if memory is not None else self.site
+                site = memory.watched() if memory is not None else self.site
                 try:
                     with time_limit(limit):
                         record = function(page, site)
@@ -229,7 +229,7 @@ class PagePass:
                         memory.failed(name)
                     continue
                 if memory is not None:
-                    memory.keep(name, record, site.reads)
+                    memory.keep(name, record, site)
             if record is not None:
                 self.results[function].append(record)
         if memory is not None:
