@@ -228,28 +228,21 @@ def start_python_servers(root: Path, servers: dict[str, tuple[int, str]]) -> lis
 
 
 # -- measuring ---------------------------------------------------------------------------------
-def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and all its descendants now (shared pages counted in each: an upper bound)."""
+def sample_tree(pid: int, cpu: dict[int, float]) -> float:
+    """One look at a process and all its descendants: their RSS now, in MB (shared pages counted in each:
+    an upper bound), and the CPU seconds each has used so far noted in `cpu` (pid -> seconds; a process
+    that ends is counted at its last sample, so its last 0.1 s may be missed)."""
+    tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for current in _tree(pid):
         try:
             with open(f"/proc/{current}/status") as status:
                 total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS")), 0)
-        except (OSError, ValueError):
-            continue
-    return total / 1024
-
-
-def tree_cpu(pid: int, seen: dict[int, float]) -> None:
-    """Note the CPU seconds each process of the tree has used so far (`seen`: pid -> seconds): a process
-    that ends is counted at its last sample, so its last 0.1 s may be missed."""
-    tick = os.sysconf("SC_CLK_TCK")
-    for current in _tree(pid):
-        try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            seen[current] = (int(fields[11]) + int(fields[12])) / tick
+            cpu[current] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, ValueError, IndexError):
             continue
+    return total / 1024
 
 
 def _tree(pid: int) -> list[int]:
@@ -267,13 +260,12 @@ def _tree(pid: int) -> list[int]:
 
 def run(cmd: list[str]) -> dict[str, float]:
     """Run a measured command; its peak RSS is sampled over its whole process tree (check workers too),
-    and so is its CPU time (`tree_cpu`: the crawl, the check workers, TLS scans)."""
+    and so is its CPU time (the crawl, the check workers, TLS scans)."""
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0.0
     cpu: dict[int, float] = {}
     while process.poll() is None:
-        peak = max(peak, tree_rss_mb(process.pid))
-        tree_cpu(process.pid, cpu)
+        peak = max(peak, sample_tree(process.pid, cpu))
         time.sleep(0.1)
     stdout, stderr = process.communicate()
     lines = [line for line in stdout.splitlines() if line.startswith(("AUDITCLI", "BARE"))]
