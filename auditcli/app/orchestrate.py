@@ -166,7 +166,8 @@ class _Judge:
         try:
             view = streamed.site if streamed is not None else self.view(config, store)
             run = streamed if streamed is not None else SiteRun(view, self.specs, self.options.keep_judgements)
-            site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, run)
+            site = _site_result(store, config, row, self.specs, view, self.profile, self.score_site, run,
+                                streamed=streamed is not None)
             if self.options.keep_judgements and run.judgements.pages:
                 with store.writing():  # beside the crawl, which may still write other sites
                     store.keep_judgements(config.id, run.judgements.made)
@@ -181,8 +182,8 @@ class _Judge:
 
 
 def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], specs: list[CheckSpec],
-                 view: SiteView, profile, score_site, run: SiteRun) -> dict[str, Any]:
-    """The site's results; `run` is its page pass, fed already while the crawl ran or fed here."""
+                 view: SiteView, profile, score_site, run: SiteRun, streamed: bool) -> dict[str, Any]:
+    """The site's results; `run` is its page pass, `streamed` when fed already while the crawl ran."""
     site = _skeleton(config, row, specs)
     site["pages"] = store.count_checked_pages(config.id)
     site["not_scanned"] = [{"url": e.url, "reason": e.reason, "detail": e.detail, "referrer": e.referrer}
@@ -196,7 +197,7 @@ def _site_result(store: PageStore, config: SiteConfig, row: dict[str, Any], spec
             site["status_detail"] = f"start page could not be audited ({row.get('detail') or 'no page'})"
     else:
         site["name"] = _site_name(config, view)
-        if not run.fed:
+        if not streamed:
             run.feed(view.pages())
         outcome = run.finish()
         site["dimensions"] = dimension_status(specs, outcome)

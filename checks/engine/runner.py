@@ -99,7 +99,6 @@ class SiteRun:
         self.dimensions = {s.dimension for s in specs}
         self.page_limit = page_limit()
         self.judgements = Judgements(site, keep_judgements)
-        self.fed = False  # pages given to the pass (a streamed site's while its crawl ran)
         self.pass_ = site.begin_pass(page_analyses_for(self.dimensions),
                                      self._on_page if self.page_specs else None, self.judgements)
 
@@ -131,7 +130,6 @@ class SiteRun:
                 self.applicable[spec.id] += 1
 
     def feed(self, pages: Iterable[Any]) -> None:
-        self.fed = True
         with watching():
             for page in pages:
                 self.pass_.feed(page)
