@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from auditcli.app.checkworkers import CheckWorkers, _Worker
 from auditcli.app.orchestrate import CheckOptions, _Judge
-from auditcli.stores.pagestore import PageStore
+from auditcli.stores.pagestore import Link, PageStore
 from tests.conftest import DEMO_AS_OF, run_cli
 
 RUN_FIELDS = ("id", "started_at", "finished_at")
@@ -132,24 +133,28 @@ def test_a_killed_check_worker_loses_no_site(demo_audit, tmp_path, stream):
 
 
 CRAWL_LIKE_WRITER = """
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], timeout=30)
+import sys, time
+from auditcli.stores.pagestore import Link, PageStore
+store = PageStore(sys.argv[1])
 print("writing", flush=True)
-while True:
-    for k in range(50):  # one transaction of 50 writes, with a response's work between them
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"crawl-{k}", "1"))
-        time.sleep(0.0005)
-    db.commit()
+k = 0
+while True:  # the crawl's writer: a transaction of 50 writes, with a response's work between them
+    store.add_links("crawl", [Link("http://a.test/", f"http://a.test/{k}", "", "a", True, "page")])
+    k += 1
+    time.sleep(0.0005)
 """
 
 
 def test_a_short_write_lands_while_the_crawl_keeps_writing(tmp_path):
     """The crawl's writer (another process) holds the lock from its first write to its commit, nearly
-    always; a worker's `writing()` is served between two of its commits, and what it wrote is committed
-    (and so is what the worker writes after it)."""
+    always; a worker's `writing()` is served between two of its commits, and what it wrote is committed.
+    The block leaves the connection as it found it (no open transaction, the busy timeout back), so the
+    worker's next block lands too. (A plain write outside a block would wait on SQLite's busy handler,
+    which can miss the writer's gaps for longer than its timeout on a loaded machine: workers never make
+    one beside the crawl.)"""
     PageStore(tmp_path).close()
     writer = subprocess.Popen([sys.executable, "-c", CRAWL_LIKE_WRITER, str(tmp_path / PageStore.FILENAME)],
-                              stdout=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
         time.sleep(0.3)
@@ -158,12 +163,60 @@ def test_a_short_write_lands_while_the_crawl_keeps_writing(tmp_path):
             worker.set_meta("site-finished", True)
             worker.set_site_status("nowhere", "ok")  # commits inside wait for the block's end
         assert writer.poll() is None  # the crawl went on writing all along
-        worker.set_meta("after", 1)
+        assert not worker.db.in_transaction
+        assert worker.db.execute("PRAGMA busy_timeout").fetchone()[0] == int(PageStore.BUSY_TIMEOUT * 1000)
+        with worker.writing(patience=20):
+            worker.set_meta("after", 1)
+        assert writer.poll() is None
         worker.close()
     finally:
         writer.kill()
         writer.wait()
     reader = PageStore.open_existing(tmp_path)
     assert reader.get_meta("site-finished") is True and reader.get_meta("after") == 1
-    assert reader.get_meta("crawl-49") == 1
+    assert reader.db.execute("SELECT count(*) FROM links").fetchone()[0] >= 50
+    assert not list(tmp_path.glob("*-wanted-*"))  # no marker left behind
     reader.close()
+
+
+def test_the_crawls_writer_makes_way_for_a_waiting_worker(tmp_path):
+    """The writer commits when a worker waits, not only every 50 writes: a worker asking while the
+    writer's transaction is open gets the lock before the writer's 50th write."""
+    writer = PageStore(tmp_path)
+    writer.add_links("crawl", [Link("http://a.test/", "http://a.test/0", "", "a", True, "page")])
+    assert writer.db.in_transaction  # the writer holds the lock
+    served = threading.Event()
+
+    def worker() -> None:
+        store = PageStore.open_existing(tmp_path)
+        with store.writing(patience=30):
+            store.set_meta("site-finished", True)
+        store.close()
+        served.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    for k in range(1, 40):  # fewer than the 50 writes after which the writer commits anyway
+        if served.is_set():
+            break
+        time.sleep(0.002)
+        writer.add_links("crawl", [Link("http://a.test/", f"http://a.test/{k}", "", "a", True, "page")])
+    writer.commit()  # lets a worker still waiting finish, so the thread ends either way
+    thread.join(timeout=60)
+    assert served.is_set() and k < 39, "the worker waited for the writer's own commit"
+    writer.close()
+
+
+def test_a_worker_that_died_waiting_does_not_stop_the_crawls_writer(tmp_path):
+    """A marker left by a worker killed while it waited (its process is gone) is removed by the writer,
+    which goes on without pausing for it."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    writer = PageStore(tmp_path)
+    marker = tmp_path / f"{PageStore.FILENAME}{PageStore.WANTED}{dead.pid}-1"
+    marker.touch()
+    time.sleep(PageStore.ASK_INTERVAL)
+    writer.add_links("crawl", [Link("http://a.test/", "http://a.test/0", "", "a", True, "page")])
+    assert not marker.exists()
+    assert writer.db.in_transaction  # no commit for a waiter that is not there
+    writer.close()

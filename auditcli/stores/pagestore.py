@@ -8,6 +8,7 @@ zlib-compressed exactly as received; decoding happens on read with the charset t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import zlib
@@ -126,6 +127,7 @@ class PageStore:
         self.db.executescript(SCHEMA)
         self._pending = 0
         self._writing = False  # inside `writing()`: commits wait for its end
+        self._asked_at = 0.0  # when the writer last looked for another process waiting to write
 
     @classmethod
     def open_existing(cls, path: Path | str) -> PageStore:
@@ -230,6 +232,45 @@ class PageStore:
         self._pending += 1
         if self._pending >= 50:
             self.commit()
+        elif not self._writing and self._someone_waits():
+            self.commit()
+            self._give_way()
+
+    # A check worker's `writing()` waits for a gap between two of the crawl's transactions. Left to chance,
+    # the gap (the moment between a commit and the next write) is microseconds wide and the wait seconds
+    # long; so a waiting process leaves a marker file beside the store, and the writer, seeing it, commits
+    # and pauses until the waiter has the lock.
+    WANTED = "-wanted-"
+    ASK_INTERVAL = 0.005  # the writer looks for markers at most this often (a directory listing)
+    GIVE_WAY = 0.05  # and waits at most this long for the waiter to take the lock
+
+    def _markers(self) -> list[str]:
+        """The markers of processes waiting to write; one left by a process that died waiting (killed
+        with -9) is removed, or the writer would pause for it forever."""
+        prefix = self.path.name + self.WANTED
+        try:
+            names = [name for name in os.listdir(self.path.parent) if name.startswith(prefix)]
+        except OSError:
+            return []
+        waiting = []
+        for name in names:
+            if _alive(name[len(prefix):].split("-")[0]):
+                waiting.append(name)
+            else:
+                (self.path.parent / name).unlink(missing_ok=True)
+        return waiting
+
+    def _someone_waits(self) -> bool:
+        now = time.monotonic()
+        if now - self._asked_at < self.ASK_INTERVAL:
+            return False
+        self._asked_at = now
+        return bool(self._markers())
+
+    def _give_way(self) -> None:
+        deadline = time.monotonic() + self.GIVE_WAY
+        while self._markers() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def commit(self) -> None:
         if not self._writing:
@@ -241,11 +282,14 @@ class PageStore:
         """One short write transaction, for a process writing beside the crawl (a check worker finishing
         a site). The crawl's writer holds the lock from its first write to its commit, nearly always;
         SQLite's busy handler sleeps up to 100 ms between tries and so can miss the gaps for seconds. Here
-        the lock is asked for every millisecond until a gap comes, then held only for the writes."""
+        the lock is asked for every millisecond, a marker beside the store asks the writer to make a gap
+        (`_tick`), and the lock is held only for the writes."""
         self.commit()
         self.db.execute("PRAGMA busy_timeout = 0")
+        marker = self.path.with_name(f"{self.path.name}{self.WANTED}{os.getpid()}-{id(self)}")
         deadline = time.monotonic() + patience
         try:
+            marker.touch()
             while True:
                 try:
                     self.db.execute("BEGIN IMMEDIATE")
@@ -255,6 +299,7 @@ class PageStore:
                         raise
                     time.sleep(0.001)
         finally:
+            marker.unlink(missing_ok=True)
             self.db.execute(f"PRAGMA busy_timeout = {int(self.BUSY_TIMEOUT * 1000)}")
         self._writing = True
         try:
@@ -428,3 +473,16 @@ class PageStore:
     def not_scanned(self, site_id: str) -> list[NotScanned]:
         rows = self.db.execute("SELECT url, reason, detail, referrer FROM not_scanned WHERE site_id = ? ORDER BY rowid", (site_id,))
         return [NotScanned(*r) for r in rows]
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process `pid` (as written in a marker's name) still runs."""
+    if not pid.isdigit() or int(pid) == 0:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
