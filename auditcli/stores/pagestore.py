@@ -13,7 +13,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,7 +289,8 @@ class PageStore:
         marker = self.path.with_name(f"{self.path.name}{self.WANTED}{os.getpid()}-{id(self)}")
         deadline = time.monotonic() + patience
         try:
-            marker.touch()
+            with suppress(OSError):  # the writer's cue; without it (a read-only directory) the wait is longer
+                marker.touch()
             while True:
                 try:
                     self.db.execute("BEGIN IMMEDIATE")
