@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 # One reader and one atomic writer for every renderer (results.json and every report format).
-from auditcli.stores.results import FILE_MODE, ResultsError, atomic_write, load_results
+from auditcli.stores.results import FILE_MODE, ResultsError, atomic_write, json_pieces, load_results
 
-__all__ = ["ResultsError", "load_results", "atomic_write", "FILE_MODE"]
+__all__ = ["ResultsError", "load_results", "atomic_write", "json_pieces", "FILE_MODE"]
 
 
 def check_info(results: dict, check_id: str) -> dict:

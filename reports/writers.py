@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from reports import (
     finding_message,
     finding_refs,
     finding_title,
+    json_pieces,
     localized,
 )
 from reports.diff import finding_key
@@ -446,12 +446,9 @@ def write_formats(results: dict, out_dir: Path, formats: list[str], lang: str = 
         elif fmt == "junit":
             written.append(atomic_write(out_dir / "junit.xml", junit_xml(results, lang, gate)))
         elif fmt == "sarif":
-            written.append(atomic_write(out_dir / "results.sarif",
-                                        json.dumps(sarif_log(results, lang), ensure_ascii=False,
-                                                   indent=1)))
+            written.append(atomic_write(out_dir / "results.sarif", json_pieces(sarif_log(results, lang), indent=1)))
         elif fmt == "json":
-            written.append(atomic_write(out_dir / "results.json",
-                                        json.dumps(results, ensure_ascii=False, indent=1)))
+            written.append(atomic_write(out_dir / "results.json", json_pieces(results, indent=1)))
     return written
 
 

@@ -239,3 +239,18 @@ def test_write_formats_keeps_the_old_file_when_rendering_fails(tmp_path, results
     with pytest.raises(RuntimeError):
         write_formats(results, tmp_path, ["junit"])
     assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_json_written_piece_by_piece_is_what_dumps_gives_and_a_failure_midway_keeps_the_old_file(tmp_path, results):
+    """results.json and SARIF are written as the encoder makes them (a fleet's results are never one
+    string in memory); the bytes are json.dumps', and a value that cannot be written half-way through
+    leaves the previous file whole and no temporary file behind."""
+    from reports import atomic_write, json_pieces
+
+    path = atomic_write(tmp_path / "results.json", json_pieces(results))
+    assert path.read_text("utf-8") == json.dumps(results, ensure_ascii=False, indent=2)
+    broken = {**results, "sites": [*results["sites"], {"id": object()}]}  # fails after the first sites
+    with pytest.raises(TypeError):
+        atomic_write(path, json_pieces(broken))
+    assert json.loads(path.read_text("utf-8")) == results
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -51,14 +53,22 @@ def _current_umask() -> int:
 FILE_MODE = 0o666 & ~_current_umask()
 
 
-def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
-    """Write beside the target and rename, so readers never see half a file (mode as a plain open() would give)."""
+def atomic_write(path: Path, data: str | bytes | Iterable[str], encoding: str = "utf-8") -> Path:
+    """Write beside the target and rename, so readers never see half a file (mode as a plain open() would give).
+    `data` may be pieces of text (`json_pieces`), written as they come: a fleet's results are never held
+    as one string beside the objects they are made from."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            if isinstance(data, (str, bytes)):
+                handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            else:
+                text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+                text.writelines(data)
+                text.flush()
+                text.detach()
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
@@ -69,9 +79,14 @@ def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path
     return path
 
 
+def json_pieces(value: Any, indent: int = 2) -> Iterator[str]:
+    """`value` as JSON text, piece by piece (what `json.dumps` joins into one string)."""
+    return json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(value)
+
+
 def write_results(results: dict[str, Any], path: Path) -> Path:
     validate(results)
-    atomic_write(path, json.dumps(results, ensure_ascii=False, indent=2))
+    atomic_write(path, json_pieces(results))
     return path
 
 
