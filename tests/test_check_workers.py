@@ -214,9 +214,11 @@ def test_a_worker_that_died_waiting_does_not_stop_the_crawls_writer(tmp_path):
     dead.wait()
     writer = PageStore(tmp_path)
     marker = tmp_path / f"{PageStore.FILENAME}{PageStore.WANTED}{dead.pid}-1"
+    impossible = tmp_path / f"{PageStore.FILENAME}{PageStore.WANTED}{10 ** 30}-1"  # no process has that number
     marker.touch()
+    impossible.touch()
     time.sleep(PageStore.ASK_INTERVAL)
     writer.add_links("crawl", [Link("http://a.test/", "http://a.test/0", "", "a", True, "page")])
-    assert not marker.exists()
+    assert not marker.exists() and not impossible.exists()
     assert writer.db.in_transaction  # no commit for a waiter that is not there
     writer.close()

@@ -482,8 +482,8 @@ def _alive(pid: str) -> bool:
         return False
     try:
         os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
+    except PermissionError:  # another user's process
         return True
+    except (ProcessLookupError, OverflowError):  # gone, or no process could have that number
+        return False
     return True

@@ -62,8 +62,10 @@ def atomic_write(path: Path, data: str | bytes | Iterable[str], encoding: str = 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, (str, bytes)):
-                handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            if isinstance(data, str):
+                data = data.encode(encoding)
+            if isinstance(data, bytes):
+                handle.write(data)
             else:
                 text = io.TextIOWrapper(handle, encoding=encoding, newline="")
                 text.writelines(data)
